@@ -1,0 +1,39 @@
+//! The link between the bench and a pen.
+//!
+//! All of needlebench's asynchronous I/O lives here (tokio, and serial ports through
+//! tokio-serial / serialport); the protocol crate stays sans-IO. A [`Link`] runs the
+//! handshake and then one exchange per firmware tick over any [`Transport`]:
+//!
+//! | transport | reaches |
+//! |---|---|
+//! | [`SerialTransport`] | a pen on a serial device (USB CDC, FTDI…) |
+//! | [`EmulatorTransport`] | `needlebench emulate --pty` in a child process, through its pty — the same code path as a device |
+//! | [`InProcessTransport`] | the reference firmware in this process, still through encoded frames |
+//!
+//! in one of two clock modes ([`ClockMode`]): lockstep (deterministic, as fast as the pen
+//! answers, exact over a lossy line thanks to re-sends) or real time (paced to the wall
+//! clock, with lag measured and bounded). [`LinkStats`] reports its health; [`Capture`]
+//! keeps the exact bytes each way. [`emulate::serve`] is the other end: the reference
+//! firmware behind a pty or device, as `needlebench emulate` runs it.
+//!
+//! Failures are [`LinkError`]s, never panics or hangs: every wait has a bound.
+
+mod capture;
+pub mod emulate;
+mod error;
+mod link;
+mod message;
+mod pen;
+mod ports;
+mod stats;
+mod transport;
+
+pub use capture::Capture;
+pub use error::LinkError;
+pub use link::{Link, LinkOptions, TickReply};
+pub use message::{PenEvent, PenIdentity};
+pub use needlebench_protocol::ClockMode;
+pub use pen::{EmulatedPen, PenStats};
+pub use ports::{PortInfo, list_ports};
+pub use stats::LinkStats;
+pub use transport::{EmulatorTransport, InProcessTransport, SerialTransport, Transport};

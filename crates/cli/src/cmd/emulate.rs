@@ -1,0 +1,49 @@
+//! `needlebench emulate`: the reference firmware behind a serial port, as a real pen.
+
+use crate::exit::{self, Failure, WithCode};
+use clap::Args;
+use needlebench_bridge::emulate::{EmulatorPort, serve};
+use needlebench_firmware::{Firmware, FirmwareConfig};
+use std::io::Write;
+
+/// Run the reference pen firmware behind a pseudo-terminal or a serial device.
+#[derive(Args, Debug)]
+#[command(group = clap::ArgGroup::new("where").required(true))]
+pub struct EmulateArgs {
+    /// Create a pseudo-terminal and print its path as the first line on stdout.
+    #[arg(long, group = "where")]
+    pty: bool,
+    /// Use this serial device instead.
+    #[arg(long, value_name = "DEV", group = "where")]
+    port: Option<String>,
+    /// Baud rate for --port.
+    #[arg(long, default_value_t = 115_200, requires = "port")]
+    baud: u32,
+}
+
+/// Run the subcommand until Ctrl-C or SIGTERM.
+pub fn run(args: EmulateArgs) -> Result<u8, Failure> {
+    let port = match args.port {
+        Some(path) => EmulatorPort::Device { path, baud: args.baud },
+        None => EmulatorPort::Pty,
+    };
+    let firmware = Firmware::new(FirmwareConfig::default()).code(exit::INTERNAL)?;
+    let stats = serve(
+        port,
+        firmware,
+        |path| {
+            // The first line on stdout is the port, for scripts and the bench.
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(out, "{path}");
+            let _ = out.flush();
+            eprintln!("emulated pen listening on {path} (Ctrl-C to stop)");
+        },
+        std::future::pending(),
+    )
+    .code(exit::LINK)?;
+    eprintln!(
+        "emulated pen stopped: {} sessions, {} ticks run, {} replies re-sent",
+        stats.sessions, stats.ticks_run, stats.replies_resent
+    );
+    Ok(exit::OK)
+}

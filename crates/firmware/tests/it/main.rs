@@ -1,0 +1,7 @@
+//! Integration tests of the reference firmware: closed loop against a plant model, every
+//! safety bound, the UI state machine and the cartridge lockout.
+
+mod control;
+mod plant;
+mod safety;
+mod ui;

@@ -1,0 +1,479 @@
+//! The pen plant: DC motor, cam, return spring, battery, and the needles' load on the motor.
+//!
+//! The runner calls [`PenPlant::step`] once per firmware tick (1 kHz) with the PWM duty and the
+//! hand state; the plant sub-steps internally (default 20 µs) and returns what firmware would
+//! sense plus the needle punctures completed in the tick.
+//!
+//! # Equations
+//! * Battery: open-circuit voltage from state of charge (piecewise-linear typical 1S Li-ion
+//!   curve, **estimate**), minus `R_int·I` with `I = duty·i_motor`.
+//! * Motor (averaged PWM, non-synchronous bridge so current never goes negative):
+//!   `L·di/dt = duty·V_batt − R·i − k_e·ω`, integrated with the exact exponential update for
+//!   the sub-step; `J_eff·dω/dt = k_t·i − τ_load − τ_c·sgn ω − b·ω` (semi-implicit Euler, with
+//!   stiction when the net torque is below `τ_c`).
+//! * Cam on the motor shaft, one stroke per revolution, one hall pulse per revolution at full
+//!   retraction (θ = 0): carrier position `s = throw·(1 − cos θ)/2`, tip past the guard plane
+//!   `z = exposure − throw + s`.
+//! * Load torque `τ_load = (F_needles + F_spring)·ds/dθ` with `ds/dθ = throw/2·sin θ`;
+//!   `F_spring = k_s·s + preload` (return spring). The needles' force comes from a per-stroke
+//!   table: at each hall pulse every needle's stroke is evaluated once ([`StrokeModel`], at the
+//!   tip speed `ω·throw/2`) and its force over tip position is summed into 32 bins for the
+//!   extension half and 32 for the retraction half (friction reverses); the sub-steps read the
+//!   tables. Punctures are reported when the cam passes full extension (θ = π).
+//!
+//! # Defaults ([`PenParams::default`])
+//! Agreed with the reference firmware: 1S Li-ion 4.2 V full / 3.0 V empty, 0.12 Ω internal
+//! resistance; coreless motor R = 1.2 Ω, k_t = k_e = 3 mN·m/A (stall ≈ 3 A). **Estimates**:
+//! inductance 50 µH (L/R ≈ 40 µs, typical of 13–16 mm coreless motors), rotor + cam inertia
+//! 10⁻⁷ kg·m², Coulomb friction 0.15 mN·m, viscous 2·10⁻⁷ N·m·s (coasts to a stop in < 1 s), spring 0.2 N/mm with 0.5 N
+//! preload, carrier 2 g, battery 500 mAh starting at 80 % charge. Unloaded at 100 % duty and
+//! 3.7 V this runs at ~190 strokes/s, leaving the firmware headroom to hold 150 Hz under load.
+
+use crate::error::{PhysicsError, check_positive, check_range};
+use crate::layer::Layer;
+use crate::needle::{Cartridge, EXPOSURE_MAX_UM, guard_gap_um, validate_hand};
+use crate::site::Site;
+use crate::stroke::{ForcePath, Precompression, StrokeModel, StrokeResult, contact_fraction};
+use std::f64::consts::{PI, TAU};
+
+/// Bins of the per-stroke force tables.
+const BINS: usize = 32;
+/// Time without a hall pulse after which the hall period reads 0, µs.
+pub const HALL_TIMEOUT_US: u64 = 100_000;
+
+/// Physical parameters of the pen (see module docs for sources).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PenParams {
+    /// Battery voltage when full, V.
+    pub battery_full_v: f64,
+    /// Battery voltage when empty, V.
+    pub battery_empty_v: f64,
+    /// Battery internal resistance, Ω.
+    pub battery_internal_ohm: f64,
+    /// Battery capacity, mAh.
+    pub battery_capacity_mah: f64,
+    /// Initial state of charge, 0–1.
+    pub battery_soc: f64,
+    /// Motor winding resistance, Ω.
+    pub motor_resistance_ohm: f64,
+    /// Motor inductance, µH.
+    pub motor_inductance_uh: f64,
+    /// Torque constant, N·m/A.
+    pub motor_kt_nm_per_a: f64,
+    /// Back-EMF constant, V·s/rad.
+    pub motor_ke_v_s_per_rad: f64,
+    /// Rotor + cam inertia, kg·m².
+    pub rotor_inertia_kg_m2: f64,
+    /// Coulomb friction torque, N·m.
+    pub friction_coulomb_nm: f64,
+    /// Viscous friction, N·m·s/rad.
+    pub friction_viscous_nm_s: f64,
+    /// Cam throw (full stroke of the carrier), µm.
+    pub cam_throw_um: f64,
+    /// Return spring rate, N/mm.
+    pub spring_rate_n_per_mm: f64,
+    /// Return spring preload at full retraction, N.
+    pub spring_preload_n: f64,
+    /// Needle carrier mass, g.
+    pub carrier_mass_g: f64,
+    /// Internal integration sub-step, µs.
+    pub substep_us: u32,
+}
+
+impl Default for PenParams {
+    fn default() -> Self {
+        PenParams {
+            battery_full_v: 4.2,
+            battery_empty_v: 3.0,
+            battery_internal_ohm: 0.12,
+            battery_capacity_mah: 500.0,
+            battery_soc: 0.8,
+            motor_resistance_ohm: 1.2,
+            motor_inductance_uh: 50.0,
+            motor_kt_nm_per_a: 3e-3,
+            motor_ke_v_s_per_rad: 3e-3,
+            rotor_inertia_kg_m2: 1e-7,
+            friction_coulomb_nm: 1.5e-4,
+            friction_viscous_nm_s: 2e-7,
+            cam_throw_um: 3000.0,
+            spring_rate_n_per_mm: 0.2,
+            spring_preload_n: 0.5,
+            carrier_mass_g: 2.0,
+            substep_us: 20,
+        }
+    }
+}
+
+impl PenParams {
+    /// Check every parameter; errors name `pen.<field>`.
+    pub fn validate(&self) -> Result<(), PhysicsError> {
+        check_range("pen.battery_empty_v", self.battery_empty_v, 0.5, 20.0)?;
+        check_range("pen.battery_full_v", self.battery_full_v, self.battery_empty_v + 0.01, 30.0)?;
+        check_range("pen.battery_internal_ohm", self.battery_internal_ohm, 0.0, 10.0)?;
+        check_positive("pen.battery_capacity_mah", self.battery_capacity_mah, 1e6)?;
+        check_range("pen.battery_soc", self.battery_soc, 0.0, 1.0)?;
+        check_positive("pen.motor_resistance_ohm", self.motor_resistance_ohm, 1e3)?;
+        check_positive("pen.motor_inductance_uh", self.motor_inductance_uh, 1e6)?;
+        check_positive("pen.motor_kt_nm_per_a", self.motor_kt_nm_per_a, 10.0)?;
+        check_positive("pen.motor_ke_v_s_per_rad", self.motor_ke_v_s_per_rad, 10.0)?;
+        check_positive("pen.rotor_inertia_kg_m2", self.rotor_inertia_kg_m2, 1.0)?;
+        check_range("pen.friction_coulomb_nm", self.friction_coulomb_nm, 0.0, 1.0)?;
+        check_range("pen.friction_viscous_nm_s", self.friction_viscous_nm_s, 0.0, 1.0)?;
+        check_range("pen.cam_throw_um", self.cam_throw_um, EXPOSURE_MAX_UM, 20_000.0)?;
+        check_range("pen.spring_rate_n_per_mm", self.spring_rate_n_per_mm, 0.0, 100.0)?;
+        check_range("pen.spring_preload_n", self.spring_preload_n, 0.0, 100.0)?;
+        check_range("pen.carrier_mass_g", self.carrier_mass_g, 0.0, 1000.0)?;
+        if !(1..=1000).contains(&self.substep_us) {
+            return Err(PhysicsError::out_of_range(
+                "pen.substep_us",
+                "in 1..=1000",
+                f64::from(self.substep_us),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Open-circuit battery voltage at state of charge `soc` (0–1), V.
+    pub fn open_circuit_v(&self, soc: f64) -> f64 {
+        // Typical 1S Li-ion curve on a 3.0–4.2 V scale (estimate), rescaled to the params.
+        const SOC: [f64; 8] = [0.0, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1.0];
+        const V: [f64; 8] = [3.0, 3.3, 3.45, 3.6, 3.7, 3.8, 3.95, 4.2];
+        let s = soc.clamp(0.0, 1.0);
+        let j = (1..8).find(|&j| s <= SOC[j]).unwrap_or(7);
+        let v = V[j - 1] + (V[j] - V[j - 1]) * (s - SOC[j - 1]) / (SOC[j] - SOC[j - 1]);
+        self.battery_empty_v + (v - 3.0) / 1.2 * (self.battery_full_v - self.battery_empty_v)
+    }
+}
+
+/// The hand and skin under the pen during one tick.
+#[derive(Debug, Clone, Copy)]
+pub struct Contact<'a> {
+    /// The skin under the pen (already scaled to the local thickness), or `None` when the pen
+    /// is off the skin.
+    pub site: Option<&'a Site>,
+    /// Pressing force, N (0–50).
+    pub hand_force_n: f64,
+    /// Tilt from the skin normal, degrees (0–45).
+    pub tilt_deg: f64,
+}
+
+impl Contact<'_> {
+    /// Pen held in the air.
+    pub const OFF: Contact<'static> = Contact { site: None, hand_force_n: 0.0, tilt_deg: 0.0 };
+}
+
+/// One needle's completed puncture.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Puncture {
+    /// Index of the needle in [`Cartridge::positions_mm`].
+    pub needle_index: u16,
+    /// Depth reached below the undeformed surface, µm.
+    pub depth_um: f64,
+    /// Deepest layer entered.
+    pub layer: Layer,
+    /// Peak force on the needle, N.
+    pub peak_force_n: f64,
+    /// Whether the papillary capillaries were reached.
+    pub bleeding: bool,
+}
+
+/// What the plant reports after one tick.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PlantTick<'a> {
+    /// Motor current at the end of the tick, mA.
+    pub motor_current_ma: i32,
+    /// Time between the last two hall pulses, µs; 0 when stopped (no pulse for 100 ms).
+    pub hall_period_us: u32,
+    /// Battery terminal voltage under load, mV.
+    pub battery_mv: u32,
+    /// Needle tip position past the guard plane at the end of the tick, µm (negative: inside).
+    pub needle_z_um: i32,
+    /// Punctures completed during this tick (empty in most ticks).
+    pub punctures: &'a [Puncture],
+}
+
+/// The simulated pen: motor, cam, spring, battery and cartridge.
+#[derive(Debug, Clone)]
+pub struct PenPlant {
+    params: PenParams,
+    cartridge: Cartridge,
+    exposure_um: f64,
+    t_us: u64,
+    theta_rad: f64,
+    omega_rad_s: f64,
+    current_a: f64,
+    battery_current_a: f64,
+    soc: f64,
+    battery_v: f64,
+    last_pulse_us: Option<u64>,
+    hall_period_us: u32,
+    precompression: Vec<Precompression>,
+    pending: Vec<StrokeResult>,
+    pending_contact_s: f64,
+    pending_period_s: f64,
+    punctures: Vec<Puncture>,
+    force_in_n: [f64; BINS],
+    force_out_n: [f64; BINS],
+    table_active: bool,
+    path: ForcePath,
+}
+
+impl PenPlant {
+    /// A stopped pen with `cartridge` fitted and exposure 0.
+    pub fn new(params: PenParams, cartridge: Cartridge) -> Result<Self, PhysicsError> {
+        params.validate()?;
+        let n = cartridge.needle_count();
+        Ok(PenPlant {
+            params,
+            exposure_um: 0.0,
+            t_us: 0,
+            theta_rad: 0.0,
+            omega_rad_s: 0.0,
+            current_a: 0.0,
+            battery_current_a: 0.0,
+            soc: params.battery_soc,
+            battery_v: params.open_circuit_v(params.battery_soc),
+            last_pulse_us: None,
+            hall_period_us: 0,
+            precompression: vec![Precompression::default(); n],
+            pending: Vec::with_capacity(n),
+            pending_contact_s: 0.0,
+            pending_period_s: 0.0,
+            punctures: Vec::with_capacity(n),
+            force_in_n: [0.0; BINS],
+            force_out_n: [0.0; BINS],
+            table_active: false,
+            path: ForcePath::new(),
+            cartridge,
+        })
+    }
+
+    /// Set the exposure (depth dial), µm, 0–3000; takes effect from the next stroke.
+    pub fn set_exposure_um(&mut self, exposure_um: f64) -> Result<(), PhysicsError> {
+        check_range("exposure_um", exposure_um, 0.0, EXPOSURE_MAX_UM)?;
+        self.exposure_um = exposure_um;
+        Ok(())
+    }
+
+    /// The exposure setting, µm.
+    pub fn exposure_um(&self) -> f64 {
+        self.exposure_um
+    }
+
+    /// The fitted cartridge.
+    pub fn cartridge(&self) -> &Cartridge {
+        &self.cartridge
+    }
+
+    /// The parameters.
+    pub fn params(&self) -> &PenParams {
+        &self.params
+    }
+
+    /// Motor speed, revolutions (= strokes) per second.
+    pub fn speed_hz(&self) -> f64 {
+        self.omega_rad_s / TAU
+    }
+
+    /// Battery state of charge, 0–1.
+    pub fn state_of_charge(&self) -> f64 {
+        self.soc
+    }
+
+    /// Simulated time since creation, µs.
+    pub fn time_us(&self) -> u64 {
+        self.t_us
+    }
+
+    /// Pre-compression under each needle, µm.
+    pub fn precompression_um(&self) -> impl Iterator<Item = f64> + '_ {
+        self.precompression.iter().map(|p| p.residual_um)
+    }
+
+    /// Forget the pre-compression (the pen moved to fresh skin).
+    pub fn reset_precompression(&mut self) {
+        self.precompression.iter_mut().for_each(|p| *p = Precompression::default());
+    }
+
+    /// Advance by `dt_us` with PWM duty `duty_permille` (0–1000; larger is clamped) and the
+    /// hand state `contact`. An invalid contact (force, tilt or site out of range) is an error
+    /// and leaves the plant unchanged.
+    pub fn step(
+        &mut self,
+        duty_permille: u16,
+        dt_us: u32,
+        contact: &Contact<'_>,
+    ) -> Result<PlantTick<'_>, PhysicsError> {
+        validate_hand(contact.hand_force_n, contact.tilt_deg)?;
+        if let Some(site) = contact.site {
+            site.validate()?;
+        }
+        self.punctures.clear();
+        let duty = f64::from(duty_permille.min(1000)) / 1000.0;
+        let n = dt_us.div_ceil(self.params.substep_us).max(1);
+        let mut left_us = dt_us;
+        for k in 0..n {
+            let h_us = if k + 1 == n { left_us } else { self.params.substep_us.min(left_us) };
+            left_us -= h_us;
+            if h_us > 0 {
+                self.substep(duty, h_us, contact);
+            }
+        }
+        if contact.site.is_none() {
+            let dt_s = f64::from(dt_us) * 1e-6;
+            self.precompression.iter_mut().for_each(|p| p.relax(dt_s));
+        }
+        let stopped = self.last_pulse_us.is_none_or(|t| self.t_us - t > HALL_TIMEOUT_US);
+        Ok(PlantTick {
+            motor_current_ma: (self.current_a * 1000.0).round() as i32,
+            hall_period_us: if stopped { 0 } else { self.hall_period_us },
+            battery_mv: (self.battery_v * 1000.0).round().max(0.0) as u32,
+            needle_z_um: self.tip_z_um(self.theta_rad).round() as i32,
+            punctures: &self.punctures,
+        })
+    }
+
+    /// Tip position past the guard plane at cam angle `theta`, µm.
+    fn tip_z_um(&self, theta: f64) -> f64 {
+        let s = self.params.cam_throw_um * (1.0 - theta.cos()) / 2.0;
+        self.exposure_um - self.params.cam_throw_um + s
+    }
+
+    fn substep(&mut self, duty: f64, h_us: u32, contact: &Contact<'_>) {
+        let p = self.params;
+        let h = f64::from(h_us) * 1e-6;
+        // Battery (uses the current of the previous sub-step).
+        self.battery_v = (p.open_circuit_v(self.soc) - p.battery_internal_ohm * self.battery_current_a)
+            .max(0.0);
+        // Electrical: exact exponential update at constant speed.
+        let l_h = p.motor_inductance_uh * 1e-6;
+        let i_ss = (duty * self.battery_v - p.motor_ke_v_s_per_rad * self.omega_rad_s)
+            / p.motor_resistance_ohm;
+        let decay = (-p.motor_resistance_ohm * h / l_h).exp();
+        self.current_a = (i_ss + (self.current_a - i_ss) * decay).max(0.0);
+        self.battery_current_a = duty * self.current_a;
+        // Mechanical.
+        let throw_m = p.cam_throw_um * 1e-6;
+        let (sin, cos) = self.theta_rad.sin_cos();
+        let s_m = throw_m * (1.0 - cos) / 2.0;
+        let ds_dtheta = throw_m / 2.0 * sin;
+        let f_spring = p.spring_rate_n_per_mm * 1000.0 * s_m + p.spring_preload_n;
+        let f_needles = self.needle_force_n(self.theta_rad);
+        let tau_load = (f_needles + f_spring) * ds_dtheta;
+        let j_eff = p.rotor_inertia_kg_m2 + p.carrier_mass_g * 1e-3 * ds_dtheta * ds_dtheta;
+        let tau_drive = p.motor_kt_nm_per_a * self.current_a
+            - tau_load
+            - p.friction_viscous_nm_s * self.omega_rad_s;
+        let w = self.omega_rad_s;
+        let new_w = if w == 0.0 && tau_drive.abs() <= p.friction_coulomb_nm {
+            0.0
+        } else {
+            let dir = if w != 0.0 { w.signum() } else { tau_drive.signum() };
+            let w1 = w + h * (tau_drive - p.friction_coulomb_nm * dir) / j_eff;
+            if w != 0.0 && w1 * w < 0.0 { 0.0 } else { w1 }
+        };
+        self.omega_rad_s = if new_w.is_finite() { new_w } else { 0.0 };
+        // Cam angle and events.
+        let before = self.theta_rad;
+        let mut after = before + self.omega_rad_s * h;
+        self.t_us += u64::from(h_us);
+        if before < PI && after >= PI {
+            self.complete_stroke();
+        }
+        if after >= TAU {
+            after -= TAU;
+            self.hall_pulse(contact);
+        } else if after < 0.0 {
+            after += TAU;
+        }
+        self.theta_rad = after.clamp(0.0, TAU - 1e-12);
+        // Battery drain.
+        let capacity_as = p.battery_capacity_mah * 3.6;
+        self.soc = (self.soc - self.battery_current_a * h / capacity_as).clamp(0.0, 1.0);
+    }
+
+    /// Summed needle force at cam angle `theta` from the current stroke's tables, N.
+    fn needle_force_n(&self, theta: f64) -> f64 {
+        if !self.table_active || self.exposure_um <= 0.0 {
+            return 0.0;
+        }
+        let z = self.tip_z_um(theta);
+        if z <= 0.0 {
+            return 0.0;
+        }
+        let u = (z / self.exposure_um * (BINS - 1) as f64).min((BINS - 1) as f64);
+        let j = (u as usize).min(BINS - 2);
+        let frac = u - j as f64;
+        let table = if theta < PI { &self.force_in_n } else { &self.force_out_n };
+        table[j] + (table[j + 1] - table[j]) * frac
+    }
+
+    /// Full retraction passed: hall pulse, and evaluate the coming stroke of every needle.
+    fn hall_pulse(&mut self, contact: &Contact<'_>) {
+        if let Some(last) = self.last_pulse_us {
+            self.hall_period_us = u32::try_from(self.t_us - last).unwrap_or(u32::MAX);
+        }
+        self.last_pulse_us = Some(self.t_us);
+        self.pending.clear();
+        self.table_active = false;
+        self.force_in_n = [0.0; BINS];
+        self.force_out_n = [0.0; BINS];
+        let Some(site) = contact.site else { return };
+        let throw = self.params.cam_throw_um;
+        let tip_speed = (self.omega_rad_s * throw * 1e-6 / 2.0).clamp(0.0, 20.0);
+        let Ok(model) = StrokeModel::new(site, &self.cartridge.needle(), tip_speed) else {
+            return;
+        };
+        let period_s = if self.omega_rad_s > 0.0 { TAU / self.omega_rad_s } else { 0.0 };
+        let guard_r = self.cartridge.guard_radius_mm();
+        let bin_dz = self.exposure_um / (BINS - 1) as f64;
+        for (j, pos) in self.cartridge.positions_mm().iter().enumerate() {
+            let lever = guard_r + pos[0];
+            let gap = guard_gap_um(contact.hand_force_n, contact.tilt_deg, lever);
+            let offset = gap + self.precompression[j].residual_um;
+            let travel = self.exposure_um - offset;
+            let result = model.path(travel, &mut self.path);
+            let path = &self.path;
+            let mut v = 0;
+            for m in 0..BINS {
+                let z = m as f64 * bin_dz - offset;
+                if z <= 0.0 {
+                    continue;
+                }
+                while v + 1 < path.len && path.z_um[v + 1] <= z {
+                    v += 1;
+                }
+                let f_in = if v + 1 >= path.len {
+                    path.force_n[path.len.saturating_sub(1)]
+                } else {
+                    let (z0, z1) = (path.z_um[v], path.z_um[v + 1]);
+                    let t = if z1 > z0 { (z - z0) / (z1 - z0) } else { 1.0 };
+                    path.force_n[v] + (path.force_n[v + 1] - path.force_n[v]) * t
+                };
+                self.force_in_n[m] += f_in;
+                self.force_out_n[m] += model.retract_force_n(z, result.reached_depth_um);
+            }
+            self.pending.push(result);
+        }
+        self.pending_period_s = period_s;
+        self.pending_contact_s = contact_fraction(self.exposure_um, throw) * period_s;
+        self.table_active = true;
+    }
+
+    /// Full extension passed: report the stroke's punctures and carry pre-compression.
+    fn complete_stroke(&mut self) {
+        for (j, r) in self.pending.iter().enumerate() {
+            if r.punctured {
+                self.punctures.push(Puncture {
+                    needle_index: u16::try_from(j).unwrap_or(u16::MAX),
+                    depth_um: r.reached_depth_um,
+                    layer: r.layer,
+                    peak_force_n: r.peak_force_n,
+                    bleeding: r.bleeding,
+                });
+            }
+            self.precompression[j].update(r, self.pending_contact_s, self.pending_period_s);
+        }
+        self.pending.clear();
+    }
+}

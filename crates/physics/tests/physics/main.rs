@@ -1,0 +1,4 @@
+//! Integration tests of needlebench-physics.
+mod plant;
+mod sites;
+mod stroke;

@@ -1,0 +1,7 @@
+//! Integration tests of `needlebench-protocol`: golden vectors from `WIRE.md`, decoder
+//! behaviour on damaged input, and property tests.
+
+mod decoder;
+mod golden;
+mod props;
+mod support;

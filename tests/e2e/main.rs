@@ -1,0 +1,6 @@
+//! End-to-end tests of the `needlebench` binary: real processes, real files.
+//!
+//! One test binary for the whole workspace; each module covers one subcommand.
+
+mod link;
+mod support;
