@@ -3,4 +3,5 @@
 //! One test binary for the whole workspace; each module covers one subcommand.
 
 mod link;
+mod stroke;
 mod support;

@@ -249,6 +249,16 @@ impl Link {
         Ok(())
     }
 
+    /// Write `bytes` on the line as they are (an injected burst of line noise). They are
+    /// counted in `bytes_to_pen` and kept in the capture; the pen's decoder has to find its
+    /// way back, and the lockstep re-sends make up for any frame the noise destroyed.
+    pub fn inject_line_noise(&mut self, bytes: &[u8]) -> Result<(), LinkError> {
+        self.tx.clear();
+        self.tx.extend_from_slice(bytes);
+        let tick = self.next_tick;
+        self.flush_tx(tick)
+    }
+
     /// Run one tick: send `sensors` (its `tick` is set to [`Link::next_tick`]; `None`
     /// withholds the frame, as an injected link drop) and return the pen's reply.
     pub fn tick(&mut self, sensors: Option<&SensorFrame>) -> Result<&TickReply, LinkError> {

@@ -78,7 +78,11 @@ fn cartridge_stroke(c: &mut Criterion) {
 
 fn plant_second(c: &mut Criterion) {
     let site = Site::builtin("cheek").unwrap();
-    let contact = Contact { site: Some(&site), hand_force_n: 2.0, tilt_deg: 3.0 };
+    let contact = Contact {
+        site: Some(&site),
+        hand_force_n: 2.0,
+        tilt_deg: 3.0,
+    };
     let mut plant =
         PenPlant::new(PenParams::default(), Cartridge::from_name("36").unwrap()).unwrap();
     plant.set_exposure_um(1000.0).unwrap();
@@ -91,7 +95,11 @@ fn plant_second(c: &mut Criterion) {
         b.iter(|| {
             let mut n = 0;
             for _ in 0..1000 {
-                n += plant.step(black_box(780), 1000, &contact).unwrap().punctures.len();
+                n += plant
+                    .step(black_box(780), 1000, &contact)
+                    .unwrap()
+                    .punctures
+                    .len();
             }
             n
         });

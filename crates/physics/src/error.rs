@@ -24,8 +24,13 @@ pub enum PhysicsError {
         /// Comma-separated list of the cartridge names.
         valid: String,
     },
+    /// A custom site has an empty name.
+    #[error("name must not be empty")]
+    EmptyName,
     /// A custom site lacks one of the five layers.
-    #[error("missing layer `{field}`: a site needs all of stratum_corneum, viable_epidermis, papillary_dermis, reticular_dermis, hypodermis")]
+    #[error(
+        "missing layer `{field}`: a site needs all of stratum_corneum, viable_epidermis, papillary_dermis, reticular_dermis, hypodermis"
+    )]
     MissingLayer {
         /// Path of the missing layer, e.g. `layers.hypodermis`.
         field: String,
@@ -44,26 +49,61 @@ pub enum PhysicsError {
 
 impl PhysicsError {
     /// Shorthand for [`PhysicsError::OutOfRange`].
-    pub fn out_of_range(field: impl Into<String>, requirement: impl Into<String>, value: f64) -> Self {
-        PhysicsError::OutOfRange { field: field.into(), requirement: requirement.into(), value }
+    pub fn out_of_range(
+        field: impl Into<String>,
+        requirement: impl Into<String>,
+        value: f64,
+    ) -> Self {
+        PhysicsError::OutOfRange {
+            field: field.into(),
+            requirement: requirement.into(),
+            value,
+        }
     }
 }
 
 /// Check that `value` lies in `[min, max]` (NaN fails); `field` names it in the error.
 pub(crate) fn check_range(field: &str, value: f64, min: f64, max: f64) -> Result<(), PhysicsError> {
+    check_range_with(|| field.to_owned(), value, min, max)
+}
+
+/// [`check_range`] with the field name built only on error.
+pub(crate) fn check_range_with(
+    field: impl FnOnce() -> String,
+    value: f64,
+    min: f64,
+    max: f64,
+) -> Result<(), PhysicsError> {
     if value >= min && value <= max {
         Ok(())
     } else {
-        Err(PhysicsError::out_of_range(field, format!("in {min}..={max}"), value))
+        Err(PhysicsError::out_of_range(
+            field(),
+            format!("in {min}..={max}"),
+            value,
+        ))
     }
 }
 
-/// Check that `value` is finite, `> min` (exclusive) and `<= max`; `field` names it.
+/// Check that `value` is finite, `> 0` and `<= max`; `field` names it.
 pub(crate) fn check_positive(field: &str, value: f64, max: f64) -> Result<(), PhysicsError> {
+    check_positive_with(|| field.to_owned(), value, max)
+}
+
+/// [`check_positive`] with the field name built only on error.
+pub(crate) fn check_positive_with(
+    field: impl FnOnce() -> String,
+    value: f64,
+    max: f64,
+) -> Result<(), PhysicsError> {
     if value.is_nan() || value <= 0.0 {
-        Err(PhysicsError::out_of_range(field, "> 0", value))
+        Err(PhysicsError::out_of_range(field(), "> 0", value))
     } else if value > max {
-        Err(PhysicsError::out_of_range(field, format!("<= {max} (non-physical)"), value))
+        Err(PhysicsError::out_of_range(
+            field(),
+            format!("<= {max} (non-physical)"),
+            value,
+        ))
     } else {
         Ok(())
     }

@@ -1,7 +1,7 @@
 //! The five skin layers and their mechanical parameters.
 //!
 //! Each layer carries its thickness and the parameters the penetration model
-//! ([`crate::stroke`]) needs. Defaults and where they come from:
+//! ([`crate::stroke`](mod@crate::stroke)) needs. Defaults and where they come from:
 //!
 //! | layer | `modulus_pa` (quasi-static E) | `viscosity_pa_s` | `rupture_stress_pa` | `fracture_energy_j_m2` | `friction_steel` |
 //! |---|---|---|---|---|---|
@@ -14,7 +14,7 @@
 //! 1. **calibrated**: Kelvin–Voigt viscosity, so that E(rate) = E + η·rate rises several-fold
 //!    between quasi-static and pen strain rates (~5000 /s), as Shergold 2006 (Int J Impact
 //!    Eng 32) reports for skin between 0.004 and 4000 /s; the fat value is chosen so that the
-//!    depth reached is ~60–75 % of the exposure at pen speeds (see [`crate::stroke`]).
+//!    depth reached is ~60–75 % of the exposure at pen speeds (see [`crate::stroke`](mod@crate::stroke)).
 //! 2. **calibrated**: no puncture force is published for 0.25–0.3 mm pen needles in skin. The
 //!    stratum corneum value gives ~0.03 N at slow speed for a 10 µm tip radius, the per-needle
 //!    force Olatunji 2013 (J Pharm Sci 102:1209) measured at 0.5 mm/s; the others are set
@@ -25,7 +25,7 @@
 //!    surface value of Derler & Gerhardt 2012 so that friction is ~20 % of insertion work
 //!    (Barnett 2015: ~21 % friction).
 
-use crate::error::{PhysicsError, check_positive, check_range};
+use crate::error::{PhysicsError, check_positive_with, check_range_with};
 use serde::{Deserialize, Serialize};
 
 /// One of the five skin layers, from the surface down.
@@ -128,13 +128,17 @@ pub struct LayerProps {
 impl LayerProps {
     /// Check every value is physical; errors name `layers.<layer>.<field>`.
     pub fn validate(&self, layer: Layer) -> Result<(), PhysicsError> {
-        let field = |f: &str| format!("layers.{}.{f}", layer.name());
-        check_positive(&field("thickness_um"), self.thickness_um, 50_000.0)?;
-        check_range(&field("modulus_pa"), self.modulus_pa, 100.0, 1e9)?;
-        check_range(&field("viscosity_pa_s"), self.viscosity_pa_s, 0.0, 1e6)?;
-        check_positive(&field("rupture_stress_pa"), self.rupture_stress_pa, 1e10)?;
-        check_positive(&field("fracture_energy_j_m2"), self.fracture_energy_j_m2, 1e5)?;
-        check_range(&field("friction_steel"), self.friction_steel, 0.0, 5.0)?;
+        let field = |f: &'static str| move || format!("layers.{}.{f}", layer.name());
+        check_positive_with(field("thickness_um"), self.thickness_um, 50_000.0)?;
+        check_range_with(field("modulus_pa"), self.modulus_pa, 100.0, 1e9)?;
+        check_range_with(field("viscosity_pa_s"), self.viscosity_pa_s, 0.0, 1e6)?;
+        check_positive_with(field("rupture_stress_pa"), self.rupture_stress_pa, 1e10)?;
+        check_positive_with(
+            field("fracture_energy_j_m2"),
+            self.fracture_energy_j_m2,
+            1e5,
+        )?;
+        check_range_with(field("friction_steel"), self.friction_steel, 0.0, 5.0)?;
         Ok(())
     }
 

@@ -1,7 +1,7 @@
 //! Needle–skin physics and the pen plant of needlebench: pure, deterministic and fast.
 //!
 //! This crate answers two questions for the simulator: *what does one needle do to the skin in
-//! one stroke* ([`stroke`], [`StrokeModel`]) and *what does the pen's drive do with a PWM duty*
+//! one stroke* ([`stroke()`], [`StrokeModel`]) and *what does the pen's drive do with a PWM duty*
 //! ([`PenPlant`]: DC motor, cam, return spring, battery, with every needle's stroke feeding back
 //! into the motor's load torque). No I/O, no clocks, no randomness, no allocation per stroke.
 //!
@@ -40,5 +40,9 @@ pub use error::PhysicsError;
 pub use layer::{Layer, LayerProps};
 pub use needle::{CARTRIDGE_NAMES, Cartridge, EXPOSURE_MAX_UM, Needle};
 pub use plant::{Contact, PenParams, PenPlant, PlantTick, Puncture};
-pub use site::{BUILTIN_SITES, LayerSpec, LayerSpecs, Site, SiteSpec, builtin_site_names, builtin_sites};
-pub use stroke::{Precompression, StrokeInput, StrokeModel, StrokeResult, stroke};
+pub use site::{
+    BUILTIN_SITES, LayerSpec, LayerSpecs, Site, SiteSpec, builtin_site_names, builtin_sites,
+};
+pub use stroke::{
+    Precompression, StrokeInput, StrokeModel, StrokeResult, contact_fraction, stroke,
+};

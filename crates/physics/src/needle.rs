@@ -46,17 +46,32 @@ pub struct Needle {
 
 impl Needle {
     /// A standard pen needle (see module docs).
-    pub const STANDARD: Needle =
-        Needle { shaft_diameter_um: 250.0, tip_radius_um: 10.0, tip_half_angle_deg: 15.0 };
+    pub const STANDARD: Needle = Needle {
+        shaft_diameter_um: 250.0,
+        tip_radius_um: 10.0,
+        tip_half_angle_deg: 15.0,
+    };
     /// A "nano" pin (see module docs).
-    pub const NANO: Needle =
-        Needle { shaft_diameter_um: 100.0, tip_radius_um: 2.0, tip_half_angle_deg: 20.0 };
+    pub const NANO: Needle = Needle {
+        shaft_diameter_um: 100.0,
+        tip_radius_um: 2.0,
+        tip_half_angle_deg: 20.0,
+    };
 
     /// Check the geometry; errors name `needle.<field>`.
     pub fn validate(&self) -> Result<(), PhysicsError> {
         check_positive("needle.shaft_diameter_um", self.shaft_diameter_um, 2000.0)?;
-        check_positive("needle.tip_radius_um", self.tip_radius_um, self.shaft_diameter_um / 2.0)?;
-        check_range("needle.tip_half_angle_deg", self.tip_half_angle_deg, 1.0, 60.0)?;
+        check_positive(
+            "needle.tip_radius_um",
+            self.tip_radius_um,
+            self.shaft_diameter_um / 2.0,
+        )?;
+        check_range(
+            "needle.tip_half_angle_deg",
+            self.tip_half_angle_deg,
+            1.0,
+            60.0,
+        )?;
         Ok(())
     }
 
@@ -96,7 +111,11 @@ impl Cartridge {
                 });
             }
         };
-        let canonical = CARTRIDGE_NAMES.iter().copied().find(|n| *n == name).unwrap_or("36");
+        let canonical = CARTRIDGE_NAMES
+            .iter()
+            .copied()
+            .find(|n| *n == name)
+            .unwrap_or("36");
         let mut positions_mm = Vec::with_capacity(cols * rows);
         for r in 0..rows {
             for c in 0..cols {
@@ -105,7 +124,11 @@ impl Cartridge {
                 positions_mm.push([x, y]);
             }
         }
-        Ok(Cartridge { name: canonical, needle, positions_mm })
+        Ok(Cartridge {
+            name: canonical,
+            needle,
+            positions_mm,
+        })
     }
 
     /// The cartridge's name.
@@ -130,7 +153,11 @@ impl Cartridge {
 
     /// Radius of the guard opening, mm: the farthest needle plus 1 mm.
     pub fn guard_radius_mm(&self) -> f64 {
-        let far = self.positions_mm.iter().map(|p| p[0].hypot(p[1])).fold(0.0, f64::max);
+        let far = self
+            .positions_mm
+            .iter()
+            .map(|p| p[0].hypot(p[1]))
+            .fold(0.0, f64::max);
         far + 1.0
     }
 }

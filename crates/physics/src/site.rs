@@ -80,28 +80,120 @@ const fn row(
     source: &'static str,
 ) -> BuiltinSite {
     let (pd, rd) = split_dermis(dermis);
-    BuiltinSite { name, thickness_um: [sc, ve, pd, rd, fat], source }
+    BuiltinSite {
+        name,
+        thickness_um: [sc, ve, pd, rd, fat],
+        source,
+    }
 }
 
 /// The built-in sites (thicknesses and sources in the module docs).
 pub const BUILTIN_SITES: [BuiltinSite; 12] = [
-    row("forehead", 12.0, 38.0, 1015.0, 2000.0, "dermis B22; fat I18; epidermis est (C15 range)"),
-    row("glabella", 12.0, 40.0, 1020.0, 2000.0, "dermis B22; fat est (I18 forehead); epidermis est"),
-    row("temple", 11.0, 34.0, 930.0, 6000.0, "dermis B22; fat I18; epidermis est"),
-    row("periorbital", 9.0, 26.0, 625.0, 500.0, "dermis B22 eyelid; epidermis est (C15 min); fat est"),
-    row("nose", 12.0, 43.0, 980.0, 1000.0, "dermis B22 nasal dorsum; epidermis and fat est"),
-    row("cheek", 12.0, 45.0, 1005.0, 4000.0, "dermis B22 zygoma; epidermis and fat est"),
-    row("upper_lip", 12.0, 50.6, 1200.0, 3000.0, "epidermis C15 (62.6 um); dermis and fat est"),
-    row("chin", 12.0, 45.0, 965.0, 5000.0, "dermis B22 submandibular; fat I18; epidermis est"),
-    row("neck", 11.0, 35.0, 985.0, 3000.0, "dermis B22 neck; epidermis and fat est"),
-    row("decollete", 11.0, 70.3, 1500.0, 5000.0, "epidermis SM03 shoulder; dermis and fat est"),
-    row("abdomen", 15.0, 75.0, 2115.0, 15000.0, "epidermis and dermis HR lower range; fat est"),
-    row("thigh", 15.0, 66.0, 1800.0, 10000.0, "SC/VE est from SM03; dermis est (HR range); fat est"),
+    row(
+        "forehead",
+        12.0,
+        38.0,
+        1015.0,
+        2000.0,
+        "dermis B22; fat I18; epidermis est (C15 range)",
+    ),
+    row(
+        "glabella",
+        12.0,
+        40.0,
+        1020.0,
+        2000.0,
+        "dermis B22; fat est (I18 forehead); epidermis est",
+    ),
+    row(
+        "temple",
+        11.0,
+        34.0,
+        930.0,
+        6000.0,
+        "dermis B22; fat I18; epidermis est",
+    ),
+    row(
+        "periorbital",
+        9.0,
+        26.0,
+        625.0,
+        500.0,
+        "dermis B22 eyelid; epidermis est (C15 min); fat est",
+    ),
+    row(
+        "nose",
+        12.0,
+        43.0,
+        980.0,
+        1000.0,
+        "dermis B22 nasal dorsum; epidermis and fat est",
+    ),
+    row(
+        "cheek",
+        12.0,
+        45.0,
+        1005.0,
+        4000.0,
+        "dermis B22 zygoma; epidermis and fat est",
+    ),
+    row(
+        "upper_lip",
+        12.0,
+        50.6,
+        1200.0,
+        3000.0,
+        "epidermis C15 (62.6 um); dermis and fat est",
+    ),
+    row(
+        "chin",
+        12.0,
+        45.0,
+        965.0,
+        5000.0,
+        "dermis B22 submandibular; fat I18; epidermis est",
+    ),
+    row(
+        "neck",
+        11.0,
+        35.0,
+        985.0,
+        3000.0,
+        "dermis B22 neck; epidermis and fat est",
+    ),
+    row(
+        "decollete",
+        11.0,
+        70.3,
+        1500.0,
+        5000.0,
+        "epidermis SM03 shoulder; dermis and fat est",
+    ),
+    row(
+        "abdomen",
+        15.0,
+        75.0,
+        2115.0,
+        15000.0,
+        "epidermis and dermis HR lower range; fat est",
+    ),
+    row(
+        "thigh",
+        15.0,
+        66.0,
+        1800.0,
+        10000.0,
+        "SC/VE est from SM03; dermis est (HR range); fat est",
+    ),
 ];
 
 /// Comma-separated names of the built-in sites (for error messages).
 pub fn builtin_site_names() -> String {
-    BUILTIN_SITES.iter().map(|s| s.name).collect::<Vec<_>>().join(", ")
+    BUILTIN_SITES
+        .iter()
+        .map(|s| s.name)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Every built-in site with default mechanical parameters.
@@ -113,10 +205,19 @@ impl Site {
     /// The built-in site called `name` (ASCII `decollete` for décolleté; `décolleté` is also
     /// accepted).
     pub fn builtin(name: &str) -> Result<Site, PhysicsError> {
-        let wanted = if name == "décolleté" { "decollete" } else { name };
-        BUILTIN_SITES.iter().find(|s| s.name == wanted).map(Site::from_builtin).ok_or_else(|| {
-            PhysicsError::UnknownSite { name: name.to_owned(), valid: builtin_site_names() }
-        })
+        let wanted = if name == "décolleté" {
+            "decollete"
+        } else {
+            name
+        };
+        BUILTIN_SITES
+            .iter()
+            .find(|s| s.name == wanted)
+            .map(Site::from_builtin)
+            .ok_or_else(|| PhysicsError::UnknownSite {
+                name: name.to_owned(),
+                valid: builtin_site_names(),
+            })
     }
 
     fn from_builtin(b: &BuiltinSite) -> Site {
@@ -124,7 +225,10 @@ impl Site {
         for (props, layer) in layers.iter_mut().zip(Layer::ALL) {
             *props = layer.default_props(b.thickness_um[layer.index()]);
         }
-        Site { name: b.name.to_owned(), layers }
+        Site {
+            name: b.name.to_owned(),
+            layers,
+        }
     }
 
     /// Check every layer's values; the error names `layers.<layer>.<field>`.
@@ -158,13 +262,19 @@ impl Site {
     /// upper layer; anything below the stack counts as hypodermis).
     pub fn layer_at_depth(&self, depth_um: f64) -> Layer {
         let b = self.boundaries_um();
-        (0..4).find(|&i| depth_um <= b[i + 1]).map_or(Layer::Hypodermis, Layer::from_index)
+        (0..4)
+            .find(|&i| depth_um <= b[i + 1])
+            .map_or(Layer::Hypodermis, Layer::from_index)
     }
 
     /// A copy with every thickness multiplied by `factor` (local variation across a site).
     pub fn scaled(&self, factor: f64) -> Result<Site, PhysicsError> {
         if factor.is_nan() || factor <= 0.05 || factor > 20.0 {
-            return Err(PhysicsError::out_of_range("thickness_scale", "in 0.05..=20", factor));
+            return Err(PhysicsError::out_of_range(
+                "thickness_scale",
+                "in 0.05..=20",
+                factor,
+            ));
         }
         let mut site = self.clone();
         for l in &mut site.layers {
@@ -235,7 +345,7 @@ impl TryFrom<SiteSpec> for Site {
 
     fn try_from(spec: SiteSpec) -> Result<Site, PhysicsError> {
         if spec.name.trim().is_empty() {
-            return Err(PhysicsError::out_of_range("name", "a non-empty string", f64::NAN));
+            return Err(PhysicsError::EmptyName);
         }
         let l = &spec.layers;
         let given = [
@@ -260,7 +370,10 @@ impl TryFrom<SiteSpec> for Site {
                 friction_steel: s.friction_steel.unwrap_or(d.friction_steel),
             };
         }
-        let site = Site { name: spec.name, layers };
+        let site = Site {
+            name: spec.name,
+            layers,
+        };
         site.validate()?;
         Ok(site)
     }

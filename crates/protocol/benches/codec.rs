@@ -118,5 +118,33 @@ fn codec(c: &mut Criterion) {
     bench_stream(c, "mixed", &mixed);
 }
 
-criterion_group!(benches, codec);
+/// Line noise: how fast the decoder throws away garbage (suffix search included), bytes/s.
+fn noise(c: &mut Criterion) {
+    // A fixed xorshift sequence: deterministic, about one 0x00 per 256 bytes.
+    let mut state = 0x2545_f491_u32;
+    let noise: Vec<u8> = (0..64 * 1024)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            (state >> 24) as u8
+        })
+        .collect();
+    let mut group = c.benchmark_group("noise");
+    group.throughput(Throughput::Bytes(noise.len() as u64));
+    group.bench_function("decode", |b| {
+        let mut decoder = Decoder::new();
+        b.iter(|| {
+            let mut input = black_box(noise.as_slice());
+            let mut items = 0u32;
+            while decoder.feed(&mut input).is_some() {
+                items += 1;
+            }
+            items
+        });
+    });
+    group.finish();
+}
+
+criterion_group!(benches, codec, noise);
 criterion_main!(benches);

@@ -124,7 +124,7 @@ pub struct DecoderStats {
 
 /// Sans-IO frame decoder: push received bytes in, take messages out.
 ///
-/// Holds one frame's worth of state (about 400 bytes), never allocates and never panics.
+/// Holds about 400 bytes of state (a 256-byte window and a 128-byte frame buffer), never allocates and never panics.
 /// Feed it byte chunks of any size, as they arrive; each call consumes input up to and
 /// including one frame delimiter and reports what it found, or consumes everything and
 /// returns `None` when no delimiter was in the input.
@@ -339,8 +339,8 @@ impl Decoder {
     /// followed by a good frame with no delimiter between). Returns the bytes skipped and
     /// the raw length of the frame, decoded into `self.raw`.
     fn recover_suffix(&mut self, len: usize, overflowed: bool) -> Option<(usize, usize)> {
-        // With an overflowed run the window holds no earlier part of it, so its whole
-        // content is a candidate; otherwise the whole run was just tried.
+        // An overflowed run was not tried at all, and only its last MAX_ENCODED_LEN bytes
+        // can hold a frame; otherwise the whole run (skip 0) was just tried.
         let first = if overflowed {
             len.saturating_sub(MAX_ENCODED_LEN)
         } else {

@@ -36,9 +36,16 @@ pub const MAX_PAYLOAD_LEN: usize = MAX_RAW_LEN - HEADER_LEN - CRC_LEN;
 /// Shortest raw frame: header, a one-byte payload, CRC.
 pub const MIN_RAW_LEN: usize = HEADER_LEN + 1 + CRC_LEN;
 
+/// The CRC implementation: a 256-entry table (1 KiB), small enough for a microcontroller,
+/// or with the `fast-crc` feature slice-by-16 (16 KiB of tables, about 20 % more frames/s).
+#[cfg(not(feature = "fast-crc"))]
+type CrcImpl = crc::Table<1>;
+#[cfg(feature = "fast-crc")]
+type CrcImpl = crc::Table<16>;
+
 /// CRC-32/ISO-HDLC (zlib, Ethernet): poly `0x04C11DB7` reflected, init and xorout
-/// `0xFFFF_FFFF`. A 256-entry table (1 KiB), small enough for a microcontroller.
-pub(crate) const CRC32: Crc<u32> = Crc::<u32>::new(&CRC_32_ISO_HDLC);
+/// `0xFFFF_FFFF`.
+pub(crate) const CRC32: Crc<u32, CrcImpl> = Crc::<u32, CrcImpl>::new(&CRC_32_ISO_HDLC);
 
 /// CRC-32/ISO-HDLC of `bytes`, as written in a frame's trailer.
 pub fn crc32(bytes: &[u8]) -> u32 {

@@ -22,6 +22,11 @@
 //!   buffers; postcard's own `CobsAccumulator` is not used because it fails the whole
 //!   frame on overflow and cannot recover a frame behind garbage.
 //! * [`crc`] for CRC-32/ISO-HDLC: the standard catalogue CRC, table-driven, `no_std`.
+//!
+//! # Features
+//! * `fast-crc`: slice-by-16 CRC tables (16 KiB instead of 1 KiB) for about 20 % more
+//!   frames per second; for hosts (bench, bridge), not microcontrollers.
+//! * `std`: nothing yet; the error types implement `core::error::Error` without it.
 #![no_std]
 
 mod decoder;

@@ -88,3 +88,19 @@ fn realtime_paces_ticks_to_the_wall_clock() {
     assert_eq!(s.ticks, 200);
     assert!(s.frames_from_pen >= 150, "the pen answered on its own clock: {s:?}");
 }
+
+#[test]
+fn injected_line_noise_leaves_the_run_exact_and_is_counted() {
+    let opts = LinkOptions { retransmit_after: std::time::Duration::from_millis(5), ..LinkOptions::default() };
+    let mut noisy = inprocess(opts);
+    let mut clean = inprocess(LinkOptions::default());
+    let mut a = run_script(&mut noisy, 150);
+    // Garbage with no frame delimiter, right before the next tick's frames.
+    let garbage: Vec<u8> = (1..=200u8).collect();
+    noisy.inject_line_noise(&garbage).unwrap();
+    a.extend((150..300).map(|t| noisy.tick(Some(&sensors_for(t))).unwrap().clone()));
+    assert_eq!(a, run_script(&mut clean, 300), "every reply equals the clean run's");
+    let (n, c) = (noisy.stats(), clean.stats());
+    let resent_bytes = n.bytes_to_pen - c.bytes_to_pen - 200;
+    assert_eq!(resent_bytes == 0, n.retransmits == 0, "{n:?}");
+}

@@ -7,6 +7,8 @@ mod emulate;
 mod link_test;
 mod pen_args;
 mod ports;
+mod sites;
+mod stroke;
 
 /// Every subcommand of `needlebench`.
 #[derive(Subcommand, Debug)]
@@ -17,6 +19,10 @@ pub enum Command {
     Ports(ports::PortsArgs),
     /// Exchange N ticks of frames with a pen and report the link's health.
     LinkTest(link_test::LinkTestArgs),
+    /// List the built-in anatomical sites with their layer thicknesses.
+    Sites(sites::SitesArgs),
+    /// Simulate strokes of one needle at a site and show where the tip stops.
+    Stroke(stroke::StrokeArgs),
 }
 
 /// Run one subcommand; `Ok` carries the exit code.
@@ -25,5 +31,7 @@ pub fn run(command: Command) -> Result<u8, Failure> {
         Command::Emulate(args) => emulate::run(args),
         Command::Ports(args) => ports::run(args),
         Command::LinkTest(args) => link_test::run(args),
+        Command::Sites(args) => sites::run(args),
+        Command::Stroke(args) => stroke::run(args),
     }
 }

@@ -7,7 +7,10 @@ use needlebench_physics::*;
 const SOC_3V7: f64 = 0.4;
 
 fn plant(cartridge: &str, soc: f64) -> PenPlant {
-    let params = PenParams { battery_soc: soc, ..PenParams::default() };
+    let params = PenParams {
+        battery_soc: soc,
+        ..PenParams::default()
+    };
     let mut p = PenPlant::new(params, Cartridge::from_name(cartridge).unwrap()).unwrap();
     p.set_exposure_um(1000.0).unwrap();
     p
@@ -15,7 +18,12 @@ fn plant(cartridge: &str, soc: f64) -> PenPlant {
 
 /// Run `ms` ticks of 1 ms at `duty`; returns the last tick's (current mA, hall µs, battery mV)
 /// and all punctures seen.
-fn run(p: &mut PenPlant, duty: u16, ms: u32, contact: &Contact<'_>) -> ((i32, u32, u32), Vec<Puncture>) {
+fn run(
+    p: &mut PenPlant,
+    duty: u16,
+    ms: u32,
+    contact: &Contact<'_>,
+) -> ((i32, u32, u32), Vec<Puncture>) {
     let mut all = Vec::new();
     let mut last = (0, 0, 0);
     for _ in 0..ms {
@@ -54,8 +62,16 @@ fn stall_current_is_about_three_amps() {
     assert!(t.motor_current_ma > 0);
     // Ramp for a few electrical time constants (the rotor barely moves in 0.3 ms).
     let t = p.step(1000, 300, &Contact::OFF).unwrap();
-    assert!((2500..3200).contains(&t.motor_current_ma), "stall-ish current {}", t.motor_current_ma);
-    assert!(t.battery_mv < 3500, "battery sags under stall current: {}", t.battery_mv);
+    assert!(
+        (2500..3200).contains(&t.motor_current_ma),
+        "stall-ish current {}",
+        t.motor_current_ma
+    );
+    assert!(
+        t.battery_mv < 3500,
+        "battery sags under stall current: {}",
+        t.battery_mv
+    );
 }
 
 #[test]
@@ -73,16 +89,27 @@ fn hall_period_reads_zero_when_stopped() {
 #[test]
 fn needles_load_the_motor_and_report_punctures() {
     let cheek = Site::builtin("cheek").unwrap();
-    let on_skin = Contact { site: Some(&cheek), hand_force_n: 2.0, tilt_deg: 0.0 };
+    let on_skin = Contact {
+        site: Some(&cheek),
+        hand_force_n: 2.0,
+        tilt_deg: 0.0,
+    };
     let mut free = plant("36", 0.8);
     let mut loaded = plant("36", 0.8);
     let ((ma_free, hall_free, _), _) = run(&mut free, 700, 1000, &Contact::OFF);
     let ((_, hall_loaded, _), punctures) = run(&mut loaded, 700, 1000, &on_skin);
-    assert!(hall_loaded > hall_free, "load slows the motor: {hall_loaded} vs {hall_free} µs");
+    assert!(
+        hall_loaded > hall_free,
+        "load slows the motor: {hall_loaded} vs {hall_free} µs"
+    );
     // ~1 s at ~150–190 Hz, 36 needles each.
     let strokes = punctures.len() / 36;
     assert!(strokes > 100 && strokes < 230, "{strokes} strokes");
-    assert_eq!(punctures.len() % 36, 0, "every needle punctures every stroke");
+    assert_eq!(
+        punctures.len() % 36,
+        0,
+        "every needle punctures every stroke"
+    );
     for p in &punctures {
         assert!(p.depth_um > 0.0 && p.depth_um <= 1000.0);
         assert!(p.peak_force_n > 0.0 && p.peak_force_n < 1.0);
@@ -93,16 +120,27 @@ fn needles_load_the_motor_and_report_punctures() {
     let mut sum_free = 0i64;
     for _ in 0..200 {
         sum_loaded += i64::from(loaded.step(700, 1000, &on_skin).unwrap().motor_current_ma);
-        sum_free += i64::from(free.step(700, 1000, &Contact::OFF).unwrap().motor_current_ma);
+        sum_free += i64::from(
+            free.step(700, 1000, &Contact::OFF)
+                .unwrap()
+                .motor_current_ma,
+        );
     }
-    assert!(sum_loaded > sum_free, "loaded {sum_loaded} vs free {sum_free} (mA·ms)");
+    assert!(
+        sum_loaded > sum_free,
+        "loaded {sum_loaded} vs free {sum_free} (mA·ms)"
+    );
     let _ = ma_free;
 }
 
 #[test]
 fn precompression_builds_and_relaxes() {
     let cheek = Site::builtin("cheek").unwrap();
-    let on_skin = Contact { site: Some(&cheek), hand_force_n: 2.0, tilt_deg: 0.0 };
+    let on_skin = Contact {
+        site: Some(&cheek),
+        hand_force_n: 2.0,
+        tilt_deg: 0.0,
+    };
     let mut p = plant("9", 0.8);
     run(&mut p, 700, 1000, &on_skin);
     let (_, steady) = run(&mut p, 700, 20, &on_skin);
@@ -113,7 +151,10 @@ fn precompression_builds_and_relaxes() {
     let (_, fresh) = run(&mut p, 700, 20, &on_skin);
     let mean = |v: &[Puncture]| v.iter().map(|x| x.depth_um).sum::<f64>() / v.len() as f64;
     assert!(!steady.is_empty() && !fresh.is_empty());
-    assert!(mean(&steady) < mean(&fresh) - 0.5 * pre, "pre-compression costs depth");
+    assert!(
+        mean(&steady) < mean(&fresh) - 0.5 * pre,
+        "pre-compression costs depth"
+    );
     let mut p = saved;
     run(&mut p, 0, 3000, &Contact::OFF);
     let relaxed: f64 = p.precompression_um().sum::<f64>() / 9.0;
@@ -123,7 +164,11 @@ fn precompression_builds_and_relaxes() {
 #[test]
 fn plant_is_deterministic_and_needle_position_follows_the_cam() {
     let chin = Site::builtin("chin").unwrap();
-    let contact = Contact { site: Some(&chin), hand_force_n: 3.0, tilt_deg: 5.0 };
+    let contact = Contact {
+        site: Some(&chin),
+        hand_force_n: 3.0,
+        tilt_deg: 5.0,
+    };
     let mut a = plant("12", 0.8);
     let mut b = plant("12", 0.8);
     let (mut zmin, mut zmax) = (i32::MAX, i32::MIN);
@@ -138,19 +183,71 @@ fn plant_is_deterministic_and_needle_position_follows_the_cam() {
             zmax = zmax.max(t.needle_z_um);
         }
     }
-    assert!(zmax <= 1000 && zmax > 900, "tip reaches the exposure: {zmax}");
-    assert!(zmin >= -2000 && zmin < -1900, "tip retracts by the throw: {zmin}");
+    assert!(
+        zmax <= 1000 && zmax > 900,
+        "tip reaches the exposure: {zmax}"
+    );
+    assert!(
+        (-2000..-1900).contains(&zmin),
+        "tip retracts by the throw: {zmin}"
+    );
 }
 
 #[test]
 fn invalid_contact_is_an_error_and_changes_nothing() {
     let mut p = plant("36", 0.8);
-    let bad = Contact { site: None, hand_force_n: f64::NAN, tilt_deg: 0.0 };
+    let bad = Contact {
+        site: None,
+        hand_force_n: f64::NAN,
+        tilt_deg: 0.0,
+    };
     let err = p.step(500, 1000, &bad).unwrap_err();
     assert!(err.to_string().contains("hand_force_n"), "{err}");
     assert_eq!(p.time_us(), 0);
     assert!(p.set_exposure_um(3500.0).is_err());
-    let bad_params = PenParams { motor_resistance_ohm: 0.0, ..PenParams::default() };
+    let bad_params = PenParams {
+        motor_resistance_ohm: 0.0,
+        ..PenParams::default()
+    };
     let err = PenPlant::new(bad_params, Cartridge::from_name("9").unwrap()).unwrap_err();
-    assert!(err.to_string().contains("pen.motor_resistance_ohm"), "{err}");
+    assert!(
+        err.to_string().contains("pen.motor_resistance_ohm"),
+        "{err}"
+    );
+}
+
+#[test]
+fn jammed_carriage_stalls_the_motor_and_freeing_it_restarts() {
+    let mut p = plant("36", 0.9);
+    let mut ticks = |p: &mut PenPlant, n: u32| {
+        for _ in 0..n {
+            p.step(1000, 1000, &Contact::OFF).unwrap();
+        }
+    };
+    ticks(&mut p, 300);
+    let free_hz = p.speed_hz();
+    assert!(free_hz > 150.0, "runs free at {free_hz} Hz");
+    p.set_jam_torque_nm(0.05);
+    ticks(&mut p, 300);
+    assert!(p.speed_hz().abs() < 1.0, "a jam several times the stall torque stops the rotor");
+    p.set_jam_torque_nm(0.0);
+    ticks(&mut p, 300);
+    assert!(p.speed_hz() > 0.9 * free_hz, "freed, it spins up again");
+}
+
+#[test]
+fn punctures_report_the_tenting_before_rupture() {
+    let site = Site::builtin("cheek").unwrap();
+    let mut p = plant("36", 0.9);
+    p.set_exposure_um(1000.0).unwrap();
+    let contact = Contact { site: Some(&site), hand_force_n: 2.0, tilt_deg: 0.0 };
+    let mut seen = 0;
+    for _ in 0..300 {
+        for pu in p.step(1000, 1000, &contact).unwrap().punctures {
+            assert!(pu.tenting_um > 0.0 && pu.tenting_um < 1000.0, "{pu:?}");
+            assert!(pu.depth_um <= 1000.0 + 1e-6, "depth stays within the exposure: {pu:?}");
+            seen += 1;
+        }
+    }
+    assert!(seen > 36, "several strokes punctured");
 }

@@ -1,0 +1,81 @@
+//! The needlebench recording: one directory per run, the same layout whether the pen was
+//! emulated or real, written by the runner as the run goes and read by the checker and the
+//! viewer.
+//!
+//! ```text
+//! run-dir/
+//!   meta.toml       what ran, on what, how it ended, link statistics, units   (Meta)
+//!   telemetry.csv   one row per firmware tick                                  (TelemetryRow)
+//!   punctures.csv   one row per needle puncture                                (PunctureRow)
+//!   events.csv      firmware events, injected faults, link events              (EventRow)
+//! ```
+//!
+//! The full format, for people exporting data from a real pen, is in `FORMAT.md` next to this
+//! crate's `Cargo.toml`. In short:
+//!
+//! * **CSV**: comma-separated, `\n` line ends (`\r\n` is read too), a header line naming the
+//!   columns, RFC 4180 quoting where a field needs it. The writer writes the columns in the
+//!   order of the row struct's fields ([`Row::COLUMNS`]); the reader finds them by name, ignores
+//!   extra columns, and requires every row, including the last, to end with a line end (so a
+//!   file cut anywhere, even inside a number, is reported).
+//! * **Numbers**: integers in decimal; floats rounded to a per-column resolution
+//!   ([`rows::resolution`]: mm to 0.001, µm to 0.1, hand force to 1e-4 N, needle force to
+//!   1e-5 N, …) and then written in the shortest form that reads back to the same `f32`
+//!   (`ryu`), without a trailing `.0`. So the same rows give byte-identical files, and what is
+//!   read back equals [`Row::rounded`] of what was written.
+//! * **Names**: states, faults, layers and event sources as snake_case names (`running`,
+//!   `over_current`, `papillary_dermis`, `injected`); booleans `true`/`false`.
+//! * **Meta** ([`Meta`]): TOML, `format_version = 1`; no wall-clock time anywhere.
+//!
+//! # Writing
+//! [`RecordingWriter::create`] writes `meta.toml` at once marked `incomplete` /
+//! `running`, and the three headers; rows stream through 64 KiB buffers without allocating;
+//! [`RecordingWriter::finish`] flushes and atomically rewrites `meta.toml` with the status,
+//! counts and link statistics. A writer dropped without `finish` (error path, panic) flushes
+//! every row and marks the recording incomplete ([`REASON_NOT_FINISHED`]); a killed process
+//! leaves `reason = "running"` and every row flushed so far.
+//!
+//! # Reading
+//! [`Recording::open`] reads and checks `meta.toml`; [`Recording::telemetry`],
+//! [`Recording::punctures`] and [`Recording::events`] stream rows ([`Rows`], one reused record
+//! buffer, flat memory). Errors ([`RecordingError`]) name the file, the 1-based data row and
+//! file line, and the column: `punctures.csv: row 1234 (line 1235), column depth_um: expected
+//! a number, got 'abc'`.
+//!
+//! ```
+//! use needlebench_recording::{Meta, PunctureRow, Recording, RecordingWriter, RunStatus};
+//! # let tmp = tempfile::tempdir().unwrap();
+//! # let dir = tmp.path().join("run");
+//! let mut w = RecordingWriter::create(&dir, Meta::default())?;
+//! w.puncture(&PunctureRow { t_us: 1_000, depth_um: 612.34, ..Default::default() })?;
+//! w.finish(RunStatus::Complete, Default::default())?;
+//!
+//! let rec = Recording::open(&dir)?;
+//! assert!(rec.is_complete());
+//! let first = rec.punctures()?.next().unwrap()?;
+//! assert_eq!(first.depth_um, 612.3); // rounded to 0.1 µm
+//! # Ok::<(), needlebench_recording::RecordingError>(())
+//! ```
+
+mod codec;
+pub mod error;
+pub mod meta;
+pub mod reader;
+pub mod rows;
+pub mod writer;
+
+pub use error::{RecordingError, RowPos};
+pub use meta::{
+    Clock, Completion, FORMAT_VERSION, FirmwareMeta, LayersUm, LinkValue, META_FILE, Meta,
+    NeedlebenchMeta, RunMeta, RunStatus, ScenarioMeta, SetupMeta, default_units, scenario_hash,
+};
+pub use reader::{Recording, Rows};
+pub use rows::{
+    EventRow, EventSource, FIRMWARE_STATES, PunctureRow, Row, TelemetryRow, fault_from_name,
+    round_to, state_from_name,
+};
+pub use writer::{REASON_NOT_FINISHED, RecordingWriter};
+
+/// Re-exported so users of the rows need not depend on the physics and protocol crates.
+pub use needlebench_physics::Layer;
+pub use needlebench_protocol::{FaultCode, FirmwareState};

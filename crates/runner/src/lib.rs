@@ -1,0 +1,55 @@
+//! The runner: the bench's main job.
+//!
+//! It takes a scenario — where on the body, which cartridge and settings, how the hand moves
+//! and presses, what goes wrong when — and runs it against a pen over a
+//! [`needlebench_bridge::Link`] (the reference firmware in-process by default; the emulator
+//! behind a pty or a real pen on request), streaming every tick, every puncture and every
+//! event into a recording as it goes, so memory stays flat however long the session is.
+//!
+//! - [`hand`]: motion patterns (straight, crosshatch, spiral, stamping, freehand) and tremor;
+//! - [`field`]: seeded spatial variation of skin thickness;
+//! - [`operator`]: the button presses that start and stop the pen;
+//! - [`setup`]: the resolved run setup, built from a scenario by [`RunSetup::from_scenario`];
+//! - [`run()`]: the loop.
+//!
+//! Determinism: the simulation reads no clock; every random draw comes from a ChaCha8 stream
+//! seeded by the scenario's seed; in lockstep the firmware sees exactly the same frames every
+//! time. Same scenario, seed and firmware → byte-identical recording.
+
+pub mod field;
+pub mod hand;
+pub mod operator;
+mod run;
+pub mod setup;
+mod from_scenario;
+
+pub use needlebench_recording::RunStatus;
+pub use run::{AFTER_FAULT_S, JAM_TORQUE_NM, Progress, run};
+pub use setup::{ForceProfile, Injection, InjectionKind, RunSetup, Sensor};
+
+/// What a finished run reports.
+#[derive(Debug, Clone)]
+pub struct RunSummary {
+    /// Complete, or incomplete with the reason.
+    pub status: RunStatus,
+    /// Ticks simulated.
+    pub ticks: u64,
+    /// Punctures recorded.
+    pub punctures: u64,
+    /// Link health.
+    pub link: needlebench_bridge::LinkStats,
+    /// The recording's meta as written.
+    pub meta: needlebench_recording::Meta,
+}
+
+/// A run that could not be carried out (as opposed to one that ended incomplete, which is a
+/// [`RunSummary`] with [`RunStatus::Incomplete`]).
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// The scenario's physics setup is invalid.
+    #[error("invalid physics setup: {0}")]
+    Setup(#[from] needlebench_physics::PhysicsError),
+    /// Writing the recording failed.
+    #[error(transparent)]
+    Recording(#[from] needlebench_recording::RecordingError),
+}

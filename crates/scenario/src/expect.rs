@@ -1,0 +1,167 @@
+//! `[expect]`: the invariants the checker holds a run to, with their documented defaults.
+//!
+//! This crate only parses, validates and stores them; the checker applies them.
+
+use needlebench_physics::Layer;
+use needlebench_protocol::FaultCode;
+use serde::Deserialize;
+use std::path::PathBuf;
+
+/// Built-in sites that are not on the face: no default ban on reaching the hypodermis.
+pub const NON_FACIAL_SITES: [&str; 4] = ["neck", "decollete", "abdomen", "thigh"];
+
+/// A firmware fault a scenario expects (names as in recordings: `FaultCode::name`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Fault {
+    /// Speed collapsed under load.
+    Stall,
+    /// Motor current above the cut-off.
+    OverCurrent,
+    /// No sensor frames for too long.
+    LinkLoss,
+    /// Battery too low to start or sagged while running.
+    LowBattery,
+    /// No cartridge seated.
+    CartridgeAbsent,
+    /// Cartridge past its single-use limit.
+    CartridgeExpired,
+    /// The firmware's tick overran.
+    Watchdog,
+    /// Internal firmware error.
+    Internal,
+}
+
+impl Fault {
+    /// Every fault, in wire order.
+    pub const ALL: [Fault; 8] = [
+        Fault::Stall,
+        Fault::OverCurrent,
+        Fault::LinkLoss,
+        Fault::LowBattery,
+        Fault::CartridgeAbsent,
+        Fault::CartridgeExpired,
+        Fault::Watchdog,
+        Fault::Internal,
+    ];
+
+    /// The protocol's fault code.
+    pub fn code(self) -> FaultCode {
+        match self {
+            Fault::Stall => FaultCode::Stall,
+            Fault::OverCurrent => FaultCode::OverCurrent,
+            Fault::LinkLoss => FaultCode::LinkLoss,
+            Fault::LowBattery => FaultCode::LowBattery,
+            Fault::CartridgeAbsent => FaultCode::CartridgeAbsent,
+            Fault::CartridgeExpired => FaultCode::CartridgeExpired,
+            Fault::Watchdog => FaultCode::Watchdog,
+            Fault::Internal => FaultCode::Internal,
+        }
+    }
+
+    /// The snake_case name (the same as [`FaultCode::name`]).
+    pub fn name(self) -> &'static str {
+        self.code().name()
+    }
+}
+
+/// The checker's invariants for one scenario, defaults filled in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expect {
+    /// The deepest puncture may exceed the exposure by at most this, µm. Default 50.
+    pub depth_tolerance_um: f64,
+    /// Absolute safe maximum depth for the site, µm. Default none.
+    pub max_depth_um: Option<f64>,
+    /// Layers no puncture may end in. Default [`Expect::forbidden_layers_for`] the site.
+    pub forbidden_layers: Vec<Layer>,
+    /// Layers punctures should end in. Default empty = not checked.
+    pub target_layers: Vec<Layer>,
+    /// Share of punctures that must end in a target layer, 0–1. Default 0.6 (only checked
+    /// when `target_layers` is not empty).
+    pub min_target_fraction: f64,
+    /// Side of the square cells density is counted in, mm. Default 2.
+    pub density_cell_mm: f64,
+    /// Fewest punctures per cm² a treated cell must get. Default 100.
+    pub density_min_per_cm2: f64,
+    /// Most punctures per cm² any cell may get (more = over-treated). Default 100 000.
+    pub density_max_per_cm2: f64,
+    /// Share of the area's cells at or above `density_min_per_cm2`, 0–1. Default 0.9.
+    pub min_coverage: f64,
+    /// A line of at least this many over-dense cells along the glide direction is a tram
+    /// track. Default 4.
+    pub tram_track_cells: u32,
+    /// Allowed deviation of the loaded stroke frequency from the set one, %. Default 5.
+    pub stroke_hz_tolerance_pct: f64,
+    /// The motor must have stopped within this of any fault, ms. Default 100.
+    pub fault_stop_ms: f64,
+    /// The faults that must happen, and no others (sorted, no duplicates). Default none.
+    pub faults: Vec<Fault>,
+    /// Largest share of frames with a bad CRC. Default 0.
+    pub max_crc_error_rate: f64,
+    /// Largest lag behind wall time, ms (real-time clock only). Default 50.
+    pub max_lag_ms: f64,
+    /// Golden recording directory, resolved against the scenario file's directory. Default
+    /// none.
+    pub golden: Option<PathBuf>,
+    /// Whether the run must run to its end (false for runs that end in a refusal or a link
+    /// failure). Default true.
+    pub complete: bool,
+}
+
+impl Expect {
+    /// Default of `depth_tolerance_um`.
+    pub const DEPTH_TOLERANCE_UM: f64 = 50.0;
+    /// Default of `min_target_fraction`.
+    pub const MIN_TARGET_FRACTION: f64 = 0.6;
+    /// Default of `density_cell_mm`.
+    pub const DENSITY_CELL_MM: f64 = 2.0;
+    /// Default of `density_min_per_cm2`.
+    pub const DENSITY_MIN_PER_CM2: f64 = 100.0;
+    /// Default of `density_max_per_cm2`.
+    pub const DENSITY_MAX_PER_CM2: f64 = 100_000.0;
+    /// Default of `min_coverage`.
+    pub const MIN_COVERAGE: f64 = 0.9;
+    /// Default of `tram_track_cells`.
+    pub const TRAM_TRACK_CELLS: u32 = 4;
+    /// Default of `stroke_hz_tolerance_pct`.
+    pub const STROKE_HZ_TOLERANCE_PCT: f64 = 5.0;
+    /// Default of `fault_stop_ms`.
+    pub const FAULT_STOP_MS: f64 = 100.0;
+    /// Default of `max_crc_error_rate`.
+    pub const MAX_CRC_ERROR_RATE: f64 = 0.0;
+    /// Default of `max_lag_ms`.
+    pub const MAX_LAG_MS: f64 = 50.0;
+
+    /// Default forbidden layers for a site: the hypodermis on the built-in facial sites (every
+    /// built-in site except [`NON_FACIAL_SITES`]); none on other sites and custom stacks.
+    pub fn forbidden_layers_for(site: &str, builtin: bool) -> Vec<Layer> {
+        if builtin && !NON_FACIAL_SITES.contains(&site) {
+            vec![Layer::Hypodermis]
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// Every default, for a site (see [`Expect::forbidden_layers_for`]).
+    pub fn defaults_for(site: &str, builtin: bool) -> Expect {
+        Expect {
+            depth_tolerance_um: Self::DEPTH_TOLERANCE_UM,
+            max_depth_um: None,
+            forbidden_layers: Self::forbidden_layers_for(site, builtin),
+            target_layers: Vec::new(),
+            min_target_fraction: Self::MIN_TARGET_FRACTION,
+            density_cell_mm: Self::DENSITY_CELL_MM,
+            density_min_per_cm2: Self::DENSITY_MIN_PER_CM2,
+            density_max_per_cm2: Self::DENSITY_MAX_PER_CM2,
+            min_coverage: Self::MIN_COVERAGE,
+            tram_track_cells: Self::TRAM_TRACK_CELLS,
+            stroke_hz_tolerance_pct: Self::STROKE_HZ_TOLERANCE_PCT,
+            fault_stop_ms: Self::FAULT_STOP_MS,
+            faults: Vec::new(),
+            max_crc_error_rate: Self::MAX_CRC_ERROR_RATE,
+            max_lag_ms: Self::MAX_LAG_MS,
+            golden: None,
+            complete: true,
+        }
+    }
+}

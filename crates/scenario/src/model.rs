@@ -1,0 +1,507 @@
+//! The checked scenario: plain data with units in every name, and the helpers the runner needs.
+
+use crate::expect::Expect;
+use needlebench_physics::Site;
+use serde::Deserialize;
+use std::path::PathBuf;
+
+/// A parsed and validated scenario file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scenario {
+    /// Identifier, `[a-z0-9-]+`.
+    pub name: String,
+    /// Free text: what the scenario teaches or guards.
+    pub description: String,
+    /// Free tags (`negative` marks scenarios that are expected to be flagged).
+    pub tags: Vec<String>,
+    /// Seed of every random process of the run (tremor, thickness variation, noise).
+    pub seed: u64,
+    /// Cap on the simulated time, s; `None` = the motion pattern's own length.
+    pub duration_s: Option<f64>,
+    /// The skin treated.
+    pub skin: Skin,
+    /// The pen and its settings.
+    pub pen: Pen,
+    /// Which firmware the bench talks to, and how.
+    pub firmware: Firmware,
+    /// The hand: area, motion pattern, force, tilt, tremor.
+    pub hand: Hand,
+    /// Timed fault injections, in file order.
+    pub inject: Vec<Injection>,
+    /// What the checker holds the run to (defaults filled in).
+    pub expect: Expect,
+    /// The file the scenario came from and a hash of its bytes.
+    pub source: Source,
+}
+
+/// Where a scenario came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    /// The path given to the parser (as given, not canonicalised).
+    pub path: PathBuf,
+    /// The file's exact text.
+    pub text: String,
+    /// FNV-1a 64-bit hash of the file's bytes (see [`fnv1a64`]): recordings store it to
+    /// tie a run to the exact scenario text.
+    pub hash: u64,
+}
+
+impl Source {
+    /// The hash as 16 lower-case hex digits.
+    pub fn hash_hex(&self) -> String {
+        format!("{:016x}", self.hash)
+    }
+}
+
+/// FNV-1a, 64 bit: a stable, dependency-free hash of the scenario bytes (not cryptographic).
+pub fn fnv1a64(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+/// The skin: a resolved five-layer site and its spatial variation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Skin {
+    /// The site (a built-in one, or the custom stack, validated by the physics crate).
+    pub site: Site,
+    /// Whether `site` is a built-in site (`skin.site`) rather than `[skin.custom]`.
+    pub builtin: bool,
+    /// Relative standard deviation of local layer thickness, 0–0.5 (0 = uniform).
+    pub thickness_variation: f64,
+    /// Correlation length of that variation, mm.
+    pub variation_length_mm: f64,
+}
+
+/// The pen and its settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pen {
+    /// Cartridge name, valid for `needlebench_physics::Cartridge::from_name`.
+    pub cartridge: String,
+    /// Exposure setting, mm (0–3.0, a multiple of 0.05).
+    pub exposure_mm: f64,
+    /// Speed as written: a firmware level or a stroke frequency.
+    pub speed: Speed,
+    /// Battery state of charge at the start, 0–1.
+    pub battery_soc: f64,
+    /// Cartridge identifier sent to the firmware (single-use lockout is per id).
+    pub cartridge_id: u32,
+}
+
+impl Pen {
+    /// Exposure in µm (rounded to the nearest µm).
+    pub fn exposure_um(&self) -> f64 {
+        (self.exposure_mm * 1000.0).round()
+    }
+}
+
+/// How the stroke speed is given.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Speed {
+    /// A firmware speed level, 1–6.
+    Level(u8),
+    /// A stroke frequency, Hz, stored as given; the runner picks the nearest level.
+    StrokeHz(f64),
+}
+
+/// Which firmware the bench talks to, and how.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Firmware {
+    /// The link to the pen.
+    pub link: FirmwareLink,
+    /// Lockstep or real time.
+    pub clock: Clock,
+    /// Override of the emulated firmware's single-use limit, s (emulated kinds only).
+    pub cartridge_limit_s: Option<f64>,
+}
+
+/// The link to the pen's firmware.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FirmwareLink {
+    /// The reference firmware in-process (default).
+    Emulated,
+    /// The reference firmware in a child process on a pseudo-terminal.
+    EmulatorPty,
+    /// A real pen on a serial port.
+    Serial {
+        /// Device path, e.g. `/dev/ttyACM0`.
+        port: String,
+        /// Baud rate (default 115200).
+        baud: u32,
+    },
+}
+
+/// How simulated time relates to wall time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Clock {
+    /// Bench and pen advance tick by tick, as fast as they can (default).
+    #[default]
+    Lockstep,
+    /// One tick per millisecond of wall time.
+    Realtime,
+}
+
+/// A sensor a fault can be injected into.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sensor {
+    /// The hall sensor's stroke period, µs.
+    Hall,
+    /// The motor current, mA.
+    Current,
+    /// The battery voltage, mV.
+    Battery,
+}
+
+impl Sensor {
+    /// The unit of the sensor's readings (and of a noise amplitude): `us`, `ma` or `mv`.
+    pub fn unit(self) -> &'static str {
+        match self {
+            Sensor::Hall => "us",
+            Sensor::Current => "ma",
+            Sensor::Battery => "mv",
+        }
+    }
+
+    /// The name used in files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Sensor::Hall => "hall",
+            Sensor::Current => "current",
+            Sensor::Battery => "battery",
+        }
+    }
+}
+
+/// The hand: where, how and how hard the pen is moved.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hand {
+    /// The treated area on the skin surface.
+    pub area: Area,
+    /// The motion pattern.
+    pub pattern: Pattern,
+    /// Glide speed, mm/s.
+    pub glide_mm_s: f64,
+    /// How many times the whole pattern is repeated (≥ 1).
+    pub passes: u32,
+    /// Distance between adjacent lines of a pass (straight, crosshatch) or spiral pitch, mm.
+    pub line_spacing_mm: f64,
+    /// Pass directions, degrees (straight uses the first; crosshatch all, ≥ 2).
+    pub angles_deg: Vec<f64>,
+    /// Stamping grid pitch, mm.
+    pub stamp_pitch_mm: f64,
+    /// Time on the skin per stamp, ms.
+    pub stamp_dwell_ms: f64,
+    /// Pressing force.
+    pub force: Force,
+    /// Tilt from the skin normal, degrees (0–45).
+    pub tilt_deg: f64,
+    /// Hand tremor amplitude, RMS mm (0 = none).
+    pub tremor_mm: f64,
+    /// Hand tremor frequency, Hz.
+    pub tremor_hz: f64,
+}
+
+impl Hand {
+    /// The pressing force at simulated time `t_s`, N.
+    pub fn force_at_s(&self, t_s: f64) -> f64 {
+        self.force.at_s(t_s)
+    }
+}
+
+/// The motion pattern.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Pattern {
+    /// Parallel passes along `angles_deg[0]`.
+    Straight,
+    /// Parallel passes along each of `angles_deg` in turn.
+    Crosshatch,
+    /// An inward spiral with pitch `line_spacing_mm`.
+    Spiral,
+    /// Stamping on a square grid of `stamp_pitch_mm`, `stamp_dwell_ms` per stamp.
+    Stamping,
+    /// Waypoints from a CSV file, linear in between.
+    Freehand {
+        /// The CSV file (resolved against the scenario file's directory).
+        waypoints_csv: PathBuf,
+        /// Its rows, `t_s` strictly increasing.
+        waypoints: Vec<Waypoint>,
+    },
+}
+
+impl Pattern {
+    /// The name used in files.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Pattern::Straight => "straight",
+            Pattern::Crosshatch => "crosshatch",
+            Pattern::Spiral => "spiral",
+            Pattern::Stamping => "stamping",
+            Pattern::Freehand { .. } => "freehand",
+        }
+    }
+}
+
+/// One freehand waypoint: where the pen centre is at time `t_s`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Waypoint {
+    /// Time, s.
+    pub t_s: f64,
+    /// Position on the skin, mm.
+    pub x_mm: f64,
+    /// Position on the skin, mm.
+    pub y_mm: f64,
+}
+
+/// The pressing force over time.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Force {
+    /// The same force throughout, N.
+    Constant(f64),
+    /// `(t_s, force_n)` points, `t_s` strictly increasing, linear in between and held
+    /// constant before the first and after the last point.
+    Profile(Vec<(f64, f64)>),
+}
+
+impl Force {
+    /// The force at time `t_s`, N.
+    pub fn at_s(&self, t_s: f64) -> f64 {
+        match self {
+            Force::Constant(f) => *f,
+            Force::Profile(points) => {
+                let Some(&(t0, f0)) = points.first() else { return 0.0 };
+                if t_s <= t0 {
+                    return f0;
+                }
+                for w in points.windows(2) {
+                    let ((ta, fa), (tb, fb)) = (w[0], w[1]);
+                    if t_s <= tb {
+                        return fa + (fb - fa) * (t_s - ta) / (tb - ta);
+                    }
+                }
+                points.last().map_or(f0, |p| p.1)
+            }
+        }
+    }
+
+    /// The largest force at any time, N.
+    pub fn max_n(&self) -> f64 {
+        match self {
+            Force::Constant(f) => *f,
+            Force::Profile(points) => points.iter().map(|p| p.1).fold(0.0, f64::max),
+        }
+    }
+}
+
+/// An axis-aligned box, mm.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BoundingBox {
+    /// Smallest x, mm.
+    pub min_x_mm: f64,
+    /// Smallest y, mm.
+    pub min_y_mm: f64,
+    /// Largest x, mm.
+    pub max_x_mm: f64,
+    /// Largest y, mm.
+    pub max_y_mm: f64,
+}
+
+impl BoundingBox {
+    /// Width (x extent), mm.
+    pub fn width_mm(&self) -> f64 {
+        self.max_x_mm - self.min_x_mm
+    }
+
+    /// Height (y extent), mm.
+    pub fn height_mm(&self) -> f64 {
+        self.max_y_mm - self.min_y_mm
+    }
+}
+
+/// The treated area on the skin surface (mm, x right, y up).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Area {
+    /// A rectangle with its lower-left corner at (`x_mm`, `y_mm`).
+    Rect {
+        /// Lower-left corner, mm.
+        x_mm: f64,
+        /// Lower-left corner, mm.
+        y_mm: f64,
+        /// Extent along x, mm (> 0).
+        width_mm: f64,
+        /// Extent along y, mm (> 0).
+        height_mm: f64,
+    },
+    /// A simple polygon, ≥ 3 vertices, either orientation, implicitly closed.
+    Polygon(Vec<[f64; 2]>),
+}
+
+impl Area {
+    /// The vertices (a rectangle counter-clockwise from its lower-left corner).
+    pub fn polygon(&self) -> Vec<[f64; 2]> {
+        match self {
+            Area::Rect { x_mm, y_mm, width_mm, height_mm } => vec![
+                [*x_mm, *y_mm],
+                [x_mm + width_mm, *y_mm],
+                [x_mm + width_mm, y_mm + height_mm],
+                [*x_mm, y_mm + height_mm],
+            ],
+            Area::Polygon(points) => points.clone(),
+        }
+    }
+
+    /// The smallest axis-aligned box holding the area.
+    pub fn bounding_box(&self) -> BoundingBox {
+        let mut b = BoundingBox {
+            min_x_mm: f64::INFINITY,
+            min_y_mm: f64::INFINITY,
+            max_x_mm: f64::NEG_INFINITY,
+            max_y_mm: f64::NEG_INFINITY,
+        };
+        for [x, y] in self.polygon() {
+            b.min_x_mm = b.min_x_mm.min(x);
+            b.min_y_mm = b.min_y_mm.min(y);
+            b.max_x_mm = b.max_x_mm.max(x);
+            b.max_y_mm = b.max_y_mm.max(y);
+        }
+        b
+    }
+
+    /// Whether the point (mm) lies inside (boundary points of a rectangle count as inside;
+    /// polygons use the even–odd rule).
+    pub fn contains(&self, x_mm: f64, y_mm: f64) -> bool {
+        match self {
+            Area::Rect { x_mm: x0, y_mm: y0, width_mm, height_mm } => {
+                x_mm >= *x0 && x_mm <= x0 + width_mm && y_mm >= *y0 && y_mm <= y0 + height_mm
+            }
+            Area::Polygon(p) => {
+                let mut inside = false;
+                let mut j = p.len().wrapping_sub(1);
+                for i in 0..p.len() {
+                    let ([xi, yi], [xj, yj]) = (p[i], p[j]);
+                    if (yi > y_mm) != (yj > y_mm) && x_mm < (xj - xi) * (y_mm - yi) / (yj - yi) + xi
+                    {
+                        inside = !inside;
+                    }
+                    j = i;
+                }
+                inside
+            }
+        }
+    }
+
+    /// Area, mm² (shoelace formula; always ≥ 0).
+    pub fn area_mm2(&self) -> f64 {
+        polygon_area_mm2(&self.polygon())
+    }
+
+    /// Area, cm².
+    pub fn area_cm2(&self) -> f64 {
+        self.area_mm2() / 100.0
+    }
+}
+
+/// Unsigned shoelace area of a polygon, mm².
+pub(crate) fn polygon_area_mm2(p: &[[f64; 2]]) -> f64 {
+    let n = p.len();
+    let twice: f64 = (0..n).map(|i| p[i][0] * p[(i + 1) % n][1] - p[(i + 1) % n][0] * p[i][1]).sum();
+    (twice / 2.0).abs()
+}
+
+/// One timed fault injection.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Injection {
+    /// When it starts, s of simulated time.
+    pub at_s: f64,
+    /// What happens.
+    pub fault: InjectedFault,
+}
+
+/// What an injection does.
+#[derive(Debug, Clone, PartialEq)]
+pub enum InjectedFault {
+    /// The hand presses much harder for a while (a stall if hard enough).
+    ForceSpike {
+        /// Pressing force during the spike, N.
+        force_n: f64,
+        /// How long, s.
+        duration_s: f64,
+    },
+    /// The cartridge's needles bind: the cam cannot turn.
+    CartridgeJam {
+        /// How long, s.
+        duration_s: f64,
+    },
+    /// A sensor keeps reporting its last value.
+    SensorStuck {
+        /// Which sensor.
+        sensor: Sensor,
+        /// How long, s.
+        duration_s: f64,
+    },
+    /// Seeded noise on a sensor's readings.
+    SensorNoise {
+        /// Which sensor.
+        sensor: Sensor,
+        /// Noise amplitude in the sensor's unit ([`Sensor::unit`]: µs, mA or mV).
+        amplitude: f64,
+        /// How long, s.
+        duration_s: f64,
+    },
+    /// No frames pass either way.
+    LinkDrop {
+        /// How long, s.
+        duration_s: f64,
+    },
+    /// Random (seeded) bytes are written into the line once.
+    LinkGarbage {
+        /// How many bytes.
+        bytes: u32,
+    },
+    /// The battery voltage drops.
+    BatterySag {
+        /// Drop, mV.
+        drop_mv: f64,
+        /// How long, s.
+        duration_s: f64,
+    },
+    /// The cartridge is pulled out.
+    CartridgeRemoved {
+        /// How long until it is seated again, s.
+        duration_s: f64,
+    },
+}
+
+impl InjectedFault {
+    /// The `kind` used in files.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            InjectedFault::ForceSpike { .. } => "force_spike",
+            InjectedFault::CartridgeJam { .. } => "cartridge_jam",
+            InjectedFault::SensorStuck { .. } => "sensor_stuck",
+            InjectedFault::SensorNoise { .. } => "sensor_noise",
+            InjectedFault::LinkDrop { .. } => "link_drop",
+            InjectedFault::LinkGarbage { .. } => "link_garbage",
+            InjectedFault::BatterySag { .. } => "battery_sag",
+            InjectedFault::CartridgeRemoved { .. } => "cartridge_removed",
+        }
+    }
+
+    /// How long the fault lasts, s (0 for the one-off `link_garbage`).
+    pub fn duration_s(&self) -> f64 {
+        match self {
+            InjectedFault::ForceSpike { duration_s, .. }
+            | InjectedFault::CartridgeJam { duration_s }
+            | InjectedFault::SensorStuck { duration_s, .. }
+            | InjectedFault::SensorNoise { duration_s, .. }
+            | InjectedFault::LinkDrop { duration_s }
+            | InjectedFault::BatterySag { duration_s, .. }
+            | InjectedFault::CartridgeRemoved { duration_s } => *duration_s,
+            InjectedFault::LinkGarbage { .. } => 0.0,
+        }
+    }
+}

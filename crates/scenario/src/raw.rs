@@ -1,0 +1,161 @@
+//! The file as written: serde types with every key optional where the schema has a default.
+//!
+//! `deny_unknown_fields` everywhere; [`crate::validate`] turns these into the checked public
+//! types of [`crate::model`].
+
+use crate::expect::Fault;
+use crate::model::{Clock, Sensor};
+use needlebench_physics::{Layer, SiteSpec};
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawScenario {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub seed: u64,
+    pub duration_s: Option<f64>,
+    pub skin: RawSkin,
+    pub pen: RawPen,
+    #[serde(default)]
+    pub firmware: RawFirmware,
+    pub hand: RawHand,
+    #[serde(default)]
+    pub inject: Vec<RawInjection>,
+    #[serde(default)]
+    pub expect: RawExpect,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawSkin {
+    pub site: Option<String>,
+    pub custom: Option<SiteSpec>,
+    pub thickness_variation: Option<f64>,
+    pub variation_length_mm: Option<f64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawPen {
+    pub cartridge: String,
+    pub exposure_mm: f64,
+    pub speed_level: Option<i64>,
+    pub stroke_hz: Option<f64>,
+    pub battery_soc: Option<f64>,
+    pub cartridge_id: Option<u32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub(crate) enum RawFirmwareKind {
+    #[default]
+    Emulated,
+    EmulatorPty,
+    Serial,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawFirmware {
+    #[serde(default)]
+    pub kind: RawFirmwareKind,
+    pub port: Option<String>,
+    pub baud: Option<u32>,
+    #[serde(default)]
+    pub clock: Clock,
+    pub cartridge_limit_s: Option<f64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
+pub(crate) enum RawArea {
+    Rect(RawRect),
+    Polygon(Vec<[f64; 2]>),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawRect {
+    pub x_mm: f64,
+    pub y_mm: f64,
+    pub width_mm: f64,
+    pub height_mm: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum RawPattern {
+    Straight,
+    Crosshatch,
+    Spiral,
+    Stamping,
+    Freehand,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawHand {
+    pub area: RawArea,
+    pub pattern: RawPattern,
+    pub glide_mm_s: Option<f64>,
+    pub passes: Option<u32>,
+    pub line_spacing_mm: Option<f64>,
+    pub angles_deg: Option<Vec<f64>>,
+    pub stamp_pitch_mm: Option<f64>,
+    pub stamp_dwell_ms: Option<f64>,
+    pub waypoints_csv: Option<String>,
+    pub force_n: Option<f64>,
+    pub force_profile: Option<Vec<[f64; 2]>>,
+    pub tilt_deg: Option<f64>,
+    pub tremor_mm: Option<f64>,
+    pub tremor_hz: Option<f64>,
+}
+
+/// `[[inject]]`: internally tagged on `kind`; `at_s` is repeated per variant because serde's
+/// `flatten` cannot be combined with `deny_unknown_fields`.
+#[derive(Debug, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub(crate) enum RawInjection {
+    ForceSpike { at_s: f64, force_n: f64, duration_s: f64 },
+    CartridgeJam { at_s: f64, duration_s: f64 },
+    SensorStuck { at_s: f64, sensor: Sensor, duration_s: f64 },
+    SensorNoise {
+        at_s: f64,
+        sensor: Sensor,
+        amplitude_us: Option<f64>,
+        amplitude_ma: Option<f64>,
+        amplitude_mv: Option<f64>,
+        duration_s: f64,
+    },
+    LinkDrop { at_s: f64, duration_s: f64 },
+    LinkGarbage { at_s: f64, bytes: u32 },
+    BatterySag { at_s: f64, drop_mv: f64, duration_s: f64 },
+    CartridgeRemoved { at_s: f64, duration_s: f64 },
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawExpect {
+    pub depth_tolerance_um: Option<f64>,
+    pub max_depth_um: Option<f64>,
+    pub forbidden_layers: Option<Vec<Layer>>,
+    pub target_layers: Option<Vec<Layer>>,
+    pub min_target_fraction: Option<f64>,
+    pub density_cell_mm: Option<f64>,
+    pub density_min_per_cm2: Option<f64>,
+    pub density_max_per_cm2: Option<f64>,
+    pub min_coverage: Option<f64>,
+    pub tram_track_cells: Option<u32>,
+    pub stroke_hz_tolerance_pct: Option<f64>,
+    pub fault_stop_ms: Option<f64>,
+    pub faults: Option<Vec<Fault>>,
+    pub max_crc_error_rate: Option<f64>,
+    pub max_lag_ms: Option<f64>,
+    pub golden: Option<String>,
+    pub complete: Option<bool>,
+}

@@ -1,0 +1,216 @@
+//! Checks of `[hand]`: area, pattern and the keys each pattern takes, force, tilt, tremor.
+
+use crate::doc::Seg;
+use crate::error::ScenarioError;
+use crate::model::{Area, Force, Hand, Pattern, polygon_area_mm2};
+use crate::raw::{RawArea, RawHand, RawPattern};
+use crate::validate::{Validator, keys, num};
+use crate::waypoints::load_waypoints;
+
+/// Largest extent of a treated area, mm.
+const AREA_MAX_MM: f64 = 1000.0;
+
+/// Default glide speed, mm/s.
+pub const DEFAULT_GLIDE_MM_S: f64 = 10.0;
+/// Default pressing force, N.
+pub const DEFAULT_FORCE_N: f64 = 2.0;
+
+impl Validator<'_, '_> {
+    pub(crate) fn hand(&self, raw: &RawHand) -> Result<Hand, ScenarioError> {
+        let h = |key: &str| keys(&["hand", key]);
+        let area = self.area(&raw.area)?;
+        let this_pattern = pattern_name(raw.pattern);
+        // Keys that only some patterns read: giving one to another pattern is a mistake.
+        let applies: [(&str, bool, &[RawPattern]); 5] = [
+            ("line_spacing_mm", raw.line_spacing_mm.is_some(), &[RawPattern::Straight, RawPattern::Crosshatch, RawPattern::Spiral]),
+            ("angles_deg", raw.angles_deg.is_some(), &[RawPattern::Straight, RawPattern::Crosshatch]),
+            ("stamp_pitch_mm", raw.stamp_pitch_mm.is_some(), &[RawPattern::Stamping]),
+            ("stamp_dwell_ms", raw.stamp_dwell_ms.is_some(), &[RawPattern::Stamping]),
+            ("waypoints_csv", raw.waypoints_csv.is_some(), &[RawPattern::Freehand]),
+        ];
+        for (key, given, patterns) in applies {
+            if given && !patterns.contains(&raw.pattern) {
+                let names: Vec<_> = patterns.iter().map(|p| pattern_name(*p)).collect();
+                let msg = format!(
+                    "hand.{key}: not used by pattern = \"{this_pattern}\" (only by {})",
+                    names.join(", ")
+                );
+                return Err(self.invalid(&h(key), msg));
+            }
+        }
+        let glide_mm_s =
+            self.opt(&h("glide_mm_s"), raw.glide_mm_s, DEFAULT_GLIDE_MM_S, |v, p, x| v.pos(p, x, 100.0))?;
+        let passes = raw.passes.unwrap_or(1);
+        if !(1..=1000).contains(&passes) {
+            let msg = format!("hand.passes = {passes} out of range 1–1000");
+            return Err(self.invalid(&h("passes"), msg));
+        }
+        let line_spacing_mm =
+            self.opt(&h("line_spacing_mm"), raw.line_spacing_mm, 2.0, |v, p, x| v.pos(p, x, 50.0))?;
+        let default_angles = if raw.pattern == RawPattern::Crosshatch { vec![0.0, 90.0] } else { vec![0.0] };
+        let angles_deg = raw.angles_deg.clone().unwrap_or(default_angles);
+        for (i, a) in angles_deg.iter().enumerate() {
+            let mut p = h("angles_deg");
+            p.push(Seg::Index(i));
+            self.range(&p, *a, -360.0, 360.0)?;
+        }
+        if raw.pattern == RawPattern::Crosshatch && angles_deg.len() < 2 {
+            let msg = format!(
+                "hand.angles_deg: crosshatch needs at least 2 directions, has {}",
+                angles_deg.len()
+            );
+            return Err(self.invalid(&h("angles_deg"), msg));
+        }
+        if angles_deg.is_empty() {
+            return Err(self.invalid(&h("angles_deg"), "hand.angles_deg: needs at least 1 direction".to_owned()));
+        }
+        let stamp_pitch_mm =
+            self.opt(&h("stamp_pitch_mm"), raw.stamp_pitch_mm, 3.0, |v, p, x| v.pos(p, x, 50.0))?;
+        let stamp_dwell_ms =
+            self.opt(&h("stamp_dwell_ms"), raw.stamp_dwell_ms, 150.0, |v, p, x| v.pos(p, x, 10_000.0))?;
+        let pattern = match raw.pattern {
+            RawPattern::Straight => Pattern::Straight,
+            RawPattern::Crosshatch => Pattern::Crosshatch,
+            RawPattern::Spiral => Pattern::Spiral,
+            RawPattern::Stamping => Pattern::Stamping,
+            RawPattern::Freehand => self.freehand(raw.waypoints_csv.as_deref())?,
+        };
+        let force = self.force(raw)?;
+        let tilt_deg = self.opt(&h("tilt_deg"), raw.tilt_deg, 0.0, |v, p, x| v.range(p, x, 0.0, 45.0))?;
+        let tremor_mm = self.opt(&h("tremor_mm"), raw.tremor_mm, 0.0, |v, p, x| v.range(p, x, 0.0, 5.0))?;
+        let tremor_hz = self.opt(&h("tremor_hz"), raw.tremor_hz, 8.0, |v, p, x| v.pos(p, x, 50.0))?;
+        Ok(Hand {
+            area,
+            pattern,
+            glide_mm_s,
+            passes,
+            line_spacing_mm,
+            angles_deg,
+            stamp_pitch_mm,
+            stamp_dwell_ms,
+            force,
+            tilt_deg,
+            tremor_mm,
+            tremor_hz,
+        })
+    }
+
+    fn area(&self, raw: &RawArea) -> Result<Area, ScenarioError> {
+        match raw {
+            RawArea::Rect(r) => {
+                let p = |key: &str| keys(&["hand", "area", "rect", key]);
+                self.range(&p("x_mm"), r.x_mm, -AREA_MAX_MM, AREA_MAX_MM)?;
+                self.range(&p("y_mm"), r.y_mm, -AREA_MAX_MM, AREA_MAX_MM)?;
+                self.pos(&p("width_mm"), r.width_mm, AREA_MAX_MM)?;
+                self.pos(&p("height_mm"), r.height_mm, AREA_MAX_MM)?;
+                Ok(Area::Rect { x_mm: r.x_mm, y_mm: r.y_mm, width_mm: r.width_mm, height_mm: r.height_mm })
+            }
+            RawArea::Polygon(points) => {
+                let p = keys(&["hand", "area", "polygon"]);
+                if points.len() < 3 {
+                    let msg = format!(
+                        "hand.area.polygon: needs at least 3 points [x_mm, y_mm], has {}",
+                        points.len()
+                    );
+                    return Err(self.invalid(&p, msg));
+                }
+                for (i, pt) in points.iter().enumerate() {
+                    let mut pp = p.clone();
+                    pp.push(Seg::Index(i));
+                    for v in pt {
+                        if !(v.abs() <= AREA_MAX_MM) {
+                            let msg = format!(
+                                "hand.area.polygon[{i}] = [{}, {}] out of range: coordinates in -{}–{} mm",
+                                num(pt[0]),
+                                num(pt[1]),
+                                num(AREA_MAX_MM),
+                                num(AREA_MAX_MM)
+                            );
+                            return Err(self.invalid(&pp, msg));
+                        }
+                    }
+                }
+                if polygon_area_mm2(points) < 1e-6 {
+                    let msg = "hand.area.polygon: has zero area (points collinear or repeated)".to_owned();
+                    return Err(self.invalid(&p, msg));
+                }
+                Ok(Area::Polygon(points.clone()))
+            }
+        }
+    }
+
+    fn freehand(&self, csv: Option<&str>) -> Result<Pattern, ScenarioError> {
+        let p = keys(&["hand", "waypoints_csv"]);
+        let Some(rel) = csv else {
+            let msg = "hand: pattern = \"freehand\" needs `waypoints_csv` (a CSV file with header t_s,x_mm,y_mm)";
+            return Err(self.invalid(&keys(&["hand", "pattern"]), msg.to_owned()));
+        };
+        let path = self.resolve(rel);
+        let at = self.doc.loc(&p);
+        let waypoints = load_waypoints(&path, &at).map_err(|e| match e {
+            ScenarioError::Io { path, source } => {
+                let msg = format!("hand.waypoints_csv = \"{rel}\": cannot read {}: {source}", path.display());
+                self.invalid(&p, msg)
+            }
+            other => other,
+        })?;
+        Ok(Pattern::Freehand { waypoints_csv: path, waypoints })
+    }
+
+    fn force(&self, raw: &RawHand) -> Result<Force, ScenarioError> {
+        let h = |key: &str| keys(&["hand", key]);
+        match (raw.force_n, &raw.force_profile) {
+            (Some(_), Some(_)) => {
+                let msg = "hand: give either `force_n` or `force_profile`, not both".to_owned();
+                Err(self.invalid(&h("force_profile"), msg))
+            }
+            (f, None) => {
+                let f = self.opt(&h("force_n"), f, DEFAULT_FORCE_N, |v, p, x| v.range(p, x, 0.0, 50.0))?;
+                Ok(Force::Constant(f))
+            }
+            (None, Some(points)) => {
+                let base = h("force_profile");
+                if points.is_empty() {
+                    let msg = "hand.force_profile: needs at least 1 point [t_s, force_n]".to_owned();
+                    return Err(self.invalid(&base, msg));
+                }
+                let mut out: Vec<(f64, f64)> = Vec::with_capacity(points.len());
+                for (i, &[t_s, force_n]) in points.iter().enumerate() {
+                    let mut p = base.clone();
+                    p.push(Seg::Index(i));
+                    let key = format!("hand.force_profile[{i}]");
+                    if !(0.0..=1e6).contains(&t_s) {
+                        let msg = format!("{key}: t_s = {} out of range 0.0–1000000.0", num(t_s));
+                        return Err(self.invalid(&p, msg));
+                    }
+                    if let Some(&(prev, _)) = out.last() {
+                        if t_s <= prev {
+                            let msg = format!(
+                                "{key}: t_s = {} must be greater than the previous point's {}",
+                                num(t_s),
+                                num(prev)
+                            );
+                            return Err(self.invalid(&p, msg));
+                        }
+                    }
+                    if !(0.0..=50.0).contains(&force_n) {
+                        let msg = format!("{key}: force_n = {} out of range 0.0–50.0", num(force_n));
+                        return Err(self.invalid(&p, msg));
+                    }
+                    out.push((t_s, force_n));
+                }
+                Ok(Force::Profile(out))
+            }
+        }
+    }
+}
+
+fn pattern_name(p: RawPattern) -> &'static str {
+    match p {
+        RawPattern::Straight => "straight",
+        RawPattern::Crosshatch => "crosshatch",
+        RawPattern::Spiral => "spiral",
+        RawPattern::Stamping => "stamping",
+        RawPattern::Freehand => "freehand",
+    }
+}

@@ -1,0 +1,164 @@
+//! `needlebench stroke` and `needlebench sites`.
+
+use crate::support::needlebench;
+use serde_json::Value;
+
+const LAYERS: [&str; 5] = [
+    "stratum_corneum",
+    "viable_epidermis",
+    "papillary_dermis",
+    "reticular_dermis",
+    "hypodermis",
+];
+
+fn stroke_json(site: &str, depth_mm: &str, extra: &[&str]) -> Value {
+    let mut args = vec!["stroke", "--site", site, "--depth-mm", depth_mm, "--json"];
+    args.extend_from_slice(extra);
+    let out = needlebench(&args);
+    assert!(
+        out.status.success(),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("one JSON object")
+}
+
+fn layer_rank(v: &Value) -> usize {
+    let name = v["layer"].as_str().expect("layer is a string");
+    LAYERS
+        .iter()
+        .position(|l| *l == name)
+        .unwrap_or_else(|| panic!("unknown layer {name}"))
+}
+
+#[test]
+fn json_has_the_documented_keys_and_sane_values() {
+    let v = stroke_json("cheek", "1.0", &[]);
+    assert_eq!(v["site"], "cheek");
+    assert_eq!(v["set_depth_um"].as_f64(), Some(1000.0));
+    let reached = v["reached_depth_um"].as_f64().unwrap();
+    assert!(reached > 0.0 && reached <= 1000.0, "{reached}");
+    layer_rank(&v);
+    let tenting = v["tenting_um"].as_f64().unwrap();
+    assert!(tenting > 0.0 && tenting < 1000.0, "{tenting}");
+    let force = v["peak_force_n"].as_f64().unwrap();
+    assert!(force > 0.0 && force < 1.0, "{force}");
+    assert!(v["bleeding"].is_boolean());
+}
+
+#[test]
+fn deeper_setting_reaches_deeper() {
+    let shallow = stroke_json("forehead", "0.5", &[]);
+    let deep = stroke_json("forehead", "1.5", &[]);
+    let (a, b) = (
+        shallow["reached_depth_um"].as_f64().unwrap(),
+        deep["reached_depth_um"].as_f64().unwrap(),
+    );
+    assert!(b > a + 500.0, "{a} µm at 0.5 mm vs {b} µm at 1.5 mm");
+    assert!(layer_rank(&deep) >= layer_rank(&shallow));
+}
+
+#[test]
+fn harder_press_reaches_deeper() {
+    let light = stroke_json("chin", "1.0", &["--force-n", "0.5"]);
+    let firm = stroke_json("chin", "1.0", &["--force-n", "5"]);
+    assert!(firm["reached_depth_um"].as_f64() > light["reached_depth_um"].as_f64());
+}
+
+#[test]
+fn thin_site_reaches_a_deeper_layer_than_a_thick_one() {
+    let thin = stroke_json("periorbital", "1.0", &[]);
+    let thick = stroke_json("abdomen", "1.0", &[]);
+    assert!(layer_rank(&thin) > layer_rank(&thick), "{thin} vs {thick}");
+}
+
+#[test]
+fn table_shows_layers_and_where_the_tip_stopped() {
+    let out = needlebench(&[
+        "stroke",
+        "--site",
+        "nose",
+        "--depth-mm",
+        "0.75",
+        "--cartridge",
+        "12",
+    ]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    for l in LAYERS {
+        assert!(text.contains(l), "{text}");
+    }
+    for word in [
+        "tip stopped here",
+        "depth reached",
+        "tenting",
+        "peak force",
+        "bleeding",
+    ] {
+        assert!(text.contains(word), "missing {word}: {text}");
+    }
+}
+
+#[test]
+fn unknown_site_is_a_usage_error_naming_the_choices() {
+    let out = needlebench(&["stroke", "--site", "elbow", "--depth-mm", "1.0"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("elbow") && err.contains("periorbital") && err.contains("decollete"),
+        "{err}"
+    );
+}
+
+#[test]
+fn out_of_range_values_are_usage_errors() {
+    for args in [
+        ["--depth-mm", "3.5", "--force-n", "2"],
+        ["--depth-mm=-0.25", "--force-n", "2", "--json"],
+        ["--depth-mm", "1.0", "--force-n", "80"],
+    ] {
+        let mut full = vec!["stroke", "--site", "cheek"];
+        full.extend(args.iter().filter(|a| !a.is_empty()));
+        let out = needlebench(&full);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("must be in"), "{err}");
+    }
+    let out = needlebench(&[
+        "stroke",
+        "--site",
+        "cheek",
+        "--depth-mm",
+        "1",
+        "--cartridge",
+        "7",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nano"));
+}
+
+#[test]
+fn sites_lists_every_builtin_site_with_thicknesses() {
+    let out = needlebench(&["sites"]);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    for site in [
+        "forehead",
+        "periorbital",
+        "upper_lip",
+        "decollete",
+        "abdomen",
+        "thigh",
+    ] {
+        assert!(text.contains(site), "{site} missing: {text}");
+    }
+    let out = needlebench(&["sites", "--json"]);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let sites = v.as_array().unwrap();
+    assert_eq!(sites.len(), 12);
+    for s in sites {
+        for l in LAYERS {
+            assert!(s["thickness_um"][l].as_f64().unwrap() > 0.0, "{s}");
+        }
+    }
+}
