@@ -3,5 +3,6 @@
 //! One test binary for the whole workspace; each module covers one subcommand.
 
 mod link;
+mod run;
 mod stroke;
 mod support;

@@ -278,7 +278,7 @@ impl Link {
 
     fn lockstep_tick(&mut self, tick: u32, sensors: Option<&SensorFrame>) -> Result<(), LinkError> {
         let begin = Instant::now();
-        let mut sent = Instant::now();
+        let mut sent = begin;
         let mut retransmits = 0u32;
         self.send_lockstep(tick, sensors)?;
         loop {

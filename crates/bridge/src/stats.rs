@@ -41,6 +41,30 @@ pub struct LinkStats {
     pub lag_us_max: u64,
 }
 
+impl LinkStats {
+    /// Every counter with its name, in a stable order (for recordings and reports).
+    pub fn fields(&self) -> [(&'static str, u64); 16] {
+        [
+            ("ticks", self.ticks),
+            ("frames_to_pen", self.frames_to_pen),
+            ("frames_from_pen", self.frames_from_pen),
+            ("bytes_to_pen", self.bytes_to_pen),
+            ("bytes_from_pen", self.bytes_from_pen),
+            ("crc_errors", self.crc_errors),
+            ("resyncs", self.resyncs),
+            ("oversize", self.oversize),
+            ("unknown_type", self.unknown_type),
+            ("malformed", self.malformed),
+            ("dropped_frames", self.dropped_frames),
+            ("retransmits", self.retransmits),
+            ("rtt_us_p50", self.rtt_us_p50),
+            ("rtt_us_p99", self.rtt_us_p99),
+            ("rtt_us_max", self.rtt_us_max),
+            ("lag_us_max", self.lag_us_max),
+        ]
+    }
+}
+
 /// Accumulates [`LinkStats`] as the link runs.
 #[derive(Debug)]
 pub(crate) struct StatsRecorder {

@@ -4,6 +4,7 @@
 use crate::error::LinkError;
 use crate::pen::EmulatedPen;
 use needlebench_firmware::Firmware;
+use needlebench_protocol::ClockMode;
 use std::io;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -54,14 +55,23 @@ impl InProcessTransport {
 
 impl Transport for InProcessTransport {
     fn send(&mut self, bytes: &[u8]) -> io::Result<()> {
-        let now_us = self.now_us();
+        // In lockstep the pen's time is the granted tick: reading the clock is only needed
+        // before a session and in real time.
+        let now_us = match self.pen.clock() {
+            Some(ClockMode::Lockstep) => 0,
+            _ => self.now_us(),
+        };
         self.pen.on_bytes(bytes, now_us, &mut self.out);
         Ok(())
     }
 
     fn recv(&mut self, buf: &mut Vec<u8>, timeout: Duration) -> io::Result<usize> {
-        let mut now_us = self.now_us();
-        self.pen.poll(now_us, &mut self.out);
+        let realtime = self.pen.clock() == Some(ClockMode::RealTime);
+        let mut now_us = 0;
+        if realtime {
+            now_us = self.now_us();
+            self.pen.poll(now_us, &mut self.out);
+        }
         if self.out.is_empty() {
             // Real time: sleep until the pen's next tick (or the timeout); lockstep: nothing
             // will come without more input, so the whole timeout passes.
@@ -73,8 +83,10 @@ impl Transport for InProcessTransport {
             if !wait.is_zero() {
                 std::thread::sleep(wait);
             }
-            now_us = self.now_us();
-            self.pen.poll(now_us, &mut self.out);
+            if realtime {
+                now_us = self.now_us();
+                self.pen.poll(now_us, &mut self.out);
+            }
         }
         let n = self.out.len();
         buf.append(&mut self.out);

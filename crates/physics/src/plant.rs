@@ -68,6 +68,12 @@ pub struct PenParams {
     pub rotor_inertia_kg_m2: f64,
     /// Coulomb friction torque, N·m.
     pub friction_coulomb_nm: f64,
+    /// Drag of the pressed guard on the needle carriage, N·m of Coulomb friction at the
+    /// motor shaft per N of pressing force (skin bulging into the cartridge opening rubs the
+    /// carriage). **Estimate**, no published measurement: chosen so that normal pressure
+    /// (2–5 N) costs under 20 % of the stall torque while ~18 N or more stalls the motor,
+    /// as users of 1S pens report for "pressing too hard".
+    pub press_drag_nm_per_n: f64,
     /// Viscous friction, N·m·s/rad.
     pub friction_viscous_nm_s: f64,
     /// Cam throw (full stroke of the carrier), µm.
@@ -96,6 +102,7 @@ impl Default for PenParams {
             motor_ke_v_s_per_rad: 3e-3,
             rotor_inertia_kg_m2: 1e-7,
             friction_coulomb_nm: 1.5e-4,
+            press_drag_nm_per_n: 3.0e-4,
             friction_viscous_nm_s: 2e-7,
             cam_throw_um: 3000.0,
             spring_rate_n_per_mm: 0.2,
@@ -135,6 +142,7 @@ impl PenParams {
             0.0,
             1.0,
         )?;
+        check_range("pen.press_drag_nm_per_n", self.press_drag_nm_per_n, 0.0, 0.01)?;
         check_range(
             "pen.friction_viscous_nm_s",
             self.friction_viscous_nm_s,
@@ -429,7 +437,12 @@ impl PenPlant {
             - tau_load
             - p.friction_viscous_nm_s * self.omega_rad_s;
         let w = self.omega_rad_s;
-        let coulomb_nm = p.friction_coulomb_nm + self.jam_torque_nm;
+        let press_nm = if contact.site.is_some() {
+            contact.hand_force_n * p.press_drag_nm_per_n
+        } else {
+            0.0
+        };
+        let coulomb_nm = p.friction_coulomb_nm + self.jam_torque_nm + press_nm;
         let new_w = if w == 0.0 && tau_drive.abs() <= coulomb_nm {
             0.0
         } else {

@@ -1,1 +1,87 @@
-fn main() {}
+//! Puncture rows per second through the writer and the reader (3 million rows, a temp dir).
+//!
+//! `cargo bench -p needlebench-recording -- --warm-up-time 1 --measurement-time 3`
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use needlebench_recording::{Layer, Meta, PunctureRow, Recording, RecordingWriter, RunStatus};
+use std::hint::black_box;
+use std::path::Path;
+
+const ROWS: u64 = 3_000_000;
+
+/// Deterministic, realistic-looking punctures: 36 needles per stroke at 120 Hz.
+fn puncture(i: u64) -> PunctureRow {
+    let f = i as f32;
+    PunctureRow {
+        t_us: i / 36 * 8333,
+        stroke: i / 36,
+        needle: (i % 36) as u16,
+        x_mm: 10.0 + (f * 0.000_37) % 40.0,
+        y_mm: 5.0 + (f * 0.000_21) % 20.0,
+        depth_um: 300.0 + (f * 0.37).sin() * 150.0,
+        layer: Layer::from_index((i % 4) as usize),
+        peak_force_n: 0.03 + (f * 0.11).cos() * 0.01,
+        tenting_um: 40.0 + (f * 0.07).sin() * 10.0,
+        bleeding: i % 3 == 0,
+    }
+}
+
+fn write(dir: &Path) {
+    let mut w = RecordingWriter::create(dir, Meta::default()).expect("create");
+    for i in 0..ROWS {
+        w.puncture(&puncture(i)).expect("write");
+    }
+    w.finish(RunStatus::Complete, Default::default())
+        .expect("finish");
+}
+
+fn bench(c: &mut Criterion) {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let dir = tmp.path().join("run");
+    write(&dir);
+    let bytes = std::fs::metadata(dir.join("punctures.csv"))
+        .map(|m| m.len())
+        .unwrap_or(0);
+    eprintln!(
+        "punctures.csv: {ROWS} rows, {bytes} bytes ({} bytes/row)",
+        bytes / ROWS
+    );
+
+    let mut g = c.benchmark_group("punctures_3M");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(ROWS));
+    g.bench_function("read", |b| {
+        b.iter(|| {
+            let rec = Recording::open(&dir).expect("open");
+            let mut depth_sum = 0.0f64;
+            for row in rec.punctures().expect("punctures") {
+                depth_sum += f64::from(row.expect("row").depth_um);
+            }
+            black_box(depth_sum)
+        });
+    });
+    let path = dir.join("punctures.csv");
+    g.bench_function("csv_only", |b| {
+        b.iter(|| {
+            let mut r = csv::ReaderBuilder::new()
+                .buffer_capacity(1 << 16)
+                .from_path(&path)
+                .unwrap();
+            let mut rec = csv::ByteRecord::new();
+            let mut n = 0usize;
+            while r.read_byte_record(&mut rec).unwrap() {
+                n += rec.get(5).map_or(0, |f| f.len());
+            }
+            black_box(n)
+        });
+    });
+    g.bench_function("read_file_only", |b| {
+        b.iter(|| black_box(std::fs::read(&path).unwrap().len()));
+    });
+    let out = tmp.path().join("write");
+    g.bench_function("write", |b| b.iter(|| write(black_box(&out))));
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

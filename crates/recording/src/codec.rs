@@ -26,7 +26,11 @@ pub struct Enc<'a, W: Write> {
 
 impl<'a, W: Write> Enc<'a, W> {
     pub(crate) fn new(w: &'a mut csv::Writer<W>) -> Self {
-        Enc { w, ints: itoa::Buffer::new(), floats: ryu::Buffer::new() }
+        Enc {
+            w,
+            ints: itoa::Buffer::new(),
+            floats: ryu::Buffer::new(),
+        }
     }
 
     /// An unsigned integer in decimal.
@@ -62,9 +66,11 @@ pub struct FieldErr {
     pub(crate) message: String,
 }
 
-/// Reads the fields of one record; `idx[k]` is the record position of the row type's column `k`.
+/// Reads the fields of one record: field `i` is `data[bounds[i].0..bounds[i].1]`, and `idx[k]`
+/// is the field position of the row type's column `k`.
 pub struct Dec<'a> {
-    rec: &'a csv::ByteRecord,
+    data: &'a [u8],
+    bounds: &'a [(usize, usize)],
     idx: &'a [usize],
 }
 
@@ -79,32 +85,39 @@ fn shown(bytes: &[u8]) -> String {
 }
 
 impl<'a> Dec<'a> {
-    pub(crate) fn new(rec: &'a csv::ByteRecord, idx: &'a [usize]) -> Self {
-        Dec { rec, idx }
+    pub(crate) fn new(data: &'a [u8], bounds: &'a [(usize, usize)], idx: &'a [usize]) -> Self {
+        Dec { data, bounds, idx }
     }
 
     fn field(&self, k: usize) -> &'a [u8] {
-        self.idx.get(k).and_then(|&i| self.rec.get(i)).unwrap_or(b"")
+        self.idx
+            .get(k)
+            .and_then(|&i| self.bounds.get(i))
+            .and_then(|&(start, end)| self.data.get(start..end))
+            .unwrap_or(b"")
     }
 
     /// An unsigned decimal integer that fits `T`.
     pub(crate) fn uint<T: TryFrom<u64>>(&self, k: usize) -> Result<T, FieldErr> {
         let bytes = self.field(k);
-        parse_u64(bytes).and_then(|v| T::try_from(v).ok()).ok_or_else(|| FieldErr {
-            column: k,
-            message: format!(
-                "expected a whole number from 0 to {}, got '{}'",
-                max_of::<T>(),
-                shown(bytes)
-            ),
-        })
+        parse_u64(bytes)
+            .and_then(|v| T::try_from(v).ok())
+            .ok_or_else(|| FieldErr {
+                column: k,
+                message: format!(
+                    "expected a whole number from 0 to {}, got '{}'",
+                    max_of::<T>(),
+                    shown(bytes)
+                ),
+            })
     }
 
     /// A decimal number (`12`, `-0.5`, `1e-5`, `NaN`, `inf`).
     pub(crate) fn float(&self, k: usize) -> Result<f32, FieldErr> {
         let bytes = self.field(k);
-        std::str::from_utf8(bytes).ok().and_then(|s| s.parse::<f32>().ok()).ok_or_else(|| {
-            FieldErr { column: k, message: format!("expected a number, got '{}'", shown(bytes)) }
+        parse_f32(bytes).ok_or_else(|| FieldErr {
+            column: k,
+            message: format!("expected a number, got '{}'", shown(bytes)),
         })
     }
 
@@ -129,19 +142,29 @@ impl<'a> Dec<'a> {
         })
     }
 
-    /// One of a fixed set of snake_case names.
-    pub(crate) fn named<T>(
+    /// One of `all`, by its snake_case `name` (compared as bytes: no UTF-8 check on the hot path).
+    pub(crate) fn named<T: Copy>(
         &self,
         k: usize,
-        from_name: impl Fn(&str) -> Option<T>,
+        all: &[T],
+        name: impl Fn(T) -> &'static str,
         what: &str,
-        valid: impl Fn() -> String,
     ) -> Result<T, FieldErr> {
-        let text = self.text(k)?;
-        from_name(text).ok_or_else(|| FieldErr {
-            column: k,
-            message: format!("unknown {what} '{}'; valid: {}", shown(text.as_bytes()), valid()),
-        })
+        let bytes = self.field(k);
+        all.iter()
+            .copied()
+            .find(|&x| name(x).as_bytes() == bytes)
+            .ok_or_else(|| {
+                let valid: Vec<&str> = all.iter().map(|&x| name(x)).collect();
+                FieldErr {
+                    column: k,
+                    message: format!(
+                        "unknown {what} '{}'; valid: {}",
+                        shown(bytes),
+                        valid.join(", ")
+                    ),
+                }
+            })
     }
 }
 
@@ -153,6 +176,63 @@ fn max_of<T: TryFrom<u64>>() -> u64 {
         .take_while(|&m| T::try_from(m).is_ok())
         .last()
         .unwrap_or(0)
+}
+
+/// A decimal number to the nearest `f32`, as `str::parse::<f32>` does: a fast path for plain
+/// `-ddd.ddd` with at most 15 digits (what the writer produces), the standard parser otherwise.
+pub(crate) fn parse_f32(bytes: &[u8]) -> Option<f32> {
+    fast_f32(bytes).or_else(|| std::str::from_utf8(bytes).ok()?.parse().ok())
+}
+
+/// Exact powers of ten up to 10^15 (all exactly representable in `f64`).
+const POW10: [f64; 16] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+];
+
+/// Powers of ten exactly representable in `f32`.
+const POW10_F32: [f32; 11] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10];
+
+/// `[-]digits[.digits]` with 1–15 digits: the digits as an exact `f64` integer divided by an
+/// exact power of ten is the correctly rounded `f64`; rounding that to `f32` is correct unless
+/// it lies exactly halfway between two `f32`s (then `None`, and the standard parser decides).
+fn fast_f32(bytes: &[u8]) -> Option<f32> {
+    let (negative, digits) = match bytes.split_first()? {
+        (b'-', rest) => (true, rest),
+        _ => (false, bytes),
+    };
+    let mut mantissa: u64 = 0;
+    let mut n_digits = 0usize;
+    let mut frac_digits = 0usize;
+    let mut seen_dot = false;
+    for &c in digits {
+        match c {
+            b'0'..=b'9' => {
+                mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(c - b'0'));
+                n_digits += 1;
+                frac_digits += usize::from(seen_dot);
+            }
+            b'.' if !seen_dot => seen_dot = true,
+            _ => return None,
+        }
+    }
+    if n_digits == 0 || n_digits > 15 {
+        return None;
+    }
+    if mantissa <= 1 << 24 {
+        // Both exact in f32 (10^10 = 2^10 · 5^10, 5^10 < 2^24): one correctly rounded division.
+        if let Some(&scale) = POW10_F32.get(frac_digits) {
+            let value = mantissa as f32 / scale;
+            return Some(if negative { -value } else { value });
+        }
+    }
+    let value = mantissa as f64 / *POW10.get(frac_digits)?;
+    // Halfway between two f32 (values here are 0 or ≥ 1e-15, so normal f32): the low 29 of the
+    // 52 mantissa bits are exactly 1000…0.
+    if value.to_bits() & 0x1FFF_FFFF == 0x1000_0000 {
+        return None;
+    }
+    let value = value as f32;
+    Some(if negative { -value } else { value })
 }
 
 /// Plain decimal digits to `u64`; `None` if empty, not all digits or too large.
@@ -184,6 +264,36 @@ mod tests {
         assert_eq!(parse_u64(b"-1"), None);
         assert_eq!(parse_u64(b" 1"), None);
         assert_eq!(parse_u64(b"1.0"), None);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fast_float_parse_equals_the_standard_parser(
+            text in "-?[0-9]{0,9}(\\.[0-9]{0,9})?",
+            bits in proptest::prelude::any::<u32>(),
+        ) {
+            let std_parse = |t: &str| t.parse::<f32>().ok().map(f32::to_bits);
+            proptest::prop_assert_eq!(parse_f32(text.as_bytes()).map(f32::to_bits), std_parse(&text));
+            let x = f32::from_bits(bits);
+            let shortest = ryu::Buffer::new().format(x).to_owned();
+            proptest::prop_assert_eq!(
+                parse_f32(shortest.as_bytes()).map(f32::to_bits),
+                std_parse(&shortest),
+                "{}", shortest
+            );
+        }
+    }
+
+    #[test]
+    fn fast_float_parse_defers_halfway_cases() {
+        // 16777217 = 2^24 + 1 is exactly halfway between two f32; ties go to even (2^24).
+        assert_eq!(parse_f32(b"16777217"), Some(16_777_216.0));
+        assert_eq!(parse_f32(b"16777219"), Some(16_777_220.0));
+        assert_eq!(parse_f32(b"-0"), Some(-0.0));
+        assert_eq!(parse_f32(b"1e-5"), Some(1e-5));
+        assert_eq!(parse_f32(b""), None);
+        assert_eq!(parse_f32(b"-"), None);
+        assert_eq!(parse_f32(b"1.2.3"), None);
     }
 
     #[test]

@@ -144,9 +144,7 @@ impl RecordingError {
     /// Row and line of the error, for errors inside a CSV file's rows.
     pub fn row_pos(&self) -> Option<RowPos> {
         match self {
-            RecordingError::Value { pos, .. } | RecordingError::Truncated { pos, .. } => {
-                Some(*pos)
-            }
+            RecordingError::Value { pos, .. } | RecordingError::Truncated { pos, .. } => Some(*pos),
             RecordingError::Csv { pos, .. } => *pos,
             _ => None,
         }
@@ -162,7 +160,15 @@ impl RecordingError {
         }
     }
 
-    pub(crate) fn io(path: impl Into<PathBuf>, action: &'static str, source: std::io::Error) -> Self {
-        RecordingError::Io { path: path.into(), action, source }
+    pub(crate) fn io(
+        path: impl Into<PathBuf>,
+        action: &'static str,
+        source: std::io::Error,
+    ) -> Self {
+        RecordingError::Io {
+            path: path.into(),
+            action,
+            source,
+        }
     }
 }

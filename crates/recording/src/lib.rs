@@ -62,6 +62,7 @@ pub mod error;
 pub mod meta;
 pub mod reader;
 pub mod rows;
+mod source;
 pub mod writer;
 
 pub use error::{RecordingError, RowPos};

@@ -19,7 +19,10 @@ pub const META_FILE: &str = "meta.toml";
 /// Hex SHA-256 of a scenario file's bytes, as stored in `scenario.hash` (the same as
 /// `sha256sum scenario.toml` prints).
 pub fn scenario_hash(scenario_bytes: &[u8]) -> String {
-    Sha256::digest(scenario_bytes).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(scenario_bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// The whole of `meta.toml`.
@@ -55,7 +58,9 @@ impl Default for Meta {
             format_version: FORMAT_VERSION,
             scenario: ScenarioMeta::default(),
             firmware: FirmwareMeta::default(),
-            needlebench: NeedlebenchMeta { version: env!("CARGO_PKG_VERSION").to_owned() },
+            needlebench: NeedlebenchMeta {
+                version: env!("CARGO_PKG_VERSION").to_owned(),
+            },
             setup: SetupMeta::default(),
             units: default_units(),
             run: RunMeta::default(),
@@ -246,7 +251,11 @@ pub enum LinkValue {
 /// The `[units]` table of the current format: file stem → column → unit.
 pub fn default_units() -> BTreeMap<String, BTreeMap<String, String>> {
     fn table<R: Row>() -> BTreeMap<String, String> {
-        R::COLUMNS.iter().zip(R::UNITS).map(|(c, u)| ((*c).to_owned(), (*u).to_owned())).collect()
+        R::COLUMNS
+            .iter()
+            .zip(R::UNITS)
+            .map(|(c, u)| ((*c).to_owned(), (*u).to_owned()))
+            .collect()
     }
     BTreeMap::from([
         ("telemetry".to_owned(), table::<TelemetryRow>()),

@@ -230,24 +230,19 @@ pub(crate) fn fault_names() -> String {
     names(&FaultCode::ALL, FaultCode::name)
 }
 
-/// Comma-separated valid layer names, for error messages.
-pub(crate) fn layer_names() -> String {
-    names(&Layer::ALL, Layer::name)
-}
-
-/// Comma-separated valid event source names, for error messages.
-pub(crate) fn source_names() -> String {
-    names(&EventSource::ALL, EventSource::name)
-}
-
 macro_rules! name_serde {
     ($module:ident, $ty:ty, $from:path, $valid:path, $what:literal) => {
         mod $module {
             use super::*;
-            pub(super) fn serialize<S: serde::Serializer>(v: &$ty, s: S) -> Result<S::Ok, S::Error> {
+            pub(super) fn serialize<S: serde::Serializer>(
+                v: &$ty,
+                s: S,
+            ) -> Result<S::Ok, S::Error> {
                 s.serialize_str(v.name())
             }
-            pub(super) fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<$ty, D::Error> {
+            pub(super) fn deserialize<'de, D: serde::Deserializer<'de>>(
+                d: D,
+            ) -> Result<$ty, D::Error> {
                 let name = <std::borrow::Cow<'de, str>>::deserialize(d)?;
                 $from(&name).ok_or_else(|| {
                     serde::de::Error::custom(format!(
@@ -260,8 +255,20 @@ macro_rules! name_serde {
         }
     };
 }
-name_serde!(state_serde, FirmwareState, state_from_name, state_names, "state");
-name_serde!(fault_serde, FaultCode, fault_from_name, fault_names, "fault");
+name_serde!(
+    state_serde,
+    FirmwareState,
+    state_from_name,
+    state_names,
+    "state"
+);
+name_serde!(
+    fault_serde,
+    FaultCode,
+    fault_from_name,
+    fault_names,
+    "fault"
+);
 
 impl Row for TelemetryRow {
     const FILE: &'static str = "telemetry.csv";
@@ -343,8 +350,8 @@ impl crate::codec::Codec for TelemetryRow {
             stroke_hz: d.float(11)?,
             battery_mv: d.float(12)?,
             speed_level: d.uint(13)?,
-            state: d.named(14, state_from_name, "state", state_names)?,
-            fault: d.named(15, fault_from_name, "fault", fault_names)?,
+            state: d.named(14, &FIRMWARE_STATES, FirmwareState::name, "state")?,
+            fault: d.named(15, &FaultCode::ALL, FaultCode::name, "fault")?,
         })
     }
 }
@@ -363,8 +370,9 @@ impl Row for PunctureRow {
         "tenting_um",
         "bleeding",
     ];
-    const UNITS: &'static [&'static str] =
-        &["us", "count", "index", "mm", "mm", "um", "name", "N", "um", "bool"];
+    const UNITS: &'static [&'static str] = &[
+        "us", "count", "index", "mm", "mm", "um", "name", "N", "um", "bool",
+    ];
 
     fn rounded(&self) -> Self {
         use resolution as r;
@@ -402,7 +410,7 @@ impl crate::codec::Codec for PunctureRow {
             x_mm: d.float(3)?,
             y_mm: d.float(4)?,
             depth_um: d.float(5)?,
-            layer: d.named(6, Layer::from_name, "layer", layer_names)?,
+            layer: d.named(6, &Layer::ALL, Layer::name, "layer")?,
             peak_force_n: d.float(7)?,
             tenting_um: d.float(8)?,
             bleeding: d.boolean(9)?,
@@ -434,7 +442,7 @@ impl crate::codec::Codec for EventRow {
         Ok(EventRow {
             t_us: d.uint(0)?,
             tick: d.uint(1)?,
-            source: d.named(2, EventSource::from_name, "event source", source_names)?,
+            source: d.named(2, &EventSource::ALL, EventSource::name, "event source")?,
             kind: d.text(3)?.to_owned(),
             code: d.text(4)?.to_owned(),
             detail: d.text(5)?.to_owned(),

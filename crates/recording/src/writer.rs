@@ -44,14 +44,20 @@ impl CsvFile {
     }
 
     fn flush(&mut self) -> Result<(), RecordingError> {
-        self.csv.flush().map_err(|e| RecordingError::io(&self.path, "write", e))
+        self.csv
+            .flush()
+            .map_err(|e| RecordingError::io(&self.path, "write", e))
     }
 }
 
 fn write_error(path: &Path, e: csv::Error) -> RecordingError {
     match e.into_kind() {
         csv::ErrorKind::Io(source) => RecordingError::io(path, "write", source),
-        other => RecordingError::Csv { path: path.to_owned(), pos: None, message: format!("{other:?}") },
+        other => RecordingError::Csv {
+            path: path.to_owned(),
+            pos: None,
+            message: format!("{other:?}"),
+        },
     }
 }
 

@@ -9,7 +9,8 @@
 //! - [`hand`]: motion patterns (straight, crosshatch, spiral, stamping, freehand) and tremor;
 //! - [`field`]: seeded spatial variation of skin thickness;
 //! - [`operator`]: the button presses that start and stop the pen;
-//! - [`setup`]: the resolved run setup, built from a scenario by [`RunSetup::from_scenario`];
+//! - [`setup`]: a scenario resolved for the simulation ([`RunSetup::new`]);
+//! - [`pen`]: choosing and opening the link to the pen;
 //! - [`run()`]: the loop.
 //!
 //! Determinism: the simulation reads no clock; every random draw comes from a ChaCha8 stream
@@ -19,13 +20,13 @@
 pub mod field;
 pub mod hand;
 pub mod operator;
+pub mod pen;
 mod run;
 pub mod setup;
-mod from_scenario;
 
 pub use needlebench_recording::RunStatus;
-pub use run::{AFTER_FAULT_S, JAM_TORQUE_NM, Progress, run};
-pub use setup::{ForceProfile, Injection, InjectionKind, RunSetup, Sensor};
+pub use run::{AFTER_FAULT_S, FRESH_SKIN_MM, JAM_TORQUE_NM, Progress, TIMING_FILE, run};
+pub use setup::RunSetup;
 
 /// What a finished run reports.
 #[derive(Debug, Clone)]
@@ -52,4 +53,12 @@ pub enum RunError {
     /// Writing the recording failed.
     #[error(transparent)]
     Recording(#[from] needlebench_recording::RecordingError),
+    /// Writing `timing.toml` failed.
+    #[error("cannot write {path}: {source}")]
+    Timing {
+        /// The file.
+        path: std::path::PathBuf,
+        /// The error.
+        source: std::io::Error,
+    },
 }

@@ -3,310 +3,411 @@
 //! Per tick: the operator's buttons and the hand's position, force and tilt are evaluated;
 //! the pen plant advances 1 ms under the duty the firmware commanded on the previous tick
 //! (a zero-order hold, as a PWM peripheral holds its last compare value); the sensor frame
-//! is built from the plant's outputs, with any injected fault applied; the link carries it
-//! to the firmware and returns the actuator frame and events; everything is streamed to the
-//! recording. No wall clock enters the simulation, and every random draw comes from the
-//! seed, so a lockstep run is reproducible byte for byte.
+//! is built from the plant's outputs with any injected fault applied; the link carries it to
+//! the firmware and returns the actuator frame and events; everything is streamed to the
+//! recording. No wall clock enters the simulation and every random draw comes from the seed,
+//! so a lockstep run is reproducible byte for byte.
+//!
+//! A pen fault ends the run [`AFTER_FAULT_S`] later (so the recording shows the motor
+//! stopping), marked incomplete with the fault as the reason; a link failure ends it at once,
+//! also marked incomplete. Everything recorded up to then is on disk.
 
 use crate::field::ThicknessField;
 use crate::hand::{HandPath, Tremor};
 use crate::operator::Operator;
-use crate::setup::{InjectionKind, RunSetup, Sensor};
+use crate::setup::{RunSetup, active, find_active};
 use crate::{RunError, RunStatus, RunSummary};
-use needlebench_bridge::{Link, PenEvent};
-use needlebench_physics::{Contact, PenParams, PenPlant};
+use needlebench_bridge::{Link, LinkStats, PenEvent};
+use needlebench_physics::{Contact, PenParams, PenPlant, PlantTick};
 use needlebench_protocol::{CartridgeInfo, FaultCode, FirmwareState, SensorFrame};
-use needlebench_recording::{EventRow, EventSource, PunctureRow, RecordingWriter, TelemetryRow};
+use needlebench_recording::{
+    EventRow, EventSource, LinkValue, PunctureRow, RecordingWriter, TelemetryRow,
+};
+use needlebench_scenario::{InjectedFault, Sensor};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use std::collections::BTreeMap;
 
-/// Simulated time after a pen fault during which the run goes on recording (to show the
-/// motor stopping), s.
+/// The file beside `meta.toml` that holds the wall-clock link measurements.
+pub const TIMING_FILE: &str = "timing.toml";
+
+/// Simulated time after a pen fault during which the run goes on recording, s.
 pub const AFTER_FAULT_S: f64 = 0.5;
 /// Simulated time after the hand's last lift before the run ends, s.
 const TAIL_S: f64 = 0.4;
 /// Load torque of a jammed needle carriage, N·m (several times the motor's stall torque).
 pub const JAM_TORQUE_NM: f64 = 0.05;
+/// The pen moving this far over the skin brings fresh, uncompressed skin under the needles,
+/// mm (about half the needle pitch of a 36-needle cartridge).
+pub const FRESH_SKIN_MM: f64 = 0.5;
 
-/// Progress, reported about once per simulated second.
+/// Progress, reported once per simulated second.
 #[derive(Debug, Clone, Copy)]
 pub struct Progress {
     /// Simulated time so far, s.
     pub sim_s: f64,
-    /// Simulated time the run will take if nothing ends it early, s.
+    /// Simulated time the run takes if nothing ends it early, s.
     pub total_s: f64,
     /// Punctures so far.
     pub punctures: u64,
 }
 
-/// Run `setup` over `link`, streaming into `writer`. The writer is finished (and its meta
-/// marked complete or incomplete with the reason) whatever happens.
+/// The simulated world around the pen: plant, hand, skin and injected faults.
+struct World<'s> {
+    setup: &'s RunSetup<'s>,
+    hand: HandPath,
+    tremor: Tremor,
+    field: ThicknessField,
+    operator: Operator,
+    rng: ChaCha8Rng,
+    stuck: [Option<f64>; 3],
+    fresh_from_mm: [f64; 2],
+    stroke: u64,
+}
+
+/// One tick of the world, as recorded.
+struct Sample {
+    pen_mm: [f64; 2],
+    force_n: f64,
+    on_skin: bool,
+}
+
+/// Run `setup` over `link`, streaming into `writer`, which is finished (its meta marked
+/// complete, or incomplete with the reason) whatever happens.
 pub fn run(
-    setup: &RunSetup,
+    setup: &RunSetup<'_>,
     link: &mut Link,
     mut writer: RecordingWriter,
     mut progress: impl FnMut(Progress),
 ) -> Result<RunSummary, RunError> {
-    let mut rng = ChaCha8Rng::seed_from_u64(setup.seed);
-    let field = ThicknessField::new(setup.thickness_variation, setup.variation_length_mm, &mut rng);
-    let tremor = Tremor::new(setup.tremor_mm, setup.tremor_hz, &mut rng);
-    let params = PenParams { battery_soc: setup.battery_soc, ..PenParams::default() };
-    let mut plant = PenPlant::new(params, setup.cartridge.clone()).map_err(RunError::Setup)?;
-    plant.set_exposure_um(setup.exposure_um).map_err(RunError::Setup)?;
-    let positions: Vec<[f64; 2]> = setup.cartridge.positions_mm().to_vec();
-
+    let scenario = setup.scenario;
+    let mut rng = ChaCha8Rng::seed_from_u64(scenario.seed);
+    let skin = &scenario.skin;
+    let field = ThicknessField::new(skin.thickness_variation, skin.variation_length_mm, &mut rng);
+    let tremor = Tremor::new(scenario.hand.tremor_mm, scenario.hand.tremor_hz, &mut rng);
+    let params = PenParams { battery_soc: scenario.pen.battery_soc, ..PenParams::default() };
+    let mut plant = PenPlant::new(params, setup.cartridge.clone())?;
+    plant.set_exposure_um(scenario.pen.exposure_um())?;
     let mut operator = Operator::new(setup.speed_level, 1);
-    let mut hand = HandPath::new(&setup.motion, operator.hand_start_s);
-    let hand_end_s = hand.end_s();
-    operator.stop_at(hand_end_s + 0.05);
-    let natural_end_s = hand_end_s + TAIL_S;
-    let end_s = setup.duration_s.map_or(natural_end_s, |d| d.min(natural_end_s));
+    let hand = HandPath::new(&setup.motion, operator.hand_start_s);
+    operator.stop_at(hand.end_s() + 0.05);
+    let natural_end_s = hand.end_s() + TAIL_S;
+    let end_s = scenario.duration_s.map_or(natural_end_s, |d| d.min(natural_end_s));
     let total_ticks = (end_s * 1000.0).ceil() as u64;
+    let mut world = World {
+        setup,
+        hand,
+        tremor,
+        field,
+        operator,
+        rng,
+        stuck: [None; 3],
+        fresh_from_mm: [f64::MAX, f64::MAX],
+        stroke: 0,
+    };
 
     let mut duty_permille: u16 = 0;
-    let mut state = FirmwareState::Off;
-    let mut fault = FaultCode::None;
-    let mut stuck: [Option<f64>; 3] = [None; 3];
-    let mut stroke: u64 = 0;
-    let mut punctures: u64 = 0;
-    let mut fault_end_tick: Option<(u64, String)> = None;
-    let mut outcome = RunStatus::Complete;
-    let mut last_speed_level: u8 = 0;
-
+    let mut last = (FirmwareState::Off, FaultCode::None, 0u8);
+    let mut fault_end: Option<(u64, String)> = None;
+    let mut status = RunStatus::Complete;
     let mut tick: u64 = 0;
     while tick < total_ticks {
-        let t_us = tick * 1000;
-        let t_s = tick as f64 / 1000.0;
-        if let Some((end, _)) = &fault_end_tick
-            && tick >= *end
-        {
+        if fault_end.as_ref().is_some_and(|(end, _)| tick >= *end) {
             break;
         }
-
-        // Injections starting now become events.
-        for inj in &setup.injections {
-            let start_tick = (inj.at_s * 1000.0).round() as u64;
-            if start_tick == tick {
-                let detail = format!("{:?}", inj.kind);
-                writer.event(&EventRow::new(t_us, tick as u32, EventSource::Injected, inj.name(), "", &detail))?;
-                if let InjectionKind::LinkGarbage { bytes } = inj.kind {
-                    let garbage: Vec<u8> = (0..bytes).map(|_| rng.random::<u8>()).collect();
-                    if let Err(e) = link.inject_line_noise(&garbage) {
-                        outcome = link_failed(&mut writer, t_us, tick, &e)?;
-                        break;
-                    }
+        let t_us = tick * 1000;
+        let t_s = tick as f64 / 1000.0;
+        if let Err(e) = world.start_injections(tick, link, &mut writer) {
+            status = link_failed(&mut writer, tick, &e)?;
+            break;
+        }
+        let (mut telemetry, sensors) = {
+            let (sample, out) = world.step(&mut plant, t_s, duty_permille)?;
+            for p in out.punctures {
+                let offset = setup.cartridge.positions_mm().get(usize::from(p.needle_index));
+                let offset = offset.copied().unwrap_or([0.0, 0.0]);
+                writer.puncture(&PunctureRow {
+                    t_us,
+                    stroke: world.stroke,
+                    needle: p.needle_index,
+                    x_mm: (sample.pen_mm[0] + offset[0]) as f32,
+                    y_mm: (sample.pen_mm[1] + offset[1]) as f32,
+                    depth_um: p.depth_um as f32,
+                    layer: p.layer,
+                    peak_force_n: p.peak_force_n as f32,
+                    tenting_um: p.tenting_um as f32,
+                    bleeding: p.bleeding,
+                })?;
+            }
+            world.stroke += u64::from(!out.punctures.is_empty());
+            (telemetry_row(tick, &sample, &out, setup), world.sensors(t_s, &out, &sample))
+        };
+        let dropped = find_active(&scenario.inject, t_s, |f| {
+            matches!(f, InjectedFault::LinkDrop { .. }).then_some(())
+        })
+        .is_some();
+        let reply = match link.tick((!dropped).then_some(&sensors)) {
+            Ok(reply) => reply,
+            Err(e) => {
+                for ev in link.partial_events().to_vec() {
+                    writer.event(&firmware_event(tick, &ev))?;
                 }
+                fill_firmware(&mut telemetry, duty_permille, last);
+                writer.telemetry(&telemetry)?;
+                status = link_failed(&mut writer, tick, &e)?;
+                break;
+            }
+        };
+        duty_permille = reply.actuators.motor_duty_permille;
+        last = (reply.actuators.state, reply.actuators.fault, reply.actuators.speed_level);
+        for ev in &reply.events {
+            writer.event(&firmware_event(tick, ev))?;
+            if let (PenEvent::FaultRaised { code, .. }, None) = (ev, &fault_end) {
+                let reason = format!("pen fault `{}` at t = {t_s:.3} s", code.name());
+                fault_end = Some((tick + (AFTER_FAULT_S * 1000.0) as u64, reason));
             }
         }
-        let active = |kind: fn(&InjectionKind) -> bool| {
-            setup.injections.iter().find(|i| i.active(t_s) && kind(&i.kind)).map(|i| i.kind)
-        };
-
-        // The hand.
-        let at = hand.at(t_s);
-        let wobble = tremor.at(t_s);
-        let pen_mm = [at.pos_mm[0] + wobble[0], at.pos_mm[1] + wobble[1]];
-        let mut force_n = if at.on_skin { setup.force.at(t_s - operator.hand_start_s) } else { 0.0 };
-        if let Some(InjectionKind::ForceSpike { force_n: f }) =
-            active(|k| matches!(k, InjectionKind::ForceSpike { .. }))
-        {
-            force_n = f;
+        fill_firmware(&mut telemetry, duty_permille, last);
+        writer.telemetry(&telemetry)?;
+        tick += 1;
+        if tick % 1000 == 0 {
+            progress(Progress { sim_s: t_s, total_s: end_s, punctures: writer.meta().run.punctures });
         }
-        let removed = active(|k| matches!(k, InjectionKind::CartridgeRemoved)).is_some();
+    }
+    if let (RunStatus::Complete, Some((_, reason))) = (&status, fault_end) {
+        status = RunStatus::Incomplete { reason };
+    }
+    let stats = link.stats();
+    let dir = writer.dir().to_owned();
+    let meta = writer.finish(status.clone(), link_table(&stats))?;
+    write_timing(&dir, &stats)?;
+    Ok(RunSummary { status, ticks: meta.run.ticks, punctures: meta.run.punctures, link: stats, meta })
+}
+
+impl World<'_> {
+    /// Record injections that start at `tick`; write one-shot line noise.
+    fn start_injections(
+        &mut self,
+        tick: u64,
+        link: &mut Link,
+        writer: &mut RecordingWriter,
+    ) -> Result<(), needlebench_bridge::LinkError> {
+        for inj in &self.setup.scenario.inject {
+            if (inj.at_s * 1000.0).round() as u64 != tick {
+                continue;
+            }
+            let row = EventRow {
+                t_us: tick * 1000,
+                tick: tick as u32,
+                source: EventSource::Injected,
+                kind: inj.fault.kind().to_owned(),
+                code: String::new(),
+                detail: format!("{:?}", inj.fault),
+            };
+            // A recording error here resurfaces at the next write.
+            let _ = writer.event(&row);
+            if let InjectedFault::LinkGarbage { bytes } = inj.fault {
+                let garbage: Vec<u8> = (0..bytes).map(|_| self.rng.random::<u8>()).collect();
+                link.inject_line_noise(&garbage)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Advance the plant 1 ms at `t_s` under `duty_permille`.
+    fn step<'p>(
+        &mut self,
+        plant: &'p mut PenPlant,
+        t_s: f64,
+        duty_permille: u16,
+    ) -> Result<(Sample, PlantTick<'p>), RunError> {
+        let scenario = self.setup.scenario;
+        let at = self.hand.at(t_s);
+        let wobble = self.tremor.at(t_s);
+        let pen_mm = [at.pos_mm[0] + wobble[0], at.pos_mm[1] + wobble[1]];
+        let injections = &scenario.inject;
+        let removed = find_active(injections, t_s, |f| {
+            matches!(f, InjectedFault::CartridgeRemoved { .. }).then_some(())
+        })
+        .is_some();
         let on_skin = at.on_skin && !removed;
+        let mut force_n = if at.on_skin { scenario.hand.force_at_s(t_s - self.operator.hand_start_s) } else { 0.0 };
+        if let Some(spike) = find_active(injections, t_s, |f| match f {
+            InjectedFault::ForceSpike { force_n, .. } => Some(*force_n),
+            _ => None,
+        }) {
+            force_n = spike;
+        }
+        let jam = find_active(injections, t_s, |f| {
+            matches!(f, InjectedFault::CartridgeJam { .. }).then_some(())
+        });
+        plant.set_jam_torque_nm(if jam.is_some() { JAM_TORQUE_NM } else { 0.0 });
+        if !on_skin || dist(pen_mm, self.fresh_from_mm) >= FRESH_SKIN_MM {
+            plant.reset_precompression();
+            self.fresh_from_mm = pen_mm;
+        }
         let local_site;
         let contact = if on_skin {
-            local_site = setup.site.scaled(field.factor_at(pen_mm)).map_err(RunError::Setup)?;
-            Contact { site: Some(&local_site), hand_force_n: force_n, tilt_deg: setup.tilt_deg }
+            local_site = scenario.skin.site.scaled(self.field.factor_at(pen_mm))?;
+            Contact { site: Some(&local_site), hand_force_n: force_n, tilt_deg: scenario.hand.tilt_deg }
         } else {
             Contact::OFF
         };
-        let jam = active(|k| matches!(k, InjectionKind::CartridgeJam)).is_some();
-        plant.set_jam_torque_nm(if jam { JAM_TORQUE_NM } else { 0.0 });
+        let out = plant.step(duty_permille, 1000, &contact)?;
+        Ok((Sample { pen_mm, force_n, on_skin }, out))
+    }
 
-        // The pen plant, under last tick's duty.
-        let out = plant.step(duty_permille, 1000, &contact).map_err(RunError::Setup)?;
-        for p in out.punctures {
-            let offset = positions.get(usize::from(p.needle_index)).copied().unwrap_or([0.0, 0.0]);
-            writer.puncture(&PunctureRow {
-                t_us,
-                stroke,
-                needle: p.needle_index,
-                x_mm: (pen_mm[0] + offset[0]) as f32,
-                y_mm: (pen_mm[1] + offset[1]) as f32,
-                depth_um: p.depth_um as f32,
-                layer: p.layer,
-                peak_force_n: p.peak_force_n as f32,
-                tenting_um: p.tenting_um as f32,
-                bleeding: p.bleeding,
-            })?;
-            punctures += 1;
-        }
-        if !out.punctures.is_empty() {
-            stroke += 1;
-        }
-
-        // What the pen's sensors read.
+    /// What the pen's sensors read, with injected faults applied.
+    fn sensors(&mut self, t_s: f64, out: &PlantTick<'_>, sample: &Sample) -> SensorFrame {
+        let scenario = self.setup.scenario;
         let mut readings = [
             f64::from(out.hall_period_us),
             f64::from(out.motor_current_ma.max(0)),
             f64::from(out.battery_mv),
         ];
         for (i, sensor) in [Sensor::Hall, Sensor::Current, Sensor::Battery].into_iter().enumerate() {
-            let is_stuck = setup.injections.iter().any(|inj| {
-                inj.active(t_s) && matches!(inj.kind, InjectionKind::SensorStuck { sensor: s } if s == sensor)
+            let is_stuck = scenario.inject.iter().any(|inj| {
+                active(inj, t_s)
+                    && matches!(inj.fault, InjectedFault::SensorStuck { sensor: s, .. } if s == sensor)
             });
             if is_stuck {
-                readings[i] = *stuck[i].get_or_insert(readings[i]);
+                readings[i] = *self.stuck[i].get_or_insert(readings[i]);
             } else {
-                stuck[i] = None;
+                self.stuck[i] = None;
             }
-            for inj in &setup.injections {
-                if let InjectionKind::SensorNoise { sensor: s, amplitude } = inj.kind
+            for inj in &scenario.inject {
+                if let InjectedFault::SensorNoise { sensor: s, amplitude, .. } = inj.fault
                     && s == sensor
-                    && inj.active(t_s)
+                    && active(inj, t_s)
                 {
-                    readings[i] += rng.random_range(-1.0..=1.0) * amplitude;
+                    readings[i] += self.rng.random_range(-1.0..=1.0) * amplitude;
                 }
             }
         }
-        if let Some(InjectionKind::BatterySag { drop_mv }) =
-            active(|k| matches!(k, InjectionKind::BatterySag { .. }))
-        {
+        if let Some(drop_mv) = find_active(&scenario.inject, t_s, |f| match f {
+            InjectedFault::BatterySag { drop_mv, .. } => Some(*drop_mv),
+            _ => None,
+        }) {
             readings[2] -= drop_mv;
         }
-        let sensors = SensorFrame {
+        let removed = find_active(&scenario.inject, t_s, |f| {
+            matches!(f, InjectedFault::CartridgeRemoved { .. }).then_some(())
+        })
+        .is_some();
+        SensorFrame {
             tick: 0,
             motor_current_ma: to_u16(readings[1]),
             hall_period_us: readings[0].round().clamp(0.0, f64::from(u32::MAX)) as u32,
             battery_mv: to_u16(readings[2]),
-            depth_um: to_u16(setup.exposure_um),
-            buttons: operator.buttons_at(t_s),
+            depth_um: to_u16(scenario.pen.exposure_um()),
+            buttons: self.operator.buttons_at(t_s),
             cartridge: CartridgeInfo {
                 present: !removed,
-                id: setup.cartridge_id,
-                needle_count: u8::try_from(setup.cartridge.needle_count()).unwrap_or(u8::MAX),
+                id: scenario.pen.cartridge_id,
+                needle_count: u8::try_from(self.setup.cartridge.needle_count()).unwrap_or(u8::MAX),
             },
-            skin_contact: on_skin,
-        };
-        let dropped = active(|k| matches!(k, InjectionKind::LinkDrop)).is_some();
-
-        // The firmware, over the link.
-        let reply = match link.tick((!dropped).then_some(&sensors)) {
-            Ok(r) => r,
-            Err(e) => {
-                for ev in link.partial_events().to_vec() {
-                    writer.event(&firmware_event(t_us, tick, &ev))?;
-                }
-                outcome = link_failed(&mut writer, t_us, tick, &e)?;
-                write_telemetry(&mut writer, tick, t_us, pen_mm, force_n, setup, on_skin, &out, duty_permille, state, fault, last_speed_level)?;
-                break;
-            }
-        };
-        duty_permille = reply.actuators.motor_duty_permille;
-        state = reply.actuators.state;
-        fault = reply.actuators.fault;
-        last_speed_level = reply.actuators.speed_level;
-        for ev in &reply.events {
-            writer.event(&firmware_event(t_us, tick, ev))?;
-            if let PenEvent::FaultRaised { code, .. } = ev
-                && fault_end_tick.is_none()
-            {
-                let reason = format!("pen fault `{}` at t = {:.3} s", code.name(), t_s);
-                fault_end_tick = Some((tick + (AFTER_FAULT_S * 1000.0) as u64, reason));
-            }
-        }
-        write_telemetry(&mut writer, tick, t_us, pen_mm, force_n, setup, on_skin, &out, duty_permille, state, fault, last_speed_level)?;
-
-        tick += 1;
-        if tick % 1000 == 0 {
-            progress(Progress { sim_s: tick as f64 / 1000.0, total_s: end_s, punctures });
+            skin_contact: sample.on_skin,
         }
     }
-    if let (RunStatus::Complete, Some((_, reason))) = (&outcome, fault_end_tick) {
-        outcome = RunStatus::Incomplete { reason };
-    }
-    let stats = link.stats();
-    let meta = writer.finish(outcome.clone(), &stats, tick, punctures)?;
-    Ok(RunSummary { status: outcome, ticks: tick, punctures, link: stats, meta })
+}
+
+fn dist(a: [f64; 2], b: [f64; 2]) -> f64 {
+    (a[0] - b[0]).hypot(a[1] - b[1])
 }
 
 fn to_u16(v: f64) -> u16 {
     v.round().clamp(0.0, f64::from(u16::MAX)) as u16
 }
 
-fn link_failed(
-    writer: &mut RecordingWriter,
-    t_us: u64,
-    tick: u64,
-    e: &needlebench_bridge::LinkError,
-) -> Result<RunStatus, RunError> {
-    let reason = format!("link failure at t = {:.3} s: {e}", tick as f64 / 1000.0);
-    writer.event(&EventRow::new(t_us, tick as u32, EventSource::Link, "link_failure", "", &e.to_string()))?;
-    Ok(RunStatus::Incomplete { reason })
-}
-
-fn firmware_event(t_us: u64, tick: u64, ev: &PenEvent) -> EventRow {
-    let tick = tick as u32;
-    match ev {
-        PenEvent::StateChanged { from, to, .. } => EventRow::new(
-            t_us,
-            tick,
-            EventSource::Firmware,
-            "state_changed",
-            &format!("{}->{}", from.name(), to.name()),
-            "",
-        ),
-        PenEvent::FaultRaised { code, .. } => {
-            EventRow::new(t_us, tick, EventSource::Firmware, "fault_raised", code.name(), "")
-        }
-        PenEvent::FaultCleared { code, .. } => {
-            EventRow::new(t_us, tick, EventSource::Firmware, "fault_cleared", code.name(), "")
-        }
-        PenEvent::Log { level, text, .. } => EventRow::new(
-            t_us,
-            tick,
-            EventSource::Firmware,
-            "log",
-            &format!("{level:?}").to_lowercase(),
-            text,
-        ),
-    }
-}
-
-#[allow(clippy::too_many_arguments)]
-fn write_telemetry(
-    writer: &mut RecordingWriter,
-    tick: u64,
-    t_us: u64,
-    pen_mm: [f64; 2],
-    force_n: f64,
-    setup: &RunSetup,
-    on_skin: bool,
-    out: &needlebench_physics::PlantTick<'_>,
-    duty_permille: u16,
-    state: FirmwareState,
-    fault: FaultCode,
-    speed_level: u8,
-) -> Result<(), RunError> {
+fn telemetry_row(tick: u64, s: &Sample, out: &PlantTick<'_>, setup: &RunSetup<'_>) -> TelemetryRow {
     let stroke_hz = if out.hall_period_us > 0 { 1e6 / f64::from(out.hall_period_us) } else { 0.0 };
-    writer.telemetry(&TelemetryRow {
-        t_us,
+    TelemetryRow {
+        t_us: tick * 1000,
         tick: tick as u32,
-        pen_x_mm: pen_mm[0] as f32,
-        pen_y_mm: pen_mm[1] as f32,
-        hand_force_n: force_n as f32,
-        tilt_deg: setup.tilt_deg as f32,
-        skin_contact: on_skin,
+        pen_x_mm: s.pen_mm[0] as f32,
+        pen_y_mm: s.pen_mm[1] as f32,
+        hand_force_n: s.force_n as f32,
+        tilt_deg: setup.scenario.hand.tilt_deg as f32,
+        skin_contact: s.on_skin,
         needle_z_um: out.needle_z_um as f32,
-        exposure_um: setup.exposure_um as f32,
-        motor_duty: f32::from(duty_permille) / 1000.0,
+        exposure_um: setup.scenario.pen.exposure_um() as f32,
+        motor_duty: 0.0,
         motor_current_ma: out.motor_current_ma as f32,
         stroke_hz: stroke_hz as f32,
         battery_mv: out.battery_mv as f32,
-        speed_level,
-        state,
-        fault,
+        speed_level: 0,
+        state: FirmwareState::Off,
+        fault: FaultCode::None,
+    }
+}
+
+/// The firmware's side of a telemetry row: what it commanded and its state after the tick.
+fn fill_firmware(row: &mut TelemetryRow, duty_permille: u16, last: (FirmwareState, FaultCode, u8)) {
+    row.motor_duty = f32::from(duty_permille) / 1000.0;
+    (row.state, row.fault, row.speed_level) = last;
+}
+
+/// Link statistics measured on the wall clock (round trips, lag): they vary from run to run,
+/// so they live in `timing.toml` beside the recording, never in `meta.toml`.
+fn is_wall_clock(name: &str) -> bool {
+    name.starts_with("rtt_") || name.starts_with("lag_")
+}
+
+/// The line counters of `stats` for `meta.toml` (deterministic in lockstep).
+fn link_table(stats: &LinkStats) -> BTreeMap<String, LinkValue> {
+    stats
+        .fields()
+        .into_iter()
+        .filter(|(k, _)| !is_wall_clock(k))
+        .map(|(k, v)| (k.to_owned(), LinkValue::Count(v)))
+        .collect()
+}
+
+/// Write the wall-clock link measurements to `timing.toml` in `dir`.
+fn write_timing(dir: &std::path::Path, stats: &LinkStats) -> Result<(), RunError> {
+    let mut text = String::from(
+        "# Wall-clock link measurements of this run (they differ between runs; meta.toml\n\
+         # holds everything deterministic).\n",
+    );
+    for (k, v) in stats.fields().into_iter().filter(|(k, _)| is_wall_clock(k)) {
+        text.push_str(&format!("{k} = {v}\n"));
+    }
+    let path = dir.join(TIMING_FILE);
+    std::fs::write(&path, text).map_err(|source| RunError::Timing { path, source })
+}
+
+fn link_failed(
+    writer: &mut RecordingWriter,
+    tick: u64,
+    e: &needlebench_bridge::LinkError,
+) -> Result<RunStatus, RunError> {
+    writer.event(&EventRow {
+        t_us: tick * 1000,
+        tick: tick as u32,
+        source: EventSource::Link,
+        kind: "link_failure".to_owned(),
+        code: String::new(),
+        detail: e.to_string(),
     })?;
-    Ok(())
+    let reason = format!("link failure at t = {:.3} s: {e}", tick as f64 / 1000.0);
+    Ok(RunStatus::Incomplete { reason })
+}
+
+fn firmware_event(tick: u64, ev: &PenEvent) -> EventRow {
+    let (kind, code, detail) = match ev {
+        PenEvent::StateChanged { from, to, .. } => {
+            ("state_changed", format!("{}->{}", from.name(), to.name()), String::new())
+        }
+        PenEvent::FaultRaised { code, .. } => ("fault_raised", code.name().to_owned(), String::new()),
+        PenEvent::FaultCleared { code, .. } => ("fault_cleared", code.name().to_owned(), String::new()),
+        PenEvent::Log { level, text, .. } => ("log", format!("{level:?}").to_lowercase(), text.clone()),
+    };
+    EventRow {
+        t_us: tick * 1000,
+        tick: tick as u32,
+        source: EventSource::Firmware,
+        kind: kind.to_owned(),
+        code,
+        detail,
+    }
 }

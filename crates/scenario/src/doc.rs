@@ -72,13 +72,17 @@ impl<'i> Doc<'i> {
                         },
                         (None, None) => break,
                     };
-                    let Some((kspan, v)) = t.get_key_value(key.as_str()) else { break };
+                    let Some((kspan, v)) = t.get_key_value(key.as_str()) else {
+                        break;
+                    };
                     best = kspan.span();
                     table = None;
                     value = Some(v);
                 }
                 Seg::Index(i) => {
-                    let Some(arr) = value.and_then(|v| v.get_ref().as_array()) else { break };
+                    let Some(arr) = value.and_then(|v| v.get_ref().as_array()) else {
+                        break;
+                    };
                     let Some(el) = arr.get(*i) else { break };
                     best = el.span();
                     value = Some(el);

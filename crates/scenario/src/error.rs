@@ -27,7 +27,11 @@ impl Location {
         let line = before.matches('\n').count() + 1;
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
         let column = text[line_start..offset].chars().count() + 1;
-        Location { file: file.into(), line, column }
+        Location {
+            file: file.into(),
+            line,
+            column,
+        }
     }
 }
 
@@ -107,7 +111,11 @@ impl ScenarioError {
     /// [`ScenarioError::Waypoints`] the CSV row).
     pub fn location(&self) -> Location {
         match self {
-            ScenarioError::Io { path, .. } => Location { file: path.clone(), line: 0, column: 0 },
+            ScenarioError::Io { path, .. } => Location {
+                file: path.clone(),
+                line: 0,
+                column: 0,
+            },
             ScenarioError::Syntax { at, .. }
             | ScenarioError::Schema { at, .. }
             | ScenarioError::Invalid { at, .. }

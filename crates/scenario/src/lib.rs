@@ -41,13 +41,14 @@ pub mod model;
 mod raw;
 mod validate;
 mod validate_hand;
+mod validate_inject_expect;
 pub mod waypoints;
 
 pub use error::{Location, ScenarioError};
 pub use expect::{Expect, Fault, NON_FACIAL_SITES};
 pub use model::{
-    Area, BoundingBox, Clock, Firmware, FirmwareLink, Force, Hand, InjectedFault, Injection, Pattern,
-    Pen, Scenario, Sensor, Skin, Source, Speed, Waypoint, fnv1a64,
+    Area, BoundingBox, Clock, Firmware, FirmwareLink, Force, Hand, INJECTION_KINDS, InjectedFault,
+    Injection, Pattern, Pen, Scenario, Sensor, Skin, Source, Speed, Waypoint, fnv1a64,
 };
 pub use validate_hand::{DEFAULT_FORCE_N, DEFAULT_GLIDE_MM_S};
 pub use waypoints::{load_waypoints, parse_waypoints};
@@ -57,8 +58,10 @@ use std::path::{Path, PathBuf};
 impl Scenario {
     /// Reads and validates the scenario file at `path`.
     pub fn from_path(path: &Path) -> Result<Scenario, ScenarioError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|source| ScenarioError::Io { path: path.to_owned(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
+            path: path.to_owned(),
+            source,
+        })?;
         Scenario::from_str(&text, path)
     }
 
@@ -78,8 +81,10 @@ pub fn find_scenarios<P: AsRef<Path>>(paths: &[P]) -> Result<Vec<PathBuf>, Scena
     let mut out = Vec::new();
     for p in paths {
         let p = p.as_ref();
-        let meta =
-            std::fs::metadata(p).map_err(|source| ScenarioError::Io { path: p.to_owned(), source })?;
+        let meta = std::fs::metadata(p).map_err(|source| ScenarioError::Io {
+            path: p.to_owned(),
+            source,
+        })?;
         if meta.is_dir() {
             walk(p, &mut out)?;
         } else {
@@ -92,7 +97,10 @@ pub fn find_scenarios<P: AsRef<Path>>(paths: &[P]) -> Result<Vec<PathBuf>, Scena
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), ScenarioError> {
-    let io = |source| ScenarioError::Io { path: dir.to_owned(), source };
+    let io = |source| ScenarioError::Io {
+        path: dir.to_owned(),
+        source,
+    };
     for entry in std::fs::read_dir(dir).map_err(io)? {
         let path = entry.map_err(io)?.path();
         if path.is_dir() {

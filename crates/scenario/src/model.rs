@@ -1,14 +1,15 @@
 //! The checked scenario: plain data with units in every name, and the helpers the runner needs.
 
 use crate::expect::Expect;
-use needlebench_physics::Site;
+use needlebench_physics::{Cartridge, Site};
 use serde::Deserialize;
 use std::path::PathBuf;
 
 /// A parsed and validated scenario file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scenario {
-    /// Identifier, `[a-z0-9-]+`.
+    /// Identifier, `[a-z0-9.-]+` not starting with `-` or `.` (the library names each file
+    /// after it: `forehead-fine-lines-0.5mm`).
     pub name: String,
     /// Free text: what the scenario teaches or guards.
     pub description: String,
@@ -79,8 +80,8 @@ pub struct Skin {
 /// The pen and its settings.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pen {
-    /// Cartridge name, valid for `needlebench_physics::Cartridge::from_name`.
-    pub cartridge: String,
+    /// The cartridge (needle geometry and layout; `cartridge.name()` is the name in the file).
+    pub cartridge: Cartridge,
     /// Exposure setting, mm (0–3.0, a multiple of 0.05).
     pub exposure_mm: f64,
     /// Speed as written: a firmware level or a stroke frequency.
@@ -105,6 +106,29 @@ pub enum Speed {
     Level(u8),
     /// A stroke frequency, Hz, stored as given; the runner picks the nearest level.
     StrokeHz(f64),
+}
+
+impl Speed {
+    /// The firmware level (1-based) to select, given the firmware's level frequencies in
+    /// ascending order: a [`Speed::Level`] as written (clamped to the levels there are), a
+    /// [`Speed::StrokeHz`] the level nearest to it (the lower one on a tie). 1 if
+    /// `levels_hz` is empty.
+    pub fn level_for(&self, levels_hz: &[f64]) -> u8 {
+        let top = u8::try_from(levels_hz.len()).unwrap_or(u8::MAX).max(1);
+        match *self {
+            Speed::Level(level) => level.clamp(1, top),
+            Speed::StrokeHz(hz) => {
+                let mut best = (0, f64::INFINITY);
+                for (i, level_hz) in levels_hz.iter().enumerate() {
+                    let d = (level_hz - hz).abs();
+                    if d < best.1 {
+                        best = (i, d);
+                    }
+                }
+                u8::try_from(best.0 + 1).unwrap_or(top)
+            }
+        }
+    }
 }
 
 /// Which firmware the bench talks to, and how.
@@ -273,7 +297,9 @@ impl Force {
         match self {
             Force::Constant(f) => *f,
             Force::Profile(points) => {
-                let Some(&(t0, f0)) = points.first() else { return 0.0 };
+                let Some(&(t0, f0)) = points.first() else {
+                    return 0.0;
+                };
                 if t_s <= t0 {
                     return f0;
                 }
@@ -344,7 +370,12 @@ impl Area {
     /// The vertices (a rectangle counter-clockwise from its lower-left corner).
     pub fn polygon(&self) -> Vec<[f64; 2]> {
         match self {
-            Area::Rect { x_mm, y_mm, width_mm, height_mm } => vec![
+            Area::Rect {
+                x_mm,
+                y_mm,
+                width_mm,
+                height_mm,
+            } => vec![
                 [*x_mm, *y_mm],
                 [x_mm + width_mm, *y_mm],
                 [x_mm + width_mm, y_mm + height_mm],
@@ -375,9 +406,12 @@ impl Area {
     /// polygons use the even–odd rule).
     pub fn contains(&self, x_mm: f64, y_mm: f64) -> bool {
         match self {
-            Area::Rect { x_mm: x0, y_mm: y0, width_mm, height_mm } => {
-                x_mm >= *x0 && x_mm <= x0 + width_mm && y_mm >= *y0 && y_mm <= y0 + height_mm
-            }
+            Area::Rect {
+                x_mm: x0,
+                y_mm: y0,
+                width_mm,
+                height_mm,
+            } => x_mm >= *x0 && x_mm <= x0 + width_mm && y_mm >= *y0 && y_mm <= y0 + height_mm,
             Area::Polygon(p) => {
                 let mut inside = false;
                 let mut j = p.len().wrapping_sub(1);
@@ -408,7 +442,9 @@ impl Area {
 /// Unsigned shoelace area of a polygon, mm².
 pub(crate) fn polygon_area_mm2(p: &[[f64; 2]]) -> f64 {
     let n = p.len();
-    let twice: f64 = (0..n).map(|i| p[i][0] * p[(i + 1) % n][1] - p[(i + 1) % n][0] * p[i][1]).sum();
+    let twice: f64 = (0..n)
+        .map(|i| p[i][0] * p[(i + 1) % n][1] - p[(i + 1) % n][0] * p[i][1])
+        .sum();
     (twice / 2.0).abs()
 }
 
@@ -475,6 +511,18 @@ pub enum InjectedFault {
         duration_s: f64,
     },
 }
+
+/// The `kind`s of `[[inject]]`, in the order the schema lists them.
+pub const INJECTION_KINDS: [&str; 8] = [
+    "force_spike",
+    "cartridge_jam",
+    "sensor_stuck",
+    "sensor_noise",
+    "link_drop",
+    "link_garbage",
+    "battery_sag",
+    "cartridge_removed",
+];
 
 impl InjectedFault {
     /// The `kind` used in files.

@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[serde(expecting = "a scenario table")]
 pub(crate) struct RawScenario {
     pub name: String,
     #[serde(default)]
@@ -32,6 +33,7 @@ pub(crate) struct RawScenario {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[serde(expecting = "a table of skin keys")]
 pub(crate) struct RawSkin {
     pub site: Option<String>,
     pub custom: Option<SiteSpec>,
@@ -41,6 +43,7 @@ pub(crate) struct RawSkin {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[serde(expecting = "a table of pen keys")]
 pub(crate) struct RawPen {
     pub cartridge: String,
     pub exposure_mm: f64,
@@ -61,6 +64,7 @@ pub(crate) enum RawFirmwareKind {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[serde(expecting = "a table of firmware keys")]
 pub(crate) struct RawFirmware {
     #[serde(default)]
     pub kind: RawFirmwareKind,
@@ -73,6 +77,7 @@ pub(crate) struct RawFirmware {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "snake_case")]
+#[serde(expecting = "a table `{ rect = { … } }` or `{ polygon = [[x_mm, y_mm], …] }`")]
 pub(crate) enum RawArea {
     Rect(RawRect),
     Polygon(Vec<[f64; 2]>),
@@ -80,6 +85,7 @@ pub(crate) enum RawArea {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[serde(expecting = "a table `{ x_mm, y_mm, width_mm, height_mm }`")]
 pub(crate) struct RawRect {
     pub x_mm: f64,
     pub y_mm: f64,
@@ -99,6 +105,7 @@ pub(crate) enum RawPattern {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[serde(expecting = "a table of hand keys")]
 pub(crate) struct RawHand {
     pub area: RawArea,
     pub pattern: RawPattern,
@@ -120,10 +127,22 @@ pub(crate) struct RawHand {
 /// `flatten` cannot be combined with `deny_unknown_fields`.
 #[derive(Debug, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(expecting = "an [[inject]] table with `at_s` and `kind`")]
 pub(crate) enum RawInjection {
-    ForceSpike { at_s: f64, force_n: f64, duration_s: f64 },
-    CartridgeJam { at_s: f64, duration_s: f64 },
-    SensorStuck { at_s: f64, sensor: Sensor, duration_s: f64 },
+    ForceSpike {
+        at_s: f64,
+        force_n: f64,
+        duration_s: f64,
+    },
+    CartridgeJam {
+        at_s: f64,
+        duration_s: f64,
+    },
+    SensorStuck {
+        at_s: f64,
+        sensor: Sensor,
+        duration_s: f64,
+    },
     SensorNoise {
         at_s: f64,
         sensor: Sensor,
@@ -132,14 +151,28 @@ pub(crate) enum RawInjection {
         amplitude_mv: Option<f64>,
         duration_s: f64,
     },
-    LinkDrop { at_s: f64, duration_s: f64 },
-    LinkGarbage { at_s: f64, bytes: u32 },
-    BatterySag { at_s: f64, drop_mv: f64, duration_s: f64 },
-    CartridgeRemoved { at_s: f64, duration_s: f64 },
+    LinkDrop {
+        at_s: f64,
+        duration_s: f64,
+    },
+    LinkGarbage {
+        at_s: f64,
+        bytes: u32,
+    },
+    BatterySag {
+        at_s: f64,
+        drop_mv: f64,
+        duration_s: f64,
+    },
+    CartridgeRemoved {
+        at_s: f64,
+        duration_s: f64,
+    },
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[serde(expecting = "a table of expect keys")]
 pub(crate) struct RawExpect {
     pub depth_tolerance_um: Option<f64>,
     pub max_depth_um: Option<f64>,

@@ -3,21 +3,17 @@
 
 use crate::doc::{Doc, Seg, dotted, k};
 use crate::error::ScenarioError;
-use crate::expect::Expect;
 use crate::model::{
-    Firmware, FirmwareLink, Injection, InjectedFault, Pen, Scenario, Skin, Source, Speed,
-    fnv1a64,
+    Firmware, FirmwareLink, INJECTION_KINDS, Pen, Scenario, Skin, Source, Speed, fnv1a64,
 };
-use crate::raw::{RawExpect, RawFirmware, RawFirmwareKind, RawInjection, RawPen, RawScenario, RawSkin};
+use crate::raw::{RawFirmware, RawFirmwareKind, RawPen, RawScenario, RawSkin};
 use needlebench_physics::{Cartridge, PhysicsError, Site, builtin_site_names};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use toml::de::DeTable;
 
 /// Longest simulated run a scenario may ask for, s (one day).
-const DURATION_MAX_S: f64 = 86_400.0;
-/// Longest single injected fault, s.
-const FAULT_DURATION_MAX_S: f64 = 3600.0;
+pub(crate) const DURATION_MAX_S: f64 = 86_400.0;
 
 /// Parses and validates `text`; `origin` names the file in errors and anchors relative paths.
 pub(crate) fn parse(text: &str, origin: &Path) -> Result<Scenario, ScenarioError> {
@@ -25,7 +21,11 @@ pub(crate) fn parse(text: &str, origin: &Path) -> Result<Scenario, ScenarioError
         at: crate::error::Location::from_offset(origin, text, e.span().map_or(0, |s| s.start)),
         message: e.message().trim().to_owned(),
     })?;
-    let doc = Doc { file: origin.to_owned(), text, root };
+    let doc = Doc {
+        file: origin.to_owned(),
+        text,
+        root,
+    };
     let de = toml::de::Deserializer::from(doc.root.clone());
     let raw = RawScenario::deserialize(de).map_err(|e| schema_error(&doc, &e))?;
     let dir = origin.parent().map_or_else(PathBuf::new, Path::to_path_buf);
@@ -40,10 +40,18 @@ fn schema_error(doc: &Doc<'_>, e: &toml::de::Error) -> ScenarioError {
     let offset = span.start;
     // An error about the whole document (a missing top-level key) has the root's span.
     let whole = span == doc.root.span() || (span.start == 0 && span.end >= doc.text.len());
-    let mut path = if whole { Vec::new() } else { doc.path_at(offset) };
+    let mut path = if whole {
+        Vec::new()
+    } else {
+        doc.path_at(offset)
+    };
     let in_inject = matches!(path.first(), Some(Seg::Key(key)) if key == "inject");
     let table_name = |p: &[Seg]| {
-        if p.is_empty() { "the top level".to_owned() } else { format!("[{}]", dotted(p)) }
+        if p.is_empty() {
+            "the top level".to_owned()
+        } else {
+            format!("[{}]", dotted(p))
+        }
     };
     if let Some(rest) = msg.strip_prefix("unknown field `") {
         let (key, rest) = rest.split_once('`').unwrap_or((rest, ""));
@@ -56,11 +64,17 @@ fn schema_error(doc: &Doc<'_>, e: &toml::de::Error) -> ScenarioError {
         }
         let mut key_path = path.clone();
         key_path.push(k(key));
-        let allowed =
-            if allowed.is_empty() { "none".to_owned() } else { allowed.join(", ") };
+        let allowed = if allowed.is_empty() {
+            "none".to_owned()
+        } else {
+            allowed.join(", ")
+        };
         return ScenarioError::Schema {
             at: doc.loc(&key_path),
-            message: format!("unknown key `{key}` in {}; allowed: {allowed}", table_name(&path)),
+            message: format!(
+                "unknown key `{key}` in {}; allowed: {allowed}",
+                table_name(&path)
+            ),
         };
     }
     if let Some(rest) = msg.strip_prefix("unknown variant `") {
@@ -72,21 +86,38 @@ fn schema_error(doc: &Doc<'_>, e: &toml::de::Error) -> ScenarioError {
         // An externally tagged table (`area = { circle = … }`): the key is the variant.
         let message = if matches!(path.last(), Some(Seg::Key(last)) if last == value) {
             path.pop();
-            format!("{} = {{ {value} = … }}: expected one of {allowed}", dotted(&path))
+            format!(
+                "{} = {{ {value} = … }}: expected one of {allowed}",
+                dotted(&path)
+            )
         } else {
             format!("{} = \"{value}\": expected one of {allowed}", dotted(&path))
         };
-        return ScenarioError::Schema { at: doc.loc_at(offset), message };
+        return ScenarioError::Schema {
+            at: doc.loc_at(offset),
+            message,
+        };
     }
     if let Some(rest) = msg.strip_prefix("missing field `") {
         let key = rest.split_once('`').map_or(rest, |(key, _)| key);
+        let mut message = format!("missing key `{key}` in {}", table_name(&path));
+        if in_inject && key == "kind" {
+            message.push_str(&format!("; kind is one of {}", INJECTION_KINDS.join(", ")));
+        }
         return ScenarioError::Schema {
             at: doc.loc_at(offset),
-            message: format!("missing key `{key}` in {}", table_name(&path)),
+            message,
         };
     }
-    let message = if path.is_empty() { msg.to_owned() } else { format!("{}: {msg}", dotted(&path)) };
-    ScenarioError::Schema { at: doc.loc_at(offset), message }
+    let message = if path.is_empty() {
+        msg.to_owned()
+    } else {
+        format!("{}: {msg}", dotted(&path))
+    };
+    ScenarioError::Schema {
+        at: doc.loc_at(offset),
+        message,
+    }
 }
 
 /// The words between backticks in serde's "expected one of `a`, `b`".
@@ -121,15 +152,31 @@ pub(crate) struct Validator<'a, 'i> {
 impl Validator<'_, '_> {
     /// An error at `path` with a message that should start with the key's name.
     pub(crate) fn invalid(&self, path: &[Seg], message: String) -> ScenarioError {
-        ScenarioError::Invalid { at: self.doc.loc(path), key: dotted(path), message }
+        ScenarioError::Invalid {
+            at: self.doc.loc(path),
+            key: dotted(path),
+            message,
+        }
     }
 
     /// `value` must be finite and in `[min, max]`.
-    pub(crate) fn range(&self, path: &[Seg], value: f64, min: f64, max: f64) -> Result<f64, ScenarioError> {
+    pub(crate) fn range(
+        &self,
+        path: &[Seg],
+        value: f64,
+        min: f64,
+        max: f64,
+    ) -> Result<f64, ScenarioError> {
         if value >= min && value <= max {
             Ok(value)
         } else {
-            let msg = format!("{} = {} out of range {}–{}", dotted(path), num(value), num(min), num(max));
+            let msg = format!(
+                "{} = {} out of range {}–{}",
+                dotted(path),
+                num(value),
+                num(min),
+                num(max)
+            );
             Err(self.invalid(path, msg))
         }
     }
@@ -168,11 +215,23 @@ impl Validator<'_, '_> {
         self.dir.join(rel)
     }
 
-    fn scenario(&self, raw: RawScenario, text: &str, origin: &Path) -> Result<Scenario, ScenarioError> {
+    fn scenario(
+        &self,
+        raw: RawScenario,
+        text: &str,
+        origin: &Path,
+    ) -> Result<Scenario, ScenarioError> {
         let name_ok = !raw.name.is_empty()
-            && raw.name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+            && raw
+                .name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
+            && !raw.name.starts_with(['.', '-']);
         if !name_ok {
-            let msg = format!("name = \"{}\": must be non-empty and only a-z, 0-9 and -", raw.name);
+            let msg = format!(
+                "name = \"{}\": must be non-empty, only a-z, 0-9, - and . and not start with - or .",
+                raw.name
+            );
             return Err(self.invalid(&keys(&["name"]), msg));
         }
         let duration_s = match raw.duration_s {
@@ -190,8 +249,11 @@ impl Validator<'_, '_> {
             .map(|(i, r)| self.injection(i, r, duration_s))
             .collect::<Result<Vec<_>, _>>()?;
         let expect = self.expect(&raw.expect, &skin)?;
-        let source =
-            Source { path: origin.to_owned(), text: text.to_owned(), hash: fnv1a64(text.as_bytes()) };
+        let source = Source {
+            path: origin.to_owned(),
+            text: text.to_owned(),
+            hash: fnv1a64(text.as_bytes()),
+        };
         Ok(Scenario {
             name: raw.name,
             description: raw.description,
@@ -224,7 +286,10 @@ impl Validator<'_, '_> {
             (Some(name), None) => match Site::builtin(name) {
                 Ok(site) => (site, true),
                 Err(_) => {
-                    let msg = format!("skin.site = \"{name}\": expected one of {}", builtin_site_names());
+                    let msg = format!(
+                        "skin.site = \"{name}\": expected one of {}",
+                        builtin_site_names()
+                    );
                     return Err(self.invalid(&keys(&["skin", "site"]), msg));
                 }
             },
@@ -245,7 +310,12 @@ impl Validator<'_, '_> {
             5.0,
             |v, p, x| v.pos(p, x, 1000.0),
         )?;
-        Ok(Skin { site, builtin, thickness_variation, variation_length_mm })
+        Ok(Skin {
+            site,
+            builtin,
+            thickness_variation,
+            variation_length_mm,
+        })
     }
 
     /// A physics error about `[skin.custom]`, pointed at the field it names.
@@ -258,12 +328,15 @@ impl Validator<'_, '_> {
         };
         let mut path = keys(&["skin", "custom"]);
         path.extend(field.split('.').filter(|s| !s.is_empty()).map(k));
-        ScenarioError::Site { at: self.doc.loc(&path), source }
+        ScenarioError::Site {
+            at: self.doc.loc(&path),
+            source,
+        }
     }
 
     fn pen(&self, raw: &RawPen) -> Result<Pen, ScenarioError> {
         let cartridge = match Cartridge::from_name(&raw.cartridge) {
-            Ok(c) => c.name().to_owned(),
+            Ok(c) => c,
             Err(_) => {
                 let msg = format!(
                     "pen.cartridge = \"{}\": expected one of {}",
@@ -277,7 +350,10 @@ impl Validator<'_, '_> {
         let exposure_mm = self.range(&p, raw.exposure_mm, 0.0, 3.0)?;
         let steps = exposure_mm / 0.05;
         if (steps - steps.round()).abs() > 1e-6 {
-            let msg = format!("pen.exposure_mm = {}: must be a multiple of 0.05 mm", num(exposure_mm));
+            let msg = format!(
+                "pen.exposure_mm = {}: must be a multiple of 0.05 mm",
+                num(exposure_mm)
+            );
             return Err(self.invalid(&p, msg));
         }
         let speed = match (raw.speed_level, raw.stroke_hz) {
@@ -296,11 +372,23 @@ impl Validator<'_, '_> {
                     return Err(self.invalid(&keys(&["pen", "speed_level"]), msg));
                 }
             },
-            (None, Some(hz)) => Speed::StrokeHz(self.pos(&keys(&["pen", "stroke_hz"]), hz, 250.0)?),
+            (None, Some(hz)) => {
+                Speed::StrokeHz(self.pos(&keys(&["pen", "stroke_hz"]), hz, 250.0)?)
+            }
         };
-        let battery_soc =
-            self.opt(&keys(&["pen", "battery_soc"]), raw.battery_soc, 0.9, |v, p, x| v.range(p, x, 0.0, 1.0))?;
-        Ok(Pen { cartridge, exposure_mm, speed, battery_soc, cartridge_id: raw.cartridge_id.unwrap_or(1) })
+        let battery_soc = self.opt(
+            &keys(&["pen", "battery_soc"]),
+            raw.battery_soc,
+            0.9,
+            |v, p, x| v.range(p, x, 0.0, 1.0),
+        )?;
+        Ok(Pen {
+            cartridge,
+            exposure_mm,
+            speed,
+            battery_soc,
+            cartridge_id: raw.cartridge_id.unwrap_or(1),
+        })
     }
 
     fn firmware(&self, raw: &RawFirmware) -> Result<Firmware, ScenarioError> {
@@ -318,7 +406,8 @@ impl Validator<'_, '_> {
             RawFirmwareKind::EmulatorPty => FirmwareLink::EmulatorPty,
             RawFirmwareKind::Serial => {
                 let Some(port) = raw.port.clone().filter(|p| !p.trim().is_empty()) else {
-                    let msg = "firmware.kind = \"serial\" needs `port` (e.g. port = \"/dev/ttyACM0\")";
+                    let msg =
+                        "firmware.kind = \"serial\" needs `port` (e.g. port = \"/dev/ttyACM0\")";
                     return Err(self.invalid(&keys(&["firmware", "kind"]), msg.to_owned()));
                 };
                 let baud = raw.baud.unwrap_or(115_200);
@@ -338,133 +427,10 @@ impl Validator<'_, '_> {
             Some(s) => Some(self.pos(&p, s, 1e6)?),
             None => None,
         };
-        Ok(Firmware { link, clock: raw.clock, cartridge_limit_s })
+        Ok(Firmware {
+            link,
+            clock: raw.clock,
+            cartridge_limit_s,
+        })
     }
-
-    fn injection(&self, i: usize, raw: &RawInjection, duration_s: Option<f64>) -> Result<Injection, ScenarioError> {
-        let base = vec![k("inject"), Seg::Index(i)];
-        let dur = |d: f64| self.pos(&join(&base, "duration_s"), d, FAULT_DURATION_MAX_S);
-        let (at_s, fault) = match *raw {
-            RawInjection::ForceSpike { at_s, force_n, duration_s } => {
-                let force_n = self.range(&join(&base, "force_n"), force_n, 0.0, 50.0)?;
-                (at_s, InjectedFault::ForceSpike { force_n, duration_s: dur(duration_s)? })
-            }
-            RawInjection::CartridgeJam { at_s, duration_s } => {
-                (at_s, InjectedFault::CartridgeJam { duration_s: dur(duration_s)? })
-            }
-            RawInjection::SensorStuck { at_s, sensor, duration_s } => {
-                (at_s, InjectedFault::SensorStuck { sensor, duration_s: dur(duration_s)? })
-            }
-            RawInjection::SensorNoise { at_s, sensor, amplitude_us, amplitude_ma, amplitude_mv, duration_s } => {
-                let given = [("us", amplitude_us), ("ma", amplitude_ma), ("mv", amplitude_mv)];
-                let want = format!("amplitude_{}", sensor.unit());
-                for (unit, value) in given {
-                    if value.is_some() && unit != sensor.unit() {
-                        let msg = format!(
-                            "inject[{i}].amplitude_{unit}: sensor = \"{}\" takes `{want}`",
-                            sensor.name()
-                        );
-                        return Err(self.invalid(&join(&base, &format!("amplitude_{unit}")), msg));
-                    }
-                }
-                let value = given.iter().find(|(u, _)| *u == sensor.unit()).and_then(|g| g.1);
-                let Some(value) = value else {
-                    let msg = format!("inject[{i}]: sensor_noise on sensor = \"{}\" needs `{want}`", sensor.name());
-                    return Err(self.invalid(&base, msg));
-                };
-                let amplitude = self.pos(&join(&base, &want), value, 1e6)?;
-                (at_s, InjectedFault::SensorNoise { sensor, amplitude, duration_s: dur(duration_s)? })
-            }
-            RawInjection::LinkDrop { at_s, duration_s } => {
-                (at_s, InjectedFault::LinkDrop { duration_s: dur(duration_s)? })
-            }
-            RawInjection::LinkGarbage { at_s, bytes } => {
-                if !(1..=65_536).contains(&bytes) {
-                    let msg = format!("inject[{i}].bytes = {bytes} out of range 1–65536");
-                    return Err(self.invalid(&join(&base, "bytes"), msg));
-                }
-                (at_s, InjectedFault::LinkGarbage { bytes })
-            }
-            RawInjection::BatterySag { at_s, drop_mv, duration_s } => {
-                let drop_mv = self.pos(&join(&base, "drop_mv"), drop_mv, 4200.0)?;
-                (at_s, InjectedFault::BatterySag { drop_mv, duration_s: dur(duration_s)? })
-            }
-            RawInjection::CartridgeRemoved { at_s, duration_s } => {
-                (at_s, InjectedFault::CartridgeRemoved { duration_s: dur(duration_s)? })
-            }
-        };
-        let p = join(&base, "at_s");
-        let at_s = self.range(&p, at_s, 0.0, DURATION_MAX_S)?;
-        if let Some(d) = duration_s.filter(|d| at_s >= *d) {
-            let msg = format!("inject[{i}].at_s = {}: must be before duration_s = {}", num(at_s), num(d));
-            return Err(self.invalid(&p, msg));
-        }
-        Ok(Injection { at_s, fault })
-    }
-
-    fn expect(&self, raw: &RawExpect, skin: &Skin) -> Result<Expect, ScenarioError> {
-        let mut e = Expect::defaults_for(&skin.site.name, skin.builtin);
-        let p = |key: &str| keys(&["expect", key]);
-        let range = |key: &str, v: Option<f64>, d: f64, min: f64, max: f64| {
-            self.opt(&p(key), v, d, |s, path, x| s.range(path, x, min, max))
-        };
-        let pos = |key: &str, v: Option<f64>, d: f64, max: f64| self.opt(&p(key), v, d, |s, path, x| s.pos(path, x, max));
-        e.depth_tolerance_um = range("depth_tolerance_um", raw.depth_tolerance_um, e.depth_tolerance_um, 0.0, 3000.0)?;
-        if let Some(m) = raw.max_depth_um {
-            e.max_depth_um = Some(self.pos(&p("max_depth_um"), m, 30_000.0)?);
-        }
-        if let Some(layers) = &raw.forbidden_layers {
-            e.forbidden_layers = dedup(layers.clone());
-        }
-        if let Some(layers) = &raw.target_layers {
-            e.target_layers = dedup(layers.clone());
-        }
-        if let Some(both) = e.target_layers.iter().find(|l| e.forbidden_layers.contains(l)) {
-            let msg = format!(
-                "expect.target_layers: `{}` is also a forbidden layer (forbidden: {})",
-                both.name(),
-                e.forbidden_layers.iter().map(|l| l.name()).collect::<Vec<_>>().join(", ")
-            );
-            return Err(self.invalid(&p("target_layers"), msg));
-        }
-        e.min_target_fraction = range("min_target_fraction", raw.min_target_fraction, e.min_target_fraction, 0.0, 1.0)?;
-        e.density_cell_mm = pos("density_cell_mm", raw.density_cell_mm, e.density_cell_mm, 100.0)?;
-        e.density_min_per_cm2 = range("density_min_per_cm2", raw.density_min_per_cm2, e.density_min_per_cm2, 0.0, 1e7)?;
-        e.density_max_per_cm2 = pos("density_max_per_cm2", raw.density_max_per_cm2, e.density_max_per_cm2, 1e7)?;
-        if e.density_min_per_cm2 > e.density_max_per_cm2 {
-            let msg = format!(
-                "expect.density_min_per_cm2 = {} is above density_max_per_cm2 = {}",
-                num(e.density_min_per_cm2),
-                num(e.density_max_per_cm2)
-            );
-            let key = if raw.density_min_per_cm2.is_some() { "density_min_per_cm2" } else { "density_max_per_cm2" };
-            return Err(self.invalid(&p(key), msg));
-        }
-        e.min_coverage = range("min_coverage", raw.min_coverage, e.min_coverage, 0.0, 1.0)?;
-        if let Some(cells) = raw.tram_track_cells {
-            if !(2..=10_000).contains(&cells) {
-                let msg = format!("expect.tram_track_cells = {cells} out of range 2–10000");
-                return Err(self.invalid(&p("tram_track_cells"), msg));
-            }
-            e.tram_track_cells = cells;
-        }
-        e.stroke_hz_tolerance_pct =
-            pos("stroke_hz_tolerance_pct", raw.stroke_hz_tolerance_pct, e.stroke_hz_tolerance_pct, 100.0)?;
-        e.fault_stop_ms = pos("fault_stop_ms", raw.fault_stop_ms, e.fault_stop_ms, 10_000.0)?;
-        if let Some(faults) = &raw.faults {
-            e.faults = dedup(faults.clone());
-        }
-        e.max_crc_error_rate = range("max_crc_error_rate", raw.max_crc_error_rate, e.max_crc_error_rate, 0.0, 1.0)?;
-        e.max_lag_ms = pos("max_lag_ms", raw.max_lag_ms, e.max_lag_ms, 60_000.0)?;
-        e.golden = raw.golden.as_deref().map(|g| self.resolve(g));
-        e.complete = raw.complete.unwrap_or(true);
-        Ok(e)
-    }
-}
-
-/// Sorted, without duplicates.
-fn dedup<T: Ord>(mut v: Vec<T>) -> Vec<T> {
-    v.sort();
-    v.dedup();
-    v
 }

@@ -22,11 +22,35 @@ impl Validator<'_, '_> {
         let this_pattern = pattern_name(raw.pattern);
         // Keys that only some patterns read: giving one to another pattern is a mistake.
         let applies: [(&str, bool, &[RawPattern]); 5] = [
-            ("line_spacing_mm", raw.line_spacing_mm.is_some(), &[RawPattern::Straight, RawPattern::Crosshatch, RawPattern::Spiral]),
-            ("angles_deg", raw.angles_deg.is_some(), &[RawPattern::Straight, RawPattern::Crosshatch]),
-            ("stamp_pitch_mm", raw.stamp_pitch_mm.is_some(), &[RawPattern::Stamping]),
-            ("stamp_dwell_ms", raw.stamp_dwell_ms.is_some(), &[RawPattern::Stamping]),
-            ("waypoints_csv", raw.waypoints_csv.is_some(), &[RawPattern::Freehand]),
+            (
+                "line_spacing_mm",
+                raw.line_spacing_mm.is_some(),
+                &[
+                    RawPattern::Straight,
+                    RawPattern::Crosshatch,
+                    RawPattern::Spiral,
+                ],
+            ),
+            (
+                "angles_deg",
+                raw.angles_deg.is_some(),
+                &[RawPattern::Straight, RawPattern::Crosshatch],
+            ),
+            (
+                "stamp_pitch_mm",
+                raw.stamp_pitch_mm.is_some(),
+                &[RawPattern::Stamping],
+            ),
+            (
+                "stamp_dwell_ms",
+                raw.stamp_dwell_ms.is_some(),
+                &[RawPattern::Stamping],
+            ),
+            (
+                "waypoints_csv",
+                raw.waypoints_csv.is_some(),
+                &[RawPattern::Freehand],
+            ),
         ];
         for (key, given, patterns) in applies {
             if given && !patterns.contains(&raw.pattern) {
@@ -38,16 +62,28 @@ impl Validator<'_, '_> {
                 return Err(self.invalid(&h(key), msg));
             }
         }
-        let glide_mm_s =
-            self.opt(&h("glide_mm_s"), raw.glide_mm_s, DEFAULT_GLIDE_MM_S, |v, p, x| v.pos(p, x, 100.0))?;
+        let glide_mm_s = self.opt(
+            &h("glide_mm_s"),
+            raw.glide_mm_s,
+            DEFAULT_GLIDE_MM_S,
+            |v, p, x| v.pos(p, x, 100.0),
+        )?;
         let passes = raw.passes.unwrap_or(1);
         if !(1..=1000).contains(&passes) {
             let msg = format!("hand.passes = {passes} out of range 1–1000");
             return Err(self.invalid(&h("passes"), msg));
         }
-        let line_spacing_mm =
-            self.opt(&h("line_spacing_mm"), raw.line_spacing_mm, 2.0, |v, p, x| v.pos(p, x, 50.0))?;
-        let default_angles = if raw.pattern == RawPattern::Crosshatch { vec![0.0, 90.0] } else { vec![0.0] };
+        let line_spacing_mm = self.opt(
+            &h("line_spacing_mm"),
+            raw.line_spacing_mm,
+            2.0,
+            |v, p, x| v.pos(p, x, 50.0),
+        )?;
+        let default_angles = if raw.pattern == RawPattern::Crosshatch {
+            vec![0.0, 90.0]
+        } else {
+            vec![0.0]
+        };
         let angles_deg = raw.angles_deg.clone().unwrap_or(default_angles);
         for (i, a) in angles_deg.iter().enumerate() {
             let mut p = h("angles_deg");
@@ -62,12 +98,21 @@ impl Validator<'_, '_> {
             return Err(self.invalid(&h("angles_deg"), msg));
         }
         if angles_deg.is_empty() {
-            return Err(self.invalid(&h("angles_deg"), "hand.angles_deg: needs at least 1 direction".to_owned()));
+            return Err(self.invalid(
+                &h("angles_deg"),
+                "hand.angles_deg: needs at least 1 direction".to_owned(),
+            ));
         }
         let stamp_pitch_mm =
-            self.opt(&h("stamp_pitch_mm"), raw.stamp_pitch_mm, 3.0, |v, p, x| v.pos(p, x, 50.0))?;
-        let stamp_dwell_ms =
-            self.opt(&h("stamp_dwell_ms"), raw.stamp_dwell_ms, 150.0, |v, p, x| v.pos(p, x, 10_000.0))?;
+            self.opt(&h("stamp_pitch_mm"), raw.stamp_pitch_mm, 3.0, |v, p, x| {
+                v.pos(p, x, 50.0)
+            })?;
+        let stamp_dwell_ms = self.opt(
+            &h("stamp_dwell_ms"),
+            raw.stamp_dwell_ms,
+            150.0,
+            |v, p, x| v.pos(p, x, 10_000.0),
+        )?;
         let pattern = match raw.pattern {
             RawPattern::Straight => Pattern::Straight,
             RawPattern::Crosshatch => Pattern::Crosshatch,
@@ -76,9 +121,15 @@ impl Validator<'_, '_> {
             RawPattern::Freehand => self.freehand(raw.waypoints_csv.as_deref())?,
         };
         let force = self.force(raw)?;
-        let tilt_deg = self.opt(&h("tilt_deg"), raw.tilt_deg, 0.0, |v, p, x| v.range(p, x, 0.0, 45.0))?;
-        let tremor_mm = self.opt(&h("tremor_mm"), raw.tremor_mm, 0.0, |v, p, x| v.range(p, x, 0.0, 5.0))?;
-        let tremor_hz = self.opt(&h("tremor_hz"), raw.tremor_hz, 8.0, |v, p, x| v.pos(p, x, 50.0))?;
+        let tilt_deg = self.opt(&h("tilt_deg"), raw.tilt_deg, 0.0, |v, p, x| {
+            v.range(p, x, 0.0, 45.0)
+        })?;
+        let tremor_mm = self.opt(&h("tremor_mm"), raw.tremor_mm, 0.0, |v, p, x| {
+            v.range(p, x, 0.0, 5.0)
+        })?;
+        let tremor_hz = self.opt(&h("tremor_hz"), raw.tremor_hz, 8.0, |v, p, x| {
+            v.pos(p, x, 50.0)
+        })?;
         Ok(Hand {
             area,
             pattern,
@@ -103,7 +154,12 @@ impl Validator<'_, '_> {
                 self.range(&p("y_mm"), r.y_mm, -AREA_MAX_MM, AREA_MAX_MM)?;
                 self.pos(&p("width_mm"), r.width_mm, AREA_MAX_MM)?;
                 self.pos(&p("height_mm"), r.height_mm, AREA_MAX_MM)?;
-                Ok(Area::Rect { x_mm: r.x_mm, y_mm: r.y_mm, width_mm: r.width_mm, height_mm: r.height_mm })
+                Ok(Area::Rect {
+                    x_mm: r.x_mm,
+                    y_mm: r.y_mm,
+                    width_mm: r.width_mm,
+                    height_mm: r.height_mm,
+                })
             }
             RawArea::Polygon(points) => {
                 let p = keys(&["hand", "area", "polygon"]);
@@ -118,7 +174,7 @@ impl Validator<'_, '_> {
                     let mut pp = p.clone();
                     pp.push(Seg::Index(i));
                     for v in pt {
-                        if !(v.abs() <= AREA_MAX_MM) {
+                        if !(-AREA_MAX_MM..=AREA_MAX_MM).contains(v) {
                             let msg = format!(
                                 "hand.area.polygon[{i}] = [{}, {}] out of range: coordinates in -{}–{} mm",
                                 num(pt[0]),
@@ -131,7 +187,8 @@ impl Validator<'_, '_> {
                     }
                 }
                 if polygon_area_mm2(points) < 1e-6 {
-                    let msg = "hand.area.polygon: has zero area (points collinear or repeated)".to_owned();
+                    let msg = "hand.area.polygon: has zero area (points collinear or repeated)"
+                        .to_owned();
                     return Err(self.invalid(&p, msg));
                 }
                 Ok(Area::Polygon(points.clone()))
@@ -149,12 +206,18 @@ impl Validator<'_, '_> {
         let at = self.doc.loc(&p);
         let waypoints = load_waypoints(&path, &at).map_err(|e| match e {
             ScenarioError::Io { path, source } => {
-                let msg = format!("hand.waypoints_csv = \"{rel}\": cannot read {}: {source}", path.display());
+                let msg = format!(
+                    "hand.waypoints_csv = \"{rel}\": cannot read {}: {source}",
+                    path.display()
+                );
                 self.invalid(&p, msg)
             }
             other => other,
         })?;
-        Ok(Pattern::Freehand { waypoints_csv: path, waypoints })
+        Ok(Pattern::Freehand {
+            waypoints_csv: path,
+            waypoints,
+        })
     }
 
     fn force(&self, raw: &RawHand) -> Result<Force, ScenarioError> {
@@ -165,13 +228,16 @@ impl Validator<'_, '_> {
                 Err(self.invalid(&h("force_profile"), msg))
             }
             (f, None) => {
-                let f = self.opt(&h("force_n"), f, DEFAULT_FORCE_N, |v, p, x| v.range(p, x, 0.0, 50.0))?;
+                let f = self.opt(&h("force_n"), f, DEFAULT_FORCE_N, |v, p, x| {
+                    v.range(p, x, 0.0, 50.0)
+                })?;
                 Ok(Force::Constant(f))
             }
             (None, Some(points)) => {
                 let base = h("force_profile");
                 if points.is_empty() {
-                    let msg = "hand.force_profile: needs at least 1 point [t_s, force_n]".to_owned();
+                    let msg =
+                        "hand.force_profile: needs at least 1 point [t_s, force_n]".to_owned();
                     return Err(self.invalid(&base, msg));
                 }
                 let mut out: Vec<(f64, f64)> = Vec::with_capacity(points.len());
@@ -183,18 +249,19 @@ impl Validator<'_, '_> {
                         let msg = format!("{key}: t_s = {} out of range 0.0–1000000.0", num(t_s));
                         return Err(self.invalid(&p, msg));
                     }
-                    if let Some(&(prev, _)) = out.last() {
-                        if t_s <= prev {
-                            let msg = format!(
-                                "{key}: t_s = {} must be greater than the previous point's {}",
-                                num(t_s),
-                                num(prev)
-                            );
-                            return Err(self.invalid(&p, msg));
-                        }
+                    if let Some(&(prev, _)) = out.last()
+                        && t_s <= prev
+                    {
+                        let msg = format!(
+                            "{key}: t_s = {} must be greater than the previous point's {}",
+                            num(t_s),
+                            num(prev)
+                        );
+                        return Err(self.invalid(&p, msg));
                     }
                     if !(0.0..=50.0).contains(&force_n) {
-                        let msg = format!("{key}: force_n = {} out of range 0.0–50.0", num(force_n));
+                        let msg =
+                            format!("{key}: force_n = {} out of range 0.0–50.0", num(force_n));
                         return Err(self.invalid(&p, msg));
                     }
                     out.push((t_s, force_n));

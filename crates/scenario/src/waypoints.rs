@@ -12,8 +12,10 @@ pub const WAYPOINTS_HEADER: [&str; 3] = ["t_s", "x_mm", "y_mm"];
 ///
 /// `at` is where the scenario names the file; errors carry it along with the CSV line and row.
 pub fn load_waypoints(csv_path: &Path, at: &Location) -> Result<Vec<Waypoint>, ScenarioError> {
-    let text = std::fs::read_to_string(csv_path)
-        .map_err(|source| ScenarioError::Io { path: csv_path.to_owned(), source })?;
+    let text = std::fs::read_to_string(csv_path).map_err(|source| ScenarioError::Io {
+        path: csv_path.to_owned(),
+        source,
+    })?;
     parse_waypoints(&text, csv_path, at)
 }
 
@@ -35,10 +37,16 @@ pub fn parse_waypoints(
         .trim(csv::Trim::All)
         .comment(Some(b'#'))
         .from_reader(text.as_bytes());
-    let header = reader.headers().map_err(|e| err(1, 0, format!("cannot read the header: {e}")))?;
+    let header = reader
+        .headers()
+        .map_err(|e| err(1, 0, format!("cannot read the header: {e}")))?;
     if header.iter().ne(WAYPOINTS_HEADER) {
         let got = header.iter().collect::<Vec<_>>().join(",");
-        return Err(err(1, 0, format!("header is `{got}`; expected `t_s,x_mm,y_mm`")));
+        return Err(err(
+            1,
+            0,
+            format!("header is `{got}`; expected `t_s,x_mm,y_mm`"),
+        ));
     }
     let mut out: Vec<Waypoint> = Vec::new();
     for (i, record) in reader.records().enumerate() {
@@ -51,27 +59,42 @@ pub fn parse_waypoints(
         let mut values = [0.0; 3];
         for (col, value) in values.iter_mut().enumerate() {
             let field = record.get(col).unwrap_or_default();
-            *value = field.parse::<f64>().ok().filter(|v| v.is_finite()).ok_or_else(|| {
-                err(line, row, format!("{} = `{field}` is not a finite number", WAYPOINTS_HEADER[col]))
-            })?;
+            *value = field
+                .parse::<f64>()
+                .ok()
+                .filter(|v| v.is_finite())
+                .ok_or_else(|| {
+                    err(
+                        line,
+                        row,
+                        format!(
+                            "{} = `{field}` is not a finite number",
+                            WAYPOINTS_HEADER[col]
+                        ),
+                    )
+                })?;
         }
         let [t_s, x_mm, y_mm] = values;
         if t_s < 0.0 {
             return Err(err(line, row, format!("t_s = {t_s} must be >= 0")));
         }
-        if let Some(prev) = out.last() {
-            if t_s <= prev.t_s {
-                return Err(err(
-                    line,
-                    row,
-                    format!("t_s = {t_s} must be greater than the previous row's {}", prev.t_s),
-                ));
-            }
+        if let Some(prev) = out.last()
+            && t_s <= prev.t_s
+        {
+            let msg = format!(
+                "t_s = {t_s} must be greater than the previous row's {}",
+                prev.t_s
+            );
+            return Err(err(line, row, msg));
         }
         out.push(Waypoint { t_s, x_mm, y_mm });
     }
     if out.len() < 2 {
-        return Err(err(1, out.len() as u64, format!("needs at least 2 rows, has {}", out.len())));
+        return Err(err(
+            1,
+            out.len() as u64,
+            format!("needs at least 2 rows, has {}", out.len()),
+        ));
     }
     Ok(out)
 }

@@ -19,6 +19,9 @@ pub struct EmulateArgs {
     /// Baud rate for --port.
     #[arg(long, default_value_t = 115_200, requires = "port")]
     baud: u32,
+    /// Single-use lockout: running time allowed per cartridge, s [default: the firmware's, 1800].
+    #[arg(long, value_name = "S", value_parser = clap::value_parser!(u32).range(1..))]
+    cartridge_limit_s: Option<u32>,
 }
 
 /// Run the subcommand until Ctrl-C or SIGTERM.
@@ -27,7 +30,11 @@ pub fn run(args: EmulateArgs) -> Result<u8, Failure> {
         Some(path) => EmulatorPort::Device { path, baud: args.baud },
         None => EmulatorPort::Pty,
     };
-    let firmware = Firmware::new(FirmwareConfig::default()).code(exit::INTERNAL)?;
+    let mut config = FirmwareConfig::default();
+    if let Some(limit_s) = args.cartridge_limit_s {
+        config.cartridge_max_run_s = limit_s;
+    }
+    let firmware = Firmware::new(config).code(exit::INTERNAL)?;
     let stats = serve(
         port,
         firmware,

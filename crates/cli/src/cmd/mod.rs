@@ -3,22 +3,34 @@
 use crate::exit::Failure;
 use clap::Subcommand;
 
+mod check;
+mod diff;
 mod emulate;
 mod link_test;
 mod pen_args;
 mod ports;
+mod regress;
+mod run;
 mod sites;
 mod stroke;
 
 /// Every subcommand of `needlebench`.
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// Re-check a recording against a scenario's expectations and print the verdicts.
+    Check(check::CheckArgs),
+    /// Compare two recordings column by column; report the first divergence.
+    Diff(diff::DiffArgs),
     /// Run the reference pen firmware behind a pseudo-terminal or serial device.
     Emulate(emulate::EmulateArgs),
     /// List serial ports with what is known about them.
     Ports(ports::PortsArgs),
     /// Exchange N ticks of frames with a pen and report the link's health.
     LinkTest(link_test::LinkTestArgs),
+    /// Run every scenario found (in parallel), check each, print a table, write reports.
+    Regress(regress::RegressArgs),
+    /// Run one scenario against a pen and write its recording.
+    Run(run::RunArgs),
     /// List the built-in anatomical sites with their layer thicknesses.
     Sites(sites::SitesArgs),
     /// Simulate strokes of one needle at a site and show where the tip stops.
@@ -28,9 +40,13 @@ pub enum Command {
 /// Run one subcommand; `Ok` carries the exit code.
 pub fn run(command: Command) -> Result<u8, Failure> {
     match command {
+        Command::Check(args) => check::run(args),
+        Command::Diff(args) => diff::run(args),
         Command::Emulate(args) => emulate::run(args),
         Command::Ports(args) => ports::run(args),
         Command::LinkTest(args) => link_test::run(args),
+        Command::Regress(args) => regress::run(args),
+        Command::Run(args) => run::run(args),
         Command::Sites(args) => sites::run(args),
         Command::Stroke(args) => stroke::run(args),
     }

@@ -1,11 +1,10 @@
-//! Choosing and reaching a pen: the flags `link-test` (and later `run`) share.
+//! Choosing and reaching a pen: the flags `link-test` and `run` share.
 
 use crate::exit::{self, Failure, WithCode};
 use clap::{Args, ValueEnum};
-use needlebench_bridge::{
-    ClockMode, EmulatorTransport, InProcessTransport, Link, LinkOptions, SerialTransport, Transport,
-};
-use needlebench_firmware::{Firmware, FirmwareConfig};
+use needlebench_bridge::{ClockMode, Link, LinkOptions};
+use needlebench_firmware::FirmwareConfig;
+use needlebench_runner::pen::{PenChoice, open_link};
 use std::path::PathBuf;
 
 /// Which emulated pen to use when no `--port` is given.
@@ -26,7 +25,8 @@ pub enum Mode {
     Realtime,
 }
 
-/// Where the pen is and how to drive it.
+/// Where the pen is and how to drive it. Unset flags fall back to the scenario (for `run`)
+/// or to the in-process pen in lockstep.
 #[derive(Args, Debug, Clone)]
 pub struct PenArgs {
     /// Serial device of a real pen (e.g. /dev/ttyACM0).
@@ -35,12 +35,12 @@ pub struct PenArgs {
     /// Baud rate for --port.
     #[arg(long, default_value_t = 115_200, requires = "port")]
     pub baud: u32,
-    /// Emulated pen to use when no --port is given.
-    #[arg(long, value_enum, default_value_t = EmulatorKind::Inprocess)]
-    pub emulator: EmulatorKind,
-    /// Clock mode.
-    #[arg(long, value_enum, default_value_t = Mode::Lockstep)]
-    pub mode: Mode,
+    /// Emulated pen to use when no --port is given [default: inprocess].
+    #[arg(long, value_enum)]
+    pub emulator: Option<EmulatorKind>,
+    /// Clock mode [default: lockstep].
+    #[arg(long, value_enum)]
+    pub mode: Option<Mode>,
     /// Write the exact byte streams each way (to_pen.bin, from_pen.bin) into DIR.
     #[arg(long, value_name = "DIR")]
     pub capture: Option<PathBuf>,
@@ -50,28 +50,43 @@ pub struct PenArgs {
 }
 
 impl PenArgs {
-    /// Open the transport and run the handshake.
-    pub fn connect(&self) -> Result<Link, Failure> {
-        let transport: Box<dyn Transport> = match (&self.port, self.emulator) {
-            (Some(path), _) => Box::new(SerialTransport::open(path, self.baud).code(exit::LINK)?),
-            (None, EmulatorKind::Inprocess) => {
-                let firmware = Firmware::new(FirmwareConfig::default()).code(exit::INTERNAL)?;
-                Box::new(InProcessTransport::new(firmware))
-            }
-            (None, EmulatorKind::Pty) => {
-                let exe = std::env::current_exe().code(exit::INTERNAL)?;
-                Box::new(EmulatorTransport::spawn(&exe, &["emulate", "--pty"]).code(exit::LINK)?)
-            }
-        };
-        let opts = LinkOptions {
-            clock: match self.mode {
-                Mode::Lockstep => ClockMode::Lockstep,
-                Mode::Realtime => ClockMode::RealTime,
-            },
+    /// The pen the flags name, if they name one.
+    pub fn choice(&self) -> Result<Option<PenChoice>, Failure> {
+        Ok(match (&self.port, self.emulator) {
+            (Some(port), _) => Some(PenChoice::Serial { port: port.clone(), baud: self.baud }),
+            (None, Some(EmulatorKind::Inprocess)) => Some(PenChoice::InProcess),
+            (None, Some(EmulatorKind::Pty)) => Some(PenChoice::Pty { program: self_exe()? }),
+            (None, None) => None,
+        })
+    }
+
+    /// The clock the flags name, if they name one.
+    pub fn clock(&self) -> Option<ClockMode> {
+        self.mode.map(|m| match m {
+            Mode::Lockstep => ClockMode::Lockstep,
+            Mode::Realtime => ClockMode::RealTime,
+        })
+    }
+
+    /// Link options for `clock`.
+    pub fn options(&self, clock: ClockMode) -> LinkOptions {
+        LinkOptions {
+            clock,
             lag_bound_us: self.max_lag_ms.saturating_mul(1000),
             capture: self.capture.clone(),
             ..LinkOptions::default()
-        };
-        Link::connect(transport, opts).code(exit::LINK)
+        }
     }
+
+    /// Open the pen the flags name (default: in-process, lockstep) and run the handshake.
+    pub fn connect(&self) -> Result<Link, Failure> {
+        let choice = self.choice()?.unwrap_or(PenChoice::InProcess);
+        let clock = self.clock().unwrap_or(ClockMode::Lockstep);
+        open_link(&choice, FirmwareConfig::default(), self.options(clock)).code(exit::LINK)
+    }
+}
+
+/// This executable, to start `needlebench emulate --pty` from.
+pub fn self_exe() -> Result<PathBuf, Failure> {
+    std::env::current_exe().code(exit::INTERNAL)
 }

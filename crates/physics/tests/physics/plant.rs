@@ -251,3 +251,18 @@ fn punctures_report_the_tenting_before_rupture() {
     }
     assert!(seen > 36, "several strokes punctured");
 }
+
+#[test]
+fn pressing_hard_drags_the_carriage_enough_to_stall() {
+    let site = Site::builtin("cheek").unwrap();
+    let speed_at = |force_n: f64| {
+        let mut p = plant("36", 0.9);
+        let contact = Contact { site: Some(&site), hand_force_n: force_n, tilt_deg: 0.0 };
+        run(&mut p, 1000, 400, &contact);
+        p.speed_hz()
+    };
+    let light = speed_at(2.5);
+    let hard = speed_at(25.0);
+    assert!(light > 120.0, "normal pressure barely slows the pen: {light} Hz");
+    assert!(hard < 0.4 * light, "25 N collapses the stroke rate: {hard} Hz vs {light} Hz");
+}

@@ -2,11 +2,12 @@
 //! recordings, and the errors a damaged or hand-written recording gives.
 
 mod errors;
+mod quoting;
 mod roundtrip;
 mod writer;
 
 use needlebench_recording::{
-    Clock, EventRow, EventSource, FaultCode, FirmwareState, LayersUm, Layer, Meta, PunctureRow,
+    Clock, EventRow, EventSource, FaultCode, FirmwareState, Layer, LayersUm, Meta, PunctureRow,
     RecordingError, Row, Rows, TelemetryRow,
 };
 use std::path::Path;
@@ -51,8 +52,16 @@ pub fn telemetry_row(i: u32) -> TelemetryRow {
         stroke_hz: 119.987,
         battery_mv: 3712.34,
         speed_level: (i % 7) as u8,
-        state: if i < 3 { FirmwareState::Idle } else { FirmwareState::Running },
-        fault: if i == 5 { FaultCode::OverCurrent } else { FaultCode::None },
+        state: if i < 3 {
+            FirmwareState::Idle
+        } else {
+            FirmwareState::Running
+        },
+        fault: if i == 5 {
+            FaultCode::OverCurrent
+        } else {
+            FaultCode::None
+        },
     }
 }
 

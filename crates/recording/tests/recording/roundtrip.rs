@@ -73,7 +73,10 @@ fn write(dir: &Path, tel: &[TelemetryRow], pun: &[PunctureRow], ev: &[EventRow])
         w.event(r).unwrap();
     }
     let link = BTreeMap::from([
-        ("frames_to_pen".to_owned(), LinkValue::Count(tel.len() as u64)),
+        (
+            "frames_to_pen".to_owned(),
+            LinkValue::Count(tel.len() as u64),
+        ),
         ("rtt_us_p50".to_owned(), LinkValue::Value(180.5)),
     ]);
     w.finish(RunStatus::Complete, link).unwrap();
@@ -97,7 +100,7 @@ proptest! {
         let ev_back: Vec<EventRow> = rec.events().unwrap().collect::<Result<_, _>>().unwrap();
         prop_assert_eq!(tel_back, tel.iter().map(Row::rounded).collect::<Vec<_>>());
         prop_assert_eq!(pun_back, pun.iter().map(Row::rounded).collect::<Vec<_>>());
-        prop_assert_eq!(ev_back, ev);
+        prop_assert_eq!(&ev_back, &ev);
         let run = &rec.meta().run;
         prop_assert!(rec.is_complete());
         prop_assert_eq!(run.ticks, tel.len() as u64);
@@ -124,8 +127,16 @@ fn identical_input_gives_byte_identical_files() {
     let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
     write(&a, &tel, &pun, &ev);
     write(&b, &tel, &pun, &ev);
-    for file in [META_FILE, TelemetryRow::FILE, PunctureRow::FILE, EventRow::FILE] {
-        let (x, y) = (std::fs::read(a.join(file)).unwrap(), std::fs::read(b.join(file)).unwrap());
+    for file in [
+        META_FILE,
+        TelemetryRow::FILE,
+        PunctureRow::FILE,
+        EventRow::FILE,
+    ] {
+        let (x, y) = (
+            std::fs::read(a.join(file)).unwrap(),
+            std::fs::read(b.join(file)).unwrap(),
+        );
         assert!(x.len() > 100, "{file} is suspiciously short");
         assert!(x == y, "{file} differs between identical runs");
     }
@@ -191,11 +202,16 @@ fn the_serde_view_of_a_row_matches_the_written_file() {
     let ev: Vec<_> = (0..4).map(event_row).collect();
     write(&dir, &tel, &pun, &ev);
     fn via_serde<R: Row + serde::Serialize>(rows: &[R]) -> String {
-        let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(vec![]);
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::Any(b'\n'))
+            .from_writer(vec![]);
         for r in rows {
             w.serialize(r.rounded()).unwrap();
         }
-        String::from_utf8(w.into_inner().unwrap()).unwrap().replace(".0,", ",").replace(".0\n", "\n")
+        String::from_utf8(w.into_inner().unwrap())
+            .unwrap()
+            .replace(".0,", ",")
+            .replace(".0\n", "\n")
     }
     let file = |name| std::fs::read_to_string(dir.join(name)).unwrap();
     assert_eq!(file(TelemetryRow::FILE), via_serde(&tel));
@@ -256,7 +272,10 @@ fn large_seeds_round_trip_through_toml() {
         let dir = tmp.path().join("run");
         let mut meta = sample_meta();
         meta.scenario.seed = seed;
-        RecordingWriter::create(&dir, meta).unwrap().finish(RunStatus::Complete, BTreeMap::new()).unwrap();
+        RecordingWriter::create(&dir, meta)
+            .unwrap()
+            .finish(RunStatus::Complete, BTreeMap::new())
+            .unwrap();
         assert_eq!(Recording::open(&dir).unwrap().meta().scenario.seed, seed);
     }
 }

@@ -4,7 +4,7 @@
 use crate::{event_row, puncture_row, read_all, sample_meta, telemetry_row};
 use needlebench_recording::{
     Completion, EventRow, LinkValue, META_FILE, Meta, PunctureRow, REASON_NOT_FINISHED, Recording,
-    RecordingWriter, RunStatus, TelemetryRow,
+    RecordingWriter, Row, RunStatus, TelemetryRow,
 };
 use std::collections::BTreeMap;
 
@@ -46,9 +46,15 @@ fn a_dropped_writer_leaves_every_row_readable_and_the_meta_incomplete() {
     assert_eq!(rec.meta().run.ticks, 200);
     let pun: Vec<PunctureRow> = rec.punctures().unwrap().collect::<Result<_, _>>().unwrap();
     assert_eq!(pun.len(), 3000);
-    assert_eq!(pun[2999], needlebench_recording::Row::rounded(&puncture_row(2999)));
+    assert_eq!(pun[2999], puncture_row(2999).rounded());
     assert_eq!(rec.telemetry().unwrap().count(), 200);
-    assert_eq!(rec.events().unwrap().collect::<Result<Vec<_>, _>>().unwrap(), vec![event_row(1)]);
+    assert_eq!(
+        rec.events()
+            .unwrap()
+            .collect::<Result<Vec<_>, _>>()
+            .unwrap(),
+        vec![event_row(1)]
+    );
 }
 
 #[test]
@@ -65,7 +71,12 @@ fn a_killed_process_leaves_flushed_rows_and_reason_running() {
     let rec = Recording::open(&dir).unwrap();
     assert_eq!(rec.meta().run.reason, "running");
     assert!(!rec.is_complete());
-    assert_eq!(read_all::<PunctureRow>(&dir.join(PunctureRow::FILE)).unwrap().len(), 100);
+    assert_eq!(
+        read_all::<PunctureRow>(&dir.join(PunctureRow::FILE))
+            .unwrap()
+            .len(),
+        100
+    );
 }
 
 #[test]
@@ -82,7 +93,14 @@ fn finish_records_status_reason_counts_and_link_stats() {
         ("rtt_us_p99".to_owned(), LinkValue::Value(812.25)),
     ]);
     let reason = "link failure: no frame from the pen for 50 ms".to_owned();
-    let meta = w.finish(RunStatus::Incomplete { reason: reason.clone() }, link.clone()).unwrap();
+    let meta = w
+        .finish(
+            RunStatus::Incomplete {
+                reason: reason.clone(),
+            },
+            link.clone(),
+        )
+        .unwrap();
 
     let rec = Recording::open(&dir).unwrap();
     assert_eq!(rec.meta(), &meta);
@@ -93,7 +111,10 @@ fn finish_records_status_reason_counts_and_link_stats() {
     assert_eq!(meta.run.sim_duration_us, 9000);
     assert_eq!(meta.link, link);
     assert_eq!(rec.telemetry().unwrap().count(), 10);
-    assert!(!dir.join("meta.toml.tmp").exists(), "temporary meta left behind");
+    assert!(
+        !dir.join("meta.toml.tmp").exists(),
+        "temporary meta left behind"
+    );
 }
 
 #[test]
@@ -121,6 +142,16 @@ fn create_replaces_an_older_recording() {
     let rec = Recording::open(&dir).unwrap();
     assert_eq!(rec.punctures().unwrap().count(), 0);
     assert_eq!(rec.meta().run.punctures, 0);
-    assert_eq!(read_all::<TelemetryRow>(&dir.join(TelemetryRow::FILE)).unwrap().len(), 0);
-    assert_eq!(read_all::<EventRow>(&dir.join(EventRow::FILE)).unwrap().len(), 0);
+    assert_eq!(
+        read_all::<TelemetryRow>(&dir.join(TelemetryRow::FILE))
+            .unwrap()
+            .len(),
+        0
+    );
+    assert_eq!(
+        read_all::<EventRow>(&dir.join(EventRow::FILE))
+            .unwrap()
+            .len(),
+        0
+    );
 }

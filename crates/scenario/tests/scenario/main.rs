@@ -1,7 +1,19 @@
-//! Probe.
-use needlebench_scenario::Scenario;
+//! Integration tests of needlebench-scenario: the shipped library, every error class, helpers.
 
-const BASE: &str = r#"name = "t"
+// Parsed values are copies of the literals in the file (no arithmetic), so they compare
+// exactly; computed values are compared with a tolerance.
+#![allow(clippy::float_cmp)]
+
+mod errors;
+mod helpers;
+mod library;
+
+use needlebench_scenario::{Scenario, ScenarioError};
+
+/// A minimal valid scenario; line numbers matter to the error tests:
+/// 1 name, 2 [skin], 3 site, 4 [pen], 5 cartridge, 6 exposure_mm, 7 speed_level, 8 [hand],
+/// 9 area, 10 pattern.
+pub const BASE: &str = r#"name = "t"
 [skin]
 site = "forehead"
 [pen]
@@ -13,35 +25,15 @@ area = { rect = { x_mm = 0.0, y_mm = 0.0, width_mm = 20.0, height_mm = 10.0 } }
 pattern = "straight"
 "#;
 
-#[test]
-fn probe() {
-    let cases = [
-        format!("{BASE}glide_speed = 3\n"),
-        format!("bogus = 1\n{BASE}"),
-        BASE.replace("\"straight\"", "\"zigzag\""),
-        BASE.replace("0.5", "3.5"),
-        format!("{BASE}[[inject]]\nat_s = 1.0\nkind = \"link_drop\"\nduration_s = 1.0\nforce_n = 3.0\n"),
-        format!("{BASE}[[inject]]\nat_s = 1.0\nkind = \"link_dro\"\nduration_s = 1.0\n"),
-        format!("{BASE}[[inject]]\nat_s = 1.0\nkind = \"link_drop\"\n"),
-        BASE.replace("[pen]\n", "[pen]\nfoo = 1\n"),
-        BASE.replace("width_mm = 20.0,", "width_mm = 20.0, w = 1,"),
-        BASE.replace("rect =", "circle ="),
-        BASE.replace("name = \"t\"\n", ""),
-        format!("{BASE}[expect]\nforbidden_layers = [\"fat\"]\nfaults=[\"stal\"]\n"),
-        format!("{BASE}[expect]\nfaults=[\"stal\"]\n"),
-        format!("{BASE}passes = 2.5\n"),
-        format!("{BASE}[firmware]\nkind = \"serial\"\n"),
-        BASE.replace("speed_level = 6", "speed_level = 6\nstroke_hz = 150.0"),
-        BASE.replace("site = \"forehead\"", "[skin.custom]\nname = \"x\"\n[skin.custom.layers]\nstratum_corneum = { thickness_um = 10 }\nviable_epidermis = { thickness_um = 10 }\npapillary_dermis = { thickness_um = 0 }\nreticular_dermis = { thickness_um = 10 }\nhypodermis = { thickness_um = 10 }\n"),
-        BASE.replace("{ rect = { x_mm = 0.0, y_mm = 0.0, width_mm = 20.0, height_mm = 10.0 } }", "{ polygon = [[0.0, 0.0], [1.0, 1.0]] }"),
-        format!("{BASE}x = \n"),
-        format!("{BASE}[[inject]]\nat_s = 1.0\nkind = \"sensor_noise\"\nsensor=\"hall\"\namplitude_mv = 3.0\nduration_s = 1.0\n"),
-    ];
-    for c in cases {
-        match Scenario::from_str(&c, "s/t.toml".as_ref()) {
-            Ok(_) => println!("OK"),
-            Err(e) => println!("{e}"),
-        }
+/// Parses `text` as if read from `s/t.toml`.
+pub fn parse(text: &str) -> Result<Scenario, ScenarioError> {
+    Scenario::from_str(text, "s/t.toml".as_ref())
+}
+
+/// The error `text` must produce, as displayed.
+pub fn error(text: &str) -> String {
+    match parse(text) {
+        Ok(s) => panic!("expected an error, parsed {:?}", s.name),
+        Err(e) => e.to_string(),
     }
 }
-mod depthprobe;

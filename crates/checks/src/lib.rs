@@ -1,0 +1,135 @@
+//! Invariant checks on needlebench recordings: did the treatment and the firmware behave?
+//!
+//! [`check`] reads a recording once (events, then telemetry, then punctures, each streamed,
+//! memory flat apart from the density grid and the ≤ 2000-point series) and holds it to a
+//! scenario's [`Expect`]. It returns a [`CheckReport`] ([`verdict`]): one [`Verdict`] per
+//! criterion with the actual value, the expectation, pass / acceptable / fail and where and
+//! when it first failed, plus the density grid, depth histogram, series and markers the
+//! reports draw. [`render_table`] shows it in a terminal; [`diff()`] compares two recordings
+//! for golden tests.
+//!
+//! Criteria, in report order (the rules and the "acceptable" band of each are documented in
+//! its module):
+//!
+//! | criterion | module | acceptable band |
+//! |---|---|---|
+//! | `depth.max`, `depth.forbidden_layer`, `depth.site_max`, `depth.target_fraction` | [`depth`] | +1 × tolerance; none; none; −0.05 |
+//! | `density.range`, `density.coverage`, `density.tram_tracks` | [`density`] | ±10 % of the bounds; −0.05; none |
+//! | `firmware.stroke_hz`, `firmware.fault_stop`, `firmware.no_motion_in_fault`, `firmware.expected_faults` | [`firmware`] | 2 × tolerance; none; none; none |
+//! | `link.crc_rate`, `link.lag`, `run.complete` | [`link`] | 2 × limit; 2 × limit; none |
+//! | `golden` | [`diff`] | none |
+//!
+//! `depth.site_max` appears only when `max_depth_um` is set, `depth.target_fraction` only
+//! when `target_layers` is, `golden` only with a golden recording.
+
+pub mod density;
+pub mod depth;
+pub mod diff;
+pub mod error;
+pub mod firmware;
+pub mod limits;
+pub mod link;
+mod series;
+pub mod table;
+pub mod verdict;
+
+pub use diff::{ColumnTolerance, DiffReport, Divergence, Tolerances, diff};
+pub use error::CheckError;
+pub use table::{format_where, render_table};
+pub use verdict::*;
+
+use needlebench_recording::Recording;
+use needlebench_scenario::Expect;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+pub(crate) fn metrics(pairs: &[(&str, f64)]) -> BTreeMap<String, f64> {
+    pairs.iter().map(|&(k, v)| (k.to_owned(), v)).collect()
+}
+
+/// Check `recording` against `expect`. `golden` (or else `expect.golden`) names a golden
+/// recording to compare with ([`diff()`] with default tolerances): a divergence fails the
+/// `golden` criterion.
+///
+/// Reads each CSV file once, streaming. Errors only when a file cannot be read or an
+/// expectation cannot be applied; a recording that breaks an invariant gets failing verdicts.
+pub fn check(
+    recording: &Recording,
+    expect: &Expect,
+    golden: Option<&Path>,
+) -> Result<CheckReport, CheckError> {
+    let meta = recording.meta();
+    let setup = &meta.setup;
+    let mut depth = depth::DepthCheck::new(setup.exposure_um, expect);
+    let mut density = density::DensityCheck::new(&setup.area, expect)?;
+    let mut fw = firmware::FirmwareCheck::new(setup.target_stroke_hz, expect);
+    let mut series = series::Series::new(meta.run.sim_duration_us);
+
+    for e in recording.events()? {
+        fw.event(&e?);
+    }
+    fw.events_done();
+    let mut ticks = 0u64;
+    for r in recording.telemetry()? {
+        let r = r?;
+        ticks += 1;
+        fw.tick(&r);
+        series.tick(r.t_us, r.motor_current_ma, r.stroke_hz);
+    }
+    fw.telemetry_done();
+    let mut punctures = 0u64;
+    for p in recording.punctures()? {
+        let p = p?;
+        punctures += 1;
+        depth.add(&p);
+        density.add(&p);
+        fw.puncture(&p);
+        series.puncture(p.t_us, p.depth_um);
+    }
+
+    let mut verdicts = Vec::with_capacity(16);
+    depth.verdicts(expect, &mut verdicts);
+    density.verdicts(expect, &mut verdicts);
+    fw.verdicts(expect, &mut verdicts);
+    link::verdicts(meta, expect, &mut verdicts);
+    if let Some(golden) = golden.or(expect.golden.as_deref()) {
+        verdicts.push(golden_verdict(recording.dir(), golden)?);
+    }
+    Ok(CheckReport {
+        scenario: meta.scenario.name.clone(),
+        recording: recording.dir().display().to_string(),
+        completion: if meta.run.is_complete() {
+            "complete".to_owned()
+        } else {
+            format!("incomplete: {}", meta.run.reason)
+        },
+        verdicts,
+        density: density.grid(),
+        depths: depth.histogram(&setup.layers_um),
+        series: series.points(),
+        markers: std::mem::take(&mut fw.markers),
+        firmware_log: std::mem::take(&mut fw.log),
+        punctures,
+        ticks,
+    })
+}
+
+fn golden_verdict(dir: &Path, golden: &Path) -> Result<Verdict, CheckError> {
+    let report = diff(dir, golden, Tolerances::default())?;
+    let first = report.first_divergence();
+    let differing: u64 = report.files.iter().map(|f| f.differing_values).sum();
+    Ok(Verdict {
+        criterion: "golden".to_owned(),
+        description: format!("Rows match the golden recording {}", golden.display()),
+        actual: differing as f64,
+        actual_text: match first {
+            None => "same".to_owned(),
+            Some(d) => format!("{differing} values differ; first: {d}"),
+        },
+        expected: "same (abs 1e-3, rel 1e-6)".to_owned(),
+        unit: String::new(),
+        outcome: if first.is_none() { Outcome::Pass } else { Outcome::Fail },
+        first_failure: first.map(|d| Where { t_us: d.t_us, x_mm: None, y_mm: None }),
+        metrics: metrics(&[("differing_values", differing as f64)]),
+    })
+}

@@ -1,0 +1,123 @@
+//! Link and run criteria: `link.crc_rate`, `link.lag`, `run.complete`.
+//!
+//! * `link.crc_rate`: `crc_errors / (frames_from_pen + crc_errors)` from `meta.toml [link]`
+//!   (`frames_from_pen` counts good frames). ≤ `max_crc_error_rate` passes; ≤ 2 × it is
+//!   acceptable (so with the default 0, any bad CRC fails). Counters absent (a real pen export
+//!   without link statistics): acceptable, "not recorded".
+//! * `link.lag`: `lag_us_max` against `max_lag_ms`, only for real-time clocks (a lockstep run
+//!   cannot lag: pass, "n/a"). ≤ the limit passes, ≤ 2 × is acceptable.
+//! * `run.complete`: when `expect.complete`, an incomplete recording fails with its reason;
+//!   otherwise it passes either way.
+
+use crate::limits::at_most;
+use crate::metrics;
+use crate::verdict::{Outcome, Verdict};
+use needlebench_recording::{Clock, LinkValue, Meta};
+use needlebench_scenario::Expect;
+
+fn counter(meta: &Meta, key: &str) -> Option<f64> {
+    meta.link.get(key).map(|v| match *v {
+        LinkValue::Count(n) => n as f64,
+        LinkValue::Value(x) => x,
+    })
+}
+
+pub(crate) fn verdicts(meta: &Meta, expect: &Expect, out: &mut Vec<Verdict>) {
+    out.push(crc_verdict(meta, expect));
+    out.push(lag_verdict(meta, expect));
+    out.push(complete_verdict(meta, expect));
+}
+
+fn crc_verdict(meta: &Meta, expect: &Expect) -> Verdict {
+    let max = expect.max_crc_error_rate;
+    let base = Verdict {
+        criterion: "link.crc_rate".to_owned(),
+        description: "Share of frames from the pen with a bad CRC".to_owned(),
+        actual: 0.0,
+        actual_text: String::new(),
+        expected: format!("≤ {:.4} %", max * 100.0),
+        unit: String::new(),
+        outcome: Outcome::Pass,
+        first_failure: None,
+        metrics: metrics(&[]),
+    };
+    match (counter(meta, "crc_errors"), counter(meta, "frames_from_pen")) {
+        (Some(bad), Some(good)) => {
+            let total = bad + good;
+            let rate = if total > 0.0 { bad / total } else { 0.0 };
+            Verdict {
+                actual: rate,
+                actual_text: format!("{:.4} % ({bad:.0} of {total:.0} frames)", rate * 100.0),
+                outcome: at_most(rate, max, 2.0 * max),
+                metrics: metrics(&[("crc_errors", bad), ("frames", total), ("rate", rate)]),
+                ..base
+            }
+        }
+        _ => Verdict {
+            actual: f64::NAN,
+            actual_text: "not recorded".to_owned(),
+            outcome: Outcome::Acceptable,
+            ..base
+        },
+    }
+}
+
+fn lag_verdict(meta: &Meta, expect: &Expect) -> Verdict {
+    let max = expect.max_lag_ms;
+    let base = Verdict {
+        criterion: "link.lag".to_owned(),
+        description: "Largest lag of the real-time link behind its schedule".to_owned(),
+        actual: 0.0,
+        actual_text: String::new(),
+        expected: format!("≤ {max} ms"),
+        unit: "ms".to_owned(),
+        outcome: Outcome::Pass,
+        first_failure: None,
+        metrics: metrics(&[]),
+    };
+    if meta.firmware.clock == Clock::Lockstep {
+        return Verdict { actual_text: "n/a (lockstep clock)".to_owned(), ..base };
+    }
+    match counter(meta, "lag_us_max") {
+        Some(us) => {
+            let ms = us / 1000.0;
+            Verdict {
+                actual: ms,
+                actual_text: format!("{ms:.1} ms"),
+                outcome: at_most(ms, max, 2.0 * max),
+                metrics: metrics(&[("lag_ms_max", ms)]),
+                ..base
+            }
+        }
+        None => Verdict {
+            actual: f64::NAN,
+            actual_text: "not recorded".to_owned(),
+            outcome: Outcome::Acceptable,
+            ..base
+        },
+    }
+}
+
+fn complete_verdict(meta: &Meta, expect: &Expect) -> Verdict {
+    let complete = meta.run.is_complete();
+    let outcome = if complete || !expect.complete { Outcome::Pass } else { Outcome::Fail };
+    Verdict {
+        criterion: "run.complete".to_owned(),
+        description: "The run went to its planned end".to_owned(),
+        actual: if complete { 1.0 } else { 0.0 },
+        actual_text: if complete {
+            "complete".to_owned()
+        } else {
+            format!("incomplete: {}", meta.run.reason)
+        },
+        expected: if expect.complete { "complete".to_owned() } else { "any".to_owned() },
+        unit: String::new(),
+        outcome,
+        first_failure: if outcome == Outcome::Fail {
+            Some(crate::verdict::Where { t_us: Some(meta.run.sim_duration_us), x_mm: None, y_mm: None })
+        } else {
+            None
+        },
+        metrics: metrics(&[("ticks", meta.run.ticks as f64), ("punctures", meta.run.punctures as f64)]),
+    }
+}

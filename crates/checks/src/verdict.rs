@@ -1,0 +1,154 @@
+//! What a check says: verdicts with evidence, and the data a report draws.
+//!
+//! These types are the contract between the checks (this crate) and the reports
+//! (`needlebench-report`): every field a report shows comes from here.
+
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// How a criterion came out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Within the expected value or range.
+    Pass,
+    /// Outside the strict range but within the tolerance band: reported, not failed.
+    Acceptable,
+    /// Outside the tolerance: the scenario fails.
+    Fail,
+}
+
+impl Outcome {
+    /// `pass`, `acceptable` or `fail`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Outcome::Pass => "pass",
+            Outcome::Acceptable => "acceptable",
+            Outcome::Fail => "fail",
+        }
+    }
+}
+
+/// Where and when a criterion first failed.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+pub struct Where {
+    /// Time in the run, µs, if the failure has one.
+    pub t_us: Option<u64>,
+    /// Position on the skin, mm, if the failure has one.
+    pub x_mm: Option<f64>,
+    /// Position on the skin, mm, if the failure has one.
+    pub y_mm: Option<f64>,
+}
+
+/// One criterion's verdict, with its evidence.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Verdict {
+    /// Stable identifier, dotted: `depth.max`, `depth.forbidden_layer`, `depth.target_fraction`,
+    /// `depth.site_max`, `density.range`, `density.coverage`, `density.tram_tracks`,
+    /// `firmware.stroke_hz`, `firmware.fault_stop`, `firmware.no_motion_in_fault`,
+    /// `firmware.expected_faults`, `link.crc_rate`, `link.lag`, `run.complete`, `golden`.
+    pub criterion: String,
+    /// One sentence a QA engineer reads: what was checked.
+    pub description: String,
+    /// The measured value, as a number where it is one.
+    pub actual: f64,
+    /// The measured value as shown (with unit, or a list such as `stall, link_loss`).
+    pub actual_text: String,
+    /// What was expected, as shown: `≤ 550 µm`, `[2000, 40000] /cm²`, `{stall}`.
+    pub expected: String,
+    /// Unit of `actual` (`µm`, `/cm²`, `%`, `ms`, `` for counts and ratios).
+    pub unit: String,
+    /// Pass, acceptable or fail.
+    pub outcome: Outcome,
+    /// Where and when it first failed (for `fail` and `acceptable`).
+    pub first_failure: Option<Where>,
+    /// Every metric the check computed, by name, for the JSON report.
+    pub metrics: BTreeMap<String, f64>,
+}
+
+/// Punctures per cell over the treated area.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DensityGrid {
+    /// Lower-left corner of cell (0, 0), mm.
+    pub origin_mm: [f64; 2],
+    /// Cell edge, mm.
+    pub cell_mm: f64,
+    /// Columns (x).
+    pub cols: usize,
+    /// Rows (y).
+    pub rows: usize,
+    /// Punctures per cm², row-major (`row * cols + col`).
+    pub per_cm2: Vec<f64>,
+    /// Whether the cell's centre lies in the treated area, row-major.
+    pub in_area: Vec<bool>,
+}
+
+/// Depths reached, binned.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DepthHistogram {
+    /// Bin width, µm; bin `i` covers `[i·bin_um, (i+1)·bin_um)`.
+    pub bin_um: f64,
+    /// Punctures per bin.
+    pub counts: Vec<u64>,
+    /// Depth of each layer boundary below the surface, µm (6 values: 0 and the bottom of
+    /// each of the five layers).
+    pub layer_boundaries_um: Vec<f64>,
+}
+
+/// One point of the decimated time series.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct SeriesPoint {
+    /// Time, s.
+    pub t_s: f64,
+    /// Motor current, mA (mean over the decimation window).
+    pub motor_current_ma: f64,
+    /// Stroke frequency, Hz (mean over the window).
+    pub stroke_hz: f64,
+    /// Deepest puncture in the window, µm (0 if none).
+    pub max_depth_um: f64,
+}
+
+/// A firmware or injected event worth marking on a plot.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Marker {
+    /// Time, s.
+    pub t_s: f64,
+    /// `fault_raised`, `fault_cleared`, an injection kind, `link_failure`…
+    pub kind: String,
+    /// The fault name or detail.
+    pub label: String,
+}
+
+/// Everything the checks concluded about one recording.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CheckReport {
+    /// Scenario name (from the recording's meta).
+    pub scenario: String,
+    /// The recording directory.
+    pub recording: String,
+    /// Whether the recording is complete, and if not why.
+    pub completion: String,
+    /// The verdicts, in a stable order.
+    pub verdicts: Vec<Verdict>,
+    /// Density heat map.
+    pub density: DensityGrid,
+    /// Depth distribution.
+    pub depths: DepthHistogram,
+    /// Decimated motor current, stroke frequency and depth over time (≤ 2000 points).
+    pub series: Vec<SeriesPoint>,
+    /// Faults, injections and link failures over time.
+    pub markers: Vec<Marker>,
+    /// Firmware events and log lines as text, one per line (for JUnit system-out).
+    pub firmware_log: Vec<String>,
+    /// Punctures read.
+    pub punctures: u64,
+    /// Ticks read.
+    pub ticks: u64,
+}
+
+impl CheckReport {
+    /// The worst outcome over all verdicts (`Pass` when there are none).
+    pub fn outcome(&self) -> Outcome {
+        self.verdicts.iter().map(|v| v.outcome).max().unwrap_or(Outcome::Pass)
+    }
+}

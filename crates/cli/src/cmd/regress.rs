@@ -1,0 +1,403 @@
+//! `needlebench regress`: run every scenario found, in parallel, check each recording, print a
+//! summary table and write JUnit XML, JSON and HTML reports.
+//!
+//! Scenarios are found with `needlebench_scenario::find_scenarios` (default `scenarios/`) and
+//! sorted by path. `--shard I/N` keeps scenario k (0-based, over the sorted list) when
+//! `k mod N = I − 1`, so shards 1/N … N/N together run each scenario exactly once, whatever
+//! machine they run on. `--repeat N` runs each scenario N times with its own seed: the bench
+//! is deterministic, so any difference between the verdicts of the repeats is reported as a
+//! failure (`repeat.identical`) — a flakiness check, not a statistics tool.
+//!
+//! Exit code, worst wins: 3 or 4 when a scenario could not run (bad file, link failure; the
+//! larger when both happen), else 1 when a criterion failed or repeats diverged, else 0; 2 for
+//! usage errors.
+
+use super::pen_args::{PenArgs, self_exe};
+use super::run::run_scenario;
+use crate::exit::{self, Failure, WithCode};
+use clap::Args;
+use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
+use needlebench_checks::{CheckReport, check};
+use needlebench_recording::Recording;
+use needlebench_report::{RunNumbers, ScenarioResult, Status};
+use needlebench_runner::RunStatus;
+use needlebench_runner::pen::PenChoice;
+use needlebench_scenario::{Scenario, find_scenarios};
+use std::collections::{BTreeMap, VecDeque};
+use std::io::IsTerminal;
+use std::num::NonZeroUsize;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// Run every scenario found, check it, and report.
+#[derive(Args, Debug)]
+pub struct RegressArgs {
+    /// Scenario files or directories (every *.toml below) [default: scenarios/].
+    paths: Vec<PathBuf>,
+    /// Scenarios run at once [default: available parallelism; 1 with --port].
+    #[arg(long, short = 'j', value_name = "N")]
+    jobs: Option<NonZeroUsize>,
+    /// Run only shard I of N (1-based): scenario k of the sorted list goes to shard (k mod N)+1.
+    #[arg(long, value_name = "I/N")]
+    shard: Option<Shard>,
+    /// Run each scenario N times with the same seed and fail it if the verdicts differ.
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+    repeat: u32,
+    /// Write a JUnit XML report (a test suite per scenario, a test case per criterion).
+    #[arg(long, value_name = "FILE")]
+    junit: Option<PathBuf>,
+    /// Write a JSON report with every metric of every criterion.
+    #[arg(long, value_name = "FILE")]
+    json: Option<PathBuf>,
+    /// Write a self-contained HTML report with plots.
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
+    /// Directory for the recordings, one sub-directory per scenario.
+    #[arg(long, value_name = "DIR", default_value = "recordings/regress")]
+    out: PathBuf,
+    #[command(flatten)]
+    pen: PenArgs,
+    /// No progress display and no per-scenario lines on stderr.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+/// `--shard I/N`: shard `index` (1-based) of `count`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    /// 1 ≤ index ≤ count.
+    pub index: usize,
+    /// Number of shards, ≥ 1.
+    pub count: usize,
+}
+
+impl FromStr for Shard {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = || format!("`{s}`: expected I/N with 1 ≤ I ≤ N, e.g. 2/4");
+        let (i, n) = s.split_once('/').ok_or_else(bad)?;
+        let index: usize = i.trim().parse().map_err(|_| bad())?;
+        let count: usize = n.trim().parse().map_err(|_| bad())?;
+        if index == 0 || count == 0 || index > count {
+            return Err(bad());
+        }
+        Ok(Shard { index, count })
+    }
+}
+
+impl Shard {
+    /// Whether scenario `k` (0-based, in sorted order) belongs to this shard.
+    pub fn holds(self, k: usize) -> bool {
+        k % self.count == self.index - 1
+    }
+}
+
+/// One scenario to run: its position in the sorted list and its file.
+struct Job {
+    index: usize,
+    path: PathBuf,
+}
+
+/// What one job produced: the report's result, and the exit code when it could not run.
+struct Done {
+    result: ScenarioResult,
+    code: Option<u8>,
+}
+
+/// Run the subcommand.
+pub fn run(args: RegressArgs) -> Result<u8, Failure> {
+    let paths = if args.paths.is_empty() { vec![PathBuf::from("scenarios")] } else { args.paths.clone() };
+    let all = find_scenarios(&paths).code(exit::BAD_INPUT)?;
+    if all.is_empty() {
+        return Err(Failure {
+            code: exit::BAD_INPUT,
+            error: anyhow::anyhow!("no scenario files (*.toml) in {}", list(&paths)),
+        });
+    }
+    let jobs: VecDeque<Job> = all
+        .into_iter()
+        .enumerate()
+        .filter(|(k, _)| args.shard.is_none_or(|s| s.holds(*k)))
+        .map(|(index, path)| Job { index, path })
+        .collect();
+    let total = jobs.len();
+    let workers = if args.pen.port.is_some() {
+        1
+    } else {
+        let default = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
+        args.jobs.map_or(default, NonZeroUsize::get)
+    }
+    .clamp(1, total.max(1));
+    let program = self_exe()?;
+    let fixed_choice = args.pen.choice()?;
+
+    let progress = Progress::new(!args.quiet, total, workers);
+    let queue = Mutex::new(jobs);
+    let done: Mutex<Vec<Done>> = Mutex::new(Vec::with_capacity(total));
+    std::thread::scope(|scope| {
+        for w in 0..workers {
+            let (queue, done, progress, args) = (&queue, &done, &progress, &args);
+            let (program, fixed_choice) = (&program, &fixed_choice);
+            scope.spawn(move || {
+                loop {
+                    let Some(job) = queue.lock().ok().and_then(|mut q| q.pop_front()) else { break };
+                    progress.start(w, &job.path);
+                    let d = run_one(&job, args, fixed_choice.as_ref(), program);
+                    progress.finish(w, &d);
+                    if let Ok(mut done) = done.lock() {
+                        done.push(d);
+                    }
+                }
+            });
+        }
+    });
+    progress.clear();
+    let mut done = done.into_inner().map_err(|_| Failure {
+        code: exit::INTERNAL,
+        error: anyhow::anyhow!("a worker thread panicked"),
+    })?;
+    if done.len() != total {
+        return Err(Failure { code: exit::INTERNAL, error: anyhow::anyhow!("a worker thread panicked") });
+    }
+    done.sort_by(|a, b| a.result.path.cmp(&b.result.path));
+    let worst_not_run = done.iter().filter_map(|d| d.code).max();
+    let results: Vec<ScenarioResult> = done.into_iter().map(|d| d.result).collect();
+
+    print!("{}", needlebench_report::table(&results));
+    write_reports(&args, &results)?;
+    Ok(match worst_not_run {
+        Some(code) => code,
+        None if results.iter().any(|r| r.status() == Status::Fail) => exit::CHECK_FAILED,
+        None => exit::OK,
+    })
+}
+
+fn list(paths: &[PathBuf]) -> String {
+    paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+}
+
+/// Run, record and check one scenario `args.repeat` times.
+fn run_one(job: &Job, args: &RegressArgs, fixed: Option<&PenChoice>, program: &Path) -> Done {
+    let started = Instant::now();
+    let path_text = job.path.display().to_string();
+    let fallback_name = job.path.file_stem().map_or_else(|| format!("scenario-{}", job.index), |s| s.to_string_lossy().into_owned());
+    let not_run = |name: String, failure: Failure| Done {
+        result: ScenarioResult {
+            name,
+            path: path_text.clone(),
+            report: Err(format!("{:#}", failure.error)),
+            wall_s: started.elapsed().as_secs_f64(),
+            run: None,
+            divergence: None,
+        },
+        code: Some(failure.code),
+    };
+    let scenario = match Scenario::from_path(&job.path).code(exit::BAD_INPUT) {
+        Ok(s) => s,
+        Err(f) => return not_run(fallback_name, f),
+    };
+    let choice = fixed.cloned().unwrap_or_else(|| PenChoice::from_scenario(&scenario, program.to_owned()));
+    let mut first: Option<(CheckReport, RunNumbers)> = None;
+    let mut divergence = None;
+    for rep in 1..=args.repeat {
+        // Recordings go to DIR/<name>, repeats to DIR/<name>.repeat<k>.
+        let dir = match rep {
+            1 => args.out.join(&scenario.name),
+            _ => args.out.join(format!("{}.repeat{rep}", scenario.name)),
+        };
+        let mut pen = args.pen.clone();
+        pen.capture = pen.capture.map(|c| c.join(dir.file_name().unwrap_or_default()));
+        let checked = run_scenario(&scenario, &choice, &pen, &dir, false).and_then(|summary| {
+            let numbers = RunNumbers {
+                ticks: summary.ticks,
+                punctures: summary.punctures,
+                sim_s: summary.meta.run.sim_duration_us as f64 / 1e6,
+                completion: match &summary.status {
+                    RunStatus::Complete => "complete".to_owned(),
+                    RunStatus::Incomplete { reason } => format!("incomplete: {reason}"),
+                },
+            };
+            let recording = Recording::open(&dir).code(exit::BAD_INPUT)?;
+            let report = check(&recording, &scenario.expect, None).code(exit::BAD_INPUT)?;
+            Ok((report, numbers))
+        });
+        let (report, numbers) = match checked {
+            Ok(r) => r,
+            Err(f) => return not_run(scenario.name.clone(), f),
+        };
+        match &first {
+            None => first = Some((report, numbers)),
+            Some((r0, _)) => {
+                if divergence.is_none() {
+                    divergence = diverges(r0, &report).map(|d| format!("repeat {rep}: {d}"));
+                }
+            }
+        }
+    }
+    let Some((report, numbers)) = first else {
+        return not_run(scenario.name.clone(), Failure::usage("--repeat must be at least 1"));
+    };
+    Done {
+        result: ScenarioResult {
+            name: scenario.name.clone(),
+            path: path_text,
+            report: Ok(report),
+            wall_s: started.elapsed().as_secs_f64(),
+            run: Some(numbers),
+            divergence,
+        },
+        code: None,
+    }
+}
+
+/// The first difference between the verdicts of two runs of one scenario, if any.
+fn diverges(a: &CheckReport, b: &CheckReport) -> Option<String> {
+    let key = |r: &CheckReport| -> BTreeMap<String, (String, String)> {
+        r.verdicts
+            .iter()
+            .map(|v| (v.criterion.clone(), (v.outcome.name().to_owned(), v.actual_text.clone())))
+            .collect()
+    };
+    let (ka, kb) = (key(a), key(b));
+    for (criterion, va) in &ka {
+        match kb.get(criterion) {
+            None => return Some(format!("{criterion} missing")),
+            Some(vb) if vb != va => {
+                return Some(format!("{criterion}: {} ({}) then {} ({})", va.1, va.0, vb.1, vb.0));
+            }
+            Some(_) => {}
+        }
+    }
+    kb.keys().find(|c| !ka.contains_key(*c)).map(|c| format!("{c} appeared"))
+}
+
+fn write_reports(args: &RegressArgs, results: &[ScenarioResult]) -> Result<(), Failure> {
+    let mut files: Vec<(&Path, String)> = Vec::new();
+    if let Some(p) = &args.junit {
+        let xml = needlebench_report::junit(results).code(exit::INTERNAL)?;
+        files.push((p, xml));
+    }
+    if let Some(p) = &args.json {
+        let text = serde_json::to_string_pretty(&needlebench_report::json(results)).code(exit::INTERNAL)?;
+        files.push((p, text));
+    }
+    if let Some(p) = &args.html {
+        files.push((p, needlebench_report::html(results)));
+    }
+    for (path, text) in files {
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| Failure::usage(format!("cannot create {}: {e}", parent.display())))?;
+        }
+        std::fs::write(path, text).map_err(|e| Failure::usage(format!("cannot write {}: {e}", path.display())))?;
+        eprintln!("wrote {}", path.display());
+    }
+    Ok(())
+}
+
+/// Progress on stderr: bars when it is a terminal, one line per finished scenario otherwise.
+struct Progress {
+    enabled: bool,
+    bars: Option<(MultiProgress, ProgressBar, Vec<ProgressBar>)>,
+    finished: Mutex<usize>,
+    total: usize,
+}
+
+impl Progress {
+    fn new(enabled: bool, total: usize, workers: usize) -> Self {
+        let bars = (enabled && std::io::stderr().is_terminal()).then(|| {
+            let multi = MultiProgress::new();
+            let overall = multi.add(ProgressBar::new(total as u64));
+            let style = ProgressStyle::with_template("{bar:30} {pos}/{len} scenarios · {elapsed} · {msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar());
+            overall.set_style(style);
+            let spinner = ProgressStyle::with_template("  {spinner} {msg} ({elapsed})")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner());
+            let workers = (0..workers)
+                .map(|_| {
+                    let b = multi.add(ProgressBar::new_spinner());
+                    b.set_style(spinner.clone());
+                    b
+                })
+                .collect();
+            (multi, overall, workers)
+        });
+        Progress { enabled, bars, finished: Mutex::new(0), total }
+    }
+
+    fn start(&self, worker: usize, path: &Path) {
+        if let Some((_, _, workers)) = &self.bars
+            && let Some(b) = workers.get(worker)
+        {
+            b.reset_elapsed();
+            b.set_message(path.display().to_string());
+            b.enable_steady_tick(Duration::from_millis(120));
+        }
+    }
+
+    fn finish(&self, worker: usize, d: &Done) {
+        let n = self.finished.lock().map(|mut n| {
+            *n += 1;
+            *n
+        });
+        let r = &d.result;
+        let line = format!(
+            "[{}/{}] {} {} ({:.1} s)",
+            n.unwrap_or(0),
+            self.total,
+            r.status().name(),
+            r.name,
+            r.wall_s
+        );
+        match &self.bars {
+            Some((multi, overall, workers)) => {
+                let _ = multi.println(line);
+                overall.inc(1);
+                if let Some(b) = workers.get(worker) {
+                    b.disable_steady_tick();
+                    b.set_message("idle");
+                }
+            }
+            None if self.enabled => eprintln!("{line}"),
+            None => {}
+        }
+    }
+
+    fn clear(&self) {
+        if let Some((multi, _, _)) = &self.bars {
+            let _ = multi.clear();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shard_parses_and_rejects() {
+        assert_eq!("2/4".parse::<Shard>(), Ok(Shard { index: 2, count: 4 }));
+        for bad in ["0/4", "5/4", "1/0", "1", "a/b", "1/2/3"] {
+            assert!(bad.parse::<Shard>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn shards_partition_the_list() {
+        for count in 1..=5 {
+            let mut seen = vec![0; 11];
+            for index in 1..=count {
+                let s = Shard { index, count };
+                for (k, n) in seen.iter_mut().enumerate() {
+                    if s.holds(k) {
+                        *n += 1;
+                    }
+                }
+            }
+            assert!(seen.iter().all(|&n| n == 1), "{count}: {seen:?}");
+        }
+    }
+}

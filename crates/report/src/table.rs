@@ -1,0 +1,116 @@
+//! The plain-text summary table `needlebench regress` prints.
+
+use crate::{ScenarioResult, Status, totals};
+use std::fmt::Write;
+
+/// One line per scenario (scenario, outcome, failed criteria, punctures, simulated s, wall s),
+/// columns aligned, then a totals line.
+pub fn table(results: &[ScenarioResult]) -> String {
+    let header = ["scenario", "outcome", "failed criteria", "punctures", "sim s", "wall s"];
+    let rows: Vec<[String; 6]> = results.iter().map(row).collect();
+    let mut widths = header.map(|h| h.chars().count());
+    for r in &rows {
+        for (w, cell) in widths.iter_mut().zip(r) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    let mut line = |cells: &[&str]| {
+        let mut l = String::new();
+        for (i, (cell, w)) in cells.iter().zip(widths).enumerate() {
+            let pad = w.saturating_sub(cell.chars().count());
+            // Numbers (the last three columns) align right.
+            if i >= 3 {
+                let _ = write!(l, "{}{cell}  ", " ".repeat(pad));
+            } else {
+                let _ = write!(l, "{cell}{}  ", " ".repeat(pad));
+            }
+        }
+        out.push_str(l.trim_end());
+        out.push('\n');
+    };
+    line(&header);
+    for r in &rows {
+        line(&r.each_ref().map(String::as_str));
+    }
+    let t = totals(results);
+    let _ = writeln!(
+        out,
+        "{} scenarios: {} passed, {} acceptable, {} failed, {} could not run",
+        t.scenarios, t.pass, t.acceptable, t.fail, t.not_run
+    );
+    out
+}
+
+fn row(r: &ScenarioResult) -> [String; 6] {
+    let status = r.status();
+    let failed = match (&r.report, status) {
+        (Err(why), _) => first_line(why, 60),
+        (Ok(_), Status::Fail) => {
+            let mut f = r.failed_criteria().join(", ");
+            if r.divergence.is_some() {
+                if !f.is_empty() {
+                    f.push_str(", ");
+                }
+                f.push_str("repeat.identical");
+            }
+            f
+        }
+        _ => "-".to_owned(),
+    };
+    let (punctures, sim) = match &r.run {
+        Some(run) => (run.punctures.to_string(), format!("{:.1}", run.sim_s)),
+        None => ("-".to_owned(), "-".to_owned()),
+    };
+    [r.name.clone(), status.name().to_owned(), failed, punctures, sim, format!("{:.1}", r.wall_s)]
+}
+
+/// The first line of `s`, cut to `max` characters.
+fn first_line(s: &str, max: usize) -> String {
+    let line = s.lines().next().unwrap_or("");
+    if line.chars().count() > max {
+        let mut cut: String = line.chars().take(max - 1).collect();
+        cut.push('…');
+        cut
+    } else {
+        line.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixture;
+
+    #[test]
+    fn one_aligned_row_per_scenario_and_totals() {
+        let text = table(&fixture::suite());
+        let lines: Vec<_> = text.lines().collect();
+        assert_eq!(lines.len(), 5, "{text}");
+        assert!(lines[0].starts_with("scenario"));
+        assert!(lines[1].starts_with("glabella ") && lines[1].contains(" pass "), "{}", lines[1]);
+        assert!(lines[2].contains("depth.max, firmware.fault_stop"), "{}", lines[2]);
+        assert!(lines[2].contains(" fail "));
+        assert!(lines[3].contains("not run") && lines[3].contains("unknown key"));
+        assert_eq!(lines[4], "3 scenarios: 1 passed, 0 acceptable, 1 failed, 1 could not run");
+        // The outcome column starts at the same place on every row.
+        let col = lines[0].find("outcome").expect("header");
+        assert_eq!(lines[1].find("pass"), Some(col));
+        assert_eq!(lines[3].find("not run"), Some(col));
+    }
+
+    #[test]
+    fn divergence_is_named() {
+        let mut results = fixture::suite();
+        results[0].divergence = Some("x".to_owned());
+        let text = table(&results);
+        let row = text.lines().nth(1).expect("row");
+        assert!(row.contains(" fail ") && row.contains(" repeat.identical "), "{text}");
+    }
+
+    #[test]
+    fn long_reasons_are_cut() {
+        assert_eq!(first_line("abcdef\nsecond", 4), "abc…");
+        assert_eq!(first_line("abc", 4), "abc");
+    }
+}

@@ -1,0 +1,78 @@
+//! The full-face 10-minute session (36 needles, 150 Hz) in lockstep with the in-process
+//! firmware, writing its recording: speed against real time and peak memory, for a 1-minute
+//! and the 10-minute run, each in its own process so each peak is its own.
+//!
+//! `cargo bench -p needlebench-runner --bench session`
+//!
+//! A bench binary rather than criterion: one iteration is seconds long, and the figure that
+//! matters (simulated seconds per wall second, peak resident memory) is measured per run.
+
+use needlebench_bridge::{InProcessTransport, Link, LinkOptions};
+use needlebench_firmware::Firmware;
+use needlebench_recording::{Meta, RecordingWriter};
+use needlebench_runner::pen::firmware_config;
+use needlebench_runner::{RunSetup, run};
+use needlebench_scenario::Scenario;
+use std::path::Path;
+use std::process::Command;
+use std::time::Instant;
+
+const SCENARIO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scenarios/full-face-10min-36-150hz.toml");
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--child") {
+        let seconds: f64 = args[i + 1].parse().expect("seconds");
+        child(seconds, Path::new(&args[i + 2]));
+        return;
+    }
+    // `cargo test --benches` runs this with `--test`-like flags: keep that quick.
+    let quick = !args.iter().any(|a| a == "--bench");
+    let lengths: &[f64] = if quick { &[2.0] } else { &[60.0, 600.0] };
+    println!("full-face session, lockstep, in-process firmware, recording written");
+    println!("{:>8} {:>9} {:>10} {:>12} {:>14} {:>12}", "sim s", "wall s", "× real", "punctures", "punctures/s", "peak RSS MB");
+    for &seconds in lengths {
+        let dir = std::env::temp_dir().join(format!("nb-session-bench-{}-{seconds}", std::process::id()));
+        let out = Command::new(&args[0])
+            .args(["--child", &seconds.to_string(), dir.to_str().expect("utf-8 path")])
+            .output()
+            .expect("child runs");
+        let _ = std::fs::remove_dir_all(&dir);
+        let line = String::from_utf8_lossy(&out.stdout);
+        let f: Vec<f64> = line.split_whitespace().map(|v| v.parse().expect("number")).collect();
+        let (sim_s, wall_s, punctures, rss_kb) = (f[0], f[1], f[2], f[3]);
+        println!(
+            "{sim_s:>8.0} {wall_s:>9.2} {:>10.0} {punctures:>12.0} {:>14.0} {:>12.1}",
+            sim_s / wall_s,
+            punctures / wall_s,
+            rss_kb / 1024.0
+        );
+    }
+}
+
+/// Run `seconds` of the session into `dir`; print sim_s wall_s punctures peak_rss_kb.
+fn child(seconds: f64, dir: &Path) {
+    let mut scenario = Scenario::from_path(Path::new(SCENARIO)).expect("scenario parses");
+    scenario.duration_s = Some(seconds);
+    let config = firmware_config(&scenario);
+    let setup = RunSetup::new(&scenario, &config).expect("setup");
+    let transport = InProcessTransport::new(Firmware::new(config).expect("firmware"));
+    let mut link = Link::connect(Box::new(transport), LinkOptions::default()).expect("link");
+    let writer = RecordingWriter::create(dir, Meta::default()).expect("recording");
+    let started = Instant::now();
+    let summary = run(&setup, &mut link, writer, |_| {}).expect("run");
+    let wall_s = started.elapsed().as_secs_f64();
+    println!("{} {wall_s} {} {}", summary.ticks as f64 / 1000.0, summary.punctures, peak_rss_kb());
+}
+
+/// Peak resident set size of this process, kB (Linux: VmHWM in /proc/self/status).
+fn peak_rss_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
+        })
+        .unwrap_or(0)
+}

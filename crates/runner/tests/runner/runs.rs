@@ -1,0 +1,164 @@
+//! Whole runs against the reference firmware in-process.
+
+use needlebench_bridge::{InProcessTransport, Link, LinkOptions, Transport};
+use needlebench_firmware::Firmware;
+use needlebench_recording::{Meta, Recording, RecordingWriter};
+use needlebench_runner::pen::firmware_config;
+use needlebench_runner::{RunSetup, RunStatus, RunSummary, run};
+use needlebench_scenario::Scenario;
+use std::path::{Path, PathBuf};
+
+const SCENARIO: &str = r#"
+name = "runner-test"
+seed = 3
+[skin]
+site = "cheek"
+thickness_variation = 0.05
+[pen]
+cartridge = "12"
+exposure_mm = 1.0
+speed_level = 4
+[hand]
+area = { rect = { x_mm = 0.0, y_mm = 0.0, width_mm = 10.0, height_mm = 6.0 } }
+pattern = "straight"
+glide_mm_s = 10.0
+force_n = 3.0
+tremor_mm = 0.1
+"#;
+
+fn scenario(extra: &str) -> Scenario {
+    Scenario::from_str(&format!("{SCENARIO}{extra}"), Path::new("runner-test.toml")).expect("valid scenario")
+}
+
+fn tmp(name: &str) -> PathBuf {
+    std::env::temp_dir().join(format!("nb-runner-{}-{name}", std::process::id()))
+}
+
+fn run_with(scenario: &Scenario, transport: Box<dyn Transport>, out: &Path) -> RunSummary {
+    let config = firmware_config(scenario);
+    let setup = RunSetup::new(scenario, &config).unwrap();
+    let mut link = Link::connect(transport, LinkOptions::default()).unwrap();
+    let writer = RecordingWriter::create(out, Meta::default()).unwrap();
+    run(&setup, &mut link, writer, |_| {}).unwrap()
+}
+
+fn inprocess(scenario: &Scenario) -> Box<dyn Transport> {
+    Box::new(InProcessTransport::new(Firmware::new(firmware_config(scenario)).unwrap()))
+}
+
+fn files(dir: &Path) -> Vec<Vec<u8>> {
+    ["meta.toml", "telemetry.csv", "punctures.csv", "events.csv"]
+        .iter()
+        .map(|f| std::fs::read(dir.join(f)).unwrap())
+        .collect()
+}
+
+#[test]
+fn same_scenario_and_seed_give_byte_identical_recordings() {
+    let s = scenario("");
+    let (a, b) = (tmp("det-a"), tmp("det-b"));
+    let first = run_with(&s, inprocess(&s), &a);
+    run_with(&s, inprocess(&s), &b);
+    assert_eq!(first.status, RunStatus::Complete);
+    assert!(first.punctures > 1000, "the pen punctured: {first:?}");
+    assert_eq!(files(&a), files(&b));
+    let mut other = s.clone();
+    other.seed = 4;
+    let c = tmp("det-c");
+    run_with(&other, inprocess(&other), &c);
+    assert_ne!(files(&a)[2], files(&c)[2], "another seed moves the punctures");
+    for d in [a, b, c] {
+        let _ = std::fs::remove_dir_all(d);
+    }
+}
+
+#[test]
+fn punctures_land_where_the_pen_was_and_reach_the_dermis() {
+    let s = scenario("");
+    let dir = tmp("where");
+    let summary = run_with(&s, inprocess(&s), &dir);
+    let rec = Recording::open(&dir).unwrap();
+    let mut n = 0;
+    for p in rec.punctures().unwrap() {
+        let p = p.unwrap();
+        assert!((-3.0..13.0).contains(&p.x_mm) && (-3.0..9.0).contains(&p.y_mm), "{p:?}");
+        assert!(p.depth_um > 0.0 && p.depth_um <= 1000.0, "{p:?}");
+        n += 1;
+    }
+    assert_eq!(n, summary.punctures);
+    let running = rec.telemetry().unwrap().filter(|r| r.as_ref().unwrap().motor_duty > 0.0).count();
+    assert!(running > 1000, "the firmware drove the motor");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// The in-process pen behind a line that goes dead after `sends` writes.
+struct DyingLine {
+    inner: InProcessTransport,
+    sends: u32,
+}
+
+impl Transport for DyingLine {
+    fn send(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        if self.sends == 0 {
+            return Err(std::io::Error::new(std::io::ErrorKind::BrokenPipe, "cable pulled"));
+        }
+        self.sends -= 1;
+        self.inner.send(bytes)
+    }
+    fn recv(&mut self, buf: &mut Vec<u8>, timeout: std::time::Duration) -> std::io::Result<usize> {
+        self.inner.recv(buf, timeout)
+    }
+    fn describe(&self) -> String {
+        "a dying line".into()
+    }
+}
+
+#[test]
+fn link_failure_mid_run_keeps_every_row_and_marks_the_recording_incomplete() {
+    let s = scenario("");
+    let dir = tmp("dying");
+    let line = DyingLine { inner: InProcessTransport::new(Firmware::new(firmware_config(&s)).unwrap()), sends: 3000 };
+    let summary = run_with(&s, Box::new(line), &dir);
+    let RunStatus::Incomplete { reason } = &summary.status else { panic!("{:?}", summary.status) };
+    assert!(reason.contains("link failure") && reason.contains("cable pulled"), "{reason}");
+    let rec = Recording::open(&dir).unwrap();
+    assert!(!rec.is_complete());
+    assert_eq!(rec.meta().run.reason, *reason);
+    let rows = rec.telemetry().unwrap().count() as u64;
+    assert_eq!(rows, summary.ticks);
+    assert!((2990..=3000).contains(&rows), "rows up to the failure: {rows}");
+    let events: Vec<_> = rec.events().unwrap().map(|e| e.unwrap()).collect();
+    assert!(events.iter().any(|e| e.kind == "link_failure"));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn pen_fault_ends_the_run_after_the_grace_period_with_the_fault_as_reason() {
+    let s = scenario("[[inject]]\nat_s = 2.0\nkind = \"cartridge_removed\"\nduration_s = 1.0\n");
+    let dir = tmp("fault");
+    let summary = run_with(&s, inprocess(&s), &dir);
+    let RunStatus::Incomplete { reason } = &summary.status else { panic!("{:?}", summary.status) };
+    assert!(reason.contains("cartridge_absent"), "{reason}");
+    let rec = Recording::open(&dir).unwrap();
+    let fault_tick = rec
+        .events()
+        .unwrap()
+        .map(|e| e.unwrap())
+        .find(|e| e.kind == "fault_raised")
+        .expect("fault event")
+        .tick;
+    assert_eq!(fault_tick, 2000, "the firmware cuts the motor the tick the cartridge goes");
+    assert_eq!(summary.ticks, u64::from(fault_tick) + 500, "0.5 s of grace recorded");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn a_shorter_duration_caps_the_run() {
+    let s = scenario("");
+    let mut short = s.clone();
+    short.duration_s = Some(1.5);
+    let dir = tmp("short");
+    let summary = run_with(&short, inprocess(&short), &dir);
+    assert_eq!(summary.ticks, 1500);
+    let _ = std::fs::remove_dir_all(dir);
+}

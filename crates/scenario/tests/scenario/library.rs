@@ -1,0 +1,319 @@
+//! The shipped scenario library in `scenarios/`: every file parses, and the files keep the
+//! promises the issue makes about them.
+
+use needlebench_firmware::FirmwareConfig;
+use needlebench_physics::{Needle, PenParams, StrokeInput, stroke};
+use needlebench_scenario::{Fault, InjectedFault, Pattern, Scenario, Speed, find_scenarios};
+use std::path::{Path, PathBuf};
+
+fn library_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios")
+}
+
+fn library() -> Vec<Scenario> {
+    let files = find_scenarios(&[library_dir()]).unwrap();
+    files
+        .iter()
+        .map(|f| Scenario::from_path(f).unwrap_or_else(|e| panic!("shipped scenario broken: {e}")))
+        .collect()
+}
+
+fn get(name: &str) -> Scenario {
+    library()
+        .into_iter()
+        .find(|s| s.name == name)
+        .unwrap_or_else(|| panic!("no scenario {name}"))
+}
+
+/// The firmware's stroke frequency for the pen's speed (nearest level for `stroke_hz`).
+fn stroke_hz(speed: Speed) -> f64 {
+    let levels = FirmwareConfig::default().speed_levels_hz.map(f64::from);
+    levels[usize::from(speed.level_for(&levels)) - 1]
+}
+
+#[test]
+fn every_shipped_scenario_parses_and_is_named_after_its_file() {
+    let files = find_scenarios(&[library_dir()]).unwrap();
+    assert!(
+        files.len() >= 13,
+        "the library needs at least 13 scenarios, has {}",
+        files.len()
+    );
+    for f in &files {
+        let s = Scenario::from_path(f).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            Some(s.name.as_str()),
+            f.file_stem().and_then(|n| n.to_str()),
+            "{}",
+            f.display()
+        );
+        assert!(
+            s.source.text.starts_with('#'),
+            "{}: needs a header comment",
+            f.display()
+        );
+        assert!(
+            s.description.len() > 40,
+            "{}: needs a description",
+            f.display()
+        );
+    }
+}
+
+#[test]
+fn seeds_are_distinct() {
+    let mut seeds: Vec<u64> = library().iter().map(|s| s.seed).collect();
+    let n = seeds.len();
+    seeds.sort_unstable();
+    seeds.dedup();
+    assert_eq!(seeds.len(), n, "every scenario gets its own seed");
+}
+
+#[test]
+fn the_issue_s_treatments_are_all_there() {
+    let want = [
+        ("forehead-fine-lines-0.5mm", "forehead", 0.5),
+        ("periorbital-0.25mm", "periorbital", 0.25),
+        ("cheek-acne-scars-1.5mm", "cheek", 1.5),
+        ("upper-lip-0.5mm", "upper_lip", 0.5),
+        ("neck-0.75mm", "neck", 0.75),
+        ("abdomen-stretch-marks-2.0mm", "abdomen", 2.0),
+    ];
+    for (name, site, exposure_mm) in want {
+        let s = get(name);
+        assert_eq!(
+            (s.skin.site.name.as_str(), s.pen.exposure_mm),
+            (site, exposure_mm),
+            "{name}"
+        );
+    }
+    assert_eq!(
+        get("forehead-fine-lines-0.5mm").hand.pattern,
+        Pattern::Crosshatch
+    );
+    assert_eq!(get("cheek-acne-scars-1.5mm").hand.passes, 3);
+    assert_eq!(
+        get("glabella-stamping-0.5mm").hand.pattern,
+        Pattern::Stamping
+    );
+    assert!(
+        matches!(get("cheek-freehand-1.0mm").hand.pattern, Pattern::Freehand { ref waypoints, .. } if waypoints.len() > 2)
+    );
+}
+
+#[test]
+fn full_face_session_is_ten_minutes_of_36_needles_at_150_hz() {
+    let s = get("full-face-10min-36-150hz");
+    assert_eq!(s.duration_s, Some(600.0));
+    assert_eq!(s.pen.cartridge.needle_count(), 36);
+    assert_eq!(s.pen.speed, Speed::Level(6));
+    assert_eq!(stroke_hz(s.pen.speed), 150.0);
+    assert!(
+        nominal_length_s(&s) >= 600.0,
+        "the pattern must fill the 600 s cap"
+    );
+    assert!(s.expect.faults.is_empty());
+}
+
+#[test]
+fn fault_scenarios_expect_exactly_their_fault() {
+    let stall = get("excessive-pressure-stall");
+    assert_eq!(stall.expect.faults, vec![Fault::Stall]);
+    // The spike is far beyond normal use (the hand's own force), long enough for the 100 ms
+    // stall debounce.
+    let InjectedFault::ForceSpike {
+        force_n,
+        duration_s,
+    } = stall.inject[0].fault
+    else {
+        panic!("the stall scenario must inject a force_spike")
+    };
+    assert!(
+        force_n >= 4.0 * stall.hand.force_at_s(stall.inject[0].at_s),
+        "{force_n} N"
+    );
+    assert!(duration_s >= 0.5);
+    let expired = get("expired-cartridge-refused");
+    assert_eq!(expired.expect.faults, vec![Fault::CartridgeExpired]);
+    let limit_s = expired.firmware.cartridge_limit_s.unwrap();
+    assert!(
+        limit_s < expired.duration_s.unwrap(),
+        "the cartridge must expire during the run"
+    );
+    let link = get("link-drop-mid-run");
+    assert_eq!(link.expect.faults, vec![Fault::LinkLoss]);
+    // The firmware declares link loss after 10 ticks (10 ms); the drop is far longer.
+    assert!(link.inject[0].fault.duration_s() > 0.1);
+    let battery = get("battery-sag");
+    assert_eq!(battery.expect.faults, vec![Fault::LowBattery]);
+    let fw = FirmwareConfig::default();
+    let InjectedFault::BatterySag {
+        drop_mv,
+        duration_s,
+    } = battery.inject[0].fault
+    else {
+        panic!("battery-sag must inject a battery_sag")
+    };
+    // The resting cell starts (≥ the start threshold) and sags clearly below the run threshold
+    // (even before the motor's load pulls it lower), for longer than the debounce.
+    let ocv_mv = PenParams::default().open_circuit_v(battery.pen.battery_soc) * 1000.0;
+    assert!(ocv_mv >= f64::from(fw.battery_start_min_mv), "{ocv_mv} mV");
+    assert!(
+        ocv_mv - drop_mv < f64::from(fw.battery_run_min_mv) - 100.0,
+        "{ocv_mv} mV"
+    );
+    assert!(duration_s * 1000.0 > f64::from(fw.battery_run_low_ms) * 2.0);
+    assert!(get("link-garbage-recovers").expect.faults.is_empty());
+}
+
+#[test]
+fn the_over_treatment_scenario_is_marked_negative_and_exceeds_its_density_limit() {
+    let s = get("over-treatment-slow-glide");
+    assert!(s.tags.iter().any(|t| t == "negative"));
+    assert!(
+        s.description.contains("density_max_per_cm2") && s.description.contains("tram_track_cells")
+    );
+    let needles = s.pen.cartridge.needle_count() as f64;
+    let nominal =
+        100.0 * stroke_hz(s.pen.speed) * needles / (s.hand.glide_mm_s * s.hand.line_spacing_mm);
+    assert!(
+        nominal > 3.0 * s.expect.density_max_per_cm2,
+        "nominal {nominal} /cm²"
+    );
+    // Only that scenario is negative.
+    let negatives: Vec<_> = library()
+        .into_iter()
+        .filter(|s| s.tags.iter().any(|t| t == "negative"))
+        .map(|s| s.name)
+        .collect();
+    assert_eq!(negatives, vec!["over-treatment-slow-glide".to_owned()]);
+}
+
+/// Rough length of a scenario's motion, s (no turns), capped by `duration_s`.
+fn nominal_length_s(s: &Scenario) -> f64 {
+    let h = &s.hand;
+    let area_mm2 = h.area.area_mm2();
+    let one_pass = match &h.pattern {
+        Pattern::Straight | Pattern::Spiral => area_mm2 / h.line_spacing_mm / h.glide_mm_s,
+        Pattern::Crosshatch => {
+            area_mm2 / h.line_spacing_mm / h.glide_mm_s * h.angles_deg.len() as f64
+        }
+        Pattern::Stamping => {
+            let stamps = area_mm2 / (h.stamp_pitch_mm * h.stamp_pitch_mm);
+            stamps * (h.stamp_dwell_ms / 1000.0 + h.stamp_pitch_mm / h.glide_mm_s)
+        }
+        Pattern::Freehand { waypoints, .. } => waypoints.last().map_or(0.0, |w| w.t_s),
+    };
+    let total = one_pass * f64::from(h.passes);
+    s.duration_s.map_or(total, |d| total.min(d))
+}
+
+#[test]
+fn runs_are_short_except_the_long_session() {
+    for s in library() {
+        let t = nominal_length_s(&s);
+        if s.tags.iter().any(|t| t == "long") {
+            continue;
+        }
+        assert!((3.0..=60.0).contains(&t), "{}: ~{t:.0} s of motion", s.name);
+    }
+}
+
+/// One stroke of the scenario's pen into its (uniform) site: the depth chart the files'
+/// expectations were written from. A recalibrated physics that moves a library scenario's
+/// punctures out of its target layers fails here first.
+#[test]
+fn a_single_stroke_ends_in_a_target_layer_and_respects_the_depth_limits() {
+    let mut checked = 0;
+    for s in library() {
+        if s.expect.target_layers.is_empty() {
+            continue;
+        }
+        let cartridge = &s.pen.cartridge;
+        let needle = if cartridge.name() == "nano" {
+            Needle::NANO
+        } else {
+            Needle::STANDARD
+        };
+        let hz = stroke_hz(s.pen.speed);
+        for lever_mm in [0.0, cartridge.guard_radius_mm()] {
+            let r = stroke(&StrokeInput {
+                site: &s.skin.site,
+                needle,
+                exposure_um: s.pen.exposure_um(),
+                tip_speed_m_s: std::f64::consts::PI * hz * 3e-3,
+                hand_force_n: s.hand.force_at_s(0.0),
+                tilt_deg: s.hand.tilt_deg,
+                lever_mm,
+                precompression_um: 0.0,
+            })
+            .unwrap();
+            let e = &s.expect;
+            assert!(r.punctured, "{}: no puncture", s.name);
+            assert!(
+                e.target_layers.contains(&r.layer),
+                "{}: ends in {:?} at {:.0} µm",
+                s.name,
+                r.layer,
+                r.reached_depth_um
+            );
+            assert!(
+                !e.forbidden_layers.contains(&r.layer),
+                "{}: forbidden {:?}",
+                s.name,
+                r.layer
+            );
+            assert!(
+                r.reached_depth_um <= s.pen.exposure_um() + e.depth_tolerance_um,
+                "{}",
+                s.name
+            );
+            assert!(
+                e.max_depth_um.is_none_or(|m| r.reached_depth_um <= m),
+                "{}: {:.0} µm",
+                s.name,
+                r.reached_depth_um
+            );
+        }
+        checked += 1;
+    }
+    assert!(checked >= 10, "only {checked} scenarios have target layers");
+}
+
+/// Nominal punctures per cm² over the whole run: stroke_hz · needles · time on the skin / area.
+fn nominal_density_per_cm2(s: &Scenario) -> f64 {
+    let h = &s.hand;
+    let on_skin_s = match h.pattern {
+        Pattern::Stamping => {
+            let stamps = h.area.area_mm2() / (h.stamp_pitch_mm * h.stamp_pitch_mm);
+            stamps * h.stamp_dwell_ms / 1000.0 * f64::from(h.passes)
+        }
+        _ => nominal_length_s(s),
+    };
+    let needles = s.pen.cartridge.needle_count() as f64;
+    stroke_hz(s.pen.speed) * needles * on_skin_s / h.area.area_cm2()
+}
+
+#[test]
+fn density_limits_bracket_the_nominal_density() {
+    let mut checked = 0;
+    for s in library() {
+        let e = &s.expect;
+        if s.tags.iter().any(|t| t == "negative") || e.density_min_per_cm2 <= 0.0 {
+            continue;
+        }
+        let nominal = nominal_density_per_cm2(&s);
+        assert!(
+            e.density_min_per_cm2 <= 0.3 * nominal,
+            "{}: min vs nominal {nominal:.0}",
+            s.name
+        );
+        assert!(
+            e.density_max_per_cm2 >= 2.5 * nominal,
+            "{}: max vs nominal {nominal:.0}",
+            s.name
+        );
+        checked += 1;
+    }
+    assert!(checked >= 10, "only {checked} scenarios set density limits");
+}

@@ -1,0 +1,71 @@
+//! Every scenario file is a test: one libtest trial per `scenarios/**/*.toml`, named after
+//! the file (path below `scenarios/`, without `.toml`).
+//!
+//! Each trial runs the real binary, `needlebench regress FILE --out <tmp> --jobs 1 --quiet`,
+//! which runs the scenario and checks its recording, and holds the exit code to what the
+//! scenario's tags promise: scenarios tagged `negative` must fail their checks (exit 1), all
+//! others must pass (exit 0). Scenarios tagged `long` are ignored by default (run them with
+//! `-- --include-ignored` or `--ignored`).
+//!
+//! Because this is an ordinary test target (`harness = false`, libtest-compatible CLI), both
+//! `cargo test --test scenarios` and `cargo nextest run --partition count:I/N` see each
+//! scenario as a test, so a CI matrix can spread the library over machines.
+
+use libtest_mimic::{Arguments, Failed, Trial};
+use needlebench_scenario::{Scenario, find_scenarios};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Tag of scenarios that must fail their checks.
+const NEGATIVE: &str = "negative";
+/// Tag of scenarios too slow for every `cargo test`.
+const LONG: &str = "long";
+
+fn main() {
+    let args = Arguments::from_args();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios");
+    let trials = match find_scenarios(&[&root]) {
+        Ok(files) => files.into_iter().map(|f| trial(&root, f)).collect(),
+        Err(e) => vec![Trial::test("find_scenarios", move || Err(Failed::from(e.to_string())))],
+    };
+    libtest_mimic::run(&args, trials).exit();
+}
+
+/// The trial for one scenario file.
+fn trial(root: &Path, file: PathBuf) -> Trial {
+    let name = file
+        .strip_prefix(root)
+        .unwrap_or(&file)
+        .with_extension("")
+        .to_string_lossy()
+        .replace('\\', "/");
+    // A file that does not parse still becomes a trial, which then fails with the message.
+    let tags = Scenario::from_path(&file).map(|s| s.tags).unwrap_or_default();
+    let negative = tags.iter().any(|t| t == NEGATIVE);
+    let long = tags.iter().any(|t| t == LONG);
+    Trial::test(name, move || run(&file, negative)).with_kind("scenario").with_ignored_flag(long)
+}
+
+/// Run and check `file`; it must fail its checks exactly when it is `negative`.
+fn run(file: &Path, negative: bool) -> Result<(), Failed> {
+    let out = tempfile::tempdir().map_err(|e| format!("temporary directory: {e}"))?;
+    let output = Command::new(env!("CARGO_BIN_EXE_needlebench"))
+        .arg("regress")
+        .arg(file)
+        .arg("--out")
+        .arg(out.path())
+        .args(["--jobs", "1", "--quiet"])
+        .output()
+        .map_err(|e| format!("starting needlebench: {e}"))?;
+    let expected = if negative { 1 } else { 0 };
+    match output.status.code() {
+        Some(code) if code == expected => Ok(()),
+        code => Err(format!(
+            "expected exit code {expected} ({}), got {code:?}\n--- stdout\n{}\n--- stderr\n{}",
+            if negative { "tagged `negative`: must fail its checks" } else { "must pass its checks" },
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+        .into()),
+    }
+}
