@@ -2,7 +2,10 @@
 //!
 //! One test binary for the whole workspace; each module covers one subcommand.
 
+mod check;
 mod link;
+mod regress;
 mod run;
 mod stroke;
 mod support;
+mod view;

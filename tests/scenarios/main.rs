@@ -2,9 +2,10 @@
 //! the file (path below `scenarios/`, without `.toml`).
 //!
 //! Each trial runs the real binary, `needlebench regress FILE --out <tmp> --jobs 1 --quiet`,
-//! which runs the scenario and checks its recording, and holds the exit code to what the
-//! scenario's tags promise: scenarios tagged `negative` must fail their checks (exit 1), all
-//! others must pass (exit 0). Scenarios tagged `long` are ignored by default (run them with
+//! which runs the scenario and checks its recording, and requires exit code 0. Scenarios
+//! tagged `negative` must fail their checks: `regress` counts that as success ("expected
+//! fail") and a clean pass as a failure, and the trial also requires the summary row to say
+//! `expected fail`. Scenarios tagged `long` are ignored by default (run them with
 //! `-- --include-ignored` or `--ignored`).
 //!
 //! Because this is an ordinary test target (`harness = false`, libtest-compatible CLI), both
@@ -26,7 +27,9 @@ fn main() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios");
     let trials = match find_scenarios(&[&root]) {
         Ok(files) => files.into_iter().map(|f| trial(&root, f)).collect(),
-        Err(e) => vec![Trial::test("find_scenarios", move || Err(Failed::from(e.to_string())))],
+        Err(e) => vec![Trial::test("find_scenarios", move || {
+            Err(Failed::from(e.to_string()))
+        })],
     };
     libtest_mimic::run(&args, trials).exit();
 }
@@ -40,10 +43,14 @@ fn trial(root: &Path, file: PathBuf) -> Trial {
         .to_string_lossy()
         .replace('\\', "/");
     // A file that does not parse still becomes a trial, which then fails with the message.
-    let tags = Scenario::from_path(&file).map(|s| s.tags).unwrap_or_default();
+    let tags = Scenario::from_path(&file)
+        .map(|s| s.tags)
+        .unwrap_or_default();
     let negative = tags.iter().any(|t| t == NEGATIVE);
     let long = tags.iter().any(|t| t == LONG);
-    Trial::test(name, move || run(&file, negative)).with_kind("scenario").with_ignored_flag(long)
+    Trial::test(name, move || run(&file, negative))
+        .with_kind("scenario")
+        .with_ignored_flag(long)
 }
 
 /// Run and check `file`; it must fail its checks exactly when it is `negative`.
@@ -57,15 +64,32 @@ fn run(file: &Path, negative: bool) -> Result<(), Failed> {
         .args(["--jobs", "1", "--quiet"])
         .output()
         .map_err(|e| format!("starting needlebench: {e}"))?;
-    let expected = if negative { 1 } else { 0 };
-    match output.status.code() {
-        Some(code) if code == expected => Ok(()),
-        code => Err(format!(
-            "expected exit code {expected} ({}), got {code:?}\n--- stdout\n{}\n--- stderr\n{}",
-            if negative { "tagged `negative`: must fail its checks" } else { "must pass its checks" },
-            String::from_utf8_lossy(&output.stdout),
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let report = || {
+        format!(
+            "--- stdout\n{stdout}\n--- stderr\n{}",
             String::from_utf8_lossy(&output.stderr)
         )
-        .into()),
+    };
+    if output.status.code() != Some(0) {
+        return Err(format!(
+            "expected exit code 0, got {:?}{}\n{}",
+            output.status.code(),
+            if negative {
+                " (tagged `negative`: must fail its checks)"
+            } else {
+                ""
+            },
+            report()
+        )
+        .into());
     }
+    if negative && !stdout.lines().any(|l| l.contains(" expected fail ")) {
+        return Err(format!(
+            "tagged `negative` but not reported as `expected fail`\n{}",
+            report()
+        )
+        .into());
+    }
+    Ok(())
 }

@@ -28,7 +28,11 @@ fn sensors() -> SensorFrame {
         battery_mv: 3_900,
         depth_um: 1_000,
         buttons: 0,
-        cartridge: CartridgeInfo { present: true, id: 12_345, needle_count: 36 },
+        cartridge: CartridgeInfo {
+            present: true,
+            id: 12_345,
+            needle_count: 36,
+        },
         skin_contact: true,
     }
 }
@@ -37,9 +41,11 @@ fn bench_inprocess(c: &mut Criterion) {
     let mut group = c.benchmark_group("inprocess");
     const BATCH: u64 = 1_000;
     group.throughput(Throughput::Elements(BATCH));
-    let mut link =
-        Link::connect(Box::new(InProcessTransport::new(firmware())), LinkOptions::default())
-            .expect("handshake");
+    let mut link = Link::connect(
+        Box::new(InProcessTransport::new(firmware())),
+        LinkOptions::default(),
+    )
+    .expect("handshake");
     let s = sensors();
     group.bench_function("lockstep_ticks", |b| {
         b.iter(|| {
@@ -79,14 +85,19 @@ fn bench_pty(c: &mut Criterion) {
     let mut buf = [0u8; MAX_FRAME_LEN];
     for msg in [
         Message::Sensors(s),
-        Message::Grant(Grant { until_tick: 0, with_sensors: true }),
+        Message::Grant(Grant {
+            until_tick: 0,
+            with_sensors: true,
+        }),
     ] {
         let n = enc.encode(&msg, &mut buf).expect("encode");
         tick_bytes.extend_from_slice(&buf[..n]);
     }
     let (mut master, slave) = serialport::TTYPort::pair().expect("pty pair");
     let echo_path = slave.name().expect("name");
-    master.set_timeout(Duration::from_secs(3600)).expect("timeout");
+    master
+        .set_timeout(Duration::from_secs(3600))
+        .expect("timeout");
     std::thread::spawn(move || {
         let mut b = [0u8; 4096];
         while let Ok(n) = master.read(&mut b) {
@@ -102,7 +113,8 @@ fn bench_pty(c: &mut Criterion) {
             echo.send(&tick_bytes).expect("send");
             rx_buf.clear();
             while rx_buf.len() < tick_bytes.len() {
-                echo.recv(&mut rx_buf, Duration::from_secs(1)).expect("recv");
+                echo.recv(&mut rx_buf, Duration::from_secs(1))
+                    .expect("recv");
             }
             std::hint::black_box(&rx_buf);
         });

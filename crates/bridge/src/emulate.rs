@@ -70,9 +70,9 @@ async fn run_pen(
     let mut buf = vec![0u8; 4096];
     let mut out = Vec::with_capacity(4096);
     loop {
-        let deadline = pen.next_deadline_us().map(|d| {
-            tokio::time::Instant::from_std(started + Duration::from_micros(d))
-        });
+        let deadline = pen
+            .next_deadline_us()
+            .map(|d| tokio::time::Instant::from_std(started + Duration::from_micros(d)));
         tokio::select! {
             read = stream.read(&mut buf) => match read {
                 Ok(0) => tokio::time::sleep(Duration::from_millis(5)).await,

@@ -6,13 +6,17 @@ use std::time::Duration;
 #[derive(Debug, thiserror::Error)]
 pub enum LinkError {
     /// The device path does not exist.
-    #[error("serial port {path} not found (is the pen plugged in? `needlebench ports` lists ports)")]
+    #[error(
+        "serial port {path} not found (is the pen plugged in? `needlebench ports` lists ports)"
+    )]
     PortNotFound {
         /// The path that was asked for.
         path: String,
     },
     /// The device exists but this user may not open it.
-    #[error("permission denied opening {path} (add yourself to the `dialout` group, or check the device's mode)")]
+    #[error(
+        "permission denied opening {path} (add yourself to the `dialout` group, or check the device's mode)"
+    )]
     PermissionDenied {
         /// The path that was asked for.
         path: String,
@@ -40,13 +44,17 @@ pub enum LinkError {
         detail: String,
     },
     /// The pen did not answer the handshake in time.
-    #[error("the pen did not answer the handshake within {waited:?} (wrong port or baud rate, or firmware not running?)")]
+    #[error(
+        "the pen did not answer the handshake within {waited:?} (wrong port or baud rate, or firmware not running?)"
+    )]
     HandshakeTimeout {
         /// How long the bench waited.
         waited: Duration,
     },
     /// The pen speaks another protocol version.
-    #[error("protocol version mismatch: the bench speaks {bench}, the pen `{firmware}` speaks {pen}")]
+    #[error(
+        "protocol version mismatch: the bench speaks {bench}, the pen `{firmware}` speaks {pen}"
+    )]
     VersionMismatch {
         /// The bench's version.
         bench: u16,
@@ -64,7 +72,9 @@ pub enum LinkError {
         what: &'static str,
     },
     /// The pen stopped answering during the run.
-    #[error("the pen stopped answering at tick {tick}: no complete reply within {waited:?} ({retransmits} re-sends)")]
+    #[error(
+        "the pen stopped answering at tick {tick}: no complete reply within {waited:?} ({retransmits} re-sends)"
+    )]
     PenNotAnswering {
         /// The tick that was waited for.
         tick: u32,
@@ -92,7 +102,9 @@ pub enum LinkError {
         bound_us: u64,
     },
     /// The line carried only garbage for too long.
-    #[error("the line carried no valid frame in {bytes} bytes ({crc_errors} bad CRCs): wrong baud rate, or not a needlebench pen?")]
+    #[error(
+        "the line carried no valid frame in {bytes} bytes ({crc_errors} bad CRCs): wrong baud rate, or not a needlebench pen?"
+    )]
     Garbage {
         /// Bytes received without a valid frame.
         bytes: u64,
@@ -111,6 +123,9 @@ pub enum LinkError {
 
 impl LinkError {
     pub(crate) fn io(what: impl Into<String>, source: std::io::Error) -> Self {
-        LinkError::Io { what: what.into(), source }
+        LinkError::Io {
+            what: what.into(),
+            source,
+        }
     }
 }

@@ -22,8 +22,8 @@ use crate::message::{PenEvent, PenIdentity};
 use crate::stats::{LinkStats, StatsRecorder};
 use crate::transport::Transport;
 use needlebench_protocol::{
-    ActuatorFrame, BenchHello, ClockMode, Decoded, Decoder, Encoder, Grant, MAX_FRAME_LEN,
-    Message, PROTOCOL_VERSION, Reached, SensorFrame,
+    ActuatorFrame, BenchHello, ClockMode, Decoded, Decoder, Encoder, Grant, MAX_FRAME_LEN, Message,
+    PROTOCOL_VERSION, Reached, SensorFrame,
 };
 use std::collections::VecDeque;
 use std::io;
@@ -122,13 +122,13 @@ impl std::fmt::Debug for Link {
 impl Link {
     /// Say hello over `transport` and check the pen's answer.
     pub fn connect(transport: Box<dyn Transport>, opts: LinkOptions) -> Result<Self, LinkError> {
-        let capture = match &opts.capture {
-            Some(dir) => Some(
-                Capture::create(dir)
-                    .map_err(|e| LinkError::io(format!("creating capture in {}", dir.display()), e))?,
-            ),
-            None => None,
-        };
+        let capture =
+            match &opts.capture {
+                Some(dir) => Some(Capture::create(dir).map_err(|e| {
+                    LinkError::io(format!("creating capture in {}", dir.display()), e)
+                })?),
+                None => None,
+            };
         let mut link = Link {
             transport,
             encoder: Encoder::new(),
@@ -179,11 +179,19 @@ impl Link {
             }
             let left = self.opts.handshake_timeout.saturating_sub(begin.elapsed());
             if left.is_zero() {
-                return Err(LinkError::HandshakeTimeout { waited: self.opts.handshake_timeout });
+                return Err(LinkError::HandshakeTimeout {
+                    waited: self.opts.handshake_timeout,
+                });
             }
             self.receive(left.min(Duration::from_millis(50)), 0)?;
-            if let Some(pos) = self.inbox.iter().position(|(_, m)| matches!(m, Inbound::Hello(_))) {
-                let Inbound::Hello(id) = self.inbox.remove(pos).1 else { unreachable!() };
+            if let Some(pos) = self
+                .inbox
+                .iter()
+                .position(|(_, m)| matches!(m, Inbound::Hello(_)))
+            {
+                let Inbound::Hello(id) = self.inbox.remove(pos).1 else {
+                    unreachable!()
+                };
                 self.inbox.clear();
                 self.pen = id;
                 break;
@@ -244,7 +252,8 @@ impl Link {
     /// Flush the capture files, if any.
     pub fn flush(&mut self) -> Result<(), LinkError> {
         if let Some(c) = &mut self.capture {
-            c.flush().map_err(|e| LinkError::io("writing the capture", e))?;
+            c.flush()
+                .map_err(|e| LinkError::io("writing the capture", e))?;
         }
         Ok(())
     }
@@ -289,7 +298,11 @@ impl Link {
             }
             let waited = begin.elapsed();
             if waited >= self.opts.answer_timeout {
-                return Err(LinkError::PenNotAnswering { tick, waited, retransmits });
+                return Err(LinkError::PenNotAnswering {
+                    tick,
+                    waited,
+                    retransmits,
+                });
             }
             if sent.elapsed() >= self.opts.retransmit_after {
                 retransmits += 1;
@@ -311,7 +324,10 @@ impl Link {
         if let Some(s) = sensors {
             self.push_frame(&Message::Sensors(*s));
         }
-        self.push_frame(&Message::Grant(Grant { until_tick: tick, with_sensors: sensors.is_some() }));
+        self.push_frame(&Message::Grant(Grant {
+            until_tick: tick,
+            with_sensors: sensors.is_some(),
+        }));
         self.flush_tx(tick)
     }
 
@@ -324,7 +340,9 @@ impl Link {
         else {
             return false;
         };
-        let (reached_seq, Inbound::Reached(reached)) = &self.inbox[end] else { return false };
+        let (reached_seq, Inbound::Reached(reached)) = &self.inbox[end] else {
+            return false;
+        };
         let count = usize::from(reached.frames);
         let reached_seq = *reached_seq;
         if count > end {
@@ -387,7 +405,11 @@ impl Link {
         let lag_us = bench_lag_us.max(pen_lag_us);
         self.recorder.record_lag_us(lag_us);
         if lag_us > self.opts.lag_bound_us {
-            return Err(LinkError::LagExceeded { tick, lag_us, bound_us: self.opts.lag_bound_us });
+            return Err(LinkError::LagExceeded {
+                tick,
+                lag_us,
+                bound_us: self.opts.lag_bound_us,
+            });
         }
         Ok(())
     }
@@ -429,15 +451,21 @@ impl Link {
 
     fn flush_tx(&mut self, tick: u32) -> Result<(), LinkError> {
         if let Some(c) = &mut self.capture {
-            c.to_pen(&self.tx).map_err(|e| LinkError::io("writing the capture", e))?;
+            c.to_pen(&self.tx)
+                .map_err(|e| LinkError::io("writing the capture", e))?;
         }
         self.recorder.stats.bytes_to_pen += self.tx.len() as u64;
-        self.transport.send(&self.tx).map_err(|e| self.gone(tick, &e))
+        self.transport
+            .send(&self.tx)
+            .map_err(|e| self.gone(tick, &e))
     }
 
     fn gone(&mut self, tick: u32, e: &io::Error) -> LinkError {
         let _ = self.flush();
-        LinkError::PenDisappeared { tick, detail: format!("{} ({e})", self.transport.describe()) }
+        LinkError::PenDisappeared {
+            tick,
+            detail: format!("{} ({e})", self.transport.describe()),
+        }
     }
 
     /// Wait up to `timeout` for bytes and decode every complete frame into the inbox.
@@ -451,7 +479,8 @@ impl Link {
             return Ok(());
         }
         if let Some(c) = &mut self.capture {
-            c.from_pen(&self.rx).map_err(|e| LinkError::io("writing the capture", e))?;
+            c.from_pen(&self.rx)
+                .map_err(|e| LinkError::io("writing the capture", e))?;
         }
         self.recorder.stats.bytes_from_pen += n as u64;
         let mut input: &[u8] = &self.rx;
@@ -468,7 +497,10 @@ impl Link {
                 let _ = self.flush();
                 return Err(LinkError::PenDisappeared {
                     tick,
-                    detail: format!("{} restarted (it sent a new hello)", self.transport.describe()),
+                    detail: format!(
+                        "{} restarted (it sent a new hello)",
+                        self.transport.describe()
+                    ),
                 });
             }
             self.inbox.push((seq, inbound));

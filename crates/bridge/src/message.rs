@@ -69,7 +69,11 @@ impl From<&Event<'_>> for PenEvent {
             Event::StateChanged { tick, from, to } => PenEvent::StateChanged { tick, from, to },
             Event::FaultRaised { tick, code } => PenEvent::FaultRaised { tick, code },
             Event::FaultCleared { tick, code } => PenEvent::FaultCleared { tick, code },
-            Event::Log { tick, level, text } => PenEvent::Log { tick, level, text: text.to_owned() },
+            Event::Log { tick, level, text } => PenEvent::Log {
+                tick,
+                level,
+                text: text.to_owned(),
+            },
         }
     }
 }

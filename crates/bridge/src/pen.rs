@@ -101,7 +101,12 @@ impl EmulatedPen {
                 Message::BenchHello(hello) => {
                     self.start_session(hello.clock, now_us);
                     let pen_hello = self.firmware.hello();
-                    encode_into(&mut self.encoder, &Message::PenHello(pen_hello), out, &mut self.stats);
+                    encode_into(
+                        &mut self.encoder,
+                        &Message::PenHello(pen_hello),
+                        out,
+                        &mut self.stats,
+                    );
                 }
                 Message::Sensors(frame) => {
                     self.newest_sensors = Some(frame);
@@ -204,7 +209,12 @@ impl EmulatedPen {
 
     /// Run bookkeeping after a firmware tick and send its events and actuator frame
     /// (and, in lockstep, a `Reached` counting them).
-    fn emit_tick(&mut self, actuators: ActuatorFrame, lockstep_tick: Option<u32>, out: &mut Vec<u8>) {
+    fn emit_tick(
+        &mut self,
+        actuators: ActuatorFrame,
+        lockstep_tick: Option<u32>,
+        out: &mut Vec<u8>,
+    ) {
         self.stats.ticks_run += 1;
         self.next_tick = self.next_tick.wrapping_add(1);
         self.reply.clear();

@@ -118,7 +118,12 @@ impl SerialTransport {
             let _guard = rt.enter();
             open_serial_stream(path, baud)?
         };
-        Ok(SerialTransport { rt, port, path: path.to_owned(), read_buf: vec![0; 4096].into() })
+        Ok(SerialTransport {
+            rt,
+            port,
+            path: path.to_owned(),
+            read_buf: vec![0; 4096].into(),
+        })
     }
 }
 
@@ -126,13 +131,17 @@ impl SerialTransport {
 /// Must be called inside a tokio runtime.
 pub fn open_serial_stream(path: &str, baud: u32) -> Result<SerialStream, LinkError> {
     if !Path::new(path).exists() {
-        return Err(LinkError::PortNotFound { path: path.to_owned() });
+        return Err(LinkError::PortNotFound {
+            path: path.to_owned(),
+        });
     }
     let mut port = tokio_serial::new(path, baud)
         .open_native_async()
         .map_err(|e| classify_open_error(path, &e))?;
-    port.set_exclusive(true).map_err(|e| classify_open_error(path, &e))?;
-    port.clear(tokio_serial::ClearBuffer::All).map_err(|e| classify_open_error(path, &e))?;
+    port.set_exclusive(true)
+        .map_err(|e| classify_open_error(path, &e))?;
+    port.clear(tokio_serial::ClearBuffer::All)
+        .map_err(|e| classify_open_error(path, &e))?;
     Ok(port)
 }
 
@@ -144,7 +153,10 @@ fn classify_open_error(path: &str, e: &tokio_serial::Error) -> LinkError {
         K::Io(io::ErrorKind::NotFound) => LinkError::PortNotFound { path },
         K::Io(io::ErrorKind::PermissionDenied) => LinkError::PermissionDenied { path },
         K::Io(io::ErrorKind::WouldBlock) => LinkError::PortBusy { path },
-        _ => LinkError::NotASerialPort { path, detail: e.description.clone() },
+        _ => LinkError::NotASerialPort {
+            path,
+            detail: e.description.clone(),
+        },
     }
 }
 
@@ -163,7 +175,10 @@ impl Transport for SerialTransport {
         self.rt.block_on(async {
             match tokio::time::timeout(timeout, port.read(read_buf)).await {
                 Err(_elapsed) => Ok(0),
-                Ok(Ok(0)) => Err(io::Error::new(io::ErrorKind::UnexpectedEof, "the port closed")),
+                Ok(Ok(0)) => Err(io::Error::new(
+                    io::ErrorKind::UnexpectedEof,
+                    "the port closed",
+                )),
                 Ok(Ok(n)) => {
                     buf.extend_from_slice(&read_buf[..n]);
                     Ok(n)
@@ -204,7 +219,10 @@ impl EmulatorTransport {
             .spawn()
             .map_err(|e| start_err(e.to_string()))?;
         let mut line = String::new();
-        let stdout = child.stdout.take().ok_or_else(|| start_err("no stdout".into()))?;
+        let stdout = child
+            .stdout
+            .take()
+            .ok_or_else(|| start_err("no stdout".into()))?;
         let mut reader = io::BufReader::new(stdout);
         let read = reader.read_line(&mut line);
         let path = line.trim().to_owned();
@@ -253,6 +271,10 @@ impl Transport for EmulatorTransport {
     }
 
     fn describe(&self) -> String {
-        format!("the emulated pen (pid {}) on {}", self.child.id(), self.serial.path)
+        format!(
+            "the emulated pen (pid {}) on {}",
+            self.child.id(),
+            self.serial.path
+        )
     }
 }

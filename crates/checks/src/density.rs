@@ -17,10 +17,10 @@
 //! * `density.tram_tracks`: maximal runs of ≥ `tram_track_cells` adjacent in-area cells above
 //!   `max` along a row or a column (the glide directions of raster patterns). Any fails.
 
+use crate::error::CheckError;
 use crate::limits::{at_least, within_max, within_min};
 use crate::metrics;
 use crate::verdict::{DensityGrid, Outcome, Verdict, Where};
-use crate::error::CheckError;
 use needlebench_recording::PunctureRow;
 use needlebench_scenario::Expect;
 
@@ -104,8 +104,12 @@ impl DensityCheck {
             }
         }
         // 1e-9: a 30 mm side in 2 mm cells is 15 cells, not 16.
-        let cols = (((hi[0] - lo[0]) / cell_mm) - 1e-9).ceil().max(if has_area { 1.0 } else { 0.0 });
-        let rows = (((hi[1] - lo[1]) / cell_mm) - 1e-9).ceil().max(if has_area { 1.0 } else { 0.0 });
+        let cols = (((hi[0] - lo[0]) / cell_mm) - 1e-9)
+            .ceil()
+            .max(if has_area { 1.0 } else { 0.0 });
+        let rows = (((hi[1] - lo[1]) / cell_mm) - 1e-9)
+            .ceil()
+            .max(if has_area { 1.0 } else { 0.0 });
         if cols * rows > MAX_CELLS as f64 {
             return Err(CheckError::InvalidExpect {
                 field: "density_cell_mm",
@@ -125,10 +129,12 @@ impl DensityCheck {
                 let y0 = lo[1] + r as f64 * cell_mm;
                 let centre = [x0 + cell_mm / 2.0, y0 + cell_mm / 2.0];
                 in_area[r * cols + c] = point_in_polygon(centre, area);
-                whole[r * cols + c] = [[x0, y0], [x0 + cell_mm, y0], [x0, y0 + cell_mm], [
-                    x0 + cell_mm,
-                    y0 + cell_mm,
-                ]]
+                whole[r * cols + c] = [
+                    [x0, y0],
+                    [x0 + cell_mm, y0],
+                    [x0, y0 + cell_mm],
+                    [x0 + cell_mm, y0 + cell_mm],
+                ]
                 .iter()
                 .all(|&p| point_in_polygon(p, area));
             }
@@ -138,7 +144,11 @@ impl DensityCheck {
         // smallest count whose density is above the bound
         let over = |bound: f64| {
             let c = (bound * cell_cm2).floor();
-            if c.is_finite() { (c.max(0.0) as u64).saturating_add(1) } else { u64::MAX }
+            if c.is_finite() {
+                (c.max(0.0) as u64).saturating_add(1)
+            } else {
+                u64::MAX
+            }
         };
         Ok(DensityCheck {
             origin_mm: lo,
@@ -169,8 +179,16 @@ impl DensityCheck {
         }
         let (c, r) = (fx as usize, fy as usize);
         // a puncture exactly on the far edge belongs to the last cell
-        let c = if c == self.cols && fx <= self.cols as f64 + 1e-9 { c.wrapping_sub(1) } else { c };
-        let r = if r == self.rows && fy <= self.rows as f64 + 1e-9 { r.wrapping_sub(1) } else { r };
+        let c = if c == self.cols && fx <= self.cols as f64 + 1e-9 {
+            c.wrapping_sub(1)
+        } else {
+            c
+        };
+        let r = if r == self.rows && fy <= self.rows as f64 + 1e-9 {
+            r.wrapping_sub(1)
+        } else {
+            r
+        };
         if c >= self.cols || r >= self.rows {
             self.outside += 1;
             return;
@@ -203,7 +221,11 @@ impl DensityCheck {
             cell_mm: self.cell_mm,
             cols: self.cols,
             rows: self.rows,
-            per_cm2: self.counts.iter().map(|&n| f64::from(n) / cell_cm2).collect(),
+            per_cm2: self
+                .counts
+                .iter()
+                .map(|&n| f64::from(n) / cell_cm2)
+                .collect(),
             in_area: self.in_area.clone(),
         }
     }
@@ -211,9 +233,18 @@ impl DensityCheck {
     pub(crate) fn verdicts(&self, expect: &Expect, out: &mut Vec<Verdict>) {
         if !self.has_area {
             for (criterion, description) in [
-                ("density.range", "Punctures per cm² in every cell of the treated area"),
-                ("density.coverage", "Share of the treated area's cells that were treated"),
-                ("density.tram_tracks", "Lines of over-dense cells along the glide"),
+                (
+                    "density.range",
+                    "Punctures per cm² in every cell of the treated area",
+                ),
+                (
+                    "density.coverage",
+                    "Share of the treated area's cells that were treated",
+                ),
+                (
+                    "density.tram_tracks",
+                    "Lines of over-dense cells along the glide",
+                ),
             ] {
                 out.push(Verdict {
                     criterion: criterion.to_owned(),
@@ -286,9 +317,15 @@ impl DensityCheck {
         let first_failure = match outcome {
             Outcome::Pass => None,
             _ => {
-                let first = if outcome == Outcome::Fail { self.first_over_band } else { self.first_over };
+                let first = if outcome == Outcome::Fail {
+                    self.first_over_band
+                } else {
+                    self.first_over
+                };
                 // over-density has a moment; under-density only a place
-                first.or(worst.map(|(_, i)| self.centre(i))).or(first_under.map(|i| self.centre(i)))
+                first
+                    .or(worst.map(|(_, i)| self.centre(i)))
+                    .or(first_under.map(|i| self.centre(i)))
             }
         };
         let lo = if lo.is_finite() { lo } else { 0.0 };
@@ -323,7 +360,11 @@ impl DensityCheck {
         let any_whole = self.whole.iter().any(|&w| w);
         let (mut cells, mut treated, mut first_untreated) = (0u64, 0u64, None);
         for (i, &d) in grid.per_cm2.iter().enumerate() {
-            let counted = if any_whole { self.whole[i] } else { self.in_area[i] };
+            let counted = if any_whole {
+                self.whole[i]
+            } else {
+                self.in_area[i]
+            };
             if !counted {
                 continue;
             }
@@ -334,7 +375,11 @@ impl DensityCheck {
                 first_untreated.get_or_insert(i);
             }
         }
-        let share = if cells == 0 { 0.0 } else { treated as f64 / cells as f64 };
+        let share = if cells == 0 {
+            0.0
+        } else {
+            treated as f64 / cells as f64
+        };
         let floor = expect.min_coverage;
         let outcome = if cells == 0 {
             Outcome::Acceptable
@@ -401,7 +446,11 @@ impl DensityCheck {
         for c in 0..self.cols {
             scan(&mut (0..self.rows).map(|r| r * self.cols + c));
         }
-        let outcome = if count == 0 { Outcome::Pass } else { Outcome::Fail };
+        let outcome = if count == 0 {
+            Outcome::Pass
+        } else {
+            Outcome::Fail
+        };
         Verdict {
             criterion: "density.tram_tracks".to_owned(),
             description: format!(
@@ -423,7 +472,11 @@ impl DensityCheck {
 }
 
 fn at(p: &PunctureRow) -> Where {
-    Where { t_us: Some(p.t_us), x_mm: Some(f64::from(p.x_mm)), y_mm: Some(f64::from(p.y_mm)) }
+    Where {
+        t_us: Some(p.t_us),
+        x_mm: Some(f64::from(p.x_mm)),
+        y_mm: Some(f64::from(p.y_mm)),
+    }
 }
 
 #[cfg(test)]

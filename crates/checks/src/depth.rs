@@ -11,9 +11,9 @@
 //! * `depth.target_fraction` (only when `target_layers` is set): share ≥ the minimum passes;
 //!   within 0.05 below it is acceptable.
 
-use crate::verdict::{DepthHistogram, Outcome, Verdict, Where};
 use crate::limits::{at_least, at_most};
 use crate::metrics;
+use crate::verdict::{DepthHistogram, Outcome, Verdict, Where};
 use needlebench_recording::{Layer, LayersUm, PunctureRow};
 use needlebench_scenario::Expect;
 
@@ -46,7 +46,11 @@ pub(crate) struct DepthCheck {
 }
 
 fn at(p: &PunctureRow) -> Where {
-    Where { t_us: Some(p.t_us), x_mm: Some(f64::from(p.x_mm)), y_mm: Some(f64::from(p.y_mm)) }
+    Where {
+        t_us: Some(p.t_us),
+        x_mm: Some(f64::from(p.x_mm)),
+        y_mm: Some(f64::from(p.y_mm)),
+    }
 }
 
 fn layer_mask(layers: &[Layer]) -> [bool; 5] {
@@ -125,7 +129,11 @@ impl DepthCheck {
 
     /// The deepest finite depth, µm (0 with no punctures).
     pub(crate) fn max_um(&self) -> f64 {
-        if self.max_um.is_finite() { self.max_um } else { 0.0 }
+        if self.max_um.is_finite() {
+            self.max_um
+        } else {
+            0.0
+        }
     }
 
     pub(crate) fn histogram(&self, layers: &LayersUm) -> DepthHistogram {
@@ -135,7 +143,11 @@ impl DepthCheck {
             sum += layers.get(l);
             bounds.push(sum);
         }
-        DepthHistogram { bin_um: BIN_UM, counts: self.bins.clone(), layer_boundaries_um: bounds }
+        DepthHistogram {
+            bin_um: BIN_UM,
+            counts: self.bins.clone(),
+            layer_boundaries_um: bounds,
+        }
     }
 
     pub(crate) fn verdicts(&self, expect: &Expect, out: &mut Vec<Verdict>) {
@@ -195,7 +207,11 @@ impl DepthCheck {
 
     fn forbidden_verdict(&self, expect: &Expect) -> Verdict {
         let names: Vec<&str> = expect.forbidden_layers.iter().map(|l| l.name()).collect();
-        let outcome = if self.in_forbidden == 0 { Outcome::Pass } else { Outcome::Fail };
+        let outcome = if self.in_forbidden == 0 {
+            Outcome::Pass
+        } else {
+            Outcome::Fail
+        };
         Verdict {
             criterion: "depth.forbidden_layer".to_owned(),
             description: "No puncture ends in a forbidden layer".to_owned(),
@@ -208,7 +224,11 @@ impl DepthCheck {
             },
             unit: String::new(),
             outcome,
-            first_failure: if outcome == Outcome::Pass { None } else { self.first_forbidden },
+            first_failure: if outcome == Outcome::Pass {
+                None
+            } else {
+                self.first_forbidden
+            },
             metrics: metrics(&[
                 ("in_forbidden", self.in_forbidden as f64),
                 ("punctures", self.count as f64),
@@ -231,21 +251,31 @@ impl DepthCheck {
             expected: format!("≤ {max_um:.1} µm"),
             unit: "µm".to_owned(),
             outcome,
-            first_failure: if outcome == Outcome::Pass { None } else { self.first_over_site },
+            first_failure: if outcome == Outcome::Pass {
+                None
+            } else {
+                self.first_over_site
+            },
             metrics: metrics(&[("max_depth_um", self.max_um()), ("site_max_um", max_um)]),
         }
     }
 
     fn target_verdict(&self, expect: &Expect) -> Verdict {
-        let in_target: u64 =
-            (0..5).filter(|&i| self.target[i]).map(|i| self.per_layer[i]).sum();
+        let in_target: u64 = (0..5)
+            .filter(|&i| self.target[i])
+            .map(|i| self.per_layer[i])
+            .sum();
         let names: Vec<&str> = expect.target_layers.iter().map(|l| l.name()).collect();
         let min = expect.min_target_fraction;
         let (fraction, actual_text, outcome) = if self.count == 0 {
             (0.0, "no punctures".to_owned(), Outcome::Pass)
         } else {
             let f = in_target as f64 / self.count as f64;
-            (f, format!("{:.1} %", f * 100.0), at_least(f, min, min - TARGET_BAND))
+            (
+                f,
+                format!("{:.1} %", f * 100.0),
+                at_least(f, min, min - TARGET_BAND),
+            )
         };
         Verdict {
             criterion: "depth.target_fraction".to_owned(),

@@ -63,7 +63,13 @@ pub struct Tolerances {
 impl Default for Tolerances {
     /// `abs = 1e-3`, `rel = 1e-6` for floats; no overrides.
     fn default() -> Self {
-        Tolerances { float: ColumnTolerance { abs: 1e-3, rel: 1e-6 }, columns: BTreeMap::new() }
+        Tolerances {
+            float: ColumnTolerance {
+                abs: 1e-3,
+                rel: 1e-6,
+            },
+            columns: BTreeMap::new(),
+        }
     }
 }
 
@@ -160,11 +166,7 @@ impl DiffReport {
         for f in &self.files {
             let state = match &f.first {
                 None => "same".to_owned(),
-                Some(d) => format!(
-                    "DIFFER ({} values) — first at {}",
-                    f.differing_values,
-                    d
-                ),
+                Some(d) => format!("DIFFER ({} values) — first at {}", f.differing_values, d),
             };
             let rows = if f.rows_a == f.rows_b {
                 format!("{} rows", f.rows_a)
@@ -179,7 +181,10 @@ impl DiffReport {
 }
 
 fn csv_err(path: &Path, e: csv::Error) -> CheckError {
-    CheckError::Csv { path: path.to_owned(), message: e.to_string() }
+    CheckError::Csv {
+        path: path.to_owned(),
+        message: e.to_string(),
+    }
 }
 
 fn reader(path: &Path) -> Result<csv::Reader<std::fs::File>, CheckError> {
@@ -197,12 +202,23 @@ fn next(
     r.read_record(rec).map_err(|e| csv_err(path, e))
 }
 
-fn diff_file(a_dir: &Path, b_dir: &Path, file: &str, tol: &Tolerances) -> Result<FileDiff, CheckError> {
+fn diff_file(
+    a_dir: &Path,
+    b_dir: &Path,
+    file: &str,
+    tol: &Tolerances,
+) -> Result<FileDiff, CheckError> {
     let (pa, pb) = (a_dir.join(file), b_dir.join(file));
     let (mut ra, mut rb) = (reader(&pa)?, reader(&pb)?);
     let ha = ra.headers().map_err(|e| csv_err(&pa, e))?.clone();
     let hb = rb.headers().map_err(|e| csv_err(&pb, e))?.clone();
-    let mut out = FileDiff { file: file.to_owned(), rows_a: 0, rows_b: 0, differing_values: 0, first: None };
+    let mut out = FileDiff {
+        file: file.to_owned(),
+        rows_a: 0,
+        rows_b: 0,
+        differing_values: 0,
+        first: None,
+    };
     let div = |row, column: &str, a: &str, b: &str, t_us| Divergence {
         file: file.to_owned(),
         row,
@@ -217,12 +233,14 @@ fn diff_file(a_dir: &Path, b_dir: &Path, file: &str, tol: &Tolerances) -> Result
         match hb.iter().position(|h| h == name) {
             Some(j) => cols.push((name.to_owned(), column_kind(name), i, j)),
             None => {
-                out.first.get_or_insert_with(|| div(0, name, "present", "absent", None));
+                out.first
+                    .get_or_insert_with(|| div(0, name, "present", "absent", None));
             }
         }
     }
     for name in hb.iter().filter(|h| !ha.iter().any(|a| a == *h)) {
-        out.first.get_or_insert_with(|| div(0, name, "absent", "present", None));
+        out.first
+            .get_or_insert_with(|| div(0, name, "absent", "present", None));
     }
     let t_col = ha.iter().position(|h| h == "t_us");
     let t_col_b = hb.iter().position(|h| h == "t_us");
@@ -249,11 +267,13 @@ fn diff_file(a_dir: &Path, b_dir: &Path, file: &str, tol: &Tolerances) -> Result
             }
             (true, false) => {
                 let t = t_col.and_then(|c| a.get(c)).and_then(|v| v.parse().ok());
-                out.first.get_or_insert_with(|| div(row, "(row)", "present", "absent", t));
+                out.first
+                    .get_or_insert_with(|| div(row, "(row)", "present", "absent", t));
             }
             (false, true) => {
                 let t = t_col_b.and_then(|c| b.get(c)).and_then(|v| v.parse().ok());
-                out.first.get_or_insert_with(|| div(row, "(row)", "absent", "present", t));
+                out.first
+                    .get_or_insert_with(|| div(row, "(row)", "absent", "present", t));
             }
         }
     }
@@ -262,8 +282,15 @@ fn diff_file(a_dir: &Path, b_dir: &Path, file: &str, tol: &Tolerances) -> Result
 
 /// Compare recordings `a` and `b` with `tol`; see the module docs for the rules.
 pub fn diff(a: &Path, b: &Path, tol: Tolerances) -> Result<DiffReport, CheckError> {
-    let files = FILES.iter().map(|f| diff_file(a, b, f, &tol)).collect::<Result<Vec<_>, _>>()?;
-    Ok(DiffReport { a: a.to_owned(), b: b.to_owned(), files })
+    let files = FILES
+        .iter()
+        .map(|f| diff_file(a, b, f, &tol))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(DiffReport {
+        a: a.to_owned(),
+        b: b.to_owned(),
+        files,
+    })
 }
 
 #[cfg(test)]
@@ -280,7 +307,9 @@ mod tests {
         assert!(t.equal("t_us", ColumnKind::Integer, "07", "7"));
         assert!(!t.equal("layer", ColumnKind::Name, "hypodermis", "reticular_dermis"));
         let mut loose = Tolerances::default();
-        loose.columns.insert("t_us".into(), ColumnTolerance { abs: 5.0, rel: 0.0 });
+        loose
+            .columns
+            .insert("t_us".into(), ColumnTolerance { abs: 5.0, rel: 0.0 });
         assert!(loose.equal("t_us", ColumnKind::Integer, "1000", "1004"));
     }
 }

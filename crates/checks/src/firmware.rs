@@ -3,7 +3,9 @@
 //!
 //! * `firmware.stroke_hz`: judged only while *loaded*: state `running`, skin contact, at least
 //!   [`SOFT_START_US`] after the motor started (the firmware ramps for 300 ms) and
-//!   [`CONTACT_SETTLE_US`] after contact began. Loaded ticks are averaged in blocks of
+//!   [`CONTACT_SETTLE_US`] after contact began, and not in the [`FAULT_LEAD_US`] before a
+//!   `fault_raised` event (a stall is detected only after the frequency has collapsed for
+//!   100 ms: those ticks belong to the fault, judged by the fault criteria). Loaded ticks are averaged in blocks of
 //!   [`BLOCK_US`] (one tick's frequency is a noisy measurement); the worst block's deviation
 //!   from `setup.target_stroke_hz` is the actual value. Within ±tolerance passes, within ±2 ×
 //!   tolerance is acceptable.
@@ -30,6 +32,8 @@ use std::collections::BTreeSet;
 pub const SOFT_START_US: u64 = 500_000;
 /// Loaded only this long after skin contact began, µs.
 pub const CONTACT_SETTLE_US: u64 = 200_000;
+/// Ticks this long before a fault are not judged for stroke frequency, µs.
+pub const FAULT_LEAD_US: u64 = 500_000;
 /// Stroke frequency is averaged over blocks of this much loaded time, µs.
 pub const BLOCK_US: u64 = 100_000;
 /// Punctures this soon after a fault began are the coasting rotor, µs.
@@ -86,7 +90,11 @@ pub(crate) struct FirmwareCheck {
 }
 
 fn pct(hz: f64, target: f64) -> f64 {
-    if target > 0.0 { (hz - target).abs() / target * 100.0 } else { 0.0 }
+    if target > 0.0 {
+        (hz - target).abs() / target * 100.0
+    } else {
+        0.0
+    }
 }
 
 impl FirmwareCheck {
@@ -141,13 +149,26 @@ impl FirmwareCheck {
             || e.kind == "link_failure"
             || matches!(e.source, EventSource::Injected | EventSource::Link);
         if marked && self.markers.len() < MAX_KEPT {
-            let label = if e.code.is_empty() { e.detail.clone() } else { e.code.clone() };
-            self.markers.push(Marker { t_s, kind: e.kind.clone(), label });
+            let label = if e.code.is_empty() {
+                e.detail.clone()
+            } else {
+                e.code.clone()
+            };
+            self.markers.push(Marker {
+                t_s,
+                kind: e.kind.clone(),
+                label,
+            });
         }
         if is_fault {
             self.raised.insert(e.code.clone());
             if self.onsets.len() < MAX_KEPT {
-                self.onsets.push(Onset { t_us: e.t_us, code: e.code.clone(), pos: None, stopped_us: None });
+                self.onsets.push(Onset {
+                    t_us: e.t_us,
+                    code: e.code.clone(),
+                    pos: None,
+                    stopped_us: None,
+                });
             }
         }
     }
@@ -155,7 +176,8 @@ impl FirmwareCheck {
     /// Called once after the events.
     pub(crate) fn events_done(&mut self) {
         if self.dropped_log > 0 {
-            self.log.push(format!("… {} more events not shown", self.dropped_log));
+            self.log
+                .push(format!("… {} more events not shown", self.dropped_log));
         }
         self.onsets.sort_by_key(|o| o.t_us);
     }
@@ -175,7 +197,8 @@ impl FirmwareCheck {
             }
             self.pending_from = self.next_onset;
         }
-        if r.fault != needlebench_recording::FaultCode::None && !self.raised.contains(r.fault.name())
+        if r.fault != needlebench_recording::FaultCode::None
+            && !self.raised.contains(r.fault.name())
         {
             self.raised.insert(r.fault.name().to_owned());
         }
@@ -204,7 +227,12 @@ impl FirmwareCheck {
             self.contact_since = None;
         }
         self.prev_state = r.state;
-        let loaded = matches!((self.running_since, self.contact_since), (Some(m), Some(c))
+        let before_fault = self
+            .onsets
+            .get(self.next_onset)
+            .is_some_and(|o| o.t_us - t <= FAULT_LEAD_US);
+        let loaded = !before_fault
+            && matches!((self.running_since, self.contact_since), (Some(m), Some(c))
             if t >= m + SOFT_START_US && t >= c + CONTACT_SETTLE_US);
         if !loaded {
             self.close_block(false);
@@ -243,7 +271,8 @@ impl FirmwareCheck {
         if !within_max(dev, self.tol_pct) {
             self.first_over.get_or_insert(b.start.unwrap_or_default());
             if !within_max(dev, 2.0 * self.tol_pct) {
-                self.first_over_band.get_or_insert(b.start.unwrap_or_default());
+                self.first_over_band
+                    .get_or_insert(b.start.unwrap_or_default());
             }
         }
     }
@@ -257,7 +286,9 @@ impl FirmwareCheck {
     #[inline]
     pub(crate) fn puncture(&mut self, p: &PunctureRow) {
         let t = p.t_us;
-        while self.interval < self.fault_intervals.len() && self.fault_intervals[self.interval].1 <= t {
+        while self.interval < self.fault_intervals.len()
+            && self.fault_intervals[self.interval].1 <= t
+        {
             self.interval += 1;
         }
         if let Some(&(start, _)) = self.fault_intervals.get(self.interval)
@@ -283,13 +314,20 @@ impl FirmwareCheck {
 
     fn stroke_verdict(&self) -> Verdict {
         let tol = self.tol_pct;
-        let mean = if self.loaded_ticks > 0 { self.loaded_sum_hz / self.loaded_ticks as f64 } else { 0.0 };
+        let mean = if self.loaded_ticks > 0 {
+            self.loaded_sum_hz / self.loaded_ticks as f64
+        } else {
+            0.0
+        };
         let (outcome, text) = if self.blocks == 0 {
             (Outcome::Pass, "no loaded ticks".to_owned())
         } else {
             (
                 at_most(self.worst_dev_pct, tol, 2.0 * tol),
-                format!("worst {:.2} % off (loaded mean {mean:.2} Hz)", self.worst_dev_pct),
+                format!(
+                    "worst {:.2} % off (loaded mean {mean:.2} Hz)",
+                    self.worst_dev_pct
+                ),
             )
         };
         Verdict {
@@ -336,7 +374,12 @@ impl FirmwareCheck {
         }
         let (actual, text, outcome, at) = match worst {
             None if self.onsets.is_empty() => (0.0, "no fault".to_owned(), Outcome::Pass, None),
-            None => (0.0, "recording ended before the motor could stop".to_owned(), Outcome::Pass, None),
+            None => (
+                0.0,
+                "recording ended before the motor could stop".to_owned(),
+                Outcome::Pass,
+                None,
+            ),
             Some((ms, o)) => {
                 let text = if ms.is_finite() {
                     format!("{ms:.0} ms ({})", o.code)
@@ -344,7 +387,11 @@ impl FirmwareCheck {
                     format!("never stopped ({})", o.code)
                 };
                 let outcome = at_most(ms, limit, limit);
-                let at = Where { t_us: Some(o.t_us), x_mm: o.pos.map(|p| p.0), y_mm: o.pos.map(|p| p.1) };
+                let at = Where {
+                    t_us: Some(o.t_us),
+                    x_mm: o.pos.map(|p| p.0),
+                    y_mm: o.pos.map(|p| p.1),
+                };
                 (ms, text, outcome, Some(at))
             }
         };
@@ -366,7 +413,11 @@ impl FirmwareCheck {
     }
 
     fn motion_verdict(&self) -> Verdict {
-        let outcome = if self.in_fault == 0 { Outcome::Pass } else { Outcome::Fail };
+        let outcome = if self.in_fault == 0 {
+            Outcome::Pass
+        } else {
+            Outcome::Fail
+        };
         Verdict {
             criterion: "firmware.no_motion_in_fault".to_owned(),
             description: format!(
@@ -389,17 +440,29 @@ impl FirmwareCheck {
     fn expected_verdict(&self, expect: &Expect) -> Verdict {
         let want: BTreeSet<String> = expect.faults.iter().map(|f| f.name().to_owned()).collect();
         let set = |s: &BTreeSet<String>| {
-            if s.is_empty() { "none".to_owned() } else { format!("{{{}}}", s.iter().cloned().collect::<Vec<_>>().join(", ")) }
+            if s.is_empty() {
+                "none".to_owned()
+            } else {
+                format!("{{{}}}", s.iter().cloned().collect::<Vec<_>>().join(", "))
+            }
         };
         let unexpected: Vec<&String> = self.raised.difference(&want).collect();
         let missing: Vec<&String> = want.difference(&self.raised).collect();
-        let outcome = if unexpected.is_empty() && missing.is_empty() { Outcome::Pass } else { Outcome::Fail };
+        let outcome = if unexpected.is_empty() && missing.is_empty() {
+            Outcome::Pass
+        } else {
+            Outcome::Fail
+        };
         let first_unexpected = self.onsets.iter().find(|o| !want.contains(&o.code));
         let mut text = set(&self.raised);
         if !missing.is_empty() {
             text.push_str(&format!(
                 "; missing {}",
-                missing.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+                missing
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ));
         }
         Verdict {
@@ -417,7 +480,11 @@ impl FirmwareCheck {
                     x_mm: o.pos.map(|p| p.0),
                     y_mm: o.pos.map(|p| p.1),
                 }),
-                (_, None) => Some(Where { t_us: Some(self.last_t_us), x_mm: None, y_mm: None }),
+                (_, None) => Some(Where {
+                    t_us: Some(self.last_t_us),
+                    x_mm: None,
+                    y_mm: None,
+                }),
             },
             metrics: metrics(&[
                 ("raised", self.raised.len() as f64),

@@ -17,7 +17,7 @@
 //! | `density.range`, `density.coverage`, `density.tram_tracks` | [`density`] | ±10 % of the bounds; −0.05; none |
 //! | `firmware.stroke_hz`, `firmware.fault_stop`, `firmware.no_motion_in_fault`, `firmware.expected_faults` | [`firmware`] | 2 × tolerance; none; none; none |
 //! | `link.crc_rate`, `link.lag`, `run.complete` | [`link`] | 2 × limit; 2 × limit; none |
-//! | `golden` | [`diff`] | none |
+//! | `golden` | [`mod@diff`] | none |
 //!
 //! `depth.site_max` appears only when `max_depth_um` is set, `depth.target_fraction` only
 //! when `target_layers` is, `golden` only with a golden recording.
@@ -38,7 +38,7 @@ pub use error::CheckError;
 pub use table::{format_where, render_table};
 pub use verdict::*;
 
-use needlebench_recording::Recording;
+use needlebench_recording::{EventRow, Meta, PunctureRow, Recording, TelemetryRow};
 use needlebench_scenario::Expect;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -58,60 +58,125 @@ pub fn check(
     expect: &Expect,
     golden: Option<&Path>,
 ) -> Result<CheckReport, CheckError> {
-    let meta = recording.meta();
-    let setup = &meta.setup;
-    let mut depth = depth::DepthCheck::new(setup.exposure_um, expect);
-    let mut density = density::DensityCheck::new(&setup.area, expect)?;
-    let mut fw = firmware::FirmwareCheck::new(setup.target_stroke_hz, expect);
-    let mut series = series::Series::new(meta.run.sim_duration_us);
-
+    let mut checker = Checker::new(recording.meta(), expect)?;
     for e in recording.events()? {
-        fw.event(&e?);
+        checker.event(&e?);
     }
-    fw.events_done();
-    let mut ticks = 0u64;
     for r in recording.telemetry()? {
-        let r = r?;
-        ticks += 1;
-        fw.tick(&r);
-        series.tick(r.t_us, r.motor_current_ma, r.stroke_hz);
+        checker.tick(&r?);
     }
-    fw.telemetry_done();
-    let mut punctures = 0u64;
     for p in recording.punctures()? {
-        let p = p?;
-        punctures += 1;
-        depth.add(&p);
-        density.add(&p);
-        fw.puncture(&p);
-        series.puncture(p.t_us, p.depth_um);
+        checker.puncture(&p?);
+    }
+    let mut report = checker.finish(recording.dir());
+    if let Some(golden) = golden.or(expect.golden.as_deref()) {
+        report
+            .verdicts
+            .push(golden_verdict(recording.dir(), golden)?);
+    }
+    Ok(report)
+}
+
+/// The streaming checker behind [`check`], for rows that do not come from files (a live
+/// run, a benchmark). Feed it **all events, then all telemetry rows, then all punctures**,
+/// each in time order, then [`finish`](Checker::finish). Memory is flat apart from the
+/// density grid.
+#[derive(Debug)]
+pub struct Checker {
+    meta: Meta,
+    expect: Expect,
+    depth: depth::DepthCheck,
+    density: density::DensityCheck,
+    fw: firmware::FirmwareCheck,
+    series: series::Series,
+    phase: u8,
+    ticks: u64,
+    punctures: u64,
+}
+
+impl Checker {
+    /// A checker for a recording with `meta`, against `expect`.
+    pub fn new(meta: &Meta, expect: &Expect) -> Result<Checker, CheckError> {
+        let setup = &meta.setup;
+        Ok(Checker {
+            depth: depth::DepthCheck::new(setup.exposure_um, expect),
+            density: density::DensityCheck::new(&setup.area, expect)?,
+            fw: firmware::FirmwareCheck::new(setup.target_stroke_hz, expect),
+            series: series::Series::new(meta.run.sim_duration_us),
+            meta: meta.clone(),
+            expect: expect.clone(),
+            phase: 0,
+            ticks: 0,
+            punctures: 0,
+        })
     }
 
-    let mut verdicts = Vec::with_capacity(16);
-    depth.verdicts(expect, &mut verdicts);
-    density.verdicts(expect, &mut verdicts);
-    fw.verdicts(expect, &mut verdicts);
-    link::verdicts(meta, expect, &mut verdicts);
-    if let Some(golden) = golden.or(expect.golden.as_deref()) {
-        verdicts.push(golden_verdict(recording.dir(), golden)?);
+    fn enter(&mut self, phase: u8) {
+        if self.phase < 1 && phase >= 1 {
+            self.fw.events_done();
+        }
+        if self.phase < 2 && phase >= 2 {
+            self.fw.telemetry_done();
+        }
+        self.phase = self.phase.max(phase);
     }
-    Ok(CheckReport {
-        scenario: meta.scenario.name.clone(),
-        recording: recording.dir().display().to_string(),
-        completion: if meta.run.is_complete() {
-            "complete".to_owned()
-        } else {
-            format!("incomplete: {}", meta.run.reason)
-        },
-        verdicts,
-        density: density.grid(),
-        depths: depth.histogram(&setup.layers_um),
-        series: series.points(),
-        markers: std::mem::take(&mut fw.markers),
-        firmware_log: std::mem::take(&mut fw.log),
-        punctures,
-        ticks,
-    })
+
+    /// One event (before any telemetry).
+    pub fn event(&mut self, e: &EventRow) {
+        self.fw.event(e);
+    }
+
+    /// One telemetry row (after the events, before any puncture).
+    #[inline]
+    pub fn tick(&mut self, r: &TelemetryRow) {
+        if self.phase < 1 {
+            self.enter(1);
+        }
+        self.ticks += 1;
+        self.fw.tick(r);
+        self.series.tick(r.t_us, r.motor_current_ma, r.stroke_hz);
+    }
+
+    /// One puncture (after the telemetry).
+    #[inline]
+    pub fn puncture(&mut self, p: &PunctureRow) {
+        if self.phase < 2 {
+            self.enter(2);
+        }
+        self.punctures += 1;
+        self.depth.add(p);
+        self.density.add(p);
+        self.fw.puncture(p);
+        self.series.puncture(p.t_us, p.depth_um);
+    }
+
+    /// The report; `recording` is the directory it names.
+    pub fn finish(mut self, recording: &Path) -> CheckReport {
+        self.enter(2);
+        let (meta, expect) = (&self.meta, &self.expect);
+        let mut verdicts = Vec::with_capacity(16);
+        self.depth.verdicts(expect, &mut verdicts);
+        self.density.verdicts(expect, &mut verdicts);
+        self.fw.verdicts(expect, &mut verdicts);
+        link::verdicts(meta, expect, &mut verdicts);
+        CheckReport {
+            scenario: meta.scenario.name.clone(),
+            recording: recording.display().to_string(),
+            completion: if meta.run.is_complete() {
+                "complete".to_owned()
+            } else {
+                format!("incomplete: {}", meta.run.reason)
+            },
+            verdicts,
+            density: self.density.grid(),
+            depths: self.depth.histogram(&meta.setup.layers_um),
+            series: self.series.points(),
+            markers: std::mem::take(&mut self.fw.markers),
+            firmware_log: std::mem::take(&mut self.fw.log),
+            punctures: self.punctures,
+            ticks: self.ticks,
+        }
+    }
 }
 
 fn golden_verdict(dir: &Path, golden: &Path) -> Result<Verdict, CheckError> {
@@ -128,8 +193,16 @@ fn golden_verdict(dir: &Path, golden: &Path) -> Result<Verdict, CheckError> {
         },
         expected: "same (abs 1e-3, rel 1e-6)".to_owned(),
         unit: String::new(),
-        outcome: if first.is_none() { Outcome::Pass } else { Outcome::Fail },
-        first_failure: first.map(|d| Where { t_us: d.t_us, x_mm: None, y_mm: None }),
+        outcome: if first.is_none() {
+            Outcome::Pass
+        } else {
+            Outcome::Fail
+        },
+        first_failure: first.map(|d| Where {
+            t_us: d.t_us,
+            x_mm: None,
+            y_mm: None,
+        }),
         metrics: metrics(&[("differing_values", differing as f64)]),
     })
 }

@@ -41,7 +41,10 @@ fn crc_verdict(meta: &Meta, expect: &Expect) -> Verdict {
         first_failure: None,
         metrics: metrics(&[]),
     };
-    match (counter(meta, "crc_errors"), counter(meta, "frames_from_pen")) {
+    match (
+        counter(meta, "crc_errors"),
+        counter(meta, "frames_from_pen"),
+    ) {
         (Some(bad), Some(good)) => {
             let total = bad + good;
             let rate = if total > 0.0 { bad / total } else { 0.0 };
@@ -76,7 +79,10 @@ fn lag_verdict(meta: &Meta, expect: &Expect) -> Verdict {
         metrics: metrics(&[]),
     };
     if meta.firmware.clock == Clock::Lockstep {
-        return Verdict { actual_text: "n/a (lockstep clock)".to_owned(), ..base };
+        return Verdict {
+            actual_text: "n/a (lockstep clock)".to_owned(),
+            ..base
+        };
     }
     match counter(meta, "lag_us_max") {
         Some(us) => {
@@ -100,7 +106,11 @@ fn lag_verdict(meta: &Meta, expect: &Expect) -> Verdict {
 
 fn complete_verdict(meta: &Meta, expect: &Expect) -> Verdict {
     let complete = meta.run.is_complete();
-    let outcome = if complete || !expect.complete { Outcome::Pass } else { Outcome::Fail };
+    let outcome = if complete || !expect.complete {
+        Outcome::Pass
+    } else {
+        Outcome::Fail
+    };
     Verdict {
         criterion: "run.complete".to_owned(),
         description: "The run went to its planned end".to_owned(),
@@ -110,14 +120,25 @@ fn complete_verdict(meta: &Meta, expect: &Expect) -> Verdict {
         } else {
             format!("incomplete: {}", meta.run.reason)
         },
-        expected: if expect.complete { "complete".to_owned() } else { "any".to_owned() },
+        expected: if expect.complete {
+            "complete".to_owned()
+        } else {
+            "any".to_owned()
+        },
         unit: String::new(),
         outcome,
         first_failure: if outcome == Outcome::Fail {
-            Some(crate::verdict::Where { t_us: Some(meta.run.sim_duration_us), x_mm: None, y_mm: None })
+            Some(crate::verdict::Where {
+                t_us: Some(meta.run.sim_duration_us),
+                x_mm: None,
+                y_mm: None,
+            })
         } else {
             None
         },
-        metrics: metrics(&[("ticks", meta.run.ticks as f64), ("punctures", meta.run.punctures as f64)]),
+        metrics: metrics(&[
+            ("ticks", meta.run.ticks as f64),
+            ("punctures", meta.run.punctures as f64),
+        ]),
     }
 }

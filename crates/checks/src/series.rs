@@ -37,14 +37,20 @@ impl Series {
     /// Windows sized for a run of `duration_us` (if known), at least 1 ms wide.
     pub(crate) fn new(duration_us: u64) -> Self {
         let width_us = (duration_us / MAX_POINTS as u64 + 1).max(1000);
-        Series { width_us, windows: Vec::new() }
+        Series {
+            width_us,
+            windows: Vec::new(),
+        }
     }
 
     fn slot(&mut self, t_us: u64) -> &mut Window {
         let mut i = t_us / self.width_us;
         while i >= MAX_POINTS as u64 {
-            let merged: Vec<Window> =
-                self.windows.chunks(2).map(|c| c.iter().fold(Window::default(), |a, &b| a.merge(b))).collect();
+            let merged: Vec<Window> = self
+                .windows
+                .chunks(2)
+                .map(|c| c.iter().fold(Window::default(), |a, &b| a.merge(b)))
+                .collect();
             self.windows = merged;
             self.width_us = self.width_us.saturating_mul(2);
             i = t_us / self.width_us;
@@ -104,7 +110,11 @@ mod tests {
         }
         s.puncture(99_999_000, 400.0);
         let p = s.points();
-        assert!(p.len() <= MAX_POINTS && p.len() > MAX_POINTS / 4, "{}", p.len());
+        assert!(
+            p.len() <= MAX_POINTS && p.len() > MAX_POINTS / 4,
+            "{}",
+            p.len()
+        );
         assert!(p.iter().all(|p| (p.stroke_hz - 120.0).abs() < 1e-9));
         assert!((p.last().map_or(0.0, |p| p.max_depth_um) - 400.0).abs() < 1e-9);
     }

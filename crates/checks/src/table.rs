@@ -12,7 +12,11 @@ pub fn format_where(w: Option<&Where>) -> String {
     if let (Some(x), Some(y)) = (w.x_mm, w.y_mm) {
         parts.push(format!("at ({x:.1}, {y:.1}) mm"));
     }
-    if parts.is_empty() { "-".to_owned() } else { parts.join(" ") }
+    if parts.is_empty() {
+        "-".to_owned()
+    } else {
+        parts.join(" ")
+    }
 }
 
 fn width(s: &str) -> usize {

@@ -149,6 +149,10 @@ pub struct CheckReport {
 impl CheckReport {
     /// The worst outcome over all verdicts (`Pass` when there are none).
     pub fn outcome(&self) -> Outcome {
-        self.verdicts.iter().map(|v| v.outcome).max().unwrap_or(Outcome::Pass)
+        self.verdicts
+            .iter()
+            .map(|v| v.outcome)
+            .max()
+            .unwrap_or(Outcome::Pass)
     }
 }

@@ -51,14 +51,20 @@ pub trait WithCode<T> {
 
 impl<T, E: Into<anyhow::Error>> WithCode<T> for Result<T, E> {
     fn code(self, code: u8) -> Result<T, Failure> {
-        self.map_err(|e| Failure { code, error: e.into() })
+        self.map_err(|e| Failure {
+            code,
+            error: e.into(),
+        })
     }
 }
 
 impl Failure {
     /// A usage error with a message.
     pub fn usage(msg: impl std::fmt::Display) -> Self {
-        Failure { code: USAGE, error: anyhow::anyhow!("{msg}") }
+        Failure {
+            code: USAGE,
+            error: anyhow::anyhow!("{msg}"),
+        }
     }
 
     /// Print the error chain to stderr and turn it into an exit code.

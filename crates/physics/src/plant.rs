@@ -142,7 +142,12 @@ impl PenParams {
             0.0,
             1.0,
         )?;
-        check_range("pen.press_drag_nm_per_n", self.press_drag_nm_per_n, 0.0, 0.01)?;
+        check_range(
+            "pen.press_drag_nm_per_n",
+            self.press_drag_nm_per_n,
+            0.0,
+            0.01,
+        )?;
         check_range(
             "pen.friction_viscous_nm_s",
             self.friction_viscous_nm_s,
@@ -347,7 +352,11 @@ impl PenPlant {
     /// Bind the needle carriage with `torque_nm` of extra Coulomb friction at the motor shaft
     /// (an injected cartridge jam; 0 frees it). Negative or non-finite values count as 0.
     pub fn set_jam_torque_nm(&mut self, torque_nm: f64) {
-        self.jam_torque_nm = if torque_nm.is_finite() { torque_nm.max(0.0) } else { 0.0 };
+        self.jam_torque_nm = if torque_nm.is_finite() {
+            torque_nm.max(0.0)
+        } else {
+            0.0
+        };
     }
 
     /// Forget the pre-compression (the pen moved to fresh skin).

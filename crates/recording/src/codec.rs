@@ -89,6 +89,7 @@ impl<'a> Dec<'a> {
         Dec { data, bounds, idx }
     }
 
+    #[inline]
     fn field(&self, k: usize) -> &'a [u8] {
         self.idx
             .get(k)
@@ -98,6 +99,7 @@ impl<'a> Dec<'a> {
     }
 
     /// An unsigned decimal integer that fits `T`.
+    #[inline]
     pub(crate) fn uint<T: TryFrom<u64>>(&self, k: usize) -> Result<T, FieldErr> {
         let bytes = self.field(k);
         parse_u64(bytes)
@@ -113,6 +115,7 @@ impl<'a> Dec<'a> {
     }
 
     /// A decimal number (`12`, `-0.5`, `1e-5`, `NaN`, `inf`).
+    #[inline]
     pub(crate) fn float(&self, k: usize) -> Result<f32, FieldErr> {
         let bytes = self.field(k);
         parse_f32(bytes).ok_or_else(|| FieldErr {
@@ -122,6 +125,7 @@ impl<'a> Dec<'a> {
     }
 
     /// `true`/`false` (also `1`/`0`).
+    #[inline]
     pub(crate) fn boolean(&self, k: usize) -> Result<bool, FieldErr> {
         match self.field(k) {
             b"true" | b"1" => Ok(true),
@@ -143,6 +147,7 @@ impl<'a> Dec<'a> {
     }
 
     /// One of `all`, by its snake_case `name` (compared as bytes: no UTF-8 check on the hot path).
+    #[inline]
     pub(crate) fn named<T: Copy>(
         &self,
         k: usize,
@@ -180,6 +185,7 @@ fn max_of<T: TryFrom<u64>>() -> u64 {
 
 /// A decimal number to the nearest `f32`, as `str::parse::<f32>` does: a fast path for plain
 /// `-ddd.ddd` with at most 15 digits (what the writer produces), the standard parser otherwise.
+#[inline]
 pub(crate) fn parse_f32(bytes: &[u8]) -> Option<f32> {
     fast_f32(bytes).or_else(|| std::str::from_utf8(bytes).ok()?.parse().ok())
 }
@@ -195,6 +201,7 @@ const POW10_F32: [f32; 11] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 
 /// `[-]digits[.digits]` with 1–15 digits: the digits as an exact `f64` integer divided by an
 /// exact power of ten is the correctly rounded `f64`; rounding that to `f32` is correct unless
 /// it lies exactly halfway between two `f32`s (then `None`, and the standard parser decides).
+#[inline]
 fn fast_f32(bytes: &[u8]) -> Option<f32> {
     let (negative, digits) = match bytes.split_first()? {
         (b'-', rest) => (true, rest),
@@ -236,6 +243,7 @@ fn fast_f32(bytes: &[u8]) -> Option<f32> {
 }
 
 /// Plain decimal digits to `u64`; `None` if empty, not all digits or too large.
+#[inline]
 fn parse_u64(bytes: &[u8]) -> Option<u64> {
     if bytes.is_empty() {
         return None;

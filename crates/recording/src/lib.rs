@@ -37,8 +37,11 @@
 //!
 //! # Reading
 //! [`Recording::open`] reads and checks `meta.toml`; [`Recording::telemetry`],
-//! [`Recording::punctures`] and [`Recording::events`] stream rows ([`Rows`], one reused record
-//! buffer, flat memory). Errors ([`RecordingError`]) name the file, the 1-based data row and
+//! [`Recording::punctures`] and [`Recording::events`] stream rows ([`Rows`], one reused
+//! 256 KiB read buffer, flat memory). Files are written with the `csv` crate; rows without a
+//! `"` (all puncture and telemetry rows) are split by hand, 8 bytes at a time, and their numbers
+//! parsed straight from the bytes, because the `csv` crate's reader alone splits slower than
+//! the checker needs; from the first quoted row on, the `csv` crate's reader takes over. Errors ([`RecordingError`]) name the file, the 1-based data row and
 //! file line, and the column: `punctures.csv: row 1234 (line 1235), column depth_um: expected
 //! a number, got 'abc'`.
 //!

@@ -14,6 +14,9 @@ use std::path::{Path, PathBuf};
 /// Initial read buffer; doubled when one line does not fit.
 const BUFFER_BYTES: usize = 1 << 18;
 
+/// Longest row accepted (so a file that is not CSV cannot make the reader eat all memory).
+pub(crate) const MAX_ROW_BYTES: usize = 1 << 24;
+
 /// `0x01` in every byte.
 const LO: u64 = u64::from_le_bytes([0x01; 8]);
 /// `0x7F` in every byte.
@@ -115,6 +118,12 @@ impl Fast {
             self.start = 0;
         }
         if self.end == self.buf.len() {
+            if self.buf.len() >= MAX_ROW_BYTES {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!("a row longer than {MAX_ROW_BYTES} bytes: not a recording CSV file"),
+                ));
+            }
             self.buf.resize(self.buf.len() * 2, 0);
         }
         loop {
@@ -230,7 +239,7 @@ impl Source {
                         continue; // blank line
                     }
                     if !split_unquoted(&fast.buf[start..end], &mut self.bounds) {
-                        self.to_quoted(start, line_no);
+                        self.switch_to_quoted(start, line_no);
                         continue;
                     }
                     self.cur = (start, end);
@@ -246,7 +255,7 @@ impl Source {
     }
 
     /// Hand the file from `buf[start]` (the start of line `line_no`) to the csv reader.
-    fn to_quoted(&mut self, start: usize, line_no: u64) {
+    fn switch_to_quoted(&mut self, start: usize, line_no: u64) {
         if let Mode::Fast(fast) = std::mem::replace(&mut self.mode, Mode::Broken) {
             let rest = fast.buf[start..fast.end].to_vec();
             let csv = csv::ReaderBuilder::new()

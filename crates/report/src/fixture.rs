@@ -61,10 +61,21 @@ pub fn report(name: &str, verdicts: Vec<Verdict>, cols: usize, rows: usize) -> C
             })
             .collect(),
         markers: vec![
-            Marker { t_s: 1.2, kind: "injection".to_owned(), label: "stall <jam>".to_owned() },
-            Marker { t_s: 1.5, kind: "fault_raised".to_owned(), label: "stall".to_owned() },
+            Marker {
+                t_s: 1.2,
+                kind: "injection".to_owned(),
+                label: "stall <jam>".to_owned(),
+            },
+            Marker {
+                t_s: 1.5,
+                kind: "fault_raised".to_owned(),
+                label: "stall".to_owned(),
+            },
         ],
-        firmware_log: vec!["0.000 boot".to_owned(), "1.500 fault stall & <stop>".to_owned()],
+        firmware_log: vec![
+            "0.000 boot".to_owned(),
+            "1.500 fault stall & <stop>".to_owned(),
+        ],
         punctures: 763,
         ticks: 2000,
     }
@@ -84,6 +95,7 @@ pub fn ran(report: CheckReport) -> ScenarioResult {
         }),
         report: Ok(report),
         divergence: None,
+        negative: false,
     }
 }
 
@@ -96,6 +108,7 @@ pub fn not_run(name: &str, why: &str) -> ScenarioResult {
         wall_s: 0.01,
         run: None,
         divergence: None,
+        negative: false,
     }
 }
 
@@ -104,7 +117,10 @@ pub fn suite() -> Vec<ScenarioResult> {
     vec![
         ran(report(
             "glabella",
-            vec![verdict("depth.max", Outcome::Pass, 510.0), verdict("density.range", Outcome::Pass, 3.0)],
+            vec![
+                verdict("depth.max", Outcome::Pass, 510.0),
+                verdict("density.range", Outcome::Pass, 3.0),
+            ],
             4,
             3,
         )),
@@ -118,6 +134,9 @@ pub fn suite() -> Vec<ScenarioResult> {
             5,
             2,
         )),
-        not_run("broken", "scenarios/broken.toml:3:1: unknown key `x` <here>"),
+        not_run(
+            "broken",
+            "scenarios/broken.toml:3:1: unknown key `x` <here>",
+        ),
     ]
 }

@@ -2,7 +2,7 @@
 //!
 //! ```json
 //! { "totals": { "scenarios": 3, "pass": 1, … },
-//!   "scenarios": [ { "name", "path", "status", "wall_s", "run": {…} | null,
+//!   "scenarios": [ { "name", "path", "status", "detail", "negative", "wall_s", "run": {…} | null,
 //!                    "error": null | "why it could not run", "divergence": null | "…",
 //!                    "completion", "punctures", "ticks", "markers": […],
 //!                    "verdicts": [ { "criterion", "description", "actual", "actual_text",
@@ -32,6 +32,8 @@ fn scenario(r: &ScenarioResult) -> Value {
         "wall_s": r.wall_s,
         "run": r.run,
         "divergence": r.divergence,
+        "negative": r.negative,
+        "detail": r.detail(),
         "error": r.report.as_ref().err(),
         "failed_criteria": r.failed_criteria(),
     });
@@ -61,7 +63,12 @@ mod tests {
             assert_eq!(s["name"], r.name.as_str());
             let Ok(report) = &r.report else {
                 assert_eq!(s["status"], "not_run");
-                assert!(s["error"].as_str().expect("error text").contains("unknown key"));
+                assert!(
+                    s["error"]
+                        .as_str()
+                        .expect("error text")
+                        .contains("unknown key")
+                );
                 continue;
             };
             let verdicts = s["verdicts"].as_array().expect("verdicts");
@@ -86,7 +93,10 @@ mod tests {
         assert_eq!(doc["totals"]["pass"], 1);
         assert_eq!(doc["totals"]["fail"], 1);
         assert_eq!(doc["totals"]["not_run"], 1);
-        assert_eq!(doc["scenarios"][1]["failed_criteria"], json!(["depth.max", "firmware.fault_stop"]));
+        assert_eq!(
+            doc["scenarios"][1]["failed_criteria"],
+            json!(["depth.max", "firmware.fault_stop"])
+        );
         assert_eq!(doc["scenarios"][1]["status"], "fail");
     }
 

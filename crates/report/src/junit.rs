@@ -40,7 +40,10 @@ fn suite(r: &ScenarioResult) -> TestSuite {
         }
         Ok(report) => {
             for v in &report.verdicts {
-                suite.add_test_case(case(&r.name, v));
+                suite.add_test_case(case(&r.name, v, r.negative));
+            }
+            if r.negative {
+                suite.add_test_case(must_fail(r));
             }
             if !report.firmware_log.is_empty() {
                 let mut out = report.firmware_log.join("\n");
@@ -51,7 +54,9 @@ fn suite(r: &ScenarioResult) -> TestSuite {
     }
     if let Some(divergence) = &r.divergence {
         let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
-        status.set_message(format!("repeated runs with the same seed diverged: {divergence}"));
+        status.set_message(format!(
+            "repeated runs with the same seed diverged: {divergence}"
+        ));
         status.set_type("flaky");
         let mut case = TestCase::new("repeat.identical", status);
         case.set_classname(r.name.as_str());
@@ -60,13 +65,38 @@ fn suite(r: &ScenarioResult) -> TestSuite {
     suite
 }
 
-fn case(scenario: &str, v: &Verdict) -> TestCase {
+/// The case `negative.must_fail` of a scenario tagged `negative`: fails when no criterion did.
+fn must_fail(r: &ScenarioResult) -> TestCase {
+    let failed = r.failed_criteria();
+    let status = if failed.is_empty() {
+        let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
+        s.set_message("tagged negative: must fail its checks, but every criterion passed");
+        s.set_type("negative.must_fail");
+        s
+    } else {
+        TestCaseStatus::success()
+    };
+    let mut case = TestCase::new("negative.must_fail", status);
+    case.set_classname(r.name.as_str());
+    if !failed.is_empty() {
+        case.set_system_out(format!("failed as expected: {}\n", failed.join(", ")));
+    }
+    case
+}
+
+/// The case of one criterion. In a `negative` scenario a failed criterion is expected: it is
+/// reported as passing, with its evidence in `system-out`.
+fn case(scenario: &str, v: &Verdict, negative: bool) -> TestCase {
     let evidence = evidence(v);
     let status = match v.outcome {
         Outcome::Pass | Outcome::Acceptable => TestCaseStatus::success(),
+        Outcome::Fail if negative => TestCaseStatus::success(),
         Outcome::Fail => {
             let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
-            s.set_message(format!("{}: actual {}, expected {}", v.criterion, v.actual_text, v.expected));
+            s.set_message(format!(
+                "{}: actual {}, expected {}",
+                v.criterion, v.actual_text, v.expected
+            ));
             s.set_type(v.criterion.as_str());
             s.set_description(evidence.as_str());
             s
@@ -74,8 +104,18 @@ fn case(scenario: &str, v: &Verdict) -> TestCase {
     };
     let mut case = TestCase::new(v.criterion.as_str(), status);
     case.set_classname(scenario);
-    if v.outcome == Outcome::Acceptable {
-        case.set_system_out(format!("acceptable (within tolerance, not failed)\n{evidence}"));
+    match v.outcome {
+        Outcome::Acceptable => {
+            case.set_system_out(format!(
+                "acceptable (within tolerance, not failed)\n{evidence}"
+            ));
+        }
+        Outcome::Fail if negative => {
+            case.set_system_out(format!(
+                "failed as expected (scenario tagged negative)\n{evidence}"
+            ));
+        }
+        Outcome::Pass | Outcome::Fail => {}
     }
     case
 }
@@ -129,7 +169,10 @@ mod tests {
 
     fn parse(xml: &str) -> Parsed {
         let mut reader = Reader::from_str(xml);
-        let mut parsed = Parsed { elements: Vec::new(), text: String::new() };
+        let mut parsed = Parsed {
+            elements: Vec::new(),
+            text: String::new(),
+        };
         let mut depth = 0i32;
         loop {
             match reader.read_event().expect("well-formed XML") {
@@ -140,7 +183,10 @@ mod tests {
                         .map(|a| {
                             let a = a.expect("attribute");
                             let key = String::from_utf8(a.key.as_ref().to_vec()).expect("utf-8");
-                            let value = a.normalized_value(XmlVersion::Implicit1_0).expect("escaped value").into_owned();
+                            let value = a
+                                .normalized_value(XmlVersion::Implicit1_0)
+                                .expect("escaped value")
+                                .into_owned();
                             (key, value)
                         })
                         .collect();
@@ -151,7 +197,9 @@ mod tests {
                 Event::Text(t) => parsed.text.push_str(&t.decode().expect("text")),
                 Event::GeneralRef(r) => {
                     let name = r.decode().expect("entity name");
-                    parsed.text.push_str(resolve_predefined_entity(&name).expect("predefined entity"));
+                    parsed
+                        .text
+                        .push_str(resolve_predefined_entity(&name).expect("predefined entity"));
                 }
                 Event::Eof => break,
                 _ => {}
@@ -163,22 +211,41 @@ mod tests {
     }
 
     fn attr<'a>(attrs: &'a [(String, String)], key: &str) -> Option<&'a str> {
-        attrs.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+        attrs
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
     }
 
     #[test]
     fn one_suite_per_scenario_and_one_case_per_criterion() {
         let xml = junit(&fixture::suite()).expect("serializes");
         let p = parse(&xml);
-        let suites: Vec<_> = p.elements.iter().filter(|(n, _)| n == "testsuite").collect();
+        let suites: Vec<_> = p
+            .elements
+            .iter()
+            .filter(|(n, _)| n == "testsuite")
+            .collect();
         assert_eq!(suites.len(), 3);
-        let names: Vec<_> = suites.iter().map(|(_, a)| attr(a, "name").expect("name")).collect();
+        let names: Vec<_> = suites
+            .iter()
+            .map(|(_, a)| attr(a, "name").expect("name"))
+            .collect();
         assert_eq!(names, ["glabella", "stall <&> \"quoted\"", "broken"]);
-        let tests: Vec<_> = suites.iter().map(|(_, a)| attr(a, "tests").expect("tests")).collect();
+        let tests: Vec<_> = suites
+            .iter()
+            .map(|(_, a)| attr(a, "tests").expect("tests"))
+            .collect();
         assert_eq!(tests, ["2", "3", "1"]);
-        let failures: Vec<_> = suites.iter().map(|(_, a)| attr(a, "failures").expect("f")).collect();
+        let failures: Vec<_> = suites
+            .iter()
+            .map(|(_, a)| attr(a, "failures").expect("f"))
+            .collect();
         assert_eq!(failures, ["0", "2", "0"]);
-        let errors: Vec<_> = suites.iter().map(|(_, a)| attr(a, "errors").expect("e")).collect();
+        let errors: Vec<_> = suites
+            .iter()
+            .map(|(_, a)| attr(a, "errors").expect("e"))
+            .collect();
         assert_eq!(errors, ["0", "0", "1"]);
         let cases = p.elements.iter().filter(|(n, _)| n == "testcase").count();
         assert_eq!(cases, 6);
@@ -196,9 +263,21 @@ mod tests {
             .collect();
         assert_eq!(messages.len(), 2);
         assert_eq!(messages[0], "depth.max: actual 700 µm, expected ≤ 550 µm");
-        assert!(messages[1].starts_with("firmware.fault_stop: actual 150 µm"), "{}", messages[1]);
-        let error = p.elements.iter().find(|(n, _)| n == "error").expect("error element");
-        assert!(attr(&error.1, "message").expect("message").contains("unknown key `x` <here>"));
+        assert!(
+            messages[1].starts_with("firmware.fault_stop: actual 150 µm"),
+            "{}",
+            messages[1]
+        );
+        let error = p
+            .elements
+            .iter()
+            .find(|(n, _)| n == "error")
+            .expect("error element");
+        assert!(
+            attr(&error.1, "message")
+                .expect("message")
+                .contains("unknown key `x` <here>")
+        );
     }
 
     #[test]
@@ -206,7 +285,40 @@ mod tests {
         let xml = junit(&fixture::suite()).expect("serializes");
         assert!(xml.contains("fault stall &amp; &lt;stop&gt;"), "{xml}");
         let p = parse(&xml);
-        assert!(p.text.contains("0.000 boot\n1.500 fault stall & <stop>\n"), "{}", p.text);
+        assert!(
+            p.text.contains("0.000 boot\n1.500 fault stall & <stop>\n"),
+            "{}",
+            p.text
+        );
+    }
+
+    #[test]
+    fn negative_scenarios_fail_only_when_they_pass() {
+        let mut results = fixture::suite();
+        results[1].negative = true; // fails two criteria: as it must
+        results[0].negative = true; // passes: must not
+        let p = parse(&junit(&results).expect("serializes"));
+        let suites: Vec<_> = p
+            .elements
+            .iter()
+            .filter(|(n, _)| n == "testsuite")
+            .collect();
+        let failures: Vec<_> = suites
+            .iter()
+            .map(|(_, a)| attr(a, "failures").expect("f"))
+            .collect();
+        assert_eq!(failures, ["1", "0", "0"]);
+        let tests: Vec<_> = suites
+            .iter()
+            .map(|(_, a)| attr(a, "tests").expect("t"))
+            .collect();
+        assert_eq!(tests, ["3", "4", "1"]);
+        assert!(
+            p.text
+                .contains("failed as expected: depth.max, firmware.fault_stop"),
+            "{}",
+            p.text
+        );
     }
 
     #[test]
@@ -214,7 +326,11 @@ mod tests {
         let mut results = fixture::suite();
         results[0].divergence = Some("depth.max: 510 then 511".to_owned());
         let p = parse(&junit(&results).expect("serializes"));
-        let first = p.elements.iter().find(|(n, _)| n == "testsuite").expect("suite");
+        let first = p
+            .elements
+            .iter()
+            .find(|(n, _)| n == "testsuite")
+            .expect("suite");
         assert_eq!(attr(&first.1, "failures"), Some("1"));
         assert_eq!(attr(&first.1, "tests"), Some("3"));
     }

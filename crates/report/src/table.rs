@@ -1,12 +1,19 @@
 //! The plain-text summary table `needlebench regress` prints.
 
-use crate::{ScenarioResult, Status, totals};
+use crate::{ScenarioResult, totals};
 use std::fmt::Write;
 
 /// One line per scenario (scenario, outcome, failed criteria, punctures, simulated s, wall s),
 /// columns aligned, then a totals line.
 pub fn table(results: &[ScenarioResult]) -> String {
-    let header = ["scenario", "outcome", "failed criteria", "punctures", "sim s", "wall s"];
+    let header = [
+        "scenario",
+        "outcome",
+        "failed criteria",
+        "punctures",
+        "sim s",
+        "wall s",
+    ];
     let rows: Vec<[String; 6]> = results.iter().map(row).collect();
     let mut widths = header.map(|h| h.chars().count());
     for r in &rows {
@@ -36,33 +43,31 @@ pub fn table(results: &[ScenarioResult]) -> String {
     let t = totals(results);
     let _ = writeln!(
         out,
-        "{} scenarios: {} passed, {} acceptable, {} failed, {} could not run",
-        t.scenarios, t.pass, t.acceptable, t.fail, t.not_run
+        "{} scenarios: {} passed, {} acceptable, {} failed as expected, {} failed, {} could not run",
+        t.scenarios, t.pass, t.acceptable, t.expected_fail, t.fail, t.not_run
     );
     out
 }
 
 fn row(r: &ScenarioResult) -> [String; 6] {
-    let status = r.status();
-    let failed = match (&r.report, status) {
-        (Err(why), _) => first_line(why, 60),
-        (Ok(_), Status::Fail) => {
-            let mut f = r.failed_criteria().join(", ");
-            if r.divergence.is_some() {
-                if !f.is_empty() {
-                    f.push_str(", ");
-                }
-                f.push_str("repeat.identical");
-            }
-            f
-        }
-        _ => "-".to_owned(),
+    let detail = first_line(&r.detail(), 60);
+    let detail = if detail.is_empty() {
+        "-".to_owned()
+    } else {
+        detail
     };
     let (punctures, sim) = match &r.run {
         Some(run) => (run.punctures.to_string(), format!("{:.1}", run.sim_s)),
         None => ("-".to_owned(), "-".to_owned()),
     };
-    [r.name.clone(), status.name().to_owned(), failed, punctures, sim, format!("{:.1}", r.wall_s)]
+    [
+        r.name.clone(),
+        r.status().name().to_owned(),
+        detail,
+        punctures,
+        sim,
+        format!("{:.1}", r.wall_s),
+    ]
 }
 
 /// The first line of `s`, cut to `max` characters.
@@ -88,11 +93,22 @@ mod tests {
         let lines: Vec<_> = text.lines().collect();
         assert_eq!(lines.len(), 5, "{text}");
         assert!(lines[0].starts_with("scenario"));
-        assert!(lines[1].starts_with("glabella ") && lines[1].contains(" pass "), "{}", lines[1]);
-        assert!(lines[2].contains("depth.max, firmware.fault_stop"), "{}", lines[2]);
+        assert!(
+            lines[1].starts_with("glabella ") && lines[1].contains(" pass "),
+            "{}",
+            lines[1]
+        );
+        assert!(
+            lines[2].contains("depth.max, firmware.fault_stop"),
+            "{}",
+            lines[2]
+        );
         assert!(lines[2].contains(" fail "));
         assert!(lines[3].contains("not run") && lines[3].contains("unknown key"));
-        assert_eq!(lines[4], "3 scenarios: 1 passed, 0 acceptable, 1 failed, 1 could not run");
+        assert_eq!(
+            lines[4],
+            "3 scenarios: 1 passed, 0 acceptable, 0 failed as expected, 1 failed, 1 could not run"
+        );
         // The outcome column starts at the same place on every row.
         let col = lines[0].find("outcome").expect("header");
         assert_eq!(lines[1].find("pass"), Some(col));
@@ -105,7 +121,10 @@ mod tests {
         results[0].divergence = Some("x".to_owned());
         let text = table(&results);
         let row = text.lines().nth(1).expect("row");
-        assert!(row.contains(" fail ") && row.contains(" repeat.identical "), "{text}");
+        assert!(
+            row.contains(" fail ") && row.contains(" repeat.identical "),
+            "{text}"
+        );
     }
 
     #[test]

@@ -37,8 +37,11 @@ impl ThicknessField {
         }
         // Each cosine has variance 1/2, so the sum of WAVES has variance WAVES/2.
         let norm = (WAVES as f64 / 2.0).sqrt();
-        let g: f64 =
-            self.waves.iter().map(|(k, ph)| (k[0] * p_mm[0] + k[1] * p_mm[1] + ph).cos()).sum();
+        let g: f64 = self
+            .waves
+            .iter()
+            .map(|(k, ph)| (k[0] * p_mm[0] + k[1] * p_mm[1] + ph).cos())
+            .sum();
         (1.0 + self.sigma * g / norm).clamp(0.5, 1.5)
     }
 }

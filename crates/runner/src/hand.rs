@@ -92,11 +92,22 @@ pub struct HandAt {
 impl HandPath {
     /// Build the path of `spec`, starting at `t0_s`.
     pub fn new(spec: &MotionSpec, t0_s: f64) -> Self {
-        let mut b = Builder { segments: Vec::new(), t_s: t0_s, at: None, glide: spec.glide_mm_s };
+        let mut b = Builder {
+            segments: Vec::new(),
+            t_s: t0_s,
+            at: None,
+            glide: spec.glide_mm_s,
+        };
         for pass in 0..spec.passes.max(1) {
             match &spec.pattern {
                 Pattern::Straight { angle_deg } => {
-                    raster(&mut b, &spec.area, *angle_deg, spec.line_spacing_mm, pass % 2 == 1);
+                    raster(
+                        &mut b,
+                        &spec.area,
+                        *angle_deg,
+                        spec.line_spacing_mm,
+                        pass % 2 == 1,
+                    );
                 }
                 Pattern::Crosshatch { angles_deg } => {
                     for a in angles_deg {
@@ -111,7 +122,10 @@ impl HandPath {
             }
             b.lift();
         }
-        HandPath { segments: b.segments, cursor: 0 }
+        HandPath {
+            segments: b.segments,
+            cursor: 0,
+        }
     }
 
     /// When the path ends, s.
@@ -127,7 +141,11 @@ impl HandPath {
     /// The hand at `t_s`. Fastest when called with increasing times.
     pub fn at(&mut self, t_s: f64) -> HandAt {
         if self.segments.is_empty() {
-            return HandAt { pos_mm: [0.0, 0.0], on_skin: false, dir: [0.0, 0.0] };
+            return HandAt {
+                pos_mm: [0.0, 0.0],
+                on_skin: false,
+                dir: [0.0, 0.0],
+            };
         }
         if self.segments[self.cursor].t0_s > t_s {
             self.cursor = 0;
@@ -137,17 +155,33 @@ impl HandPath {
         }
         let s = &self.segments[self.cursor];
         if t_s < s.t0_s {
-            return HandAt { pos_mm: s.from_mm, on_skin: false, dir: [0.0, 0.0] };
+            return HandAt {
+                pos_mm: s.from_mm,
+                on_skin: false,
+                dir: [0.0, 0.0],
+            };
         }
         if t_s >= s.t1_s {
-            return HandAt { pos_mm: s.to_mm, on_skin: false, dir: [0.0, 0.0] };
+            return HandAt {
+                pos_mm: s.to_mm,
+                on_skin: false,
+                dir: [0.0, 0.0],
+            };
         }
         let span = (s.t1_s - s.t0_s).max(f64::MIN_POSITIVE);
         let f = ((t_s - s.t0_s) / span).clamp(0.0, 1.0);
         let d = [s.to_mm[0] - s.from_mm[0], s.to_mm[1] - s.from_mm[1]];
         let len = d[0].hypot(d[1]);
-        let dir = if len > 0.0 { [d[0] / len, d[1] / len] } else { [0.0, 0.0] };
-        HandAt { pos_mm: [s.from_mm[0] + d[0] * f, s.from_mm[1] + d[1] * f], on_skin: s.on_skin, dir }
+        let dir = if len > 0.0 {
+            [d[0] / len, d[1] / len]
+        } else {
+            [0.0, 0.0]
+        };
+        HandAt {
+            pos_mm: [s.from_mm[0] + d[0] * f, s.from_mm[1] + d[1] * f],
+            on_skin: s.on_skin,
+            dir,
+        }
     }
 }
 
@@ -196,7 +230,13 @@ impl Builder {
     fn push(&mut self, from: [f64; 2], to: [f64; 2], dt_s: f64, on_skin: bool) {
         let t0 = self.t_s;
         self.t_s += dt_s.max(0.0);
-        self.segments.push(Segment { t0_s: t0, t1_s: self.t_s, from_mm: from, to_mm: to, on_skin });
+        self.segments.push(Segment {
+            t0_s: t0,
+            t1_s: self.t_s,
+            from_mm: from,
+            to_mm: to,
+            on_skin,
+        });
     }
 }
 
@@ -211,7 +251,9 @@ fn raster(b: &mut Builder, area: &[[f64; 2]], angle_deg: f64, spacing_mm: f64, r
     let to_uv = |p: [f64; 2]| [p[0] * cos + p[1] * sin, -p[0] * sin + p[1] * cos];
     let to_xy = |q: [f64; 2]| [q[0] * cos - q[1] * sin, q[0] * sin + q[1] * cos];
     let poly: Vec<[f64; 2]> = area.iter().map(|&p| to_uv(p)).collect();
-    let (v_min, v_max) = poly.iter().fold((f64::MAX, f64::MIN), |(lo, hi), p| (lo.min(p[1]), hi.max(p[1])));
+    let (v_min, v_max) = poly.iter().fold((f64::MAX, f64::MIN), |(lo, hi), p| {
+        (lo.min(p[1]), hi.max(p[1]))
+    });
     let spacing = spacing_mm.max(0.05);
     let lines = ((v_max - v_min) / spacing).floor() as usize + 1;
     let offset = (v_max - v_min - (lines - 1) as f64 * spacing) / 2.0;
@@ -219,7 +261,9 @@ fn raster(b: &mut Builder, area: &[[f64; 2]], angle_deg: f64, spacing_mm: f64, r
     for i in 0..lines {
         let k = if reverse { lines - 1 - i } else { i };
         let v = v_min + offset + k as f64 * spacing;
-        let Some((u0, u1)) = crossing_span(&poly, v) else { continue };
+        let Some((u0, u1)) = crossing_span(&poly, v) else {
+            continue;
+        };
         let (a, z) = if forward { (u0, u1) } else { (u1, u0) };
         let start = to_xy([a, v]);
         match b.at {
@@ -260,7 +304,9 @@ pub fn contains(poly: &[[f64; 2]], p: [f64; 2]) -> bool {
     let mut j = poly.len().wrapping_sub(1);
     for i in 0..poly.len() {
         let (a, c) = (poly[i], poly[j]);
-        if (a[1] > p[1]) != (c[1] > p[1]) && p[0] < (c[0] - a[0]) * (p[1] - a[1]) / (c[1] - a[1]) + a[0] {
+        if (a[1] > p[1]) != (c[1] > p[1])
+            && p[0] < (c[0] - a[0]) * (p[1] - a[1]) / (c[1] - a[1]) + a[0]
+        {
             inside = !inside;
         }
         j = i;
@@ -270,7 +316,9 @@ pub fn contains(poly: &[[f64; 2]], p: [f64; 2]) -> bool {
 
 fn centroid(poly: &[[f64; 2]]) -> [f64; 2] {
     let n = poly.len().max(1) as f64;
-    let s = poly.iter().fold([0.0, 0.0], |s, p| [s[0] + p[0], s[1] + p[1]]);
+    let s = poly
+        .iter()
+        .fold([0.0, 0.0], |s, p| [s[0] + p[0], s[1] + p[1]]);
     [s[0] / n, s[1] / n]
 }
 
@@ -292,7 +340,11 @@ fn spiral(b: &mut Builder, area: &[[f64; 2]], pitch_mm: f64) {
         let r = pitch * theta / TAU;
         let p = [c[0] + r * theta.cos(), c[1] + r * theta.sin()];
         if contains(area, p) {
-            if on { b.glide_to(p) } else { b.travel_to(p) }
+            if on {
+                b.glide_to(p);
+            } else {
+                b.travel_to(p);
+            }
             on = true;
         } else {
             on = false;
@@ -303,15 +355,23 @@ fn spiral(b: &mut Builder, area: &[[f64; 2]], pitch_mm: f64) {
 /// Stamps on a grid inside the area: down, hold, up, move.
 fn stamping(b: &mut Builder, area: &[[f64; 2]], pitch_mm: f64, dwell_s: f64) {
     let pitch = pitch_mm.max(0.1);
-    let (lo, hi) = area.iter().fold(([f64::MAX; 2], [f64::MIN; 2]), |(lo, hi), p| {
-        ([lo[0].min(p[0]), lo[1].min(p[1])], [hi[0].max(p[0]), hi[1].max(p[1])])
-    });
+    let (lo, hi) = area
+        .iter()
+        .fold(([f64::MAX; 2], [f64::MIN; 2]), |(lo, hi), p| {
+            (
+                [lo[0].min(p[0]), lo[1].min(p[1])],
+                [hi[0].max(p[0]), hi[1].max(p[1])],
+            )
+        });
     let rows = ((hi[1] - lo[1]) / pitch).floor() as usize + 1;
     let cols = ((hi[0] - lo[0]) / pitch).floor() as usize + 1;
     for r in 0..rows {
         for k in 0..cols {
             let c = if r % 2 == 0 { k } else { cols - 1 - k };
-            let p = [lo[0] + (c as f64 + 0.5) * pitch, lo[1] + (r as f64 + 0.5) * pitch];
+            let p = [
+                lo[0] + (c as f64 + 0.5) * pitch,
+                lo[1] + (r as f64 + 0.5) * pitch,
+            ];
             if !contains(area, p) {
                 continue;
             }
@@ -324,7 +384,9 @@ fn stamping(b: &mut Builder, area: &[[f64; 2]], pitch_mm: f64, dwell_s: f64) {
 
 /// Glide through waypoints at their own times (the glide speed is not used).
 fn freehand(b: &mut Builder, waypoints: &[(f64, f64, f64)]) {
-    let Some(&(_, x0, y0)) = waypoints.first() else { return };
+    let Some(&(_, x0, y0)) = waypoints.first() else {
+        return;
+    };
     b.travel_to([x0, y0]);
     let t_base = b.t_s - waypoints[0].0;
     for w in waypoints.windows(2) {
@@ -348,13 +410,26 @@ impl Tremor {
     pub fn new(rms_mm: f64, hz: f64, rng: &mut impl rand::Rng) -> Self {
         // Three equal sinusoids of amplitude a have RMS a·sqrt(3/2).
         let a = rms_mm / (1.5f64).sqrt();
-        let mut part = || (a, hz * rng.random_range(0.7..1.3), rng.random_range(0.0..TAU));
-        Tremor { parts: [[part(), part(), part()], [part(), part(), part()]] }
+        let mut part = || {
+            (
+                a,
+                hz * rng.random_range(0.7..1.3),
+                rng.random_range(0.0..TAU),
+            )
+        };
+        Tremor {
+            parts: [[part(), part(), part()], [part(), part(), part()]],
+        }
     }
 
     /// Displacement at `t_s`, mm.
     pub fn at(&self, t_s: f64) -> [f64; 2] {
-        let axis = |k: usize| self.parts[k].iter().map(|&(a, f, ph)| a * (TAU * f * t_s + ph).sin()).sum();
+        let axis = |k: usize| {
+            self.parts[k]
+                .iter()
+                .map(|&(a, f, ph)| a * (TAU * f * t_s + ph).sin())
+                .sum()
+        };
         [axis(0), axis(1)]
     }
 }

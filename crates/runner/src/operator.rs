@@ -34,7 +34,10 @@ impl Operator {
             t += PRESS_S + GAP_S;
         }
         presses.push((t, buttons::POWER));
-        Operator { presses, hand_start_s: t + SPIN_UP_S }
+        Operator {
+            presses,
+            hand_start_s: t + SPIN_UP_S,
+        }
     }
 
     /// Add a stop press at `t_s` (after the hand lifts for the last time).

@@ -1,8 +1,8 @@
 //! Choosing and reaching the pen a run talks to.
 
 use needlebench_bridge::{
-    ClockMode, EmulatorTransport, InProcessTransport, Link, LinkError, LinkOptions, SerialTransport,
-    Transport,
+    ClockMode, EmulatorTransport, InProcessTransport, Link, LinkError, LinkOptions,
+    SerialTransport, Transport,
 };
 use needlebench_firmware::{Firmware, FirmwareConfig};
 use needlebench_scenario::{Clock, FirmwareLink, Scenario};
@@ -33,9 +33,10 @@ impl PenChoice {
         match &scenario.firmware.link {
             FirmwareLink::Emulated => PenChoice::InProcess,
             FirmwareLink::EmulatorPty => PenChoice::Pty { program },
-            FirmwareLink::Serial { port, baud } => {
-                PenChoice::Serial { port: port.clone(), baud: *baud }
-            }
+            FirmwareLink::Serial { port, baud } => PenChoice::Serial {
+                port: port.clone(),
+                baud: *baud,
+            },
         }
     }
 

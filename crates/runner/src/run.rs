@@ -85,14 +85,19 @@ pub fn run(
     let skin = &scenario.skin;
     let field = ThicknessField::new(skin.thickness_variation, skin.variation_length_mm, &mut rng);
     let tremor = Tremor::new(scenario.hand.tremor_mm, scenario.hand.tremor_hz, &mut rng);
-    let params = PenParams { battery_soc: scenario.pen.battery_soc, ..PenParams::default() };
+    let params = PenParams {
+        battery_soc: scenario.pen.battery_soc,
+        ..PenParams::default()
+    };
     let mut plant = PenPlant::new(params, setup.cartridge.clone())?;
     plant.set_exposure_um(scenario.pen.exposure_um())?;
     let mut operator = Operator::new(setup.speed_level, 1);
     let hand = HandPath::new(&setup.motion, operator.hand_start_s);
     operator.stop_at(hand.end_s() + 0.05);
     let natural_end_s = hand.end_s() + TAIL_S;
-    let end_s = scenario.duration_s.map_or(natural_end_s, |d| d.min(natural_end_s));
+    let end_s = scenario
+        .duration_s
+        .map_or(natural_end_s, |d| d.min(natural_end_s));
     let total_ticks = (end_s * 1000.0).ceil() as u64;
     let mut world = World {
         setup,
@@ -124,7 +129,10 @@ pub fn run(
         let (mut telemetry, sensors) = {
             let (sample, out) = world.step(&mut plant, t_s, duty_permille)?;
             for p in out.punctures {
-                let offset = setup.cartridge.positions_mm().get(usize::from(p.needle_index));
+                let offset = setup
+                    .cartridge
+                    .positions_mm()
+                    .get(usize::from(p.needle_index));
                 let offset = offset.copied().unwrap_or([0.0, 0.0]);
                 writer.puncture(&PunctureRow {
                     t_us,
@@ -140,7 +148,10 @@ pub fn run(
                 })?;
             }
             world.stroke += u64::from(!out.punctures.is_empty());
-            (telemetry_row(tick, &sample, &out, setup), world.sensors(t_s, &out, &sample))
+            (
+                telemetry_row(tick, &sample, &out, setup),
+                world.sensors(t_s, &out, &sample),
+            )
         };
         let dropped = find_active(&scenario.inject, t_s, |f| {
             matches!(f, InjectedFault::LinkDrop { .. }).then_some(())
@@ -159,7 +170,11 @@ pub fn run(
             }
         };
         duty_permille = reply.actuators.motor_duty_permille;
-        last = (reply.actuators.state, reply.actuators.fault, reply.actuators.speed_level);
+        last = (
+            reply.actuators.state,
+            reply.actuators.fault,
+            reply.actuators.speed_level,
+        );
         for ev in &reply.events {
             writer.event(&firmware_event(tick, ev))?;
             if let (PenEvent::FaultRaised { code, .. }, None) = (ev, &fault_end) {
@@ -170,8 +185,12 @@ pub fn run(
         fill_firmware(&mut telemetry, duty_permille, last);
         writer.telemetry(&telemetry)?;
         tick += 1;
-        if tick % 1000 == 0 {
-            progress(Progress { sim_s: t_s, total_s: end_s, punctures: writer.meta().run.punctures });
+        if tick.is_multiple_of(1000) {
+            progress(Progress {
+                sim_s: t_s,
+                total_s: end_s,
+                punctures: writer.meta().run.punctures,
+            });
         }
     }
     if let (RunStatus::Complete, Some((_, reason))) = (&status, fault_end) {
@@ -181,7 +200,13 @@ pub fn run(
     let dir = writer.dir().to_owned();
     let meta = writer.finish(status.clone(), link_table(&stats))?;
     write_timing(&dir, &stats)?;
-    Ok(RunSummary { status, ticks: meta.run.ticks, punctures: meta.run.punctures, link: stats, meta })
+    Ok(RunSummary {
+        status,
+        ticks: meta.run.ticks,
+        punctures: meta.run.punctures,
+        link: stats,
+        meta,
+    })
 }
 
 impl World<'_> {
@@ -231,7 +256,11 @@ impl World<'_> {
         })
         .is_some();
         let on_skin = at.on_skin && !removed;
-        let mut force_n = if at.on_skin { scenario.hand.force_at_s(t_s - self.operator.hand_start_s) } else { 0.0 };
+        let mut force_n = if at.on_skin {
+            scenario.hand.force_at_s(t_s - self.operator.hand_start_s)
+        } else {
+            0.0
+        };
         if let Some(spike) = find_active(injections, t_s, |f| match f {
             InjectedFault::ForceSpike { force_n, .. } => Some(*force_n),
             _ => None,
@@ -249,12 +278,23 @@ impl World<'_> {
         let local_site;
         let contact = if on_skin {
             local_site = scenario.skin.site.scaled(self.field.factor_at(pen_mm))?;
-            Contact { site: Some(&local_site), hand_force_n: force_n, tilt_deg: scenario.hand.tilt_deg }
+            Contact {
+                site: Some(&local_site),
+                hand_force_n: force_n,
+                tilt_deg: scenario.hand.tilt_deg,
+            }
         } else {
             Contact::OFF
         };
         let out = plant.step(duty_permille, 1000, &contact)?;
-        Ok((Sample { pen_mm, force_n, on_skin }, out))
+        Ok((
+            Sample {
+                pen_mm,
+                force_n,
+                on_skin,
+            },
+            out,
+        ))
     }
 
     /// What the pen's sensors read, with injected faults applied.
@@ -265,7 +305,10 @@ impl World<'_> {
             f64::from(out.motor_current_ma.max(0)),
             f64::from(out.battery_mv),
         ];
-        for (i, sensor) in [Sensor::Hall, Sensor::Current, Sensor::Battery].into_iter().enumerate() {
+        for (i, sensor) in [Sensor::Hall, Sensor::Current, Sensor::Battery]
+            .into_iter()
+            .enumerate()
+        {
             let is_stuck = scenario.inject.iter().any(|inj| {
                 active(inj, t_s)
                     && matches!(inj.fault, InjectedFault::SensorStuck { sensor: s, .. } if s == sensor)
@@ -276,7 +319,11 @@ impl World<'_> {
                 self.stuck[i] = None;
             }
             for inj in &scenario.inject {
-                if let InjectedFault::SensorNoise { sensor: s, amplitude, .. } = inj.fault
+                if let InjectedFault::SensorNoise {
+                    sensor: s,
+                    amplitude,
+                    ..
+                } = inj.fault
                     && s == sensor
                     && active(inj, t_s)
                 {
@@ -320,7 +367,11 @@ fn to_u16(v: f64) -> u16 {
 }
 
 fn telemetry_row(tick: u64, s: &Sample, out: &PlantTick<'_>, setup: &RunSetup<'_>) -> TelemetryRow {
-    let stroke_hz = if out.hall_period_us > 0 { 1e6 / f64::from(out.hall_period_us) } else { 0.0 };
+    let stroke_hz = if out.hall_period_us > 0 {
+        1e6 / f64::from(out.hall_period_us)
+    } else {
+        0.0
+    };
     TelemetryRow {
         t_us: tick * 1000,
         tick: tick as u32,
@@ -395,12 +446,20 @@ fn link_failed(
 
 fn firmware_event(tick: u64, ev: &PenEvent) -> EventRow {
     let (kind, code, detail) = match ev {
-        PenEvent::StateChanged { from, to, .. } => {
-            ("state_changed", format!("{}->{}", from.name(), to.name()), String::new())
+        PenEvent::StateChanged { from, to, .. } => (
+            "state_changed",
+            format!("{}->{}", from.name(), to.name()),
+            String::new(),
+        ),
+        PenEvent::FaultRaised { code, .. } => {
+            ("fault_raised", code.name().to_owned(), String::new())
         }
-        PenEvent::FaultRaised { code, .. } => ("fault_raised", code.name().to_owned(), String::new()),
-        PenEvent::FaultCleared { code, .. } => ("fault_cleared", code.name().to_owned(), String::new()),
-        PenEvent::Log { level, text, .. } => ("log", format!("{level:?}").to_lowercase(), text.clone()),
+        PenEvent::FaultCleared { code, .. } => {
+            ("fault_cleared", code.name().to_owned(), String::new())
+        }
+        PenEvent::Log { level, text, .. } => {
+            ("log", format!("{level:?}").to_lowercase(), text.clone())
+        }
     };
     EventRow {
         t_us: tick * 1000,

@@ -31,10 +31,12 @@ impl<'s> RunSetup<'s> {
         let target_stroke_hz = f64::from(levels[usize::from(speed_level - 1)]);
         let hand = &scenario.hand;
         let pattern = match &hand.pattern {
-            ScenarioPattern::Straight => {
-                Pattern::Straight { angle_deg: hand.angles_deg.first().copied().unwrap_or(0.0) }
-            }
-            ScenarioPattern::Crosshatch => Pattern::Crosshatch { angles_deg: hand.angles_deg.clone() },
+            ScenarioPattern::Straight => Pattern::Straight {
+                angle_deg: hand.angles_deg.first().copied().unwrap_or(0.0),
+            },
+            ScenarioPattern::Crosshatch => Pattern::Crosshatch {
+                angles_deg: hand.angles_deg.clone(),
+            },
             ScenarioPattern::Spiral => Pattern::Spiral,
             ScenarioPattern::Stamping => Pattern::Stamping {
                 pitch_mm: hand.stamp_pitch_mm,
@@ -51,7 +53,13 @@ impl<'s> RunSetup<'s> {
             passes: hand.passes,
             line_spacing_mm: hand.line_spacing_mm,
         };
-        Ok(RunSetup { scenario, cartridge, speed_level, target_stroke_hz, motion })
+        Ok(RunSetup {
+            scenario,
+            cartridge,
+            speed_level,
+            target_stroke_hz,
+            motion,
+        })
     }
 }
 
@@ -66,5 +74,8 @@ pub fn find_active<'a, T>(
     t_s: f64,
     pick: impl Fn(&'a InjectedFault) -> Option<T>,
 ) -> Option<T> {
-    injections.iter().filter(|i| active(i, t_s)).find_map(|i| pick(&i.fault))
+    injections
+        .iter()
+        .filter(|i| active(i, t_s))
+        .find_map(|i| pick(&i.fault))
 }

@@ -42,7 +42,10 @@ impl Transport for FakePen {
         if self.garbage {
             let mut n = 0;
             for _ in 0..1024 {
-                self.seed = self.seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                self.seed = self
+                    .seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
                 buf.push((self.seed >> 56) as u8 | 1); // never a frame delimiter
                 n += 1;
             }
@@ -67,7 +70,11 @@ fn hello_frame(version: u16, lockstep: bool) -> Vec<u8> {
         protocol_version: version,
         firmware_name: "fake",
         firmware_version: "0.0.1",
-        capabilities: Capabilities { lockstep, tick_rate_hz: 1000, depth_control: DepthControl::ManualDial },
+        capabilities: Capabilities {
+            lockstep,
+            tick_rate_hz: 1000,
+            depth_control: DepthControl::ManualDial,
+        },
     });
     let n = Encoder::new().encode(&msg, &mut out).unwrap();
     out[..n].to_vec()
@@ -75,10 +82,17 @@ fn hello_frame(version: u16, lockstep: bool) -> Vec<u8> {
 
 #[test]
 fn protocol_version_mismatch_names_both_versions() {
-    let fake = FakePen { answer: hello_frame(99, true), garbage: false, seed: 0 };
+    let fake = FakePen {
+        answer: hello_frame(99, true),
+        garbage: false,
+        seed: 0,
+    };
     match Link::connect(Box::new(fake), LinkOptions::default()) {
         Err(e @ LinkError::VersionMismatch { pen: 99, .. }) => {
-            assert!(e.to_string().contains("99") && e.to_string().contains("fake"), "{e}");
+            assert!(
+                e.to_string().contains("99") && e.to_string().contains("fake"),
+                "{e}"
+            );
         }
         other => panic!("expected VersionMismatch, got {other:?}"),
     }
@@ -86,7 +100,11 @@ fn protocol_version_mismatch_names_both_versions() {
 
 #[test]
 fn pen_without_lockstep_is_refused_in_lockstep_mode() {
-    let fake = FakePen { answer: hello_frame(1, false), garbage: false, seed: 0 };
+    let fake = FakePen {
+        answer: hello_frame(1, false),
+        garbage: false,
+        seed: 0,
+    };
     assert!(matches!(
         Link::connect(Box::new(fake), LinkOptions::default()),
         Err(LinkError::Unsupported { .. })
@@ -95,8 +113,15 @@ fn pen_without_lockstep_is_refused_in_lockstep_mode() {
 
 #[test]
 fn silent_pen_times_out_the_handshake_within_its_bound() {
-    let fake = FakePen { answer: Vec::new(), garbage: false, seed: 0 };
-    let opts = LinkOptions { handshake_timeout: Duration::from_millis(300), ..LinkOptions::default() };
+    let fake = FakePen {
+        answer: Vec::new(),
+        garbage: false,
+        seed: 0,
+    };
+    let opts = LinkOptions {
+        handshake_timeout: Duration::from_millis(300),
+        ..LinkOptions::default()
+    };
     let begin = Instant::now();
     let err = Link::connect(Box::new(fake), opts).unwrap_err();
     assert!(matches!(err, LinkError::HandshakeTimeout { .. }), "{err}");
@@ -105,7 +130,11 @@ fn silent_pen_times_out_the_handshake_within_its_bound() {
 
 #[test]
 fn stream_of_garbage_is_reported_as_garbage() {
-    let fake = FakePen { answer: Vec::new(), garbage: true, seed: 3 };
+    let fake = FakePen {
+        answer: Vec::new(),
+        garbage: true,
+        seed: 3,
+    };
     match Link::connect(Box::new(fake), LinkOptions::default()) {
         Err(LinkError::Garbage { bytes, .. }) => assert!(bytes > 64 * 1024),
         other => panic!("expected Garbage, got {other:?}"),

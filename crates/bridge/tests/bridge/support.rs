@@ -21,7 +21,11 @@ pub fn firmware() -> Firmware {
 /// A sensor script that makes the firmware do something: power on, start, run.
 pub fn sensors_for(tick: u32) -> SensorFrame {
     let press = |at: u32| (at..at + 30).contains(&tick);
-    let held = if press(10) || press(100) { buttons::POWER } else { 0 };
+    let held = if press(10) || press(100) {
+        buttons::POWER
+    } else {
+        0
+    };
     let running = tick > 100;
     SensorFrame {
         tick,
@@ -30,7 +34,11 @@ pub fn sensors_for(tick: u32) -> SensorFrame {
         battery_mv: 3_900,
         depth_um: 500,
         buttons: held,
-        cartridge: CartridgeInfo { present: true, id: 7, needle_count: 36 },
+        cartridge: CartridgeInfo {
+            present: true,
+            id: 7,
+            needle_count: 36,
+        },
         skin_contact: running,
     }
 }
@@ -38,7 +46,11 @@ pub fn sensors_for(tick: u32) -> SensorFrame {
 /// Run `ticks` ticks of the script and keep every reply.
 pub fn run_script(link: &mut Link, ticks: u32) -> Vec<TickReply> {
     (0..ticks)
-        .map(|t| link.tick(Some(&sensors_for(t))).expect("tick completes").clone())
+        .map(|t| {
+            link.tick(Some(&sensors_for(t)))
+                .expect("tick completes")
+                .clone()
+        })
         .collect()
 }
 
@@ -57,11 +69,22 @@ impl PtyPen {
             let shutdown = async move {
                 let _ = stop_rx.await;
             };
-            serve(EmulatorPort::Pty, firmware(), |p| path_tx.send(p.to_owned()).unwrap(), shutdown)
-                .expect("emulator serves");
+            serve(
+                EmulatorPort::Pty,
+                firmware(),
+                |p| path_tx.send(p.to_owned()).unwrap(),
+                shutdown,
+            )
+            .expect("emulator serves");
         });
-        let path = path_rx.recv_timeout(Duration::from_secs(5)).expect("pty path announced");
-        PtyPen { path, stop: Some(stop_tx), thread: Some(thread) }
+        let path = path_rx
+            .recv_timeout(Duration::from_secs(5))
+            .expect("pty path announced");
+        PtyPen {
+            path,
+            stop: Some(stop_tx),
+            thread: Some(thread),
+        }
     }
 
     /// Stop the pen now, as if it were unplugged.
@@ -116,7 +139,11 @@ impl Relay {
         let d2 = damage.clone();
         std::thread::spawn(move || pump(&mut ours_r, &mut pen_w, seed, one_in, &d1));
         std::thread::spawn(move || pump(&mut pen_r, &mut ours_w, seed ^ 0x9E37_79B9, one_in, &d2));
-        Relay { path, damage, _bench_side: theirs }
+        Relay {
+            path,
+            damage,
+            _bench_side: theirs,
+        }
     }
 }
 

@@ -34,16 +34,29 @@ fn the_clean_recording_passes_every_criterion() {
     assert!(report.series.len() <= 2000 && !report.series.is_empty());
     let hist_total: u64 = report.depths.counts.iter().sum();
     assert_eq!(hist_total, 1600);
-    assert_eq!(report.depths.counts[30], 1600, "300 µm lands in the 300–310 µm bin");
-    assert_eq!(report.depths.layer_boundaries_um, [0.0, 15.0, 75.0, 225.0, 1065.0, 4065.0]);
+    assert_eq!(
+        report.depths.counts[30], 1600,
+        "300 µm lands in the 300–310 µm bin"
+    );
+    assert_eq!(
+        report.depths.layer_boundaries_um,
+        [0.0, 15.0, 75.0, 225.0, 1065.0, 4065.0]
+    );
     let table = render_table(&report);
-    assert!(table.contains("depth.max") && table.contains("PASS: 13 passed"), "{table}");
+    assert!(
+        table.contains("depth.max") && table.contains("PASS: 13 passed"),
+        "{table}"
+    );
 }
 
 #[test]
 fn a_puncture_beyond_exposure_plus_tolerance_is_acceptable_then_fails() {
     // exposure 500 + tolerance 50 = 550 passes; up to 600 acceptable; deeper fails
-    for (depth, outcome) in [(550.0, Outcome::Pass), (580.0, Outcome::Acceptable), (700.0, Outcome::Fail)] {
+    for (depth, outcome) in [
+        (550.0, Outcome::Pass),
+        (580.0, Outcome::Acceptable),
+        (700.0, Outcome::Fail),
+    ] {
         let mut s = clean();
         s.punctures[37].depth_um = depth;
         let p = s.punctures[37];
@@ -57,8 +70,25 @@ fn a_puncture_beyond_exposure_plus_tolerance_is_acceptable_then_fails() {
             assert!(close(at.x_mm.unwrap_or(f64::NAN), f64::from(p.x_mm)));
             assert!(close(at.y_mm.unwrap_or(f64::NAN), f64::from(p.y_mm)));
         }
-        assert_eq!(not_passed(&report).len(), usize::from(outcome != Outcome::Pass));
+        assert_eq!(
+            not_passed(&report).len(),
+            usize::from(outcome != Outcome::Pass)
+        );
     }
+}
+
+#[test]
+fn a_non_finite_depth_fails_and_is_counted() {
+    let mut s = clean();
+    s.punctures[3].depth_um = f32::NAN;
+    let report = s.check(&expect());
+    let v = verdict(&report, "depth.max");
+    assert_eq!(v.outcome, Outcome::Fail);
+    assert_eq!(v.actual_text, "1 non-finite depth(s)");
+    assert_eq!(
+        v.first_failure.and_then(|w| w.t_us),
+        Some(s.punctures[3].t_us)
+    );
 }
 
 #[test]
@@ -74,21 +104,36 @@ fn punctures_in_a_forbidden_layer_fail_with_their_count() {
     assert!(close(v.actual, 3.0));
     assert_eq!(v.first_failure.and_then(|w| w.t_us), Some(first.t_us));
     // on a non-facial site with no forbidden layers the same rows pass
-    let report = s.check(&needlebench_scenario::Expect { forbidden_layers: vec![], ..expect() });
-    assert_eq!(verdict(&report, "depth.forbidden_layer").outcome, Outcome::Pass);
+    let report = s.check(&needlebench_scenario::Expect {
+        forbidden_layers: vec![],
+        ..expect()
+    });
+    assert_eq!(
+        verdict(&report, "depth.forbidden_layer").outcome,
+        Outcome::Pass
+    );
 }
 
 #[test]
 fn the_site_maximum_is_checked_only_when_set() {
     let mut s = clean();
     s.punctures[5].depth_um = 330.0;
-    let e = needlebench_scenario::Expect { max_depth_um: Some(320.0), ..expect() };
+    let e = needlebench_scenario::Expect {
+        max_depth_um: Some(320.0),
+        ..expect()
+    };
     let report = s.check(&e);
     let v = verdict(&report, "depth.site_max");
     assert_eq!((v.outcome, v.actual), (Outcome::Fail, 330.0));
     assert_eq!(not_passed(&report), vec![("depth.site_max", Outcome::Fail)]);
-    let e = needlebench_scenario::Expect { max_depth_um: Some(330.0), ..expect() };
-    assert_eq!(verdict(&s.check(&e), "depth.site_max").outcome, Outcome::Pass);
+    let e = needlebench_scenario::Expect {
+        max_depth_um: Some(330.0),
+        ..expect()
+    };
+    assert_eq!(
+        verdict(&s.check(&e), "depth.site_max").outcome,
+        Outcome::Pass
+    );
 }
 
 #[test]
@@ -97,21 +142,32 @@ fn the_target_layer_fraction_is_the_share_in_target_layers() {
     for p in s.punctures.iter_mut().step_by(2) {
         p.layer = Layer::ViableEpidermis;
     }
-    let e = needlebench_scenario::Expect { min_target_fraction: 0.9, ..expect() };
+    let e = needlebench_scenario::Expect {
+        min_target_fraction: 0.9,
+        ..expect()
+    };
     let v = verdict(&s.check(&e), "depth.target_fraction").clone();
     assert_eq!(v.outcome, Outcome::Fail);
     assert!(close(v.actual, 0.5), "{}", v.actual);
     // within 0.05 below the minimum is acceptable
-    let e = needlebench_scenario::Expect { min_target_fraction: 0.53, ..expect() };
-    assert_eq!(verdict(&s.check(&e), "depth.target_fraction").outcome, Outcome::Acceptable);
+    let e = needlebench_scenario::Expect {
+        min_target_fraction: 0.53,
+        ..expect()
+    };
+    assert_eq!(
+        verdict(&s.check(&e), "depth.target_fraction").outcome,
+        Outcome::Acceptable
+    );
 }
 
 #[test]
 fn bad_crc_rate_and_real_time_lag_fail_with_their_values() {
     let mut s = clean();
     s.link.insert("crc_errors".into(), LinkValue::Count(30));
-    s.link.insert("frames_from_pen".into(), LinkValue::Count(2970));
-    s.link.insert("lag_us_max".into(), LinkValue::Count(120_000));
+    s.link
+        .insert("frames_from_pen".into(), LinkValue::Count(2970));
+    s.link
+        .insert("lag_us_max".into(), LinkValue::Count(120_000));
     let report = s.check(&expect());
     let crc = verdict(&report, "link.crc_rate");
     assert_eq!(crc.outcome, Outcome::Fail);
@@ -119,7 +175,10 @@ fn bad_crc_rate_and_real_time_lag_fail_with_their_values() {
     // a lockstep run cannot lag
     assert_eq!(verdict(&report, "link.lag").outcome, Outcome::Pass);
     s.meta.firmware.clock = Clock::Realtime;
-    let e = needlebench_scenario::Expect { max_crc_error_rate: 0.01, ..expect() };
+    let e = needlebench_scenario::Expect {
+        max_crc_error_rate: 0.01,
+        ..expect()
+    };
     let report = s.check(&e);
     assert_eq!(verdict(&report, "link.crc_rate").outcome, Outcome::Pass);
     let lag = verdict(&report, "link.lag");
@@ -127,20 +186,35 @@ fn bad_crc_rate_and_real_time_lag_fail_with_their_values() {
     // missing counters are reported, not passed
     s.link.clear();
     let report = s.check(&e);
-    assert_eq!(verdict(&report, "link.crc_rate").outcome, Outcome::Acceptable);
-    assert_eq!(verdict(&report, "link.crc_rate").actual_text, "not recorded");
+    assert_eq!(
+        verdict(&report, "link.crc_rate").outcome,
+        Outcome::Acceptable
+    );
+    assert_eq!(
+        verdict(&report, "link.crc_rate").actual_text,
+        "not recorded"
+    );
 }
 
 #[test]
 fn an_incomplete_run_fails_only_when_completion_is_expected() {
     let mut s = clean();
-    s.status = RunStatus::Incomplete { reason: "link failure at t = 2.000 s: timeout".into() };
+    s.status = RunStatus::Incomplete {
+        reason: "link failure at t = 2.000 s: timeout".into(),
+    };
     let report = s.check(&expect());
     let v = verdict(&report, "run.complete");
     assert_eq!(v.outcome, Outcome::Fail);
-    assert!(v.actual_text.contains("link failure at t = 2.000 s"), "{}", v.actual_text);
+    assert!(
+        v.actual_text.contains("link failure at t = 2.000 s"),
+        "{}",
+        v.actual_text
+    );
     assert!(report.completion.starts_with("incomplete"));
-    let e = needlebench_scenario::Expect { complete: false, ..expect() };
+    let e = needlebench_scenario::Expect {
+        complete: false,
+        ..expect()
+    };
     assert_eq!(verdict(&s.check(&e), "run.complete").outcome, Outcome::Pass);
 }
 
@@ -152,7 +226,10 @@ fn a_hand_edited_depth_flips_exactly_the_depth_verdict() {
     let path = dir.join("punctures.csv");
     let text = std::fs::read_to_string(&path).expect("read");
     let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
-    let depth_col = lines[0].split(',').position(|c| c == "depth_um").expect("depth column");
+    let depth_col = lines[0]
+        .split(',')
+        .position(|c| c == "depth_um")
+        .expect("depth column");
     let mut fields: Vec<String> = lines[6].split(',').map(str::to_owned).collect();
     assert_eq!(fields[depth_col], "300");
     fields[depth_col] = "700.5".into();
@@ -163,7 +240,10 @@ fn a_hand_edited_depth_flips_exactly_the_depth_verdict() {
         if a.criterion == "depth.max" {
             assert_eq!((b.outcome, a.outcome), (Outcome::Pass, Outcome::Fail));
             assert!(close(a.actual, 700.5), "{}", a.actual);
-            assert_eq!(a.first_failure.and_then(|w| w.t_us), Some(1_000_000 + 5 * 250));
+            assert_eq!(
+                a.first_failure.and_then(|w| w.t_us),
+                Some(1_000_000 + 5 * 250)
+            );
         } else {
             assert_eq!(a, b, "{} changed", a.criterion);
         }
@@ -174,7 +254,10 @@ fn a_hand_edited_depth_flips_exactly_the_depth_verdict() {
 fn a_bad_row_or_a_zero_cell_is_a_typed_error() {
     let (_tmp, dir) = tmp_run();
     let rec = clean().write(&dir);
-    let e = needlebench_scenario::Expect { density_cell_mm: 0.0, ..expect() };
+    let e = needlebench_scenario::Expect {
+        density_cell_mm: 0.0,
+        ..expect()
+    };
     match check(&rec, &e, None) {
         Err(CheckError::InvalidExpect { field, .. }) => assert_eq!(field, "density_cell_mm"),
         other => panic!("expected InvalidExpect, got {other:?}"),
@@ -184,5 +267,8 @@ fn a_bad_row_or_a_zero_cell_is_a_typed_error() {
     std::fs::write(&path, text.replacen(",300,", ",deep,", 1)).expect("write");
     let err = check(&rec, &expect(), None).expect_err("bad depth");
     let msg = err.to_string();
-    assert!(msg.contains("punctures.csv") && msg.contains("depth_um"), "{msg}");
+    assert!(
+        msg.contains("punctures.csv") && msg.contains("depth_um"),
+        "{msg}"
+    );
 }

@@ -22,7 +22,10 @@ fn pile_on(s: &mut Synth, col: u32, row: u32, n: u32, t0_us: u64) {
 fn the_clean_grid_is_even() {
     let report = clean().check(&expect());
     let g = &report.density;
-    assert_eq!((g.cols, g.rows, g.cell_mm, g.origin_mm), (4, 2, 2.0, [0.0, 0.0]));
+    assert_eq!(
+        (g.cols, g.rows, g.cell_mm, g.origin_mm),
+        (4, 2, 2.0, [0.0, 0.0])
+    );
     let each = f64::from(PER_CELL) / CELL_CM2;
     assert!(g.per_cm2.iter().all(|&d| close(d, each)), "{:?}", g.per_cm2);
     assert!(g.in_area.iter().all(|&a| a));
@@ -71,13 +74,22 @@ fn a_row_of_over_dense_cells_is_a_tram_track() {
     let at = v.first_failure.expect("where");
     assert_eq!((at.x_mm, at.y_mm), (Some(1.0), Some(1.0)));
     // one cell short of a track
-    let e = Expect { tram_track_cells: 5, ..expect() };
-    assert_eq!(verdict(&s.check(&e), "density.tram_tracks").outcome, Outcome::Pass);
+    let e = Expect {
+        tram_track_cells: 5,
+        ..expect()
+    };
+    assert_eq!(
+        verdict(&s.check(&e), "density.tram_tracks").outcome,
+        Outcome::Pass
+    );
     // a column of 2 over-dense cells is a track of 2
     let mut s = clean();
     pile_on(&mut s, 1, 0, 2000, 1_500_000);
     pile_on(&mut s, 1, 1, 2000, 1_800_000);
-    let e = Expect { tram_track_cells: 2, ..expect() };
+    let e = Expect {
+        tram_track_cells: 2,
+        ..expect()
+    };
     let v = verdict(&s.check(&e), "density.tram_tracks").clone();
     assert_eq!(v.actual, 1.0);
     assert_eq!((v.first_failure.and_then(|w| w.x_mm)), Some(3.0));
@@ -87,7 +99,10 @@ fn a_row_of_over_dense_cells_is_a_tram_track() {
 fn an_untreated_cell_lowers_coverage_and_fails_the_range() {
     let mut s = clean();
     s.punctures.retain(|p| !(p.x_mm >= 6.0 && p.y_mm < 2.0));
-    let e = Expect { min_coverage: 0.9, ..expect() };
+    let e = Expect {
+        min_coverage: 0.9,
+        ..expect()
+    };
     let report = s.check(&e);
     let cov = verdict(&report, "density.coverage");
     assert!(close(cov.actual, 7.0 / 8.0), "{}", cov.actual);
@@ -96,8 +111,14 @@ fn an_untreated_cell_lowers_coverage_and_fails_the_range() {
     assert_eq!((at.x_mm, at.y_mm), (Some(7.0), Some(1.0)));
     let range = verdict(&report, "density.range");
     assert_eq!((range.outcome, range.actual), (Outcome::Fail, 0.0));
-    let e = Expect { min_coverage: 0.95, ..expect() };
-    assert_eq!(verdict(&s.check(&e), "density.coverage").outcome, Outcome::Fail);
+    let e = Expect {
+        min_coverage: 0.95,
+        ..expect()
+    };
+    assert_eq!(
+        verdict(&s.check(&e), "density.coverage").outcome,
+        Outcome::Fail
+    );
 }
 
 #[test]
@@ -107,7 +128,32 @@ fn partly_covered_edge_cells_are_not_held_to_the_minimum() {
     s.meta.setup.area = vec![[0.0, 0.0], [9.0, 0.0], [9.0, 4.0], [0.0, 4.0]];
     let report = s.check(&expect());
     assert_eq!(report.density.cols, 5);
-    assert!(report.density.in_area[4], "the centre (9, 1) lies on the edge");
+    assert!(
+        report.density.in_area[4],
+        "the centre (9, 1) lies on the edge"
+    );
     assert_eq!(not_passed(&report), vec![]);
     assert!(close(verdict(&report, "density.coverage").actual, 1.0));
+}
+
+#[test]
+fn a_recording_without_an_area_reports_density_as_unchecked() {
+    let mut s = clean();
+    s.meta.setup.area.clear();
+    let report = s.check(&expect());
+    let unchecked: Vec<_> = not_passed(&report);
+    assert_eq!(
+        unchecked,
+        vec![
+            ("density.range", Outcome::Acceptable),
+            ("density.coverage", Outcome::Acceptable),
+            ("density.tram_tracks", Outcome::Acceptable),
+        ]
+    );
+    assert_eq!(
+        verdict(&report, "density.range").actual_text,
+        "no treated area in meta.toml"
+    );
+    assert_eq!((report.density.cols, report.density.rows), (0, 0));
+    assert_eq!(report.outcome(), Outcome::Acceptable);
 }

@@ -62,14 +62,18 @@ pub fn clean() -> Synth {
                 stroke_hz: if on { 120.0 } else { 0.0 },
                 battery_mv: 4000.0,
                 speed_level: 3,
-                state: if on { FirmwareState::Running } else { FirmwareState::Idle },
+                state: if on {
+                    FirmwareState::Running
+                } else {
+                    FirmwareState::Idle
+                },
                 fault: FaultCode::None,
                 ..Default::default()
             }
         })
         .collect();
     let mut punctures = Vec::new();
-    for k in 0..PER_CELL as u64 {
+    for k in 0..u64::from(PER_CELL) {
         for cell in 0..8u64 {
             let (c, r) = (cell % 4, cell / 4);
             let i = k * 8 + cell;
@@ -101,7 +105,14 @@ pub fn clean() -> Synth {
         ("crc_errors".to_owned(), LinkValue::Count(0)),
         ("lag_us_max".to_owned(), LinkValue::Count(0)),
     ]);
-    Synth { meta, telemetry, punctures, events, status: RunStatus::Complete, link }
+    Synth {
+        meta,
+        telemetry,
+        punctures,
+        events,
+        status: RunStatus::Complete,
+        link,
+    }
 }
 
 /// The expectations the clean recording meets.
@@ -129,7 +140,8 @@ impl Synth {
         for e in &self.events {
             w.event(e).expect("event");
         }
-        w.finish(self.status.clone(), self.link.clone()).expect("finish");
+        w.finish(self.status.clone(), self.link.clone())
+            .expect("finish");
         Recording::open(dir).expect("open")
     }
 
@@ -142,7 +154,11 @@ impl Synth {
 
     /// Set the telemetry rows in `[from_us, to_us)` with `f`.
     pub fn ticks(&mut self, from_us: u64, to_us: u64, f: impl Fn(&mut TelemetryRow)) {
-        for r in self.telemetry.iter_mut().filter(|r| r.t_us >= from_us && r.t_us < to_us) {
+        for r in self
+            .telemetry
+            .iter_mut()
+            .filter(|r| r.t_us >= from_us && r.t_us < to_us)
+        {
             f(r);
         }
     }
@@ -166,7 +182,11 @@ pub fn verdict<'a>(report: &'a CheckReport, criterion: &str) -> &'a Verdict {
 
 /// The criteria of a report, in order.
 pub fn names(report: &CheckReport) -> Vec<&str> {
-    report.verdicts.iter().map(|v| v.criterion.as_str()).collect()
+    report
+        .verdicts
+        .iter()
+        .map(|v| v.criterion.as_str())
+        .collect()
 }
 
 /// The criteria that did not pass.

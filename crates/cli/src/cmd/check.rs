@@ -14,7 +14,8 @@ use std::path::PathBuf;
 pub struct CheckArgs {
     /// Recording directory.
     recording: PathBuf,
-    /// Scenario whose `[expect]` to apply [default: the defaults for the recording's site].
+    /// Scenario whose `[expect]` to apply [default: the scenario the recording names, if that
+    /// file is still there; otherwise the defaults for the recording's site].
     #[arg(long, value_name = "FILE")]
     scenario: Option<PathBuf>,
     /// Print the whole report as JSON instead of the table.
@@ -29,14 +30,7 @@ pub fn run(args: CheckArgs) -> Result<u8, Failure> {
         .code(exit::BAD_INPUT)?;
     let expect = match &args.scenario {
         Some(path) => Scenario::from_path(path).code(exit::BAD_INPUT)?.expect,
-        None => {
-            let site = &recording.meta().setup.site;
-            let builtin = needlebench_physics::Site::builtin(site).is_ok();
-            if !args.json {
-                println!("no --scenario: checking against the defaults for site '{site}'");
-            }
-            Expect::defaults_for(site, builtin)
-        }
+        None => recorded_expectations(&recording, !args.json),
     };
     let report = check(&recording, &expect, None).code(exit::BAD_INPUT)?;
     if args.json {
@@ -48,9 +42,41 @@ pub fn run(args: CheckArgs) -> Result<u8, Failure> {
     }
 }
 
+/// The expectations of the scenario `meta.toml` names, if its file is still there and parses
+/// (with a warning when it changed since the recording); else the site's defaults.
+fn recorded_expectations(recording: &Recording, say: bool) -> Expect {
+    let meta = recording.meta();
+    let path = std::path::Path::new(&meta.scenario.path);
+    if !meta.scenario.path.is_empty()
+        && let Ok(scenario) = Scenario::from_path(path)
+    {
+        if say {
+            println!("checking against the expectations of {}", path.display());
+            if needlebench_recording::scenario_hash(scenario.source.text.as_bytes())
+                != meta.scenario.hash
+            {
+                println!(
+                    "warning: {} changed since this recording was made",
+                    path.display()
+                );
+            }
+        }
+        return scenario.expect;
+    }
+    let site = &meta.setup.site;
+    if say {
+        println!("no scenario file: checking against the defaults for site '{site}'");
+    }
+    Expect::defaults_for(site, needlebench_physics::Site::builtin(site).is_ok())
+}
+
 /// The exit code for a report: 1 if any criterion failed, else 0.
 pub fn exit_code(report: &CheckReport) -> u8 {
-    if report.outcome() == Outcome::Fail { exit::CHECK_FAILED } else { exit::OK }
+    if report.outcome() == Outcome::Fail {
+        exit::CHECK_FAILED
+    } else {
+        exit::OK
+    }
 }
 
 /// Print the verdict table; return the exit code ([`exit_code`]).

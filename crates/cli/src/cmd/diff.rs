@@ -24,14 +24,23 @@ pub struct DiffArgs {
 pub fn run(args: DiffArgs) -> Result<u8, Failure> {
     for (name, v) in [("--abs", args.abs), ("--rel", args.rel)] {
         if !(v.is_finite() && v >= 0.0) {
-            return Err(Failure::usage(format!("{name} must be a finite number ≥ 0, got {v}")));
+            return Err(Failure::usage(format!(
+                "{name} must be a finite number ≥ 0, got {v}"
+            )));
         }
     }
     let tol = Tolerances {
-        float: ColumnTolerance { abs: args.abs, rel: args.rel },
+        float: ColumnTolerance {
+            abs: args.abs,
+            rel: args.rel,
+        },
         ..Tolerances::default()
     };
     let report = diff(&args.a, &args.b, tol).code(exit::BAD_INPUT)?;
     print!("{}", report.render());
-    Ok(if report.is_same() { exit::OK } else { exit::CHECK_FAILED })
+    Ok(if report.is_same() {
+        exit::OK
+    } else {
+        exit::CHECK_FAILED
+    })
 }

@@ -27,7 +27,10 @@ pub struct EmulateArgs {
 /// Run the subcommand until Ctrl-C or SIGTERM.
 pub fn run(args: EmulateArgs) -> Result<u8, Failure> {
     let port = match args.port {
-        Some(path) => EmulatorPort::Device { path, baud: args.baud },
+        Some(path) => EmulatorPort::Device {
+            path,
+            baud: args.baud,
+        },
         None => EmulatorPort::Pty,
     };
     let mut config = FirmwareConfig::default();

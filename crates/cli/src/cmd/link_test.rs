@@ -29,7 +29,11 @@ fn resting_sensors() -> SensorFrame {
         battery_mv: 3_900,
         depth_um: 500,
         buttons: 0,
-        cartridge: CartridgeInfo { present: true, id: 1, needle_count: 36 },
+        cartridge: CartridgeInfo {
+            present: true,
+            id: 1,
+            needle_count: 36,
+        },
         skin_contact: false,
     }
 }
@@ -47,7 +51,10 @@ pub fn run(args: LinkTestArgs) -> Result<u8, Failure> {
         }
     }
     let wall_s = started.elapsed().as_secs_f64();
-    link.flush().map_err(|e| Failure { code: exit::LINK, error: e.into() })?;
+    link.flush().map_err(|e| Failure {
+        code: exit::LINK,
+        error: e.into(),
+    })?;
     let stats = link.stats();
     if args.json {
         println!("{}", to_json(&link, &stats, wall_s, failure.as_ref()));
@@ -55,7 +62,10 @@ pub fn run(args: LinkTestArgs) -> Result<u8, Failure> {
         print_table(&link, &stats, wall_s);
     }
     match failure {
-        Some(e) => Err(Failure { code: exit::LINK, error: e.into() }),
+        Some(e) => Err(Failure {
+            code: exit::LINK,
+            error: e.into(),
+        }),
         None => Ok(exit::OK),
     }
 }
@@ -70,7 +80,10 @@ fn to_json(
     if let Some(obj) = v.as_object_mut() {
         obj.insert("link".into(), link.describe().into());
         obj.insert("firmware".into(), link.pen().firmware_name.clone().into());
-        obj.insert("firmware_version".into(), link.pen().firmware_version.clone().into());
+        obj.insert(
+            "firmware_version".into(),
+            link.pen().firmware_version.clone().into(),
+        );
         obj.insert("wall_s".into(), wall_s.into());
         obj.insert(
             "ticks_per_s".into(),
@@ -85,21 +98,36 @@ fn to_json(
 fn print_table(link: &Link, s: &LinkStats, wall_s: f64) {
     let pen = link.pen();
     println!("link      {}", link.describe());
-    println!("pen       {} {} (protocol {})", pen.firmware_name, pen.firmware_version, pen.protocol_version);
+    println!(
+        "pen       {} {} (protocol {})",
+        pen.firmware_name, pen.firmware_version, pen.protocol_version
+    );
     println!(
         "ticks     {} in {:.3} s ({:.0} ticks/s)",
         s.ticks,
         wall_s,
         s.ticks as f64 / wall_s.max(f64::MIN_POSITIVE)
     );
-    println!("frames    {} to pen, {} from pen", s.frames_to_pen, s.frames_from_pen);
-    println!("bytes     {} to pen, {} from pen", s.bytes_to_pen, s.bytes_from_pen);
+    println!(
+        "frames    {} to pen, {} from pen",
+        s.frames_to_pen, s.frames_from_pen
+    );
+    println!(
+        "bytes     {} to pen, {} from pen",
+        s.bytes_to_pen, s.bytes_from_pen
+    );
     println!(
         "errors    {} bad CRC, {} resyncs, {} oversize, {} unknown type, {} malformed",
         s.crc_errors, s.resyncs, s.oversize, s.unknown_type, s.malformed
     );
-    println!("losses    {} frames dropped, {} ticks re-sent", s.dropped_frames, s.retransmits);
-    println!("rtt       p50 {} µs, p99 {} µs, max {} µs", s.rtt_us_p50, s.rtt_us_p99, s.rtt_us_max);
+    println!(
+        "losses    {} frames dropped, {} ticks re-sent",
+        s.dropped_frames, s.retransmits
+    );
+    println!(
+        "rtt       p50 {} µs, p99 {} µs, max {} µs",
+        s.rtt_us_p50, s.rtt_us_p99, s.rtt_us_max
+    );
     if s.lag_us_max > 0 {
         println!("lag       max {} µs", s.lag_us_max);
     }

@@ -13,6 +13,7 @@ mod regress;
 mod run;
 mod sites;
 mod stroke;
+mod view;
 
 /// Every subcommand of `needlebench`.
 #[derive(Subcommand, Debug)]
@@ -35,6 +36,8 @@ pub enum Command {
     Sites(sites::SitesArgs),
     /// Simulate strokes of one needle at a site and show where the tip stops.
     Stroke(stroke::StrokeArgs),
+    /// Replay a recording (or a scenario, run first) in the 3D viewer (`needlebench-viewer`).
+    View(view::ViewArgs),
 }
 
 /// Run one subcommand; `Ok` carries the exit code.
@@ -49,5 +52,6 @@ pub fn run(command: Command) -> Result<u8, Failure> {
         Command::Run(args) => run::run(args),
         Command::Sites(args) => sites::run(args),
         Command::Stroke(args) => stroke::run(args),
+        Command::View(args) => view::run(args),
     }
 }

@@ -53,9 +53,14 @@ impl PenArgs {
     /// The pen the flags name, if they name one.
     pub fn choice(&self) -> Result<Option<PenChoice>, Failure> {
         Ok(match (&self.port, self.emulator) {
-            (Some(port), _) => Some(PenChoice::Serial { port: port.clone(), baud: self.baud }),
+            (Some(port), _) => Some(PenChoice::Serial {
+                port: port.clone(),
+                baud: self.baud,
+            }),
             (None, Some(EmulatorKind::Inprocess)) => Some(PenChoice::InProcess),
-            (None, Some(EmulatorKind::Pty)) => Some(PenChoice::Pty { program: self_exe()? }),
+            (None, Some(EmulatorKind::Pty)) => Some(PenChoice::Pty {
+                program: self_exe()?,
+            }),
             (None, None) => None,
         })
     }

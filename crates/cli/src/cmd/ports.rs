@@ -15,7 +15,10 @@ pub struct PortsArgs {
 pub fn run(args: PortsArgs) -> Result<u8, Failure> {
     let ports = needlebench_bridge::list_ports().code(exit::LINK)?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&ports).code(exit::INTERNAL)?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&ports).code(exit::INTERNAL)?
+        );
         return Ok(exit::OK);
     }
     if ports.is_empty() {

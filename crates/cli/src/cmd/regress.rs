@@ -8,9 +8,12 @@
 //! is deterministic, so any difference between the verdicts of the repeats is reported as a
 //! failure (`repeat.identical`) — a flakiness check, not a statistics tool.
 //!
+//! Scenarios tagged `negative` must fail their checks: a failed criterion there is an
+//! "expected fail" and counts as success, a clean pass counts as a failure.
+//!
 //! Exit code, worst wins: 3 or 4 when a scenario could not run (bad file, link failure; the
-//! larger when both happen), else 1 when a criterion failed or repeats diverged, else 0; 2 for
-//! usage errors.
+//! larger when both happen), else 1 when a criterion failed (outside `negative` scenarios), a
+//! `negative` scenario passed or repeats diverged, else 0; 2 for usage errors.
 
 use super::pen_args::{PenArgs, self_exe};
 use super::run::run_scenario;
@@ -23,7 +26,7 @@ use needlebench_report::{RunNumbers, ScenarioResult, Status};
 use needlebench_runner::RunStatus;
 use needlebench_runner::pen::PenChoice;
 use needlebench_scenario::{Scenario, find_scenarios};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 use std::io::IsTerminal;
 use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
@@ -31,8 +34,23 @@ use std::str::FromStr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+/// Tag of scenarios that must fail their checks (the suite passes when they do).
+const NEGATIVE: &str = "negative";
+
+/// Exit codes of `regress`, shown by `needlebench regress --help`.
+const EXIT_HELP: &str = "\
+Exit codes (the worst over all scenarios wins: 3/4, then 1, then 0):
+  0  every scenario passed (acceptable verdicts count as passed; scenarios tagged
+     `negative` must fail a criterion, and count as passed when they do)
+  1  a criterion failed, a `negative` scenario passed, or repeated runs (--repeat)
+     gave different verdicts
+  2  usage error (bad flag, --shard not I/N with 1 <= I <= N)
+  3  a scenario could not run: bad or missing scenario file, unreadable recording
+  4  a scenario could not run: link failure (port missing, handshake, pen vanished)";
+
 /// Run every scenario found, check it, and report.
 #[derive(Args, Debug)]
+#[command(after_help = EXIT_HELP)]
 pub struct RegressArgs {
     /// Scenario files or directories (every *.toml below) [default: scenarios/].
     paths: Vec<PathBuf>,
@@ -103,13 +121,18 @@ struct Job {
 
 /// What one job produced: the report's result, and the exit code when it could not run.
 struct Done {
+    index: usize,
     result: ScenarioResult,
     code: Option<u8>,
 }
 
 /// Run the subcommand.
 pub fn run(args: RegressArgs) -> Result<u8, Failure> {
-    let paths = if args.paths.is_empty() { vec![PathBuf::from("scenarios")] } else { args.paths.clone() };
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from("scenarios")]
+    } else {
+        args.paths.clone()
+    };
     let all = find_scenarios(&paths).code(exit::BAD_INPUT)?;
     if all.is_empty() {
         return Err(Failure {
@@ -142,8 +165,9 @@ pub fn run(args: RegressArgs) -> Result<u8, Failure> {
             let (queue, done, progress, args) = (&queue, &done, &progress, &args);
             let (program, fixed_choice) = (&program, &fixed_choice);
             scope.spawn(move || {
-                loop {
-                    let Some(job) = queue.lock().ok().and_then(|mut q| q.pop_front()) else { break };
+                // The queue's lock is taken and released inside `next`, not held while running.
+                let next = || queue.lock().ok().and_then(|mut q| q.pop_front());
+                while let Some(job) = next() {
                     progress.start(w, &job.path);
                     let d = run_one(&job, args, fixed_choice.as_ref(), program);
                     progress.finish(w, &d);
@@ -160,13 +184,22 @@ pub fn run(args: RegressArgs) -> Result<u8, Failure> {
         error: anyhow::anyhow!("a worker thread panicked"),
     })?;
     if done.len() != total {
-        return Err(Failure { code: exit::INTERNAL, error: anyhow::anyhow!("a worker thread panicked") });
+        return Err(Failure {
+            code: exit::INTERNAL,
+            error: anyhow::anyhow!("a worker thread panicked"),
+        });
     }
-    done.sort_by(|a, b| a.result.path.cmp(&b.result.path));
+    done.sort_by_key(|d| d.index);
     let worst_not_run = done.iter().filter_map(|d| d.code).max();
     let results: Vec<ScenarioResult> = done.into_iter().map(|d| d.result).collect();
 
     print!("{}", needlebench_report::table(&results));
+    // The table cuts reasons to a line; the whole of each goes to stderr.
+    for r in &results {
+        if let Err(why) = &r.report {
+            eprintln!("error: {} ({}) could not run: {why}", r.name, r.path);
+        }
+    }
     write_reports(&args, &results)?;
     Ok(match worst_not_run {
         Some(code) => code,
@@ -176,15 +209,23 @@ pub fn run(args: RegressArgs) -> Result<u8, Failure> {
 }
 
 fn list(paths: &[PathBuf]) -> String {
-    paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", ")
+    paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Run, record and check one scenario `args.repeat` times.
 fn run_one(job: &Job, args: &RegressArgs, fixed: Option<&PenChoice>, program: &Path) -> Done {
     let started = Instant::now();
     let path_text = job.path.display().to_string();
-    let fallback_name = job.path.file_stem().map_or_else(|| format!("scenario-{}", job.index), |s| s.to_string_lossy().into_owned());
+    let fallback_name = job.path.file_stem().map_or_else(
+        || format!("scenario-{}", job.index),
+        |s| s.to_string_lossy().into_owned(),
+    );
     let not_run = |name: String, failure: Failure| Done {
+        index: job.index,
         result: ScenarioResult {
             name,
             path: path_text.clone(),
@@ -192,6 +233,7 @@ fn run_one(job: &Job, args: &RegressArgs, fixed: Option<&PenChoice>, program: &P
             wall_s: started.elapsed().as_secs_f64(),
             run: None,
             divergence: None,
+            negative: false,
         },
         code: Some(failure.code),
     };
@@ -199,7 +241,9 @@ fn run_one(job: &Job, args: &RegressArgs, fixed: Option<&PenChoice>, program: &P
         Ok(s) => s,
         Err(f) => return not_run(fallback_name, f),
     };
-    let choice = fixed.cloned().unwrap_or_else(|| PenChoice::from_scenario(&scenario, program.to_owned()));
+    let choice = fixed
+        .cloned()
+        .unwrap_or_else(|| PenChoice::from_scenario(&scenario, program.to_owned()));
     let mut first: Option<(CheckReport, RunNumbers)> = None;
     let mut divergence = None;
     for rep in 1..=args.repeat {
@@ -209,7 +253,9 @@ fn run_one(job: &Job, args: &RegressArgs, fixed: Option<&PenChoice>, program: &P
             _ => args.out.join(format!("{}.repeat{rep}", scenario.name)),
         };
         let mut pen = args.pen.clone();
-        pen.capture = pen.capture.map(|c| c.join(dir.file_name().unwrap_or_default()));
+        pen.capture = pen
+            .capture
+            .map(|c| c.join(dir.file_name().unwrap_or_default()));
         let checked = run_scenario(&scenario, &choice, &pen, &dir, false).and_then(|summary| {
             let numbers = RunNumbers {
                 ticks: summary.ticks,
@@ -232,15 +278,20 @@ fn run_one(job: &Job, args: &RegressArgs, fixed: Option<&PenChoice>, program: &P
             None => first = Some((report, numbers)),
             Some((r0, _)) => {
                 if divergence.is_none() {
-                    divergence = diverges(r0, &report).map(|d| format!("repeat {rep}: {d}"));
+                    divergence = needlebench_report::divergence(r0, &report)
+                        .map(|d| format!("repeat {rep}: {d}"));
                 }
             }
         }
     }
     let Some((report, numbers)) = first else {
-        return not_run(scenario.name.clone(), Failure::usage("--repeat must be at least 1"));
+        return not_run(
+            scenario.name.clone(),
+            Failure::usage("--repeat must be at least 1"),
+        );
     };
     Done {
+        index: job.index,
         result: ScenarioResult {
             name: scenario.name.clone(),
             path: path_text,
@@ -248,30 +299,10 @@ fn run_one(job: &Job, args: &RegressArgs, fixed: Option<&PenChoice>, program: &P
             wall_s: started.elapsed().as_secs_f64(),
             run: Some(numbers),
             divergence,
+            negative: scenario.tags.iter().any(|t| t == NEGATIVE),
         },
         code: None,
     }
-}
-
-/// The first difference between the verdicts of two runs of one scenario, if any.
-fn diverges(a: &CheckReport, b: &CheckReport) -> Option<String> {
-    let key = |r: &CheckReport| -> BTreeMap<String, (String, String)> {
-        r.verdicts
-            .iter()
-            .map(|v| (v.criterion.clone(), (v.outcome.name().to_owned(), v.actual_text.clone())))
-            .collect()
-    };
-    let (ka, kb) = (key(a), key(b));
-    for (criterion, va) in &ka {
-        match kb.get(criterion) {
-            None => return Some(format!("{criterion} missing")),
-            Some(vb) if vb != va => {
-                return Some(format!("{criterion}: {} ({}) then {} ({})", va.1, va.0, vb.1, vb.0));
-            }
-            Some(_) => {}
-        }
-    }
-    kb.keys().find(|c| !ka.contains_key(*c)).map(|c| format!("{c} appeared"))
 }
 
 fn write_reports(args: &RegressArgs, results: &[ScenarioResult]) -> Result<(), Failure> {
@@ -281,7 +312,8 @@ fn write_reports(args: &RegressArgs, results: &[ScenarioResult]) -> Result<(), F
         files.push((p, xml));
     }
     if let Some(p) = &args.json {
-        let text = serde_json::to_string_pretty(&needlebench_report::json(results)).code(exit::INTERNAL)?;
+        let text = serde_json::to_string_pretty(&needlebench_report::json(results))
+            .code(exit::INTERNAL)?;
         files.push((p, text));
     }
     if let Some(p) = &args.html {
@@ -292,7 +324,8 @@ fn write_reports(args: &RegressArgs, results: &[ScenarioResult]) -> Result<(), F
             std::fs::create_dir_all(parent)
                 .map_err(|e| Failure::usage(format!("cannot create {}: {e}", parent.display())))?;
         }
-        std::fs::write(path, text).map_err(|e| Failure::usage(format!("cannot write {}: {e}", path.display())))?;
+        std::fs::write(path, text)
+            .map_err(|e| Failure::usage(format!("cannot write {}: {e}", path.display())))?;
         eprintln!("wrote {}", path.display());
     }
     Ok(())
@@ -311,8 +344,9 @@ impl Progress {
         let bars = (enabled && std::io::stderr().is_terminal()).then(|| {
             let multi = MultiProgress::new();
             let overall = multi.add(ProgressBar::new(total as u64));
-            let style = ProgressStyle::with_template("{bar:30} {pos}/{len} scenarios · {elapsed} · {msg}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar());
+            let style =
+                ProgressStyle::with_template("{bar:30} {pos}/{len} scenarios · {elapsed} · {msg}")
+                    .unwrap_or_else(|_| ProgressStyle::default_bar());
             overall.set_style(style);
             let spinner = ProgressStyle::with_template("  {spinner} {msg} ({elapsed})")
                 .unwrap_or_else(|_| ProgressStyle::default_spinner());
@@ -325,7 +359,12 @@ impl Progress {
                 .collect();
             (multi, overall, workers)
         });
-        Progress { enabled, bars, finished: Mutex::new(0), total }
+        Progress {
+            enabled,
+            bars,
+            finished: Mutex::new(0),
+            total,
+        }
     }
 
     fn start(&self, worker: usize, path: &Path) {
@@ -366,8 +405,13 @@ impl Progress {
         }
     }
 
+    /// Remove every bar, so that nothing is drawn after the summary table.
     fn clear(&self) {
-        if let Some((multi, _, _)) = &self.bars {
+        if let Some((multi, overall, workers)) = &self.bars {
+            for b in workers {
+                b.finish_and_clear();
+            }
+            overall.finish_and_clear();
             let _ = multi.clear();
         }
     }

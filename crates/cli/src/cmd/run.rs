@@ -4,7 +4,9 @@ use super::pen_args::{PenArgs, self_exe};
 use crate::exit::{self, Failure, WithCode};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use needlebench_recording::{Clock, FirmwareMeta, LayersUm, Meta, RecordingWriter, ScenarioMeta, SetupMeta};
+use needlebench_recording::{
+    Clock, FirmwareMeta, LayersUm, Meta, RecordingWriter, ScenarioMeta, SetupMeta,
+};
 use needlebench_runner::pen::{PenChoice, clock_of, firmware_config, open_link};
 use needlebench_runner::{RunSetup, RunStatus, RunSummary};
 use needlebench_scenario::Scenario;
@@ -36,7 +38,10 @@ pub fn run(args: RunArgs) -> Result<u8, Failure> {
     if let Some(seed) = args.seed {
         scenario.seed = seed;
     }
-    let out = args.out.clone().unwrap_or_else(|| Path::new("recordings").join(&scenario.name));
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("recordings").join(&scenario.name));
     let choice = match args.pen.choice()? {
         Some(c) => c,
         None => PenChoice::from_scenario(&scenario, self_exe()?),
@@ -44,7 +49,8 @@ pub fn run(args: RunArgs) -> Result<u8, Failure> {
     let summary = run_scenario(&scenario, &choice, &args.pen, &out, !args.quiet)?;
     print_summary(&scenario, &out, &summary);
     let recording = needlebench_recording::Recording::open(&out).code(exit::BAD_INPUT)?;
-    let report = needlebench_checks::check(&recording, &scenario.expect, None).code(exit::BAD_INPUT)?;
+    let report =
+        needlebench_checks::check(&recording, &scenario.expect, None).code(exit::BAD_INPUT)?;
     println!();
     Ok(super::check::print_verdicts(&report))
 }
@@ -115,7 +121,8 @@ fn progress_bar(wanted: bool) -> Option<ProgressBar> {
         return None;
     }
     let bar = ProgressBar::new(1);
-    let style = ProgressStyle::with_template("{bar:30} {msg}").unwrap_or_else(|_| ProgressStyle::default_bar());
+    let style = ProgressStyle::with_template("{bar:30} {msg}")
+        .unwrap_or_else(|_| ProgressStyle::default_bar());
     bar.set_style(style);
     Some(bar)
 }
@@ -125,7 +132,11 @@ fn print_summary(scenario: &Scenario, out: &Path, s: &RunSummary) {
         RunStatus::Complete => "complete".to_owned(),
         RunStatus::Incomplete { reason } => format!("incomplete: {reason}"),
     };
-    println!("scenario   {} ({})", scenario.name, scenario.source.path.display());
+    println!(
+        "scenario   {} ({})",
+        scenario.name,
+        scenario.source.path.display()
+    );
     println!("status     {status}");
     println!(
         "simulated  {:.3} s, {} ticks, {} punctures",

@@ -229,7 +229,10 @@ fn jammed_carriage_stalls_the_motor_and_freeing_it_restarts() {
     assert!(free_hz > 150.0, "runs free at {free_hz} Hz");
     p.set_jam_torque_nm(0.05);
     ticks(&mut p, 300);
-    assert!(p.speed_hz().abs() < 1.0, "a jam several times the stall torque stops the rotor");
+    assert!(
+        p.speed_hz().abs() < 1.0,
+        "a jam several times the stall torque stops the rotor"
+    );
     p.set_jam_torque_nm(0.0);
     ticks(&mut p, 300);
     assert!(p.speed_hz() > 0.9 * free_hz, "freed, it spins up again");
@@ -240,12 +243,19 @@ fn punctures_report_the_tenting_before_rupture() {
     let site = Site::builtin("cheek").unwrap();
     let mut p = plant("36", 0.9);
     p.set_exposure_um(1000.0).unwrap();
-    let contact = Contact { site: Some(&site), hand_force_n: 2.0, tilt_deg: 0.0 };
+    let contact = Contact {
+        site: Some(&site),
+        hand_force_n: 2.0,
+        tilt_deg: 0.0,
+    };
     let mut seen = 0;
     for _ in 0..300 {
         for pu in p.step(1000, 1000, &contact).unwrap().punctures {
             assert!(pu.tenting_um > 0.0 && pu.tenting_um < 1000.0, "{pu:?}");
-            assert!(pu.depth_um <= 1000.0 + 1e-6, "depth stays within the exposure: {pu:?}");
+            assert!(
+                pu.depth_um <= 1000.0 + 1e-6,
+                "depth stays within the exposure: {pu:?}"
+            );
             seen += 1;
         }
     }
@@ -257,12 +267,22 @@ fn pressing_hard_drags_the_carriage_enough_to_stall() {
     let site = Site::builtin("cheek").unwrap();
     let speed_at = |force_n: f64| {
         let mut p = plant("36", 0.9);
-        let contact = Contact { site: Some(&site), hand_force_n: force_n, tilt_deg: 0.0 };
+        let contact = Contact {
+            site: Some(&site),
+            hand_force_n: force_n,
+            tilt_deg: 0.0,
+        };
         run(&mut p, 1000, 400, &contact);
         p.speed_hz()
     };
     let light = speed_at(2.5);
     let hard = speed_at(25.0);
-    assert!(light > 120.0, "normal pressure barely slows the pen: {light} Hz");
-    assert!(hard < 0.4 * light, "25 N collapses the stroke rate: {hard} Hz vs {light} Hz");
+    assert!(
+        light > 120.0,
+        "normal pressure barely slows the pen: {light} Hz"
+    );
+    assert!(
+        hard < 0.4 * light,
+        "25 N collapses the stroke rate: {hard} Hz vs {light} Hz"
+    );
 }

@@ -306,3 +306,16 @@ fn missing_files_are_named() {
     );
     assert_eq!(rec.telemetry().unwrap().count(), 1);
 }
+
+#[test]
+fn a_file_without_line_ends_is_refused_not_swallowed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join(PunctureRow::FILE);
+    let mut text = PunctureRow::COLUMNS.join(",");
+    text.push('\n');
+    text.push_str(&"7".repeat(17 << 20));
+    std::fs::write(&path, text).unwrap();
+    let e = first_error::<PunctureRow>(&path).1;
+    assert!(matches!(e, RecordingError::Io { .. }), "{e:?}");
+    assert!(e.to_string().contains("row longer than"), "{e}");
+}

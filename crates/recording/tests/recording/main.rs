@@ -44,7 +44,7 @@ pub fn telemetry_row(i: u32) -> TelemetryRow {
         pen_y_mm: -0.0071 * f,
         hand_force_n: 2.0 + 0.000_37 * f,
         tilt_deg: 3.3333,
-        skin_contact: i % 7 != 0,
+        skin_contact: !i.is_multiple_of(7),
         needle_z_um: (f * 1.234).sin() * 500.0,
         exposure_um: 500.0,
         motor_duty: 0.61237,
@@ -78,7 +78,7 @@ pub fn puncture_row(i: u64) -> PunctureRow {
         layer: Layer::from_index((i % 5) as usize),
         peak_force_n: 0.031_234_5,
         tenting_um: 41.27,
-        bleeding: i % 3 == 0,
+        bleeding: i.is_multiple_of(3),
     }
 }
 

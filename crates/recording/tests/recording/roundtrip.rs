@@ -188,8 +188,8 @@ fn non_finite_values_survive_the_round_trip() {
     write(&dir, &[], &[row], &[]);
     let back = read_all::<PunctureRow>(&dir.join(PunctureRow::FILE)).unwrap();
     assert!(back[0].depth_um.is_nan());
-    assert_eq!(back[0].x_mm, f32::INFINITY);
-    assert_eq!(back[0].y_mm, f32::NEG_INFINITY);
+    assert_eq!(back[0].x_mm.to_bits(), f32::INFINITY.to_bits());
+    assert_eq!(back[0].y_mm.to_bits(), f32::NEG_INFINITY.to_bits());
 }
 
 #[test]

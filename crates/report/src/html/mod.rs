@@ -18,7 +18,7 @@ pub use svg::escape;
 
 const STYLE: &str = r#"
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#222;margin:0;background:#f4f5f7}
-main{max-width:1160px;margin:0 auto;padding:20px 24px 60px}
+main{max-width:1240px;margin:0 auto;padding:20px 24px 60px}
 h1{font-size:24px;margin:8px 0 4px}h2{font-size:19px;margin:0 0 2px}h3{font-size:14px;margin:14px 0 6px;color:#444}
 .card{background:#fff;border:1px solid #dde;border-radius:8px;padding:16px 20px;margin:18px 0;box-shadow:0 1px 2px #0001}
 .sub{color:#555;font-size:13px;margin:0 0 8px}.sub code{font-size:12px}
@@ -26,9 +26,10 @@ h1{font-size:24px;margin:8px 0 4px}h2{font-size:19px;margin:0 0 2px}h3{font-size
 .tot{padding:8px 14px;border-radius:6px;background:#fff;border:1px solid #dde;font-size:13px}.tot b{font-size:20px;display:block}
 table{border-collapse:collapse;width:100%;font-size:13px}th,td{text-align:left;padding:5px 8px;border-bottom:1px solid #e6e6ea;vertical-align:top}
 th{background:#f0f1f4;font-weight:600}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+table.verdicts td:nth-child(5){white-space:nowrap}table.verdicts td:nth-child(6){min-width:150px}
 tr.fail td{background:#fdf0e8}tr.acceptable td{background:#fdf8e6}
 .badge{display:inline-block;min-width:62px;text-align:center;border-radius:10px;padding:1px 8px;font-size:11px;font-weight:700;letter-spacing:.04em;text-transform:uppercase}
-.b-pass{background:#009E73;color:#fff}.b-acceptable{background:#E69F00;color:#000}.b-fail{background:#D55E00;color:#fff}.b-not-run{background:#555;color:#fff}
+.b-pass{background:#009E73;color:#fff}.b-acceptable{background:#E69F00;color:#000}.b-fail{background:#D55E00;color:#fff}.b-expected-fail{background:#0072B2;color:#fff}.b-not-run{background:#555;color:#fff}
 .plots{display:flex;flex-wrap:wrap;gap:12px 28px;align-items:flex-start}
 .plots figure{margin:0}
 svg.plot{display:block;font-size:11px;max-width:100%;height:auto}
@@ -37,7 +38,7 @@ svg .tl{fill:#444;font-size:11px}svg .at{fill:#333;font-size:12px;font-weight:60
 svg .band0{fill:#f6f6f6}svg .band1{fill:#e9edf2}svg .layer{fill:#555;font-size:11px;font-weight:600}
 svg .boundary{stroke:#333;stroke-dasharray:4 3}svg .trace{fill:none;stroke-width:1.4}svg .mk{font-size:11px;font-weight:600}
 svg .cell{stroke:#fff;stroke-width:.3}
-.legend{font-size:12px;color:#444;margin:4px 0 0 62px;max-width:460px}.legend span{white-space:nowrap;margin-right:8px}
+.legend{font-size:12px;color:#444;margin:4px 0 0 66px;max-width:420px}.legend span{white-space:nowrap;margin-right:8px}
 .nodata{color:#777;font-style:italic}
 .error{background:#f3f3f3;border-left:4px solid #555;padding:8px 12px;white-space:pre-wrap;font-family:ui-monospace,monospace;font-size:12px}
 .warn{background:#fdf0e8;border-left:4px solid #D55E00;padding:8px 12px}
@@ -67,7 +68,13 @@ pub fn html(results: &[ScenarioResult]) -> String {
 fn anchor(i: usize, name: &str) -> String {
     let slug: String = name
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
         .collect();
     format!("s{i}-{slug}")
 }
@@ -90,32 +97,25 @@ fn summary(s: &mut String, results: &[ScenarioResult]) {
     s.push_str("<h1>needlebench regression report</h1>");
     let _ = write!(
         s,
-        r#"<div class="totals"><div class="tot"><b>{}</b>scenarios</div><div class="tot"><b>{}</b>{}</div><div class="tot"><b>{}</b>{}</div><div class="tot"><b>{}</b>{}</div><div class="tot"><b>{}</b>{}</div></div>"#,
-        t.scenarios,
-        t.pass,
-        badge(Status::Pass),
-        t.acceptable,
-        badge(Status::Acceptable),
-        t.fail,
-        badge(Status::Fail),
-        t.not_run,
-        badge(Status::NotRun)
+        r#"<div class="totals"><div class="tot"><b>{}</b>scenarios</div>"#,
+        t.scenarios
     );
+    for (n, status) in [
+        (t.pass, Status::Pass),
+        (t.acceptable, Status::Acceptable),
+        (t.expected_fail, Status::ExpectedFail),
+        (t.fail, Status::Fail),
+        (t.not_run, Status::NotRun),
+    ] {
+        let _ = write!(s, r#"<div class="tot"><b>{n}</b>{}</div>"#, badge(status));
+    }
+    s.push_str("</div>");
     s.push_str(
         r#"<div class="card"><table><thead><tr><th>scenario</th><th>outcome</th><th>failed criteria / reason</th><th class="num">punctures</th><th class="num">simulated s</th><th class="num">wall s</th></tr></thead><tbody>"#,
     );
     for (i, r) in results.iter().enumerate() {
         let status = r.status();
-        let detail = match &r.report {
-            Err(why) => why.lines().next().unwrap_or("").to_owned(),
-            Ok(_) => {
-                let mut f = r.failed_criteria();
-                if r.divergence.is_some() {
-                    f.push("repeat.identical");
-                }
-                f.join(", ")
-            }
-        };
+        let detail = r.detail();
         let (punctures, sim) = match &r.run {
             Some(run) => (run.punctures.to_string(), format!("{:.1}", run.sim_s)),
             None => ("–".to_owned(), "–".to_owned()),
@@ -155,6 +155,11 @@ fn scenario(s: &mut String, i: usize, r: &ScenarioResult) {
         );
     }
     s.push_str("</p>");
+    if r.negative {
+        s.push_str(
+            r#"<p class="sub">Tagged <b>negative</b>: this scenario must fail its checks; a failed criterion here is the expected result.</p>"#,
+        );
+    }
     if let Some(d) = &r.divergence {
         let _ = write!(
             s,
@@ -164,7 +169,11 @@ fn scenario(s: &mut String, i: usize, r: &ScenarioResult) {
     }
     let report = match &r.report {
         Err(why) => {
-            let _ = write!(s, r#"<p><b>Could not run:</b></p><div class="error">{}</div></section>"#, escape(why));
+            let _ = write!(
+                s,
+                r#"<p><b>Could not run:</b></p><div class="error">{}</div></section>"#,
+                escape(why)
+            );
             return;
         }
         Ok(report) => report,
@@ -266,8 +275,16 @@ mod tests {
     #[test]
     fn verdict_rows_carry_badges() {
         let page = html(&fixture::suite());
-        assert_eq!(page.matches(r#"<tr class="fail"><td><span class="badge b-fail">"#).count(), 2);
-        assert_eq!(page.matches(r#"<tr class="acceptable"><td><span class="badge b-acceptable">"#).count(), 1);
+        assert_eq!(
+            page.matches(r#"<tr class="fail"><td><span class="badge b-fail">"#)
+                .count(),
+            2
+        );
+        assert_eq!(
+            page.matches(r#"<tr class="acceptable"><td><span class="badge b-acceptable">"#)
+                .count(),
+            1
+        );
         assert!(page.contains("t = 1.250 s, x = 3.5 mm"));
     }
 

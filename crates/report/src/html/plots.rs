@@ -15,7 +15,12 @@ fn empty(what: &str) -> String {
 /// a colour bar, axes in mm. Each cell has a tooltip with its position and density.
 pub fn heat_map(g: &DensityGrid) -> String {
     let cells = g.cols.saturating_mul(g.rows);
-    if cells == 0 || g.per_cm2.len() != cells || g.in_area.len() != cells || !(g.cell_mm > 0.0) {
+    if cells == 0
+        || g.per_cm2.len() != cells
+        || g.in_area.len() != cells
+        || !g.cell_mm.is_finite()
+        || g.cell_mm <= 0.0
+    {
         return empty("no density grid in this report");
     }
     let vmax = (0..cells)
@@ -23,8 +28,8 @@ pub fn heat_map(g: &DensityGrid) -> String {
         .map(|i| g.per_cm2[i])
         .fold(0.0, f64::max);
     let scale_max = if vmax > 0.0 { vmax } else { 1.0 };
-    // Cells are square on screen: fit the grid into 420 × 340 px.
-    let cell_px = (420.0 / g.cols as f64).min(340.0 / g.rows as f64);
+    // Cells are square on screen: fit the grid into 380 × 300 px.
+    let cell_px = (380.0 / g.cols as f64).min(300.0 / g.rows as f64);
     let (w, h) = (cell_px * g.cols as f64, cell_px * g.rows as f64);
     let [x0, y0] = g.origin_mm;
     let f = Frame {
@@ -56,21 +61,41 @@ pub fn heat_map(g: &DensityGrid) -> String {
                 r#"<rect class="{class}" x="{px:.2}" y="{py:.2}" width="{cell_px:.2}" height="{cell_px:.2}" fill="{fill}"><title>x {cx:.1}–{:.1} mm, y {cy:.1}–{:.1} mm: {v:.0} /cm²{}</title></rect>"#,
                 cx + g.cell_mm,
                 cy + g.cell_mm,
-                if g.in_area[i] { "" } else { " (outside the area)" }
+                if g.in_area[i] {
+                    ""
+                } else {
+                    " (outside the area)"
+                }
             );
         }
     }
-    f.axes(&mut s, "x (mm)", "y (mm)", &ticks(f.x.0, f.x.1, 5), &ticks(f.y.0, f.y.1, 5));
+    f.axes(
+        &mut s,
+        "x (mm)",
+        "y (mm)",
+        &ticks(f.x.0, f.x.1, 5),
+        &ticks(f.y.0, f.y.1, 5),
+    );
     // Colour bar.
-    let bar = Frame { left: f.left + w + 18.0, top: f.top, width: 14.0, height: h, x: (0.0, 1.0), y: (0.0, scale_max) };
-    let _ = write!(s, r#"<defs><linearGradient id="vir" x1="0" y1="1" x2="0" y2="0">"#);
+    let bar = Frame {
+        left: f.left + w + 18.0,
+        top: f.top,
+        width: 14.0,
+        height: h,
+        x: (0.0, 1.0),
+        y: (0.0, scale_max),
+    };
+    let _ = write!(
+        s,
+        r#"<defs><linearGradient id="vir" x1="0" y1="1" x2="0" y2="0">"#
+    );
     for k in 0..=10 {
         let t = f64::from(k) / 10.0;
         let _ = write!(s, r#"<stop offset="{t:.1}" stop-color="{}"/>"#, viridis(t));
     }
     let _ = write!(
         s,
-        r#"</linearGradient></defs><rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" fill="url(#vir)" class="frame"/>"#,
+        r##"</linearGradient></defs><rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" fill="url(#vir)" stroke="#666"/>"##,
         bar.left, bar.top, bar.width, bar.height
     );
     let bt = ticks(0.0, scale_max, 5);
@@ -87,7 +112,10 @@ pub fn heat_map(g: &DensityGrid) -> String {
         );
     }
     let (lx, ly) = (bar.left + 7.0, f.top + h + 30.0);
-    let _ = write!(s, r#"<text x="{lx:.1}" y="{ly:.1}" class="at" text-anchor="middle">/cm²</text></svg>"#);
+    let _ = write!(
+        s,
+        r#"<text x="{lx:.1}" y="{ly:.1}" class="at" text-anchor="middle">/cm²</text></svg>"#
+    );
     s
 }
 
@@ -109,16 +137,23 @@ pub fn depth_histogram(d: &DepthHistogram) -> String {
     };
     let x_max = ((last + 1) as f64 * d.bin_um * 1.2).max(100.0);
     let c_max = d.counts.iter().copied().max().unwrap_or(1).max(1) as f64;
-    let f = Frame { left: 62.0, top: 26.0, width: 440.0, height: 250.0, x: (0.0, x_max), y: (0.0, c_max * 1.08) };
+    let f = Frame {
+        left: 66.0,
+        top: 26.0,
+        width: 410.0,
+        height: 250.0,
+        x: (0.0, x_max),
+        y: (0.0, c_max * 1.08),
+    };
     let mut s = format!(
-        r#"<svg class="plot histogram" xmlns="http://www.w3.org/2000/svg" width="520" height="320" viewBox="0 0 520 320" role="img"><title>Depth reached, punctures per {:.0} µm bin</title>"#,
+        r#"<svg class="plot histogram" xmlns="http://www.w3.org/2000/svg" width="496" height="320" viewBox="0 0 496 320" role="img"><title>Depth reached, punctures per {:.0} µm bin</title>"#,
         d.bin_um
     );
     // Layer bands behind the bars.
     let b = &d.layer_boundaries_um;
     for (k, pair) in b.windows(2).enumerate() {
         let (top_um, bottom_um) = (pair[0].max(0.0), pair[1].min(x_max));
-        if !(top_um < bottom_um) {
+        if top_um.is_nan() || bottom_um.is_nan() || top_um >= bottom_um {
             continue;
         }
         let (x1, x2) = (f.px(top_um), f.px(bottom_um));
@@ -140,6 +175,8 @@ pub fn depth_histogram(d: &DepthHistogram) -> String {
             );
         }
     }
+    let (x_ticks, y_ticks) = (ticks(0.0, x_max, 6), ticks(0.0, c_max, 5));
+    f.grid(&mut s, &[], &y_ticks);
     for (i, &c) in d.counts.iter().enumerate() {
         let lo = i as f64 * d.bin_um;
         if c == 0 || lo >= x_max {
@@ -165,7 +202,13 @@ pub fn depth_histogram(d: &DepthHistogram) -> String {
             f.top + f.height
         );
     }
-    f.axes(&mut s, "depth below the surface (µm)", "punctures", &ticks(0.0, x_max, 6), &ticks(0.0, c_max, 5));
+    f.axes(
+        &mut s,
+        "depth below the surface (µm)",
+        "punctures",
+        &x_ticks,
+        &y_ticks,
+    );
     s.push_str("</svg>");
     let mut legend = String::from(r#"<p class="legend">"#);
     for (k, pair) in b.windows(2).enumerate() {
@@ -188,9 +231,21 @@ struct Trace {
 }
 
 const TRACES: [Trace; 3] = [
-    Trace { title: "motor current (mA)", colour: oi::VERMILLION, value: |p| p.motor_current_ma },
-    Trace { title: "stroke frequency (Hz)", colour: oi::BLUE, value: |p| p.stroke_hz },
-    Trace { title: "deepest puncture (µm)", colour: oi::GREEN, value: |p| p.max_depth_um },
+    Trace {
+        title: "motor current (mA)",
+        colour: oi::VERMILLION,
+        value: |p| p.motor_current_ma,
+    },
+    Trace {
+        title: "stroke frequency (Hz)",
+        colour: oi::BLUE,
+        value: |p| p.stroke_hz,
+    },
+    Trace {
+        title: "deepest puncture (µm)",
+        colour: oi::GREEN,
+        value: |p| p.max_depth_um,
+    },
 ];
 
 /// Colour and dash of a marker line by kind.
@@ -215,10 +270,10 @@ pub fn time_series(series: &[SeriesPoint], markers: &[Marker]) -> String {
     if points.is_empty() || t_end <= 0.0 {
         return empty("no time series in this report");
     }
-    let (left, width, panel_h, gap) = (70.0, 1000.0, 120.0, 22.0);
+    let (left, width, panel_h, gap) = (70.0, 1060.0, 110.0, 30.0);
     let label_rows = 3usize.min(markers.len());
     let label_band = 16.0 * label_rows as f64 + 8.0;
-    let top0 = label_band;
+    let top0 = label_band + 20.0;
     let height = top0 + 3.0 * panel_h + 2.0 * gap + 46.0;
     let mut s = format!(
         r#"<svg class="plot series" xmlns="http://www.w3.org/2000/svg" width="{:.0}" height="{height:.0}" viewBox="0 0 {:.0} {height:.0}" role="img"><title>Motor current, stroke frequency and depth over time</title>"#,
@@ -228,7 +283,10 @@ pub fn time_series(series: &[SeriesPoint], markers: &[Marker]) -> String {
     let t_ticks = ticks(0.0, t_end, 10);
     for (k, trace) in TRACES.iter().enumerate() {
         let values: Vec<f64> = points.iter().map(|p| (trace.value)(p)).collect();
-        let (lo, hi) = values.iter().filter(|v| v.is_finite()).fold((0.0f64, 0.0f64), |(a, b), &v| (a.min(v), b.max(v)));
+        let (lo, hi) = values
+            .iter()
+            .filter(|v| v.is_finite())
+            .fold((0.0f64, 0.0f64), |(a, b), &v| (a.min(v), b.max(v)));
         let hi = if hi > lo { hi * 1.08 } else { lo + 1.0 };
         let f = Frame {
             left,
@@ -238,14 +296,25 @@ pub fn time_series(series: &[SeriesPoint], markers: &[Marker]) -> String {
             x: (0.0, t_end),
             y: (lo, hi),
         };
-        let x_title = if k == TRACES.len() - 1 { "time (s)" } else { "" };
+        let x_title = if k == TRACES.len() - 1 {
+            "time (s)"
+        } else {
+            ""
+        };
         let y_ticks = ticks(lo, hi, 4);
-        f.axes(&mut s, x_title, "", if k == TRACES.len() - 1 { &t_ticks } else { &[] }, &y_ticks);
+        f.grid(&mut s, &t_ticks, &y_ticks);
+        f.axes(
+            &mut s,
+            x_title,
+            "",
+            if k == TRACES.len() - 1 { &t_ticks } else { &[] },
+            &y_ticks,
+        );
         let _ = write!(
             s,
             r#"<text x="{:.1}" y="{:.1}" class="at" fill="{}">{}</text>"#,
-            f.left + 8.0,
-            f.top + 14.0,
+            f.left,
+            f.top - 7.0,
             trace.colour,
             trace.title
         );
@@ -256,19 +325,45 @@ pub fn time_series(series: &[SeriesPoint], markers: &[Marker]) -> String {
                 pen_down = false;
                 continue;
             }
-            let _ = write!(path, "{}{:.1},{:.1} ", if pen_down { "L" } else { "M" }, f.px(p.t_s), f.py(*v));
+            let _ = write!(
+                path,
+                "{}{:.1},{:.1} ",
+                if pen_down { "L" } else { "M" },
+                f.px(p.t_s),
+                f.py(*v)
+            );
             pen_down = true;
         }
-        let _ = write!(s, r#"<path d="{}" class="trace" stroke="{}"/>"#, path.trim_end(), trace.colour);
+        let _ = write!(
+            s,
+            r#"<path d="{}" class="trace" stroke="{}"/>"#,
+            path.trim_end(),
+            trace.colour
+        );
     }
     let bottom = top0 + 3.0 * panel_h + 2.0 * gap;
-    let f = Frame { left, top: top0, width, height: bottom - top0, x: (0.0, t_end), y: (0.0, 1.0) };
-    for (i, m) in markers.iter().enumerate().filter(|(_, m)| m.t_s.is_finite()) {
+    let f = Frame {
+        left,
+        top: top0,
+        width,
+        height: bottom - top0,
+        x: (0.0, t_end),
+        y: (0.0, 1.0),
+    };
+    for (i, m) in markers
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| m.t_s.is_finite())
+    {
         let x = f.px(m.t_s);
         let (colour, dash) = marker_style(&m.kind);
         let ly = 14.0 + 16.0 * (i % 3) as f64;
         let label = format!("{} {}", m.kind.replace('_', " "), m.label);
-        let anchor = if x > left + width * 0.8 { "end" } else { "start" };
+        let anchor = if x > left + width * 0.8 {
+            "end"
+        } else {
+            "start"
+        };
         let dx = if anchor == "end" { -3.0 } else { 3.0 };
         let _ = write!(
             s,
@@ -343,6 +438,9 @@ mod tests {
         r.series[50].motor_current_ma = f64::NAN;
         let svg = time_series(&r.series, &[]);
         let current = svg.split(r#"<path d=""#).nth(1).expect("first trace");
-        assert_eq!(current.split('"').next().expect("d").matches('M').count(), 2);
+        assert_eq!(
+            current.split('"').next().expect("d").matches('M').count(),
+            2
+        );
     }
 }

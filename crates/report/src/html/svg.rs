@@ -69,7 +69,11 @@ pub fn ticks(lo: f64, hi: f64, target: usize) -> Vec<f64> {
     }
     let raw = (hi - lo) / target as f64;
     let mag = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 5.0, 10.0].iter().map(|m| m * mag).find(|s| *s >= raw).unwrap_or(10.0 * mag);
+    let step = [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * mag)
+        .find(|s| *s >= raw)
+        .unwrap_or(10.0 * mag);
     let first = (lo / step).ceil() as i64;
     let last = (hi / step + 1e-9).floor() as i64;
     (first..=last).map(|k| k as f64 * step).collect()
@@ -81,8 +85,16 @@ pub fn tick_label(v: f64, ticks: &[f64]) -> String {
         [a, b, ..] => (b - a).abs(),
         _ => 1.0,
     };
-    let decimals = if step >= 1.0 { 0 } else { (-step.log10()).ceil() as usize };
     let v = if v.abs() < step * 1e-9 { 0.0 } else { v };
+    if step >= 10_000.0 && v != 0.0 {
+        // Big round numbers: thousands as `k` keep the labels short.
+        return format!("{:.0}k", v / 1000.0);
+    }
+    let decimals = if step >= 1.0 {
+        0
+    } else {
+        (-step.log10()).ceil() as usize
+    };
     format!("{v:.decimals$}")
 }
 
@@ -116,10 +128,42 @@ impl Frame {
         self.top + self.height - (v - a) / (b - a) * self.height
     }
 
-    /// Frame, ticks with labels, and axis titles.
-    pub fn axes(&self, out: &mut String, x_title: &str, y_title: &str, x_ticks: &[f64], y_ticks: &[f64]) {
+    /// Light grid lines at `x_ticks` and `y_ticks` (draw before the data).
+    pub fn grid(&self, out: &mut String, x_ticks: &[f64], y_ticks: &[f64]) {
+        for &v in x_ticks {
+            let x = self.px(v);
+            let _ = write!(
+                out,
+                r##"<line x1="{x:.1}" y1="{:.1}" x2="{x:.1}" y2="{:.1}" class="grid"/>"##,
+                self.top,
+                self.top + self.height
+            );
+        }
+        for &v in y_ticks {
+            let y = self.py(v);
+            let _ = write!(
+                out,
+                r##"<line x1="{:.1}" y1="{y:.1}" x2="{:.1}" y2="{y:.1}" class="grid"/>"##,
+                self.left,
+                self.left + self.width
+            );
+        }
+    }
+
+    /// Frame, ticks with labels, and axis titles (draw after the data).
+    pub fn axes(
+        &self,
+        out: &mut String,
+        x_title: &str,
+        y_title: &str,
+        x_ticks: &[f64],
+        y_ticks: &[f64],
+    ) {
         let (l, t, w, h) = (self.left, self.top, self.width, self.height);
-        let _ = write!(out, r##"<rect x="{l:.1}" y="{t:.1}" width="{w:.1}" height="{h:.1}" class="frame"/>"##);
+        let _ = write!(
+            out,
+            r##"<rect x="{l:.1}" y="{t:.1}" width="{w:.1}" height="{h:.1}" class="frame"/>"##
+        );
         for &v in x_ticks {
             let x = self.px(v);
             let b = t + h;
@@ -135,8 +179,7 @@ impl Frame {
             let y = self.py(v);
             let _ = write!(
                 out,
-                r##"<line x1="{l:.1}" y1="{y:.1}" x2="{:.1}" y2="{y:.1}" class="grid"/><line x1="{:.1}" y1="{y:.1}" x2="{l:.1}" y2="{y:.1}" class="tick"/><text x="{:.1}" y="{:.1}" class="tl" text-anchor="end">{}</text>"##,
-                l + w,
+                r##"<line x1="{:.1}" y1="{y:.1}" x2="{l:.1}" y2="{y:.1}" class="tick"/><text x="{:.1}" y="{:.1}" class="tl" text-anchor="end">{}</text>"##,
                 l - 4.0,
                 l - 6.0,
                 y + 4.0,
@@ -184,6 +227,9 @@ mod tests {
         assert_eq!(tick_label(t[1], &t), "0.1");
         let t = ticks(0.0, 3000.0, 3);
         assert_eq!(tick_label(t[1], &t), "1000");
+        let t = ticks(0.0, 120_000.0, 5);
+        assert_eq!(tick_label(t[1], &t), "50k");
+        assert_eq!(tick_label(t[0], &t), "0");
     }
 
     #[test]
@@ -197,7 +243,14 @@ mod tests {
 
     #[test]
     fn frame_maps_data_to_pixels() {
-        let f = Frame { left: 10.0, top: 20.0, width: 100.0, height: 50.0, x: (0.0, 10.0), y: (0.0, 5.0) };
+        let f = Frame {
+            left: 10.0,
+            top: 20.0,
+            width: 100.0,
+            height: 50.0,
+            x: (0.0, 10.0),
+            y: (0.0, 5.0),
+        };
         assert!((f.px(5.0) - 60.0).abs() < 1e-9);
         assert!((f.py(0.0) - 70.0).abs() < 1e-9);
         assert!((f.py(5.0) - 20.0).abs() < 1e-9);

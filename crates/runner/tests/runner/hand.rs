@@ -10,7 +10,13 @@ fn rect(w: f64, h: f64) -> Vec<[f64; 2]> {
 }
 
 fn spec(pattern: Pattern) -> MotionSpec {
-    MotionSpec { area: rect(20.0, 10.0), pattern, glide_mm_s: 10.0, passes: 1, line_spacing_mm: 2.0 }
+    MotionSpec {
+        area: rect(20.0, 10.0),
+        pattern,
+        glide_mm_s: 10.0,
+        passes: 1,
+        line_spacing_mm: 2.0,
+    }
 }
 
 /// Length glided on the skin, mm.
@@ -28,7 +34,11 @@ fn straight_passes_cover_the_area_line_by_line_at_the_glide_speed() {
     // 6 lines 2 mm apart across a 10 mm height, each 20 mm long, plus 5 step-overs of 2 mm.
     let glided = on_skin_mm(&path);
     assert!((glided - (6.0 * 20.0 + 5.0 * 2.0)).abs() < 1e-6, "{glided}");
-    for s in path.segments().iter().filter(|s| s.on_skin && s.t1_s > s.t0_s) {
+    for s in path
+        .segments()
+        .iter()
+        .filter(|s| s.on_skin && s.t1_s > s.t0_s)
+    {
         let v = (s.to_mm[0] - s.from_mm[0]).hypot(s.to_mm[1] - s.from_mm[1]) / (s.t1_s - s.t0_s);
         assert!((v - 10.0).abs() < 1e-9, "glide speed {v}");
         for p in [s.from_mm, s.to_mm] {
@@ -40,12 +50,19 @@ fn straight_passes_cover_the_area_line_by_line_at_the_glide_speed() {
 
 #[test]
 fn crosshatch_glides_in_each_direction_and_passes_repeat() {
-    let one = HandPath::new(&spec(Pattern::Crosshatch { angles_deg: vec![0.0, 90.0] }), 0.0);
+    let one = HandPath::new(
+        &spec(Pattern::Crosshatch {
+            angles_deg: vec![0.0, 90.0],
+        }),
+        0.0,
+    );
     let straight = HandPath::new(&spec(Pattern::Straight { angle_deg: 0.0 }), 0.0);
     let vertical = HandPath::new(&spec(Pattern::Straight { angle_deg: 90.0 }), 0.0);
     let sum = on_skin_mm(&straight) + on_skin_mm(&vertical);
     assert!((on_skin_mm(&one) - sum).abs() < 1e-6);
-    let mut three = spec(Pattern::Crosshatch { angles_deg: vec![0.0, 90.0] });
+    let mut three = spec(Pattern::Crosshatch {
+        angles_deg: vec![0.0, 90.0],
+    });
     three.passes = 3;
     assert!((on_skin_mm(&HandPath::new(&three, 0.0)) - 3.0 * sum).abs() < 1e-6);
 }
@@ -53,7 +70,13 @@ fn crosshatch_glides_in_each_direction_and_passes_repeat() {
 #[test]
 fn spiral_and_stamps_stay_inside_the_area() {
     let tri = vec![[0.0, 0.0], [30.0, 0.0], [15.0, 20.0]];
-    for pattern in [Pattern::Spiral, Pattern::Stamping { pitch_mm: 3.0, dwell_s: 0.1 }] {
+    for pattern in [
+        Pattern::Spiral,
+        Pattern::Stamping {
+            pitch_mm: 3.0,
+            dwell_s: 0.1,
+        },
+    ] {
         let mut s = spec(pattern);
         s.area = tri.clone();
         let path = HandPath::new(&s, 0.0);
@@ -67,7 +90,13 @@ fn spiral_and_stamps_stay_inside_the_area() {
 
 #[test]
 fn stamps_dwell_in_place_for_the_given_time() {
-    let path = HandPath::new(&spec(Pattern::Stamping { pitch_mm: 5.0, dwell_s: 0.15 }), 0.0);
+    let path = HandPath::new(
+        &spec(Pattern::Stamping {
+            pitch_mm: 5.0,
+            dwell_s: 0.15,
+        }),
+        0.0,
+    );
     let stamps: Vec<_> = path.segments().iter().filter(|s| s.on_skin).collect();
     // A 20 × 10 mm area at 5 mm pitch: 4 × 2 stamps.
     assert_eq!(stamps.len(), 8);
@@ -85,24 +114,35 @@ fn freehand_follows_waypoint_times() {
     assert!((at.pos_mm[0] - 5.0).abs() < 1e-9 && at.on_skin);
     let at = path.at(4.0);
     assert!((at.pos_mm[1] - 5.0).abs() < 1e-9);
-    assert!((path.end_s() - 5.2).abs() < 1e-9, "3 s of waypoints from t=2, then a 0.2 s lift");
+    assert!(
+        (path.end_s() - 5.2).abs() < 1e-9,
+        "3 s of waypoints from t=2, then a 0.2 s lift"
+    );
 }
 
 #[test]
 fn hand_evaluation_is_the_same_forwards_and_after_jumping_back() {
-    let mut path = HandPath::new(&spec(Pattern::Crosshatch { angles_deg: vec![0.0, 45.0] }), 0.0);
-    let forward: Vec<_> = (0..5000).map(|i| path.at(i as f64 * 0.01)).collect();
-    let again: Vec<_> = (0..5000).map(|i| path.at(i as f64 * 0.01)).collect();
+    let mut path = HandPath::new(
+        &spec(Pattern::Crosshatch {
+            angles_deg: vec![0.0, 45.0],
+        }),
+        0.0,
+    );
+    let forward: Vec<_> = (0..5000).map(|i| path.at(f64::from(i) * 0.01)).collect();
+    let again: Vec<_> = (0..5000).map(|i| path.at(f64::from(i) * 0.01)).collect();
     assert_eq!(forward, again);
 }
 
 #[test]
 fn thickness_field_has_the_requested_spread_and_repeats_with_the_seed() {
     let field = ThicknessField::new(0.1, 5.0, &mut ChaCha8Rng::seed_from_u64(7));
-    let samples: Vec<f64> =
-        (0..200).flat_map(|i| (0..200).map(move |j| [i as f64 * 0.5, j as f64 * 0.5])).map(|p| field.factor_at(p)).collect();
+    let samples: Vec<f64> = (0..200)
+        .flat_map(|i| (0..200).map(move |j| [f64::from(i) * 0.5, f64::from(j) * 0.5]))
+        .map(|p| field.factor_at(p))
+        .collect();
     let mean = samples.iter().sum::<f64>() / samples.len() as f64;
-    let sd = (samples.iter().map(|f| (f - mean).powi(2)).sum::<f64>() / samples.len() as f64).sqrt();
+    let sd =
+        (samples.iter().map(|f| (f - mean).powi(2)).sum::<f64>() / samples.len() as f64).sqrt();
     assert!((mean - 1.0).abs() < 0.03, "mean {mean}");
     assert!((0.05..0.15).contains(&sd), "sd {sd}");
     let twin = ThicknessField::new(0.1, 5.0, &mut ChaCha8Rng::seed_from_u64(7));

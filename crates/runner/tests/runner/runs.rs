@@ -27,7 +27,8 @@ tremor_mm = 0.1
 "#;
 
 fn scenario(extra: &str) -> Scenario {
-    Scenario::from_str(&format!("{SCENARIO}{extra}"), Path::new("runner-test.toml")).expect("valid scenario")
+    Scenario::from_str(&format!("{SCENARIO}{extra}"), Path::new("runner-test.toml"))
+        .expect("valid scenario")
 }
 
 fn tmp(name: &str) -> PathBuf {
@@ -43,7 +44,9 @@ fn run_with(scenario: &Scenario, transport: Box<dyn Transport>, out: &Path) -> R
 }
 
 fn inprocess(scenario: &Scenario) -> Box<dyn Transport> {
-    Box::new(InProcessTransport::new(Firmware::new(firmware_config(scenario)).unwrap()))
+    Box::new(InProcessTransport::new(
+        Firmware::new(firmware_config(scenario)).unwrap(),
+    ))
 }
 
 fn files(dir: &Path) -> Vec<Vec<u8>> {
@@ -66,7 +69,11 @@ fn same_scenario_and_seed_give_byte_identical_recordings() {
     other.seed = 4;
     let c = tmp("det-c");
     run_with(&other, inprocess(&other), &c);
-    assert_ne!(files(&a)[2], files(&c)[2], "another seed moves the punctures");
+    assert_ne!(
+        files(&a)[2],
+        files(&c)[2],
+        "another seed moves the punctures"
+    );
     for d in [a, b, c] {
         let _ = std::fs::remove_dir_all(d);
     }
@@ -81,12 +88,19 @@ fn punctures_land_where_the_pen_was_and_reach_the_dermis() {
     let mut n = 0;
     for p in rec.punctures().unwrap() {
         let p = p.unwrap();
-        assert!((-3.0..13.0).contains(&p.x_mm) && (-3.0..9.0).contains(&p.y_mm), "{p:?}");
+        assert!(
+            (-3.0..13.0).contains(&p.x_mm) && (-3.0..9.0).contains(&p.y_mm),
+            "{p:?}"
+        );
         assert!(p.depth_um > 0.0 && p.depth_um <= 1000.0, "{p:?}");
         n += 1;
     }
     assert_eq!(n, summary.punctures);
-    let running = rec.telemetry().unwrap().filter(|r| r.as_ref().unwrap().motor_duty > 0.0).count();
+    let running = rec
+        .telemetry()
+        .unwrap()
+        .filter(|r| r.as_ref().unwrap().motor_duty > 0.0)
+        .count();
     assert!(running > 1000, "the firmware drove the motor");
     let _ = std::fs::remove_dir_all(dir);
 }
@@ -100,7 +114,10 @@ struct DyingLine {
 impl Transport for DyingLine {
     fn send(&mut self, bytes: &[u8]) -> std::io::Result<()> {
         if self.sends == 0 {
-            return Err(std::io::Error::new(std::io::ErrorKind::BrokenPipe, "cable pulled"));
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::BrokenPipe,
+                "cable pulled",
+            ));
         }
         self.sends -= 1;
         self.inner.send(bytes)
@@ -117,16 +134,27 @@ impl Transport for DyingLine {
 fn link_failure_mid_run_keeps_every_row_and_marks_the_recording_incomplete() {
     let s = scenario("");
     let dir = tmp("dying");
-    let line = DyingLine { inner: InProcessTransport::new(Firmware::new(firmware_config(&s)).unwrap()), sends: 3000 };
+    let line = DyingLine {
+        inner: InProcessTransport::new(Firmware::new(firmware_config(&s)).unwrap()),
+        sends: 3000,
+    };
     let summary = run_with(&s, Box::new(line), &dir);
-    let RunStatus::Incomplete { reason } = &summary.status else { panic!("{:?}", summary.status) };
-    assert!(reason.contains("link failure") && reason.contains("cable pulled"), "{reason}");
+    let RunStatus::Incomplete { reason } = &summary.status else {
+        panic!("{:?}", summary.status)
+    };
+    assert!(
+        reason.contains("link failure") && reason.contains("cable pulled"),
+        "{reason}"
+    );
     let rec = Recording::open(&dir).unwrap();
     assert!(!rec.is_complete());
     assert_eq!(rec.meta().run.reason, *reason);
     let rows = rec.telemetry().unwrap().count() as u64;
     assert_eq!(rows, summary.ticks);
-    assert!((2990..=3000).contains(&rows), "rows up to the failure: {rows}");
+    assert!(
+        (2990..=3000).contains(&rows),
+        "rows up to the failure: {rows}"
+    );
     let events: Vec<_> = rec.events().unwrap().map(|e| e.unwrap()).collect();
     assert!(events.iter().any(|e| e.kind == "link_failure"));
     let _ = std::fs::remove_dir_all(dir);
@@ -137,7 +165,9 @@ fn pen_fault_ends_the_run_after_the_grace_period_with_the_fault_as_reason() {
     let s = scenario("[[inject]]\nat_s = 2.0\nkind = \"cartridge_removed\"\nduration_s = 1.0\n");
     let dir = tmp("fault");
     let summary = run_with(&s, inprocess(&s), &dir);
-    let RunStatus::Incomplete { reason } = &summary.status else { panic!("{:?}", summary.status) };
+    let RunStatus::Incomplete { reason } = &summary.status else {
+        panic!("{:?}", summary.status)
+    };
     assert!(reason.contains("cartridge_absent"), "{reason}");
     let rec = Recording::open(&dir).unwrap();
     let fault_tick = rec
@@ -147,8 +177,15 @@ fn pen_fault_ends_the_run_after_the_grace_period_with_the_fault_as_reason() {
         .find(|e| e.kind == "fault_raised")
         .expect("fault event")
         .tick;
-    assert_eq!(fault_tick, 2000, "the firmware cuts the motor the tick the cartridge goes");
-    assert_eq!(summary.ticks, u64::from(fault_tick) + 500, "0.5 s of grace recorded");
+    assert_eq!(
+        fault_tick, 2000,
+        "the firmware cuts the motor the tick the cartridge goes"
+    );
+    assert_eq!(
+        summary.ticks,
+        u64::from(fault_tick) + 500,
+        "0.5 s of grace recorded"
+    );
     let _ = std::fs::remove_dir_all(dir);
 }
 

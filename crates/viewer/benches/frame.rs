@@ -1,0 +1,108 @@
+//! Frame time of the off-screen viewer with a big recording loaded, playing and scrubbing,
+//! against an empty scene in the same run. Prints mean and p99 per case and the adapter.
+//!
+//! `cargo bench -p needlebench-viewer --bench frame` (needs a wgpu adapter; lavapipe works).
+//! The recording: `NEEDLEBENCH_BENCH_RECORDING=DIR`, else the full-face 10-minute scenario
+//! is run into a temporary directory first. `NEEDLEBENCH_BENCH_FRAMES` (default 120).
+
+use bevy::prelude::*;
+use bevy::render::renderer::RenderAdapterInfo;
+use bevy::time::TimeUpdateStrategy;
+use needlebench_viewer::Replay;
+use needlebench_viewer::app::camera::ViewPreset;
+use needlebench_viewer::app::shot::{headless_app, start};
+use needlebench_viewer::app::{Clock, LiveClock};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const SIZE: UVec2 = UVec2::new(1280, 720);
+const WARM_UP: usize = 10;
+
+fn main() {
+    let frames: usize = std::env::var("NEEDLEBENCH_BENCH_FRAMES").ok().and_then(|v| v.parse().ok()).unwrap_or(120);
+    if !std::env::args().any(|a| a == "--bench") && std::env::var_os("NEEDLEBENCH_FRAME_BENCH").is_none() {
+        println!("frame bench: run with `cargo bench -p needlebench-viewer --bench frame` or NEEDLEBENCH_FRAME_BENCH=1");
+        return;
+    }
+    let mut _keep = None;
+    let dir = match std::env::var_os("NEEDLEBENCH_BENCH_RECORDING") {
+        Some(d) => PathBuf::from(d),
+        None => {
+            let tmp = tempfile::tempdir().expect("temp dir");
+            let dir = tmp.path().join("full-face");
+            let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/full-face-10min-36-150hz.toml");
+            let t = Instant::now();
+            needlebench_viewer::scenario::run_scenario(&scenario, &dir).expect("run full-face scenario");
+            println!("recorded {} in {:.1} s", scenario.display(), t.elapsed().as_secs_f64());
+            _keep = Some(tmp);
+            dir
+        }
+    };
+    let t = Instant::now();
+    let replay = Arc::new(Replay::open(&dir, None).expect("open recording"));
+    println!(
+        "loaded {} punctures, {} ticks, {} violations in {:.1} s",
+        replay.punctures.len(),
+        replay.telemetry.t_us.len(),
+        replay.violations.len(),
+        t.elapsed().as_secs_f64()
+    );
+
+    let empty = measure(None, frames, |_, _| {});
+    let duration = replay.duration_us;
+    let playing = measure(Some(replay.clone()), frames, |app, _| {
+        let mut c = app.world_mut().resource_mut::<Clock>();
+        if !c.0.is_playing() {
+            c.0.set_speed_index(8);
+            c.0.set_playing(true);
+        }
+    });
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let scrubbing = measure(Some(replay), frames, move |app, _| {
+        // Deterministic jumps all over the recording, backwards and forwards.
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        app.world_mut().resource_mut::<Clock>().0.seek(state % duration.max(1));
+    });
+    println!("{:<28} {:>10} {:>10}", "case", "mean ms", "p99 ms");
+    for (name, (adapter, times)) in [("empty scene", empty), ("full recording, playing 20×", playing), ("full recording, scrubbing", scrubbing)] {
+        println!("{name:<28} {:>10.2} {:>10.2}   [{adapter}]", mean_ms(&times), p99_ms(&times));
+    }
+}
+
+fn measure(replay: Option<Arc<Replay>>, frames: usize, mut each: impl FnMut(&mut App, usize)) -> (String, Vec<Duration>) {
+    let mut app = headless_app(replay.clone(), 0.0, SIZE, ViewPreset::Perspective);
+    app.insert_resource(TimeUpdateStrategy::ManualDuration(Duration::from_millis(16)));
+    if replay.is_some() {
+        app.insert_resource(LiveClock(true));
+    }
+    start(&mut app);
+    let mut times = Vec::with_capacity(frames);
+    for i in 0..WARM_UP + frames {
+        if replay.is_some() {
+            each(&mut app, i);
+        }
+        let t = Instant::now();
+        app.update();
+        if i >= WARM_UP {
+            times.push(t.elapsed());
+        }
+    }
+    let adapter = app
+        .world()
+        .get_resource::<RenderAdapterInfo>()
+        .map_or_else(|| "unknown adapter".to_owned(), |a| format!("{} ({:?})", a.name, a.backend));
+    (adapter, times)
+}
+
+fn mean_ms(t: &[Duration]) -> f64 {
+    t.iter().map(Duration::as_secs_f64).sum::<f64>() / t.len().max(1) as f64 * 1e3
+}
+
+fn p99_ms(t: &[Duration]) -> f64 {
+    let mut v: Vec<f64> = t.iter().map(Duration::as_secs_f64).collect();
+    v.sort_by(f64::total_cmp);
+    v.get(((v.len() as f64 * 0.99).ceil() as usize).saturating_sub(1)).copied().unwrap_or(0.0) * 1e3
+}

@@ -1,0 +1,95 @@
+//! The puncture cloud: every puncture is one vertex of a single point-list mesh, uploaded to
+//! the GPU once (`RenderAssetUsages::RENDER_WORLD`, so the CPU copy is dropped), with
+//! `uv_0 = (t_s, depth_um)`. [`PunctureMaterial`]'s `params.x` is the cursor time: the vertex
+//! shader hides later punctures, so playing and scrubbing change one uniform, not millions of
+//! entities. Colour is viridis of depth, computed in the shader.
+
+use crate::data::Punctures;
+use bevy::asset::{RenderAssetUsages, uuid_handle};
+use bevy::mesh::{MeshVertexBufferLayoutRef, PrimitiveTopology};
+use bevy::pbr::{MaterialPipeline, MaterialPipelineKey};
+use bevy::prelude::*;
+use bevy::render::render_resource::{
+    AsBindGroup, RenderPipelineDescriptor, SpecializedMeshPipelineError,
+};
+use bevy::shader::{Shader, ShaderRef};
+
+/// The embedded WGSL of the puncture material.
+pub const POINTS_SHADER: Handle<Shader> = uuid_handle!("6c1e2f0a-93c4-4d2b-9a57-1f0d3b8e5a21");
+
+/// Height of the puncture points above the skin surface, world units (mm).
+pub const POINT_LIFT_MM: f32 = 0.05;
+
+/// Material of the puncture cloud.
+#[derive(Asset, TypePath, AsBindGroup, Debug, Clone)]
+pub struct PunctureMaterial {
+    /// (t_now_s, depth_max_um, visible 0/1, unused).
+    #[uniform(0)]
+    pub params: Vec4,
+}
+
+impl Material for PunctureMaterial {
+    fn vertex_shader() -> ShaderRef {
+        ShaderRef::Handle(POINTS_SHADER)
+    }
+
+    fn fragment_shader() -> ShaderRef {
+        ShaderRef::Handle(POINTS_SHADER)
+    }
+
+    fn enable_prepass() -> bool {
+        false
+    }
+
+    fn enable_shadows() -> bool {
+        false
+    }
+
+    fn specialize(
+        _pipeline: &MaterialPipeline,
+        descriptor: &mut RenderPipelineDescriptor,
+        layout: &MeshVertexBufferLayoutRef,
+        _key: MaterialPipelineKey<Self>,
+    ) -> Result<(), SpecializedMeshPipelineError> {
+        let vertex_layout = layout.0.get_layout(&[
+            Mesh::ATTRIBUTE_POSITION.at_shader_location(0),
+            Mesh::ATTRIBUTE_UV_0.at_shader_location(1),
+        ])?;
+        descriptor.vertex.buffers = vec![vertex_layout];
+        Ok(())
+    }
+}
+
+/// Registers the material and its shader.
+pub struct PointsPlugin;
+
+impl Plugin for PointsPlugin {
+    fn build(&self, app: &mut App) {
+        let shader = Shader::from_wgsl(include_str!("points.wgsl"), "needlebench_viewer/points.wgsl");
+        if let Some(mut shaders) = app.world_mut().get_resource_mut::<Assets<Shader>>() {
+            // Inserting at a fixed id cannot clash: the id is this crate's own UUID.
+            let _ = shaders.insert(POINTS_SHADER.id(), shader);
+        }
+        app.add_plugins(MaterialPlugin::<PunctureMaterial>::default());
+    }
+}
+
+/// The point-list mesh of all punctures; `to_world` maps (x_mm, y_mm) to world x, z.
+pub fn puncture_mesh(p: &Punctures, to_world: impl Fn(f32, f32) -> (f32, f32)) -> Mesh {
+    let mut positions = Vec::with_capacity(p.len());
+    let mut uvs = Vec::with_capacity(p.len());
+    for i in 0..p.len() {
+        let (x, z) = to_world(p.x_mm[i], p.y_mm[i]);
+        positions.push([x, POINT_LIFT_MM, z]);
+        uvs.push([t_s_f32(p.t_us[i]), p.depth_um[i]]);
+    }
+    Mesh::new(PrimitiveTopology::PointList, RenderAssetUsages::RENDER_WORLD)
+        .with_inserted_attribute(Mesh::ATTRIBUTE_POSITION, positions)
+        .with_inserted_attribute(Mesh::ATTRIBUTE_UV_0, uvs)
+}
+
+/// Time as the shader compares it: seconds as `f32` (the cursor goes through the same
+/// conversion, so a puncture at exactly the cursor time is shown).
+pub fn t_s_f32(t_us: u64) -> f32 {
+    (t_us as f64 / 1e6) as f32
+}

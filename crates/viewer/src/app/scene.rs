@@ -1,0 +1,333 @@
+//! The 3D scene: the skin block (one slab per layer, thickness × exaggeration, the front
+//! face showing the strata), the heat-map texture on the surface over the treated area, the
+//! puncture cloud, the pen and the violation markers. All materials are unlit so colours on
+//! screen are the colours of the legend.
+
+use super::points::{PointsPlugin, PunctureMaterial, puncture_mesh, t_s_f32};
+use super::{Cursor, Heat, ReplayData, ReplaySet, ViewSettings};
+use bevy::asset::RenderAssetUsages;
+use bevy::image::ImageSampler;
+use bevy::mesh::{Indices, PrimitiveTopology};
+use bevy::prelude::*;
+use bevy::render::render_resource::{Extent3d, TextureDimension, TextureFormat};
+use needlebench_recording::Layer;
+
+/// Margin of skin around the treated area's bounding box, mm.
+pub const BLOCK_MARGIN_MM: f32 = 6.0;
+
+/// Most violation markers drawn (the first ones in time that have a place).
+pub const MAX_MARKERS: usize = 2_000;
+
+/// Marker colour (sRGB): a red outside the viridis range.
+pub const MARKER_SRGB: [f32; 3] = [1.0, 0.0, 0.15];
+
+/// Colour of each layer (sRGB), surface first — also the legend's.
+pub const LAYER_SRGB: [[f32; 3]; 5] = [
+    [0.95, 0.90, 0.79], // stratum corneum
+    [0.91, 0.69, 0.60], // viable epidermis
+    [0.85, 0.41, 0.42], // papillary dermis
+    [0.64, 0.23, 0.33], // reticular dermis
+    [0.96, 0.84, 0.43], // hypodermis
+];
+
+/// Where the recording's plane sits in the world: 1 world unit = 1 mm, x → x,
+/// y → −z (so a top view shows y up), the skin surface at world y = 0.
+#[derive(Resource, Debug, Clone, Copy, PartialEq)]
+pub struct SceneFrame {
+    /// Recording coordinates of the world origin, mm.
+    pub centre_mm: [f64; 2],
+    /// Half the block's size along x and y, mm.
+    pub half_mm: [f32; 2],
+}
+
+impl SceneFrame {
+    /// Frame centred on the treated area's bounding box (the punctures' if it has none).
+    pub fn new(area: &[[f64; 2]]) -> SceneFrame {
+        let (mut lo, mut hi) = ([f64::MAX; 2], [f64::MIN; 2]);
+        for p in area.iter().filter(|p| p[0].is_finite() && p[1].is_finite()) {
+            for k in 0..2 {
+                lo[k] = lo[k].min(p[k]);
+                hi[k] = hi[k].max(p[k]);
+            }
+        }
+        if lo[0] > hi[0] {
+            (lo, hi) = ([0.0; 2], [20.0; 2]);
+        }
+        let half = |k: usize| ((hi[k] - lo[k]) / 2.0) as f32 + BLOCK_MARGIN_MM;
+        SceneFrame { centre_mm: [(lo[0] + hi[0]) / 2.0, (lo[1] + hi[1]) / 2.0], half_mm: [half(0), half(1)] }
+    }
+
+    /// World x, z of a point in recording coordinates.
+    pub fn world_xz(&self, x_mm: f64, y_mm: f64) -> (f32, f32) {
+        ((x_mm - self.centre_mm[0]) as f32, -(y_mm - self.centre_mm[1]) as f32)
+    }
+}
+
+/// One layer slab.
+#[derive(Component, Debug, Clone, Copy)]
+pub struct LayerSlab(pub Layer);
+
+/// The pen.
+#[derive(Component, Debug)]
+pub struct Pen;
+
+/// The heat-map quad; holds its image and material.
+#[derive(Component, Debug)]
+pub struct HeatMapQuad {
+    image: Handle<Image>,
+    material: Handle<StandardMaterial>,
+}
+
+/// The puncture cloud.
+#[derive(Component, Debug)]
+pub struct PunctureCloud(pub Handle<PunctureMaterial>);
+
+/// A violation marker: index into the replay's violations.
+#[derive(Component, Debug, Clone, Copy)]
+pub struct ViolationMarker(pub usize);
+
+/// Spawns and updates the scene.
+pub struct ScenePlugin;
+
+impl Plugin for ScenePlugin {
+    fn build(&self, app: &mut App) {
+        let frame = app
+            .world()
+            .get_resource::<ReplayData>()
+            .map(|d| SceneFrame::new(&d.0.meta.setup.area))
+            .unwrap_or_else(|| SceneFrame::new(&[]));
+        app.add_plugins(PointsPlugin)
+            .insert_resource(frame)
+            .insert_resource(ClearColor(Color::srgb(0.12, 0.13, 0.15)))
+            .add_systems(Startup, spawn_scene)
+            .add_systems(
+                Update,
+                (layout_layers, move_pen, update_points, upload_heat, show_markers)
+                    .in_set(ReplaySet::Apply),
+            );
+    }
+}
+
+fn unlit(color: Color) -> StandardMaterial {
+    StandardMaterial { base_color: color, unlit: true, ..default() }
+}
+
+fn srgb(c: [f32; 3]) -> Color {
+    Color::srgb(c[0], c[1], c[2])
+}
+
+fn spawn_scene(
+    mut commands: Commands,
+    data: Res<ReplayData>,
+    frame: Res<SceneFrame>,
+    heat: Option<Res<Heat>>,
+    mut meshes: ResMut<Assets<Mesh>>,
+    mut materials: ResMut<Assets<StandardMaterial>>,
+    mut point_materials: ResMut<Assets<PunctureMaterial>>,
+    mut images: ResMut<Assets<Image>>,
+) {
+    let replay = &data.0;
+    let cube = meshes.add(Cuboid::new(1.0, 1.0, 1.0));
+    for (i, layer) in Layer::ALL.into_iter().enumerate() {
+        commands.spawn((
+            LayerSlab(layer),
+            Mesh3d(cube.clone()),
+            MeshMaterial3d(materials.add(unlit(srgb(LAYER_SRGB[i])))),
+            Transform::default(),
+        ));
+    }
+
+    if let Some(heat) = heat {
+        let g = &heat.grid;
+        let mut image = Image::new(
+            Extent3d { width: g.cols as u32, height: g.rows as u32, depth_or_array_layers: 1 },
+            TextureDimension::D2,
+            g.to_rgba8(&replay.density_scale),
+            TextureFormat::Rgba8UnormSrgb,
+            RenderAssetUsages::default(),
+        );
+        image.sampler = ImageSampler::nearest();
+        let image = images.add(image);
+        let material = materials.add(StandardMaterial {
+            base_color_texture: Some(image.clone()),
+            unlit: true,
+            alpha_mode: AlphaMode::Blend,
+            cull_mode: None,
+            ..default()
+        });
+        let w = g.cols as f64 * g.cell_mm;
+        let h = g.rows as f64 * g.cell_mm;
+        let quad = rect_mesh(&frame, g.origin_mm, [w, h], 0.02);
+        commands.spawn((
+            HeatMapQuad { image, material: material.clone() },
+            Mesh3d(meshes.add(quad)),
+            MeshMaterial3d(material),
+            Transform::default(),
+        ));
+    }
+
+    let frame_copy = *frame;
+    let cloud = puncture_mesh(&replay.punctures, |x, y| {
+        frame_copy.world_xz(f64::from(x), f64::from(y))
+    });
+    let cloud_material = point_materials.add(PunctureMaterial {
+        params: Vec4::new(-1.0, replay.depth_scale.max as f32, 1.0, 0.0),
+    });
+    commands.spawn((
+        PunctureCloud(cloud_material.clone()),
+        Mesh3d(meshes.add(cloud)),
+        MeshMaterial3d(cloud_material),
+        Transform::default(),
+    ));
+
+    commands.spawn((
+        Pen,
+        Mesh3d(meshes.add(Cylinder::new(2.5, 40.0))),
+        MeshMaterial3d(materials.add(unlit(Color::srgb(0.55, 0.6, 0.68)))),
+        Transform::from_xyz(0.0, 25.0, 0.0),
+        Visibility::Hidden,
+    ));
+
+    let marker_mesh = meshes.add(Sphere::new(0.6));
+    let marker_material = materials.add(unlit(srgb(MARKER_SRGB)));
+    let placed = replay.violations.all().iter().enumerate().filter(|(_, v)| v.pos_mm.is_some());
+    for (i, v) in placed.take(MAX_MARKERS) {
+        let Some([x, y]) = v.pos_mm else { continue };
+        let (wx, wz) = frame.world_xz(x, y);
+        commands.spawn((
+            ViolationMarker(i),
+            Mesh3d(marker_mesh.clone()),
+            MeshMaterial3d(marker_material.clone()),
+            Transform::from_xyz(wx, 0.6, wz),
+            Visibility::Hidden,
+        ));
+    }
+}
+
+/// A horizontal rectangle at height `y`, from recording point `origin_mm` spanning
+/// `size_mm`, with uv (0,0) at the origin and v along +y (image row 0 = min y).
+fn rect_mesh(frame: &SceneFrame, origin_mm: [f64; 2], size_mm: [f64; 2], y: f32) -> Mesh {
+    let corners = [[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0]];
+    let mut positions = Vec::new();
+    let mut uvs = Vec::new();
+    for [u, v] in corners {
+        let (x, z) = frame.world_xz(origin_mm[0] + u * size_mm[0], origin_mm[1] + v * size_mm[1]);
+        positions.push([x, y, z]);
+        uvs.push([u as f32, v as f32]);
+    }
+    Mesh::new(PrimitiveTopology::TriangleList, RenderAssetUsages::default())
+        .with_inserted_attribute(Mesh::ATTRIBUTE_POSITION, positions)
+        .with_inserted_attribute(Mesh::ATTRIBUTE_NORMAL, vec![[0.0f32, 1.0, 0.0]; 4])
+        .with_inserted_attribute(Mesh::ATTRIBUTE_UV_0, uvs)
+        .with_inserted_indices(Indices::U32(vec![0, 2, 1, 0, 3, 2]))
+}
+
+/// World y of the top of each layer and its thickness, for `exaggeration`.
+pub fn layer_stack(layers_um: &needlebench_recording::LayersUm, exaggeration: f32) -> [(f32, f32); 5] {
+    let mut out = [(0.0, 0.0); 5];
+    let mut top = 0.0f32;
+    for (i, layer) in Layer::ALL.into_iter().enumerate() {
+        let h = (layers_um.get(layer) / 1000.0) as f32 * exaggeration;
+        out[i] = (top, h.max(0.0));
+        top -= h.max(0.0);
+    }
+    out
+}
+
+fn layout_layers(
+    settings: Res<ViewSettings>,
+    data: Res<ReplayData>,
+    frame: Res<SceneFrame>,
+    mut slabs: Query<(&LayerSlab, &mut Transform)>,
+    mut laid_out: Local<Option<f32>>,
+) {
+    if *laid_out == Some(settings.exaggeration) {
+        return;
+    }
+    *laid_out = Some(settings.exaggeration);
+    let stack = layer_stack(&data.0.meta.setup.layers_um, settings.exaggeration);
+    for (slab, mut t) in &mut slabs {
+        let (top, h) = stack[slab.0.index()];
+        let h = h.max(1e-4);
+        t.translation = Vec3::new(0.0, top - h / 2.0, 0.0);
+        t.scale = Vec3::new(frame.half_mm[0] * 2.0, h, frame.half_mm[1] * 2.0);
+    }
+}
+
+fn move_pen(
+    cursor: Res<Cursor>,
+    settings: Res<ViewSettings>,
+    frame: Res<SceneFrame>,
+    mut pen: Query<(&mut Transform, &mut Visibility), With<Pen>>,
+) {
+    if !cursor.is_changed() && !settings.is_changed() {
+        return;
+    }
+    for (mut t, mut vis) in &mut pen {
+        match cursor.pen_mm {
+            Some([x, y]) if settings.show_pen => {
+                let (wx, wz) = frame.world_xz(f64::from(x), f64::from(y));
+                let lift = if cursor.pen_contact { 0.3 } else { 4.0 };
+                t.translation = Vec3::new(wx, lift + 20.0, wz);
+                *vis = Visibility::Inherited;
+            }
+            _ => *vis = Visibility::Hidden,
+        }
+    }
+}
+
+fn update_points(
+    cursor: Res<Cursor>,
+    settings: Res<ViewSettings>,
+    cloud: Query<&PunctureCloud>,
+    mut materials: ResMut<Assets<PunctureMaterial>>,
+) {
+    if !cursor.is_changed() && !settings.is_changed() {
+        return;
+    }
+    for c in &cloud {
+        if let Some(mut m) = materials.get_mut(&c.0) {
+            m.params.x = t_s_f32(cursor.t_us);
+            m.params.z = if settings.show_punctures { 1.0 } else { 0.0 };
+        }
+    }
+}
+
+fn upload_heat(
+    heat: Option<ResMut<Heat>>,
+    data: Res<ReplayData>,
+    settings: Res<ViewSettings>,
+    mut quads: Query<(&HeatMapQuad, &mut Visibility)>,
+    mut images: ResMut<Assets<Image>>,
+    mut materials: ResMut<Assets<StandardMaterial>>,
+) {
+    let Some(mut heat) = heat else { return };
+    for (quad, mut vis) in &mut quads {
+        let want = if settings.show_heat { Visibility::Inherited } else { Visibility::Hidden };
+        vis.set_if_neq(want);
+        if !heat.dirty {
+            continue;
+        }
+        if let Some(mut image) = images.get_mut(&quad.image) {
+            image.data = Some(heat.grid.to_rgba8(&data.0.density_scale));
+        }
+        // Touch the material so its bind group picks up the new texture.
+        if let Some(material) = materials.get_mut(&quad.material) {
+            material.into_inner();
+        }
+    }
+    heat.dirty = false;
+}
+
+fn show_markers(
+    cursor: Res<Cursor>,
+    mut markers: Query<(&ViolationMarker, &mut Visibility)>,
+) {
+    if !cursor.is_changed() {
+        return;
+    }
+    for (m, mut vis) in &mut markers {
+        let want = if m.0 < cursor.visible_violations { Visibility::Inherited } else { Visibility::Hidden };
+        vis.set_if_neq(want);
+    }
+}

@@ -1,0 +1,120 @@
+//! `needlebench-viewer`: replay a recording (or run a scenario first and replay that).
+//!
+//! ```text
+//! needlebench-viewer RECORDING [--at SECONDS] [--view top|side|section|perspective]
+//! needlebench-viewer SCENARIO.toml [--out DIR]
+//! needlebench-viewer RECORDING --screenshot FILE.png [--at SECONDS] [--size WxH]
+//! ```
+//!
+//! Exit codes: 0 success, 1 rendering failed (no adapter), 2 usage error, 3 bad input file.
+
+use bevy::math::UVec2;
+use clap::Parser;
+use needlebench_scenario::{Expect, Scenario};
+use needlebench_viewer::app::camera::ViewPreset;
+use needlebench_viewer::app::{run_window, shot};
+use needlebench_viewer::{Replay, scenario};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+/// Replay the needle passes of a needlebench recording in 3D.
+#[derive(Parser, Debug)]
+#[command(name = "needlebench-viewer", version)]
+struct Args {
+    /// Recording directory, or a scenario file (.toml) to run first.
+    input: PathBuf,
+    /// Start (or screenshot) at this time, seconds.
+    #[arg(long, value_name = "SECONDS")]
+    at: Option<f64>,
+    /// Render one frame off-screen to this PNG file and exit.
+    #[arg(long, value_name = "FILE.png")]
+    screenshot: Option<PathBuf>,
+    /// Screenshot size.
+    #[arg(long, value_name = "WxH", default_value = "1280x720", value_parser = parse_size)]
+    size: UVec2,
+    /// Camera preset: perspective, top, side, section.
+    #[arg(long, default_value = "perspective", value_parser = parse_view)]
+    view: ViewPreset,
+    /// Scenario whose `[expect]` to check the recording against [default: the site's defaults].
+    #[arg(long, value_name = "FILE")]
+    scenario: Option<PathBuf>,
+    /// Where a scenario given as INPUT is recorded [default: a directory under the temp dir].
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+}
+
+fn parse_size(s: &str) -> Result<UVec2, String> {
+    let (w, h) = s.split_once(['x', 'X']).ok_or_else(|| format!("'{s}': expected WxH, e.g. 1280x720"))?;
+    let dim = |v: &str| match v.trim().parse::<u32>() {
+        Ok(n) if (16..=8192).contains(&n) => Ok(n),
+        _ => Err(format!("'{s}': each side must be 16..=8192 pixels")),
+    };
+    Ok(UVec2::new(dim(w)?, dim(h)?))
+}
+
+fn parse_view(s: &str) -> Result<ViewPreset, String> {
+    ViewPreset::from_name(s).ok_or_else(|| format!("'{s}': expected perspective, top, side or section"))
+}
+
+const BAD_INPUT: u8 = 3;
+const RENDER_FAILED: u8 = 1;
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    if let Some(at) = args.at
+        && !(at.is_finite() && at >= 0.0)
+    {
+        eprintln!("error: --at {at}: expected a time ≥ 0 in seconds");
+        return ExitCode::from(2);
+    }
+    let replay = match load(&args) {
+        Ok(r) => Arc::new(r),
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(BAD_INPUT);
+        }
+    };
+    match &args.screenshot {
+        Some(path) => {
+            match shot::screenshot(replay, args.at.unwrap_or(0.0), args.size, args.view, path) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    ExitCode::from(RENDER_FAILED)
+                }
+            }
+        }
+        None => {
+            if run_window(replay, args.at, args.view).is_success() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(RENDER_FAILED)
+            }
+        }
+    }
+}
+
+fn load(args: &Args) -> Result<Replay, needlebench_viewer::ViewerError> {
+    let mut expect: Option<Expect> = match &args.scenario {
+        Some(path) => Some(Scenario::from_path(path)?.expect),
+        None => None,
+    };
+    let dir = if is_scenario_file(&args.input) {
+        let out = args.out.clone().unwrap_or_else(|| {
+            let stem = args.input.file_stem().map_or("scenario".into(), |s| s.to_string_lossy());
+            std::env::temp_dir().join(format!("needlebench-viewer-{stem}"))
+        });
+        eprintln!("running {} into {} …", args.input.display(), out.display());
+        let scenario_expect = scenario::run_scenario(&args.input, &out)?;
+        expect.get_or_insert(scenario_expect);
+        out
+    } else {
+        args.input.clone()
+    };
+    Replay::open(&dir, expect)
+}
+
+fn is_scenario_file(path: &Path) -> bool {
+    path.is_file() && path.extension().is_some_and(|e| e == "toml")
+}

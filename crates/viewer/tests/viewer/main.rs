@@ -1,0 +1,13 @@
+//! Integration tests of needlebench-viewer: the plain-Rust core (no bevy), the replay systems
+//! under `MinimalPlugins`, and screenshots of real frames (skipped without a renderer unless
+//! `CI` is set).
+
+mod colormap;
+mod data;
+mod fixture;
+mod heatmap;
+mod plot;
+mod replay;
+mod screenshot;
+mod systems;
+mod violations;
