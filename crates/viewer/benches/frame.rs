@@ -20,9 +20,16 @@ const SIZE: UVec2 = UVec2::new(1280, 720);
 const WARM_UP: usize = 10;
 
 fn main() {
-    let frames: usize = std::env::var("NEEDLEBENCH_BENCH_FRAMES").ok().and_then(|v| v.parse().ok()).unwrap_or(120);
-    if !std::env::args().any(|a| a == "--bench") && std::env::var_os("NEEDLEBENCH_FRAME_BENCH").is_none() {
-        println!("frame bench: run with `cargo bench -p needlebench-viewer --bench frame` or NEEDLEBENCH_FRAME_BENCH=1");
+    let frames: usize = std::env::var("NEEDLEBENCH_BENCH_FRAMES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(120);
+    if !std::env::args().any(|a| a == "--bench")
+        && std::env::var_os("NEEDLEBENCH_FRAME_BENCH").is_none()
+    {
+        println!(
+            "frame bench: run with `cargo bench -p needlebench-viewer --bench frame` or NEEDLEBENCH_FRAME_BENCH=1"
+        );
         return;
     }
     let mut _keep = None;
@@ -31,10 +38,16 @@ fn main() {
         None => {
             let tmp = tempfile::tempdir().expect("temp dir");
             let dir = tmp.path().join("full-face");
-            let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios/full-face-10min-36-150hz.toml");
+            let scenario = Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../scenarios/full-face-10min-36-150hz.toml");
             let t = Instant::now();
-            needlebench_viewer::scenario::run_scenario(&scenario, &dir).expect("run full-face scenario");
-            println!("recorded {} in {:.1} s", scenario.display(), t.elapsed().as_secs_f64());
+            needlebench_viewer::scenario::run_scenario(&scenario, &dir)
+                .expect("run full-face scenario");
+            println!(
+                "recorded {} in {:.1} s",
+                scenario.display(),
+                t.elapsed().as_secs_f64()
+            );
             _keep = Some(tmp);
             dir
         }
@@ -64,17 +77,34 @@ fn main() {
         state ^= state << 13;
         state ^= state >> 7;
         state ^= state << 17;
-        app.world_mut().resource_mut::<Clock>().0.seek(state % duration.max(1));
+        app.world_mut()
+            .resource_mut::<Clock>()
+            .0
+            .seek(state % duration.max(1));
     });
     println!("{:<28} {:>10} {:>10}", "case", "mean ms", "p99 ms");
-    for (name, (adapter, times)) in [("empty scene", empty), ("full recording, playing 20×", playing), ("full recording, scrubbing", scrubbing)] {
-        println!("{name:<28} {:>10.2} {:>10.2}   [{adapter}]", mean_ms(&times), p99_ms(&times));
+    for (name, (adapter, times)) in [
+        ("empty scene", empty),
+        ("full recording, playing 20×", playing),
+        ("full recording, scrubbing", scrubbing),
+    ] {
+        println!(
+            "{name:<28} {:>10.2} {:>10.2}   [{adapter}]",
+            mean_ms(&times),
+            p99_ms(&times)
+        );
     }
 }
 
-fn measure(replay: Option<Arc<Replay>>, frames: usize, mut each: impl FnMut(&mut App, usize)) -> (String, Vec<Duration>) {
+fn measure(
+    replay: Option<Arc<Replay>>,
+    frames: usize,
+    mut each: impl FnMut(&mut App, usize),
+) -> (String, Vec<Duration>) {
     let mut app = headless_app(replay.clone(), 0.0, SIZE, ViewPreset::Perspective);
-    app.insert_resource(TimeUpdateStrategy::ManualDuration(Duration::from_millis(16)));
+    app.insert_resource(TimeUpdateStrategy::ManualDuration(Duration::from_millis(
+        16,
+    )));
     if replay.is_some() {
         app.insert_resource(LiveClock(true));
     }
@@ -90,10 +120,10 @@ fn measure(replay: Option<Arc<Replay>>, frames: usize, mut each: impl FnMut(&mut
             times.push(t.elapsed());
         }
     }
-    let adapter = app
-        .world()
-        .get_resource::<RenderAdapterInfo>()
-        .map_or_else(|| "unknown adapter".to_owned(), |a| format!("{} ({:?})", a.name, a.backend));
+    let adapter = app.world().get_resource::<RenderAdapterInfo>().map_or_else(
+        || "unknown adapter".to_owned(),
+        |a| format!("{} ({:?})", a.name, a.backend),
+    );
     (adapter, times)
 }
 
@@ -104,5 +134,8 @@ fn mean_ms(t: &[Duration]) -> f64 {
 fn p99_ms(t: &[Duration]) -> f64 {
     let mut v: Vec<f64> = t.iter().map(Duration::as_secs_f64).collect();
     v.sort_by(f64::total_cmp);
-    v.get(((v.len() as f64 * 0.99).ceil() as usize).saturating_sub(1)).copied().unwrap_or(0.0) * 1e3
+    v.get(((v.len() as f64 * 0.99).ceil() as usize).saturating_sub(1))
+        .copied()
+        .unwrap_or(0.0)
+        * 1e3
 }

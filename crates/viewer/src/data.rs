@@ -126,18 +126,27 @@ impl Replay {
     /// Open the recording in `dir`, check it against `expect` (default: the site's defaults)
     /// and load it.
     pub fn open(dir: &Path, expect: Option<Expect>) -> Result<Replay, ViewerError> {
-        let rec_err = |source| ViewerError::Recording { dir: dir.to_owned(), source };
+        let rec_err = |source| ViewerError::Recording {
+            dir: dir.to_owned(),
+            source,
+        };
         let recording = Recording::open(dir).map_err(rec_err)?;
         let meta = recording.meta().clone();
         let expect = expect.unwrap_or_else(|| {
             let builtin = needlebench_physics::Site::builtin(&meta.setup.site).is_ok();
             Expect::defaults_for(&meta.setup.site, builtin)
         });
-        let report = needlebench_checks::check(&recording, &expect, None)
-            .map_err(|source| ViewerError::Check { dir: dir.to_owned(), source })?;
+        let report = needlebench_checks::check(&recording, &expect, None).map_err(|source| {
+            ViewerError::Check {
+                dir: dir.to_owned(),
+                source,
+            }
+        })?;
         let punctures = read_punctures(&recording)?;
         let telemetry = read_telemetry(&recording)?;
-        Ok(Replay::assemble(meta, punctures, telemetry, &report, &expect))
+        Ok(Replay::assemble(
+            meta, punctures, telemetry, &report, &expect,
+        ))
     }
 
     /// Put loaded parts together: violations from the report plus every puncture deeper than
@@ -171,7 +180,11 @@ impl Replay {
         .unwrap_or(0);
         let exposure = meta.setup.exposure_um.max(1.0);
         Replay {
-            depth_scale: ColorScale { min: 0.0, max: exposure * 1.5, unit: "µm" },
+            depth_scale: ColorScale {
+                min: 0.0,
+                max: exposure * 1.5,
+                unit: "µm",
+            },
             density_scale: ColorScale {
                 min: 0.0,
                 max: expect.density_max_per_cm2.max(1.0) * 1.5,
@@ -206,12 +219,19 @@ impl Replay {
             .count_at(t_us)
             .checked_sub(1)
             .map(|i| (p.depth_um[i], p.tenting_um[i], p.layer[i]));
-        CrossSection { needle_z_um, skin_contact, last }
+        CrossSection {
+            needle_z_um,
+            skin_contact,
+            last,
+        }
     }
 }
 
 fn lift(e: needlebench_recording::RecordingError, dir: &Path) -> ViewerError {
-    ViewerError::Recording { dir: dir.to_owned(), source: e }
+    ViewerError::Recording {
+        dir: dir.to_owned(),
+        source: e,
+    }
 }
 
 /// Whether a puncture breaks the depth expectations, and which criterion.
@@ -242,18 +262,22 @@ fn puncture_violations<'a>(
 }
 
 /// Read every puncture; rows must be in time order.
-pub fn read_punctures(
-    recording: &Recording,
-) -> Result<Punctures, ViewerError> {
+pub fn read_punctures(recording: &Recording) -> Result<Punctures, ViewerError> {
     let mut p = Punctures::default();
-    let n = usize::try_from(recording.meta().run.punctures).unwrap_or(0).min(50_000_000);
+    let n = usize::try_from(recording.meta().run.punctures)
+        .unwrap_or(0)
+        .min(50_000_000);
     p.t_us.reserve(n);
     p.x_mm.reserve(n);
     p.y_mm.reserve(n);
     p.depth_um.reserve(n);
     p.tenting_um.reserve(n);
     p.layer.reserve(n);
-    for (row, r) in recording.punctures().map_err(|e| lift(e, recording.dir()))?.enumerate() {
+    for (row, r) in recording
+        .punctures()
+        .map_err(|e| lift(e, recording.dir()))?
+        .enumerate()
+    {
         let r = r.map_err(|e| lift(e, recording.dir()))?;
         if let Some(&prev_us) = p.t_us.last()
             && r.t_us < prev_us
@@ -276,11 +300,13 @@ pub fn read_punctures(
 }
 
 /// Read every telemetry row; rows must be in time order.
-pub fn read_telemetry(
-    recording: &Recording,
-) -> Result<Telemetry, ViewerError> {
+pub fn read_telemetry(recording: &Recording) -> Result<Telemetry, ViewerError> {
     let mut t = Telemetry::default();
-    for (row, r) in recording.telemetry().map_err(|e| lift(e, recording.dir()))?.enumerate() {
+    for (row, r) in recording
+        .telemetry()
+        .map_err(|e| lift(e, recording.dir()))?
+        .enumerate()
+    {
         let r = r.map_err(|e| lift(e, recording.dir()))?;
         if let Some(&prev_us) = t.t_us.last()
             && r.t_us < prev_us

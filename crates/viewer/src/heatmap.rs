@@ -42,11 +42,16 @@ impl HeatGrid {
                 area.len()
             )));
         }
-        if let Some(i) = area.iter().position(|p| !(p[0].is_finite() && p[1].is_finite())) {
+        if let Some(i) = area
+            .iter()
+            .position(|p| !(p[0].is_finite() && p[1].is_finite()))
+        {
             return Err(ViewerError::Area(format!("point {} is not finite", i + 1)));
         }
         if !(cell_mm > 0.0 && cell_mm.is_finite()) {
-            return Err(ViewerError::Area(format!("density cell {cell_mm} mm is not positive")));
+            return Err(ViewerError::Area(format!(
+                "density cell {cell_mm} mm is not positive"
+            )));
         }
         let (mut lo, mut hi) = ([f64::MAX; 2], [f64::MIN; 2]);
         for p in area {
@@ -74,7 +79,15 @@ impl HeatGrid {
                 in_area.push(point_in_polygon([x, y], area));
             }
         }
-        Ok(HeatGrid { origin_mm, cell_mm, cols, rows, in_area, counts: vec![0; cols * rows], visible: 0 })
+        Ok(HeatGrid {
+            origin_mm,
+            cell_mm,
+            cols,
+            rows,
+            in_area,
+            counts: vec![0; cols * rows],
+            visible: 0,
+        })
     }
 
     /// The cell holding a point, if on the grid.

@@ -45,7 +45,9 @@ struct Args {
 }
 
 fn parse_size(s: &str) -> Result<UVec2, String> {
-    let (w, h) = s.split_once(['x', 'X']).ok_or_else(|| format!("'{s}': expected WxH, e.g. 1280x720"))?;
+    let (w, h) = s
+        .split_once(['x', 'X'])
+        .ok_or_else(|| format!("'{s}': expected WxH, e.g. 1280x720"))?;
     let dim = |v: &str| match v.trim().parse::<u32>() {
         Ok(n) if (16..=8192).contains(&n) => Ok(n),
         _ => Err(format!("'{s}': each side must be 16..=8192 pixels")),
@@ -54,7 +56,8 @@ fn parse_size(s: &str) -> Result<UVec2, String> {
 }
 
 fn parse_view(s: &str) -> Result<ViewPreset, String> {
-    ViewPreset::from_name(s).ok_or_else(|| format!("'{s}': expected perspective, top, side or section"))
+    ViewPreset::from_name(s)
+        .ok_or_else(|| format!("'{s}': expected perspective, top, side or section"))
 }
 
 const BAD_INPUT: u8 = 3;
@@ -102,7 +105,10 @@ fn load(args: &Args) -> Result<Replay, needlebench_viewer::ViewerError> {
     };
     let dir = if is_scenario_file(&args.input) {
         let out = args.out.clone().unwrap_or_else(|| {
-            let stem = args.input.file_stem().map_or("scenario".into(), |s| s.to_string_lossy());
+            let stem = args
+                .input
+                .file_stem()
+                .map_or("scenario".into(), |s| s.to_string_lossy());
             std::env::temp_dir().join(format!("needlebench-viewer-{stem}"))
         });
         eprintln!("running {} into {} …", args.input.display(), out.display());

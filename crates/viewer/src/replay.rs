@@ -114,7 +114,11 @@ impl ReplayClock {
 
     /// Next faster (`+1`) or slower (`-1`) preset.
     pub fn change_speed(&mut self, faster: bool) {
-        let i = if faster { self.speed_index + 1 } else { self.speed_index.saturating_sub(1) };
+        let i = if faster {
+            self.speed_index + 1
+        } else {
+            self.speed_index.saturating_sub(1)
+        };
         self.set_speed_index(i);
     }
 
@@ -127,7 +131,10 @@ impl ReplayClock {
     /// shorter than 1 ms clears the loop. The cursor moves into the range.
     pub fn set_loop(&mut self, range: Option<(u64, u64)>) {
         self.loop_us = range.and_then(|(a, b)| {
-            let (a, b) = (a.min(b).min(self.duration_us), a.max(b).min(self.duration_us));
+            let (a, b) = (
+                a.min(b).min(self.duration_us),
+                a.max(b).min(self.duration_us),
+            );
             (b - a >= 1_000).then_some((a, b))
         });
         if let Some((a, b)) = self.loop_us {
@@ -236,7 +243,11 @@ pub fn parse_time(text: &str) -> Option<u64> {
     } else if let Some(ms) = text.strip_suffix("ms") {
         ms.trim().parse::<f64>().ok()? / 1000.0
     } else {
-        text.strip_suffix('s').unwrap_or(text).trim().parse::<f64>().ok()?
+        text.strip_suffix('s')
+            .unwrap_or(text)
+            .trim()
+            .parse::<f64>()
+            .ok()?
     };
     (secs.is_finite() && secs >= 0.0).then(|| (secs * 1e6).round() as u64)
 }

@@ -15,10 +15,16 @@ use std::path::Path;
 /// returns the scenario's expectations, to check the recording against.
 pub fn run_scenario(path: &Path, out: &Path) -> Result<Expect, ViewerError> {
     let scenario = Scenario::from_path(path)?;
-    let fail = |detail: String| ViewerError::Run { path: path.to_owned(), detail };
+    let fail = |detail: String| ViewerError::Run {
+        path: path.to_owned(),
+        detail,
+    };
     let config = firmware_config(&scenario);
     let setup = RunSetup::new(&scenario, &config).map_err(|e| fail(e.to_string()))?;
-    let opts = LinkOptions { clock: ClockMode::Lockstep, ..LinkOptions::default() };
+    let opts = LinkOptions {
+        clock: ClockMode::Lockstep,
+        ..LinkOptions::default()
+    };
     let mut link =
         open_link(&PenChoice::InProcess, config, opts).map_err(|e| fail(e.to_string()))?;
     let meta = Meta {
@@ -46,8 +52,10 @@ pub fn run_scenario(path: &Path, out: &Path) -> Result<Expect, ViewerError> {
         },
         ..Meta::default()
     };
-    let writer = RecordingWriter::create(out, meta)
-        .map_err(|source| ViewerError::Recording { dir: out.to_owned(), source })?;
+    let writer = RecordingWriter::create(out, meta).map_err(|source| ViewerError::Recording {
+        dir: out.to_owned(),
+        source,
+    })?;
     needlebench_runner::run(&setup, &mut link, writer, |_| {}).map_err(|e| fail(e.to_string()))?;
     Ok(scenario.expect)
 }

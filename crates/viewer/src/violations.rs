@@ -84,7 +84,10 @@ impl Violations {
                 t_us,
                 pos_mm,
                 criterion: v.criterion.clone(),
-                label: format!("{}: {} (expected {})", v.criterion, v.actual_text, v.expected),
+                label: format!(
+                    "{}: {} (expected {})",
+                    v.criterion, v.actual_text, v.expected
+                ),
             });
         }
         for m in &report.markers {

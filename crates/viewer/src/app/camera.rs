@@ -138,7 +138,13 @@ impl Plugin for CameraPlugin {
 /// The components every viewer camera gets: exact colours (no tonemapping, no dithering,
 /// no MSAA, so one-pixel punctures keep their colour).
 pub fn camera_bundle() -> impl Bundle {
-    (ViewerCamera, Camera3d::default(), Tonemapping::None, DebandDither::Disabled, Msaa::Off)
+    (
+        ViewerCamera,
+        Camera3d::default(),
+        Tonemapping::None,
+        DebandDither::Disabled,
+        Msaa::Off,
+    )
 }
 
 fn depth_of(data: &super::ReplayData, settings: &super::ViewSettings) -> f32 {

@@ -64,7 +64,12 @@ pub struct ViewSettings {
 
 impl Default for ViewSettings {
     fn default() -> Self {
-        ViewSettings { exaggeration: 3.0, show_heat: true, show_punctures: true, show_pen: true }
+        ViewSettings {
+            exaggeration: 3.0,
+            show_heat: true,
+            show_punctures: true,
+            show_pen: true,
+        }
     }
 }
 
@@ -121,9 +126,20 @@ impl Plugin for ReplayPlugin {
             .init_resource::<InputBlock>()
             .init_resource::<ButtonInput<KeyCode>>()
             .insert_resource(LiveClock(true))
-            .configure_sets(Update, (ReplaySet::Input, ReplaySet::Derive, ReplaySet::Apply).chain())
-            .add_systems(Update, (keyboard, advance_clock).chain().in_set(ReplaySet::Input))
-            .add_systems(Update, (derive_cursor, update_heat).chain().in_set(ReplaySet::Derive));
+            .configure_sets(
+                Update,
+                (ReplaySet::Input, ReplaySet::Derive, ReplaySet::Apply).chain(),
+            )
+            .add_systems(
+                Update,
+                (keyboard, advance_clock).chain().in_set(ReplaySet::Input),
+            )
+            .add_systems(
+                Update,
+                (derive_cursor, update_heat)
+                    .chain()
+                    .in_set(ReplaySet::Derive),
+            );
     }
 }
 
@@ -131,14 +147,21 @@ impl Plugin for ReplayPlugin {
 fn fallback_area(replay: &Replay) -> Vec<[f64; 2]> {
     let p = &replay.punctures;
     let fold = |v: &[f32]| {
-        v.iter().fold((f64::MAX, f64::MIN), |(lo, hi), &x| (lo.min(f64::from(x)), hi.max(f64::from(x))))
+        v.iter().fold((f64::MAX, f64::MIN), |(lo, hi), &x| {
+            (lo.min(f64::from(x)), hi.max(f64::from(x)))
+        })
     };
     let (x0, x1) = fold(&p.x_mm);
     let (y0, y1) = fold(&p.y_mm);
     if x0 > x1 {
         return Vec::new();
     }
-    vec![[x0, y0], [x1 + 1.0, y0], [x1 + 1.0, y1 + 1.0], [x0, y1 + 1.0]]
+    vec![
+        [x0, y0],
+        [x1 + 1.0, y0],
+        [x1 + 1.0, y1 + 1.0],
+        [x0, y1 + 1.0],
+    ]
 }
 
 /// Space, arrows (Shift/Alt), PageUp/PageDown (violations), +/- (speed), Home/End.
@@ -221,7 +244,10 @@ pub fn update_heat(cursor: Res<Cursor>, data: Res<ReplayData>, heat: Option<ResM
     }
     let p = &data.0.punctures;
     let heat = &mut *heat;
-    if heat.grid.set_visible(&p.x_mm, &p.y_mm, cursor.visible_punctures) {
+    if heat
+        .grid
+        .set_visible(&p.x_mm, &p.y_mm, cursor.visible_punctures)
+    {
         heat.dirty = true;
     }
 }
@@ -231,15 +257,25 @@ pub fn run_window(replay: Arc<Replay>, at_s: Option<f64>, preset: camera::ViewPr
     let title = format!("needlebench viewer — {}", replay.meta.scenario.name);
     App::new()
         .add_plugins(DefaultPlugins.set(bevy::window::WindowPlugin {
-            primary_window: Some(Window { title, resolution: (1600, 950).into(), ..default() }),
+            primary_window: Some(Window {
+                title,
+                resolution: (1600, 950).into(),
+                ..default()
+            }),
             ..default()
         }))
         .add_plugins(ReplayPlugin { replay, at_s })
         .add_plugins(scene::ScenePlugin)
-        .add_plugins(camera::CameraPlugin { preset, interactive: true })
+        .add_plugins(camera::CameraPlugin {
+            preset,
+            interactive: true,
+        })
         .add_plugins(ui::UiPlugin)
         .add_systems(Startup, |mut commands: Commands| {
-            commands.spawn((camera::camera_bundle(), Transform::from_xyz(0.0, 40.0, 60.0)));
+            commands.spawn((
+                camera::camera_bundle(),
+                Transform::from_xyz(0.0, 40.0, 60.0),
+            ));
         })
         .run()
 }

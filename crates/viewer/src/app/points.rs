@@ -65,7 +65,10 @@ pub struct PointsPlugin;
 
 impl Plugin for PointsPlugin {
     fn build(&self, app: &mut App) {
-        let shader = Shader::from_wgsl(include_str!("points.wgsl"), "needlebench_viewer/points.wgsl");
+        let shader = Shader::from_wgsl(
+            include_str!("points.wgsl"),
+            "needlebench_viewer/points.wgsl",
+        );
         if let Some(mut shaders) = app.world_mut().get_resource_mut::<Assets<Shader>>() {
             // Inserting at a fixed id cannot clash: the id is this crate's own UUID.
             let _ = shaders.insert(POINTS_SHADER.id(), shader);
@@ -83,9 +86,12 @@ pub fn puncture_mesh(p: &Punctures, to_world: impl Fn(f32, f32) -> (f32, f32)) -
         positions.push([x, POINT_LIFT_MM, z]);
         uvs.push([t_s_f32(p.t_us[i]), p.depth_um[i]]);
     }
-    Mesh::new(PrimitiveTopology::PointList, RenderAssetUsages::RENDER_WORLD)
-        .with_inserted_attribute(Mesh::ATTRIBUTE_POSITION, positions)
-        .with_inserted_attribute(Mesh::ATTRIBUTE_UV_0, uvs)
+    Mesh::new(
+        PrimitiveTopology::PointList,
+        RenderAssetUsages::RENDER_WORLD,
+    )
+    .with_inserted_attribute(Mesh::ATTRIBUTE_POSITION, positions)
+    .with_inserted_attribute(Mesh::ATTRIBUTE_UV_0, uvs)
 }
 
 /// Time as the shader compares it: seconds as `f32` (the cursor goes through the same

@@ -54,12 +54,18 @@ impl SceneFrame {
             (lo, hi) = ([0.0; 2], [20.0; 2]);
         }
         let half = |k: usize| ((hi[k] - lo[k]) / 2.0) as f32 + BLOCK_MARGIN_MM;
-        SceneFrame { centre_mm: [(lo[0] + hi[0]) / 2.0, (lo[1] + hi[1]) / 2.0], half_mm: [half(0), half(1)] }
+        SceneFrame {
+            centre_mm: [(lo[0] + hi[0]) / 2.0, (lo[1] + hi[1]) / 2.0],
+            half_mm: [half(0), half(1)],
+        }
     }
 
     /// World x, z of a point in recording coordinates.
     pub fn world_xz(&self, x_mm: f64, y_mm: f64) -> (f32, f32) {
-        ((x_mm - self.centre_mm[0]) as f32, -(y_mm - self.centre_mm[1]) as f32)
+        (
+            (x_mm - self.centre_mm[0]) as f32,
+            -(y_mm - self.centre_mm[1]) as f32,
+        )
     }
 }
 
@@ -102,14 +108,24 @@ impl Plugin for ScenePlugin {
             .add_systems(Startup, spawn_scene)
             .add_systems(
                 Update,
-                (layout_layers, move_pen, update_points, upload_heat, show_markers)
+                (
+                    layout_layers,
+                    move_pen,
+                    update_points,
+                    upload_heat,
+                    show_markers,
+                )
                     .in_set(ReplaySet::Apply),
             );
     }
 }
 
 fn unlit(color: Color) -> StandardMaterial {
-    StandardMaterial { base_color: color, unlit: true, ..default() }
+    StandardMaterial {
+        base_color: color,
+        unlit: true,
+        ..default()
+    }
 }
 
 fn srgb(c: [f32; 3]) -> Color {
@@ -140,7 +156,11 @@ fn spawn_scene(
     if let Some(heat) = heat {
         let g = &heat.grid;
         let mut image = Image::new(
-            Extent3d { width: g.cols as u32, height: g.rows as u32, depth_or_array_layers: 1 },
+            Extent3d {
+                width: g.cols as u32,
+                height: g.rows as u32,
+                depth_or_array_layers: 1,
+            },
             TextureDimension::D2,
             g.to_rgba8(&replay.density_scale),
             TextureFormat::Rgba8UnormSrgb,
@@ -159,7 +179,10 @@ fn spawn_scene(
         let h = g.rows as f64 * g.cell_mm;
         let quad = rect_mesh(&frame, g.origin_mm, [w, h], 0.02);
         commands.spawn((
-            HeatMapQuad { image, material: material.clone() },
+            HeatMapQuad {
+                image,
+                material: material.clone(),
+            },
             Mesh3d(meshes.add(quad)),
             MeshMaterial3d(material),
             Transform::default(),
@@ -190,7 +213,12 @@ fn spawn_scene(
 
     let marker_mesh = meshes.add(Sphere::new(0.6));
     let marker_material = materials.add(unlit(srgb(MARKER_SRGB)));
-    let placed = replay.violations.all().iter().enumerate().filter(|(_, v)| v.pos_mm.is_some());
+    let placed = replay
+        .violations
+        .all()
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| v.pos_mm.is_some());
     for (i, v) in placed.take(MAX_MARKERS) {
         let Some([x, y]) = v.pos_mm else { continue };
         let (wx, wz) = frame.world_xz(x, y);
@@ -215,15 +243,21 @@ fn rect_mesh(frame: &SceneFrame, origin_mm: [f64; 2], size_mm: [f64; 2], y: f32)
         positions.push([x, y, z]);
         uvs.push([u as f32, v as f32]);
     }
-    Mesh::new(PrimitiveTopology::TriangleList, RenderAssetUsages::default())
-        .with_inserted_attribute(Mesh::ATTRIBUTE_POSITION, positions)
-        .with_inserted_attribute(Mesh::ATTRIBUTE_NORMAL, vec![[0.0f32, 1.0, 0.0]; 4])
-        .with_inserted_attribute(Mesh::ATTRIBUTE_UV_0, uvs)
-        .with_inserted_indices(Indices::U32(vec![0, 2, 1, 0, 3, 2]))
+    Mesh::new(
+        PrimitiveTopology::TriangleList,
+        RenderAssetUsages::default(),
+    )
+    .with_inserted_attribute(Mesh::ATTRIBUTE_POSITION, positions)
+    .with_inserted_attribute(Mesh::ATTRIBUTE_NORMAL, vec![[0.0f32, 1.0, 0.0]; 4])
+    .with_inserted_attribute(Mesh::ATTRIBUTE_UV_0, uvs)
+    .with_inserted_indices(Indices::U32(vec![0, 2, 1, 0, 3, 2]))
 }
 
 /// World y of the top of each layer and its thickness, for `exaggeration`.
-pub fn layer_stack(layers_um: &needlebench_recording::LayersUm, exaggeration: f32) -> [(f32, f32); 5] {
+pub fn layer_stack(
+    layers_um: &needlebench_recording::LayersUm,
+    exaggeration: f32,
+) -> [(f32, f32); 5] {
     let mut out = [(0.0, 0.0); 5];
     let mut top = 0.0f32;
     for (i, layer) in Layer::ALL.into_iter().enumerate() {
@@ -303,7 +337,11 @@ fn upload_heat(
 ) {
     let Some(mut heat) = heat else { return };
     for (quad, mut vis) in &mut quads {
-        let want = if settings.show_heat { Visibility::Inherited } else { Visibility::Hidden };
+        let want = if settings.show_heat {
+            Visibility::Inherited
+        } else {
+            Visibility::Hidden
+        };
         vis.set_if_neq(want);
         if !heat.dirty {
             continue;
@@ -319,15 +357,16 @@ fn upload_heat(
     heat.dirty = false;
 }
 
-fn show_markers(
-    cursor: Res<Cursor>,
-    mut markers: Query<(&ViolationMarker, &mut Visibility)>,
-) {
+fn show_markers(cursor: Res<Cursor>, mut markers: Query<(&ViolationMarker, &mut Visibility)>) {
     if !cursor.is_changed() {
         return;
     }
     for (m, mut vis) in &mut markers {
-        let want = if m.0 < cursor.visible_violations { Visibility::Inherited } else { Visibility::Hidden };
+        let want = if m.0 < cursor.visible_violations {
+            Visibility::Inherited
+        } else {
+            Visibility::Hidden
+        };
         vis.set_if_neq(want);
     }
 }

@@ -27,7 +27,9 @@ pub const MAX_FRAMES: u32 = 600;
 #[derive(Debug, thiserror::Error)]
 pub enum ShotError {
     /// No frame came back (no usable adapter, or rendering stalled).
-    #[error("no frame came back after {0} frames (is there a Vulkan/GL adapter? try WGPU_BACKEND=vulkan with mesa-vulkan-drivers)")]
+    #[error(
+        "no frame came back after {0} frames (is there a Vulkan/GL adapter? try WGPU_BACKEND=vulkan with mesa-vulkan-drivers)"
+    )]
     NoFrame(u32),
     /// The captured frame could not be converted or written.
     #[error("cannot write {path}: {detail}")]
@@ -46,23 +48,46 @@ pub struct OffscreenTarget(pub Handle<Image>);
 /// A headless app showing `replay` at `at_s` into a `size` image from `preset`, with
 /// pipelines compiled synchronously (lavapipe compiles slowly; asynchronous compilation
 /// gives black frames). `replay = None` gives an empty scene (camera only), for the bench.
-pub fn headless_app(replay: Option<Arc<Replay>>, at_s: f64, size: UVec2, preset: ViewPreset) -> App {
+pub fn headless_app(
+    replay: Option<Arc<Replay>>,
+    at_s: f64,
+    size: UVec2,
+    preset: ViewPreset,
+) -> App {
     let mut app = App::new();
     app.add_plugins(
         DefaultPlugins
-            .set(WindowPlugin { primary_window: None, exit_condition: ExitCondition::DontExit, ..default() })
-            .set(RenderPlugin { synchronous_pipeline_compilation: true, ..default() })
+            .set(WindowPlugin {
+                primary_window: None,
+                exit_condition: ExitCondition::DontExit,
+                ..default()
+            })
+            .set(RenderPlugin {
+                synchronous_pipeline_compilation: true,
+                ..default()
+            })
             .disable::<WinitPlugin>(),
     );
     if let Some(replay) = replay {
-        app.add_plugins(ReplayPlugin { replay, at_s: Some(at_s) })
-            .add_plugins(ScenePlugin)
-            .add_plugins(CameraPlugin { preset, interactive: false });
+        app.add_plugins(ReplayPlugin {
+            replay,
+            at_s: Some(at_s),
+        })
+        .add_plugins(ScenePlugin)
+        .add_plugins(CameraPlugin {
+            preset,
+            interactive: false,
+        });
     }
     app.insert_resource(LiveClock(false));
     let target = {
         let mut images = app.world_mut().resource_mut::<Assets<Image>>();
-        let image = Image::new_target_texture(size.x.max(1), size.y.max(1), TextureFormat::Rgba8UnormSrgb, None);
+        let image = Image::new_target_texture(
+            size.x.max(1),
+            size.y.max(1),
+            TextureFormat::Rgba8UnormSrgb,
+            None,
+        );
         images.add(image)
     };
     app.insert_resource(OffscreenTarget(target.clone()));
@@ -92,11 +117,13 @@ pub fn capture(app: &mut App) -> Result<(UVec2, Vec<u8>), ShotError> {
     let slot: Arc<Mutex<Option<Image>>> = Arc::default();
     let sink = slot.clone();
     let target = app.world().resource::<OffscreenTarget>().0.clone();
-    app.world_mut().spawn(Screenshot::image(target)).observe(move |ev: On<ScreenshotCaptured>| {
-        if let Ok(mut s) = sink.lock() {
-            *s = Some(ev.image.clone());
-        }
-    });
+    app.world_mut()
+        .spawn(Screenshot::image(target))
+        .observe(move |ev: On<ScreenshotCaptured>| {
+            if let Ok(mut s) = sink.lock() {
+                *s = Some(ev.image.clone());
+            }
+        });
     for frame in 0..MAX_FRAMES {
         app.update();
         let got = slot.lock().ok().and_then(|mut s| s.take());
@@ -114,17 +141,35 @@ pub fn capture(app: &mut App) -> Result<(UVec2, Vec<u8>), ShotError> {
 }
 
 /// Render one frame of `replay` at `at_s` and write it to `path` (PNG).
-pub fn screenshot(replay: Arc<Replay>, at_s: f64, size: UVec2, preset: ViewPreset, path: &Path) -> Result<(), ShotError> {
+pub fn screenshot(
+    replay: Arc<Replay>,
+    at_s: f64,
+    size: UVec2,
+    preset: ViewPreset,
+    path: &Path,
+) -> Result<(), ShotError> {
     let mut app = headless_app(Some(replay), at_s, size, preset);
     let (size, rgba) = capture(&mut app)?;
-    let write_err = |detail: String| ShotError::Write { path: path.display().to_string(), detail };
+    let write_err = |detail: String| ShotError::Write {
+        path: path.display().to_string(),
+        detail,
+    };
     let image = Image::new(
-        bevy::render::render_resource::Extent3d { width: size.x, height: size.y, depth_or_array_layers: 1 },
+        bevy::render::render_resource::Extent3d {
+            width: size.x,
+            height: size.y,
+            depth_or_array_layers: 1,
+        },
         bevy::render::render_resource::TextureDimension::D2,
         rgba,
         TextureFormat::Rgba8UnormSrgb,
         bevy::asset::RenderAssetUsages::default(),
     );
-    let dynamic = image.try_into_dynamic().map_err(|e| write_err(e.to_string()))?;
-    dynamic.to_rgb8().save(path).map_err(|e| write_err(e.to_string()))
+    let dynamic = image
+        .try_into_dynamic()
+        .map_err(|e| write_err(e.to_string()))?;
+    dynamic
+        .to_rgb8()
+        .save(path)
+        .map_err(|e| write_err(e.to_string()))
 }

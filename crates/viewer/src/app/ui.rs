@@ -75,20 +75,35 @@ fn panels(
     let mut root = Ui::new(
         ctx.clone(),
         "viewer-root".into(),
-        UiBuilder::new().layer_id(egui::LayerId::background()).max_rect(ctx.viewport_rect()),
+        UiBuilder::new()
+            .layer_id(egui::LayerId::background())
+            .max_rect(ctx.viewport_rect()),
     );
     egui::Panel::top("transport").show(&mut root, |ui| {
-        transport(ui, &mut clock, replay, &mut state, &mut settings, &mut preset);
+        transport(
+            ui,
+            &mut clock,
+            replay,
+            &mut state,
+            &mut settings,
+            &mut preset,
+        );
     });
-    egui::Panel::bottom("timeline").resizable(true).default_size(230.0).show(&mut root, |ui| {
-        scrub_bar(ui, &mut clock, replay);
-        plots(ui, replay, cursor.t_us);
-    });
-    egui::Panel::right("info").resizable(true).default_size(300.0).show(&mut root, |ui| {
-        egui::ScrollArea::vertical().show(ui, |ui| {
-            info(ui, &mut clock, replay, &cursor);
+    egui::Panel::bottom("timeline")
+        .resizable(true)
+        .default_size(230.0)
+        .show(&mut root, |ui| {
+            scrub_bar(ui, &mut clock, replay);
+            plots(ui, replay, cursor.t_us);
         });
-    });
+    egui::Panel::right("info")
+        .resizable(true)
+        .default_size(300.0)
+        .show(&mut root, |ui| {
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                info(ui, &mut clock, replay, &cursor);
+            });
+        });
     Ok(())
 }
 
@@ -102,14 +117,26 @@ fn transport(
 ) {
     let c = &mut clock.0;
     ui.horizontal_wrapped(|ui| {
-        if ui.button("⏮ violation").on_hover_text("previous violation (PageUp / P)").clicked() {
+        if ui
+            .button("⏮ violation")
+            .on_hover_text("previous violation (PageUp / P)")
+            .clicked()
+        {
             c.prev_violation(&replay.violations);
         }
-        let label = if c.is_playing() { "⏸ pause" } else { "▶ play" };
+        let label = if c.is_playing() {
+            "⏸ pause"
+        } else {
+            "▶ play"
+        };
         if ui.button(label).on_hover_text("Space").clicked() {
             c.toggle();
         }
-        if ui.button("violation ⏭").on_hover_text("next violation (PageDown / N)").clicked() {
+        if ui
+            .button("violation ⏭")
+            .on_hover_text("next violation (PageDown / N)")
+            .clicked()
+        {
             c.next_violation(&replay.violations);
         }
         let mut speed = c.speed_index();
@@ -121,7 +148,11 @@ fn transport(
                 }
             });
         c.set_speed_index(speed);
-        ui.label(format!("{} / {}", format_time(c.t_us()), format_time(c.duration_us())));
+        ui.label(format!(
+            "{} / {}",
+            format_time(c.t_us()),
+            format_time(c.duration_us())
+        ));
         let edit = ui.add(
             egui::TextEdit::singleline(&mut state.time_text)
                 .desired_width(70.0)
@@ -134,10 +165,18 @@ fn transport(
             }
         }
         ui.separator();
-        if ui.button("loop A").on_hover_text("mark the loop start at the cursor").clicked() {
+        if ui
+            .button("loop A")
+            .on_hover_text("mark the loop start at the cursor")
+            .clicked()
+        {
             state.loop_a_us = Some(c.t_us());
         }
-        if ui.button("loop B").on_hover_text("loop from A to the cursor").clicked() {
+        if ui
+            .button("loop B")
+            .on_hover_text("loop from A to the cursor")
+            .clicked()
+        {
             let a = state.loop_a_us.unwrap_or(0);
             c.set_loop(Some((a, c.t_us())));
         }
@@ -180,7 +219,10 @@ fn scrub_bar(ui: &mut Ui, clock: &mut Clock, replay: &Replay) {
     }
     for e in &replay.events {
         let x = x_of(e.t_us);
-        painter.line_segment([Pos2::new(x, r.top()), Pos2::new(x, r.bottom())], Stroke::new(1.0, Color32::from_rgb(255, 170, 40)));
+        painter.line_segment(
+            [Pos2::new(x, r.top()), Pos2::new(x, r.bottom())],
+            Stroke::new(1.0, Color32::from_rgb(255, 170, 40)),
+        );
     }
     // One tick per pixel column at most, whatever the number of violations.
     let mut last_col = f32::NEG_INFINITY;
@@ -188,11 +230,17 @@ fn scrub_bar(ui: &mut Ui, clock: &mut Clock, replay: &Replay) {
         let x = x_of(v.t_us).round();
         if x > last_col {
             last_col = x;
-            painter.line_segment([Pos2::new(x, r.top()), Pos2::new(x, r.center().y)], Stroke::new(1.0, c32(MARKER_SRGB)));
+            painter.line_segment(
+                [Pos2::new(x, r.top()), Pos2::new(x, r.center().y)],
+                Stroke::new(1.0, c32(MARKER_SRGB)),
+            );
         }
     }
     let x = x_of(c.t_us());
-    painter.line_segment([Pos2::new(x, r.top()), Pos2::new(x, r.bottom())], Stroke::new(2.0, Color32::WHITE));
+    painter.line_segment(
+        [Pos2::new(x, r.top()), Pos2::new(x, r.bottom())],
+        Stroke::new(2.0, Color32::WHITE),
+    );
     if (resp.clicked() || resp.dragged())
         && let Some(p) = resp.interact_pointer_pos()
     {
@@ -221,7 +269,12 @@ fn plots(ui: &mut Ui, replay: &Replay, t_us: u64) {
     ui.horizontal(|ui| {
         for (id, name, series, color) in [
             ("depth", "depth µm", depth, Color32::from_rgb(120, 200, 255)),
-            ("current", "motor current mA", current, Color32::from_rgb(255, 200, 120)),
+            (
+                "current",
+                "motor current mA",
+                current,
+                Color32::from_rgb(255, 200, 120),
+            ),
         ] {
             let events = events.clone();
             Plot::new(id)
@@ -236,7 +289,8 @@ fn plots(ui: &mut Ui, replay: &Replay, t_us: u64) {
                 .show(ui, |plot_ui| {
                     plot_ui.line(Line::new(name, series).stroke((1.0, color)));
                     if id == "depth" {
-                        plot_ui.hline(egui_plot::HLine::new("exposure", limit).color(Color32::GRAY));
+                        plot_ui
+                            .hline(egui_plot::HLine::new("exposure", limit).color(Color32::GRAY));
                     }
                     for (t, label) in events {
                         plot_ui.vline(VLine::new(label, t).color(Color32::from_rgb(255, 170, 40)));
@@ -257,7 +311,10 @@ fn info(ui: &mut Ui, clock: &mut Clock, replay: &Replay, cursor: &Cursor) {
     if meta.run.is_complete() {
         ui.label("recording complete");
     } else {
-        ui.colored_label(Color32::from_rgb(255, 170, 40), format!("INCOMPLETE: {}", meta.run.reason));
+        ui.colored_label(
+            Color32::from_rgb(255, 170, 40),
+            format!("INCOMPLETE: {}", meta.run.reason),
+        );
     }
     ui.label(format!(
         "punctures {} / {} · violations {} / {}",
@@ -277,7 +334,11 @@ fn info(ui: &mut Ui, clock: &mut Clock, replay: &Replay, cursor: &Cursor) {
         ui.horizontal(|ui| {
             let (r, p) = ui.allocate_painter(Vec2::new(14.0, 14.0), Sense::hover());
             p.rect_filled(r.rect, 2.0, c32(LAYER_SRGB[i]));
-            ui.label(format!("{} {:.0} µm", layer.name(), meta.setup.layers_um.get(layer)));
+            ui.label(format!(
+                "{} {:.0} µm",
+                layer.name(),
+                meta.setup.layers_um.get(layer)
+            ));
         });
     }
     ui.horizontal(|ui| {
@@ -293,11 +354,19 @@ fn info(ui: &mut Ui, clock: &mut Clock, replay: &Replay, cursor: &Cursor) {
             Outcome::Acceptable => Color32::from_rgb(230, 200, 80),
             Outcome::Fail => c32(MARKER_SRGB),
         };
-        let text = format!("{:<10} {} — {}", v.outcome.name(), v.criterion, v.actual_text);
+        let text = format!(
+            "{:<10} {} — {}",
+            v.outcome.name(),
+            v.criterion,
+            v.actual_text
+        );
         let t = v.first_failure.as_ref().and_then(|w| w.t_us);
-        let resp = ui.add(egui::Label::new(egui::RichText::new(text).color(color)).sense(Sense::click()));
+        let resp =
+            ui.add(egui::Label::new(egui::RichText::new(text).color(color)).sense(Sense::click()));
         if let Some(t) = t
-            && resp.on_hover_text(format!("first failure at {}", format_time(t))).clicked()
+            && resp
+                .on_hover_text(format!("first failure at {}", format_time(t)))
+                .clicked()
         {
             clock.0.set_playing(false);
             clock.0.seek(t);
@@ -307,7 +376,10 @@ fn info(ui: &mut Ui, clock: &mut Clock, replay: &Replay, cursor: &Cursor) {
 
 fn gradient(ui: &mut Ui, name: &str, scale: &ColorScale) {
     ui.label(format!("{name} ({})", scale.unit));
-    let (resp, p) = ui.allocate_painter(Vec2::new(ui.available_width().min(260.0), 28.0), Sense::hover());
+    let (resp, p) = ui.allocate_painter(
+        Vec2::new(ui.available_width().min(260.0), 28.0),
+        Sense::hover(),
+    );
     let r = resp.rect;
     let bar = Rect::from_min_size(r.min, Vec2::new(r.width(), 12.0));
     let n = 64;
@@ -321,8 +393,20 @@ fn gradient(ui: &mut Ui, name: &str, scale: &ColorScale) {
     }
     for (value, f) in scale.ticks(4) {
         let x = bar.left() + f * bar.width();
-        let align = if f < 0.01 { Align2::LEFT_TOP } else if f > 0.99 { Align2::RIGHT_TOP } else { Align2::CENTER_TOP };
-        p.text(Pos2::new(x, bar.bottom() + 1.0), align, format!("{value:.0}"), FontId::proportional(10.0), Color32::LIGHT_GRAY);
+        let align = if f < 0.01 {
+            Align2::LEFT_TOP
+        } else if f > 0.99 {
+            Align2::RIGHT_TOP
+        } else {
+            Align2::CENTER_TOP
+        };
+        p.text(
+            Pos2::new(x, bar.bottom() + 1.0),
+            align,
+            format!("{value:.0}"),
+            FontId::proportional(10.0),
+            Color32::LIGHT_GRAY,
+        );
     }
 }
 
@@ -333,45 +417,115 @@ fn cross_section(ui: &mut Ui, replay: &Replay, t_us: u64) {
     let layers = &replay.meta.setup.layers_um;
     let span_um = (replay.meta.setup.exposure_um * 1.8).max(600.0);
     let above_um = span_um * 0.25;
-    let (resp, p) = ui.allocate_painter(Vec2::new(ui.available_width().min(280.0), 190.0), Sense::hover());
+    let (resp, p) = ui.allocate_painter(
+        Vec2::new(ui.available_width().min(280.0), 190.0),
+        Sense::hover(),
+    );
     let r = resp.rect;
-    let y_of = |depth_um: f64| r.top() + ((depth_um + above_um) / (span_um + above_um)) as f32 * r.height();
-    p.rect_filled(Rect::from_x_y_ranges(r.x_range(), r.top()..=y_of(0.0)), 0.0, Color32::from_gray(30));
+    let y_of = |depth_um: f64| {
+        r.top() + ((depth_um + above_um) / (span_um + above_um)) as f32 * r.height()
+    };
+    p.rect_filled(
+        Rect::from_x_y_ranges(r.x_range(), r.top()..=y_of(0.0)),
+        0.0,
+        Color32::from_gray(30),
+    );
     let mut top_um = 0.0;
     for (i, layer) in Layer::ALL.into_iter().enumerate() {
         let bottom_um = top_um + layers.get(layer);
         let y0 = y_of(top_um).min(r.bottom());
         let y1 = y_of(bottom_um).min(r.bottom());
         if y1 > y0 {
-            p.rect_filled(Rect::from_x_y_ranges(r.x_range(), y0..=y1), 0.0, c32(LAYER_SRGB[i]));
+            p.rect_filled(
+                Rect::from_x_y_ranges(r.x_range(), y0..=y1),
+                0.0,
+                c32(LAYER_SRGB[i]),
+            );
         }
         top_um = bottom_um;
     }
     let cx = r.center().x;
-    let needle_um = if cs.skin_contact { f64::from(cs.needle_z_um) } else { f64::from(cs.needle_z_um) - above_um * 0.6 };
+    let needle_um = if cs.skin_contact {
+        f64::from(cs.needle_z_um)
+    } else {
+        f64::from(cs.needle_z_um) - above_um * 0.6
+    };
     let (tent_um, reached) = match cs.last {
         Some((depth, tenting, layer)) => (f64::from(tenting), Some((f64::from(depth), layer))),
         None => (0.0, None),
     };
     // Tenting: while the tip presses but has not gone deeper than the tent, the surface dents.
-    let dent_um = if cs.skin_contact && needle_um > 0.0 { needle_um.min(tent_um) } else { 0.0 };
+    let dent_um = if cs.skin_contact && needle_um > 0.0 {
+        needle_um.min(tent_um)
+    } else {
+        0.0
+    };
     let surface = Stroke::new(2.0, Color32::from_rgb(250, 240, 220));
     let half_w = 40.0;
-    p.line_segment([Pos2::new(r.left(), y_of(0.0)), Pos2::new(cx - half_w, y_of(0.0))], surface);
-    p.line_segment([Pos2::new(cx - half_w, y_of(0.0)), Pos2::new(cx, y_of(dent_um))], surface);
-    p.line_segment([Pos2::new(cx, y_of(dent_um)), Pos2::new(cx + half_w, y_of(0.0))], surface);
-    p.line_segment([Pos2::new(cx + half_w, y_of(0.0)), Pos2::new(r.right(), y_of(0.0))], surface);
+    p.line_segment(
+        [
+            Pos2::new(r.left(), y_of(0.0)),
+            Pos2::new(cx - half_w, y_of(0.0)),
+        ],
+        surface,
+    );
+    p.line_segment(
+        [
+            Pos2::new(cx - half_w, y_of(0.0)),
+            Pos2::new(cx, y_of(dent_um)),
+        ],
+        surface,
+    );
+    p.line_segment(
+        [
+            Pos2::new(cx, y_of(dent_um)),
+            Pos2::new(cx + half_w, y_of(0.0)),
+        ],
+        surface,
+    );
+    p.line_segment(
+        [
+            Pos2::new(cx + half_w, y_of(0.0)),
+            Pos2::new(r.right(), y_of(0.0)),
+        ],
+        surface,
+    );
     let tip = Pos2::new(cx, y_of(needle_um).clamp(r.top(), r.bottom()));
-    p.line_segment([Pos2::new(cx, r.top()), tip], Stroke::new(3.0, Color32::from_gray(200)));
+    p.line_segment(
+        [Pos2::new(cx, r.top()), tip],
+        Stroke::new(3.0, Color32::from_gray(200)),
+    );
     p.add(egui::Shape::convex_polygon(
-        vec![Pos2::new(cx - 3.0, tip.y - 8.0), Pos2::new(cx + 3.0, tip.y - 8.0), tip],
+        vec![
+            Pos2::new(cx - 3.0, tip.y - 8.0),
+            Pos2::new(cx + 3.0, tip.y - 8.0),
+            tip,
+        ],
         Color32::from_gray(230),
         Stroke::NONE,
     ));
     if let Some((depth, layer)) = reached {
         let y = y_of(depth).min(r.bottom());
-        p.line_segment([Pos2::new(cx - 60.0, y), Pos2::new(cx + 60.0, y)], Stroke::new(1.0, Color32::WHITE));
-        p.text(Pos2::new(r.left() + 4.0, r.top() + 2.0), Align2::LEFT_TOP, format!("last: {depth:.0} µm in {}, tent {tent_um:.0} µm", layer.name()), FontId::proportional(11.0), Color32::WHITE);
+        p.line_segment(
+            [Pos2::new(cx - 60.0, y), Pos2::new(cx + 60.0, y)],
+            Stroke::new(1.0, Color32::WHITE),
+        );
+        p.text(
+            Pos2::new(r.left() + 4.0, r.top() + 2.0),
+            Align2::LEFT_TOP,
+            format!(
+                "last: {depth:.0} µm in {}, tent {tent_um:.0} µm",
+                layer.name()
+            ),
+            FontId::proportional(11.0),
+            Color32::WHITE,
+        );
     }
-    p.text(Pos2::new(r.right() - 4.0, r.bottom() - 2.0), Align2::RIGHT_BOTTOM, format!("needle {:.0} µm", cs.needle_z_um), FontId::proportional(11.0), Color32::WHITE);
+    p.text(
+        Pos2::new(r.right() - 4.0, r.bottom() - 2.0),
+        Align2::RIGHT_BOTTOM,
+        format!("needle {:.0} µm", cs.needle_z_um),
+        FontId::proportional(11.0),
+        Color32::WHITE,
+    );
 }

@@ -14,11 +14,23 @@ fn open() -> (tempfile::TempDir, Replay) {
 #[test]
 fn loads_sorted_arrays_and_duration() {
     let (_tmp, r) = open();
-    assert_eq!(r.punctures.len(), fixture::punctures_at(fixture::DURATION_US));
-    assert_eq!(r.telemetry.t_us.len() as u64, fixture::DURATION_US / 1000 + 1);
+    assert_eq!(
+        r.punctures.len(),
+        fixture::punctures_at(fixture::DURATION_US)
+    );
+    assert_eq!(
+        r.telemetry.t_us.len() as u64,
+        fixture::DURATION_US / 1000 + 1
+    );
     assert_eq!(r.duration_us, fixture::DURATION_US);
-    assert_eq!(r.punctures.count_at(fixture::DEEP_T_US), fixture::punctures_at(fixture::DEEP_T_US));
-    assert_eq!(r.punctures.count_at(fixture::DEEP_T_US - 1), fixture::punctures_at(fixture::DEEP_T_US) - 1);
+    assert_eq!(
+        r.punctures.count_at(fixture::DEEP_T_US),
+        fixture::punctures_at(fixture::DEEP_T_US)
+    );
+    assert_eq!(
+        r.punctures.count_at(fixture::DEEP_T_US - 1),
+        fixture::punctures_at(fixture::DEEP_T_US) - 1
+    );
     assert!((r.depth_scale.max - 750.0).abs() < 1e-9, "1.5 × exposure");
 }
 
@@ -33,13 +45,23 @@ fn violations_have_times_and_places() {
         .expect("the deep puncture is a violation");
     assert_eq!(deep.t_us, fixture::DEEP_T_US);
     let [x, y] = deep.pos_mm.unwrap();
-    assert!((x - f64::from(fixture::DEEP_POS_MM[0])).abs() < 1e-3 && (y - f64::from(fixture::DEEP_POS_MM[1])).abs() < 1e-3);
     assert!(
-        r.violations.all().iter().any(|v| v.criterion == "fault" && v.t_us == fixture::FAULT_T_US),
+        (x - f64::from(fixture::DEEP_POS_MM[0])).abs() < 1e-3
+            && (y - f64::from(fixture::DEEP_POS_MM[1])).abs() < 1e-3
+    );
+    assert!(
+        r.violations
+            .all()
+            .iter()
+            .any(|v| v.criterion == "fault" && v.t_us == fixture::FAULT_T_US),
         "the raised fault is a violation: {:?}",
         r.violations
     );
-    assert!(r.events.iter().any(|e| e.t_us == fixture::FAULT_T_US && e.kind == "fault_raised"));
+    assert!(
+        r.events
+            .iter()
+            .any(|e| e.t_us == fixture::FAULT_T_US && e.kind == "fault_raised")
+    );
     assert!(r.verdicts.iter().any(|v| v.criterion == "depth.max"));
 }
 
@@ -51,7 +73,10 @@ fn pen_and_cross_section_follow_the_time() {
     let before = r.cross_section(fixture::DEEP_T_US - 1);
     let at = r.cross_section(fixture::DEEP_T_US);
     assert_eq!(before.last.map(|l| l.0), Some(450.0));
-    assert_eq!(at.last, Some((fixture::DEEP_UM, 80.0, Layer::ReticularDermis)));
+    assert_eq!(
+        at.last,
+        Some((fixture::DEEP_UM, 80.0, Layer::ReticularDermis))
+    );
     assert!(at.skin_contact);
     assert!((at.needle_z_um - ((fixture::DEEP_T_US / 1000) % 8) as f32 * 100.0).abs() < 1e-3);
     assert_eq!(r.cross_section(0).last, None);

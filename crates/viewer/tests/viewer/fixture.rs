@@ -86,7 +86,11 @@ pub fn write(dir: &Path) {
     let mut t_us = PUNCTURE_EVERY_US;
     while t_us <= DURATION_US {
         let deep = t_us == DEEP_T_US;
-        let (x, y) = if deep { (DEEP_POS_MM[0], DEEP_POS_MM[1]) } else { (pen_x_mm(t_us), 10.0) };
+        let (x, y) = if deep {
+            (DEEP_POS_MM[0], DEEP_POS_MM[1])
+        } else {
+            (pen_x_mm(t_us), 10.0)
+        };
         w.puncture(&PunctureRow {
             t_us,
             stroke: t_us / PUNCTURE_EVERY_US,
@@ -102,7 +106,8 @@ pub fn write(dir: &Path) {
         .expect("puncture");
         t_us += PUNCTURE_EVERY_US;
     }
-    w.finish(RunStatus::Complete, Default::default()).expect("finish");
+    w.finish(RunStatus::Complete, Default::default())
+        .expect("finish");
 }
 
 /// Number of punctures at or before `t_us`.

@@ -11,9 +11,16 @@ fn counts_follow_the_visible_prefix_exactly() {
     assert!(g.set_visible(&xs, &ys, 3));
     let cell = g.cell_of(1.0, 1.0).unwrap();
     assert_eq!(g.counts()[cell], 2);
-    assert!((g.per_cm2(cell) - 50.0).abs() < 1e-9, "2 in a 4 mm² cell = 50/cm²");
+    assert!(
+        (g.per_cm2(cell) - 50.0).abs() < 1e-9,
+        "2 in a 4 mm² cell = 50/cm²"
+    );
     g.set_visible(&xs, &ys, 5);
-    assert_eq!(g.counts().iter().sum::<u32>(), 4, "the off-grid puncture is not counted");
+    assert_eq!(
+        g.counts().iter().sum::<u32>(),
+        4,
+        "the off-grid puncture is not counted"
+    );
     // Backwards: equal to a fresh grid built straight to the same prefix.
     g.set_visible(&xs, &ys, 1);
     let mut fresh = HeatGrid::new(&SQUARE, 2.0).unwrap();
@@ -26,7 +33,11 @@ fn counts_follow_the_visible_prefix_exactly() {
 fn pixels_are_transparent_outside_the_area() {
     let triangle = [[0.0, 0.0], [10.0, 0.0], [0.0, 10.0]];
     let g = HeatGrid::new(&triangle, 1.0).unwrap();
-    let scale = ColorScale { min: 0.0, max: 100.0, unit: "/cm²" };
+    let scale = ColorScale {
+        min: 0.0,
+        max: 100.0,
+        unit: "/cm²",
+    };
     let px = g.to_rgba8(&scale);
     assert_eq!(px.len(), g.cols * g.rows * 4);
     let inside = g.cell_of(1.0, 1.0).unwrap();
@@ -37,8 +48,18 @@ fn pixels_are_transparent_outside_the_area() {
 
 #[test]
 fn bad_areas_are_errors_and_big_areas_are_capped() {
-    assert!(HeatGrid::new(&SQUARE[..2], 1.0).unwrap_err().to_string().contains("3 points"));
-    assert!(HeatGrid::new(&[[0.0, 0.0], [f64::NAN, 1.0], [1.0, 1.0]], 1.0).unwrap_err().to_string().contains("point 2"));
+    assert!(
+        HeatGrid::new(&SQUARE[..2], 1.0)
+            .unwrap_err()
+            .to_string()
+            .contains("3 points")
+    );
+    assert!(
+        HeatGrid::new(&[[0.0, 0.0], [f64::NAN, 1.0], [1.0, 1.0]], 1.0)
+            .unwrap_err()
+            .to_string()
+            .contains("point 2")
+    );
     assert!(HeatGrid::new(&SQUARE, 0.0).is_err());
     let huge = [[0.0, 0.0], [10_000.0, 0.0], [10_000.0, 10.0]];
     let g = HeatGrid::new(&huge, 0.5).unwrap();
@@ -49,7 +70,14 @@ fn bad_areas_are_errors_and_big_areas_are_capped() {
 fn polygon_test() {
     assert!(point_in_polygon([5.0, 5.0], &SQUARE));
     assert!(!point_in_polygon([15.0, 5.0], &SQUARE));
-    let l_shape = [[0.0, 0.0], [10.0, 0.0], [10.0, 2.0], [2.0, 2.0], [2.0, 10.0], [0.0, 10.0]];
+    let l_shape = [
+        [0.0, 0.0],
+        [10.0, 0.0],
+        [10.0, 2.0],
+        [2.0, 2.0],
+        [2.0, 10.0],
+        [0.0, 10.0],
+    ];
     assert!(point_in_polygon([1.0, 9.0], &l_shape));
     assert!(!point_in_polygon([5.0, 5.0], &l_shape));
 }

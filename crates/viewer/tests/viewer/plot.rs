@@ -8,9 +8,15 @@ fn keeps_spikes_and_bounds_the_point_count() {
     v[77_777] = -50.0;
     let out = decimate_min_max(&t, &v, 0, 1_000_000, 200);
     assert!(out.len() <= 400, "{} points", out.len());
-    assert!(out.iter().any(|p| (p[1] - 1000.0).abs() < 1e-9), "spike lost");
+    assert!(
+        out.iter().any(|p| (p[1] - 1000.0).abs() < 1e-9),
+        "spike lost"
+    );
     assert!(out.iter().any(|p| (p[1] + 50.0).abs() < 1e-9), "dip lost");
-    assert!(out.windows(2).all(|w| w[0][0] <= w[1][0]), "not in time order");
+    assert!(
+        out.windows(2).all(|w| w[0][0] <= w[1][0]),
+        "not in time order"
+    );
 }
 
 #[test]

@@ -5,7 +5,12 @@ fn violations(times: &[u64]) -> Violations {
     Violations::new(
         times
             .iter()
-            .map(|&t_us| Violation { t_us, pos_mm: None, criterion: "x".into(), label: String::new() })
+            .map(|&t_us| Violation {
+                t_us,
+                pos_mm: None,
+                criterion: "x".into(),
+                label: String::new(),
+            })
             .collect(),
     )
 }
@@ -38,7 +43,11 @@ fn slow_speeds_carry_fractions() {
         c.advance(1.0 / 1000.0 * 0.7);
     }
     let want = (0.7 * slowest * 1e6).round() as i64;
-    assert!((c.t_us() as i64 - want).abs() <= 1, "{} vs {want}", c.t_us());
+    assert!(
+        (c.t_us() as i64 - want).abs() <= 1,
+        "{} vs {want}",
+        c.t_us()
+    );
 }
 
 #[test]
@@ -46,7 +55,11 @@ fn loop_wraps_inside_the_range() {
     let mut c = ReplayClock::new(10_000_000);
     c.seek(9_000_000);
     c.set_loop(Some((3_000_000, 2_000_000)));
-    assert_eq!(c.loop_range(), Some((2_000_000, 3_000_000)), "reversed range is swapped");
+    assert_eq!(
+        c.loop_range(),
+        Some((2_000_000, 3_000_000)),
+        "reversed range is swapped"
+    );
     assert_eq!(c.t_us(), 3_000_000, "cursor moved into the loop");
     c.set_playing(true);
     c.advance(0.5);

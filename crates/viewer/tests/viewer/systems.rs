@@ -21,13 +21,17 @@ fn app(replay: Arc<Replay>, at_s: Option<f64>) -> App {
     let mut app = App::new();
     app.add_plugins(MinimalPlugins)
         .add_plugins(ReplayPlugin { replay, at_s })
-        .insert_resource(TimeUpdateStrategy::ManualDuration(Duration::from_millis(100)));
+        .insert_resource(TimeUpdateStrategy::ManualDuration(Duration::from_millis(
+            100,
+        )));
     app.update();
     app
 }
 
 fn press(app: &mut App, key: KeyCode) {
-    app.world_mut().resource_mut::<ButtonInput<KeyCode>>().press(key);
+    app.world_mut()
+        .resource_mut::<ButtonInput<KeyCode>>()
+        .press(key);
     app.update();
     let mut keys = app.world_mut().resource_mut::<ButtonInput<KeyCode>>();
     keys.release(key);
@@ -51,7 +55,11 @@ fn space_plays_and_the_clock_advances_with_time() {
     assert_eq!(cursor.visible_punctures, fixture::punctures_at(t1));
     app.insert_resource(LiveClock(false));
     app.update();
-    assert_eq!(app.world().resource::<Clock>().0.t_us(), t1, "a frozen clock stays");
+    assert_eq!(
+        app.world().resource::<Clock>().0.t_us(),
+        t1,
+        "a frozen clock stays"
+    );
 }
 
 #[test]
@@ -60,17 +68,28 @@ fn arrows_step_and_violation_keys_jump() {
     let mut app = app(r, Some(1.0));
     press(&mut app, KeyCode::ArrowRight);
     assert_eq!(app.world().resource::<Clock>().0.t_us(), 1_010_000);
-    app.world_mut().resource_mut::<ButtonInput<KeyCode>>().press(KeyCode::ShiftLeft);
+    app.world_mut()
+        .resource_mut::<ButtonInput<KeyCode>>()
+        .press(KeyCode::ShiftLeft);
     press(&mut app, KeyCode::ArrowLeft);
-    app.world_mut().resource_mut::<ButtonInput<KeyCode>>().release(KeyCode::ShiftLeft);
+    app.world_mut()
+        .resource_mut::<ButtonInput<KeyCode>>()
+        .release(KeyCode::ShiftLeft);
     assert_eq!(app.world().resource::<Clock>().0.t_us(), 10_000);
     press(&mut app, KeyCode::PageDown);
     let t = app.world().resource::<Clock>().0.t_us();
-    assert_eq!(t, fixture::DEEP_T_US, "first violation is the deep puncture");
+    assert_eq!(
+        t,
+        fixture::DEEP_T_US,
+        "first violation is the deep puncture"
+    );
     let cursor = app.world().resource::<Cursor>().clone();
     assert_eq!(cursor.visible_violations, 1);
     press(&mut app, KeyCode::PageDown);
-    assert_eq!(app.world().resource::<Clock>().0.t_us(), fixture::FAULT_T_US);
+    assert_eq!(
+        app.world().resource::<Clock>().0.t_us(),
+        fixture::FAULT_T_US
+    );
 }
 
 #[test]
@@ -80,11 +99,21 @@ fn jumping_back_equals_arriving_fresh() {
     a.world_mut().resource_mut::<Clock>().0.seek(700_000);
     a.update();
     let b = app(r.clone(), Some(0.7));
-    assert_eq!(a.world().resource::<Cursor>(), b.world().resource::<Cursor>());
-    let (ga, gb) = (&a.world().resource::<Heat>().grid, &b.world().resource::<Heat>().grid);
+    assert_eq!(
+        a.world().resource::<Cursor>(),
+        b.world().resource::<Cursor>()
+    );
+    let (ga, gb) = (
+        &a.world().resource::<Heat>().grid,
+        &b.world().resource::<Heat>().grid,
+    );
     assert_eq!(ga, gb, "heat grid after scrubbing back equals a fresh one");
     let mut direct = HeatGrid::new(&fixture::AREA, r.density_cell_mm).unwrap();
-    direct.set_visible(&r.punctures.x_mm, &r.punctures.y_mm, fixture::punctures_at(700_000));
+    direct.set_visible(
+        &r.punctures.x_mm,
+        &r.punctures.y_mm,
+        fixture::punctures_at(700_000),
+    );
     assert_eq!(ga.counts(), direct.counts());
     assert!(ga.counts().iter().sum::<u32>() > 0);
 }

@@ -1,7 +1,12 @@
 use needlebench_viewer::violations::{Violation, Violations};
 
 fn v(t_us: u64, label: &str) -> Violation {
-    Violation { t_us, pos_mm: None, criterion: "c".into(), label: label.into() }
+    Violation {
+        t_us,
+        pos_mm: None,
+        criterion: "c".into(),
+        label: label.into(),
+    }
 }
 
 #[test]
