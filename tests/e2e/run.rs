@@ -122,3 +122,48 @@ fn missing_scenario_file_is_exit_3_naming_it() {
     assert_eq!(o.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&o.stderr).contains("/nonexistent/scenario.toml"));
 }
+
+#[test]
+fn interrupting_a_run_flushes_every_row_and_marks_the_recording_interrupted() {
+    let out = tmp("sigint");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_needlebench"))
+        .args([
+            "run",
+            &scenario("full-face-10min-36-150hz"),
+            "--out",
+            out.to_str().unwrap(),
+            "-q",
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130));
+    let meta = String::from_utf8(read(&out, "meta.toml")).unwrap();
+    assert!(
+        meta.contains("status = \"incomplete\"") && meta.contains("interrupted"),
+        "{meta}"
+    );
+    let ticks: u64 = meta
+        .lines()
+        .find_map(|l| l.strip_prefix("ticks = "))
+        .and_then(|v| v.trim().parse().ok())
+        .expect("ticks in meta");
+    let rows = read(&out, "telemetry.csv")
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count() as u64
+        - 1;
+    assert!(
+        ticks > 100 && rows == ticks,
+        "every tick recorded before the stop is on disk: {rows} rows, meta says {ticks}"
+    );
+    let _ = std::fs::remove_dir_all(out);
+}

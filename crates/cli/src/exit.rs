@@ -8,6 +8,7 @@
 //! | 3 | bad input file (scenario, site, recording): the message names file and position |
 //! | 4 | link failure: port missing/busy/denied, handshake, pen vanished mid-run |
 //! | 5 | internal error (a bug in needlebench) |
+//! | 130 | interrupted (Ctrl-C or SIGTERM): the recording so far is flushed and marked incomplete |
 
 use std::process::ExitCode;
 
@@ -32,6 +33,8 @@ pub const BAD_INPUT: u8 = 3;
 pub const LINK: u8 = 4;
 /// Internal error.
 pub const INTERNAL: u8 = 5;
+/// Interrupted by Ctrl-C or SIGTERM (the shell's convention, 128 + SIGINT).
+pub const INTERRUPTED: u8 = 130;
 
 /// Text appended to `--help`.
 pub const HELP: &str = "\
@@ -41,7 +44,8 @@ Exit codes:
   2  usage error (bad flag, unknown choice, value out of range)
   3  bad input file (the message names the file and position)
   4  link failure (port missing, busy or denied; handshake; pen vanished mid-run)
-  5  internal error";
+  5  internal error
+  130 interrupted (Ctrl-C, SIGTERM); the recording so far is flushed and marked incomplete";
 
 /// Attach an exit code to any error.
 pub trait WithCode<T> {

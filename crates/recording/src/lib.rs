@@ -41,7 +41,9 @@
 //! 256 KiB read buffer, flat memory). Files are written with the `csv` crate; rows without a
 //! `"` (all puncture and telemetry rows) are split by hand, 8 bytes at a time, and their numbers
 //! parsed straight from the bytes, because the `csv` crate's reader alone splits slower than
-//! the checker needs; from the first quoted row on, the `csv` crate's reader takes over. Errors ([`RecordingError`]) name the file, the 1-based data row and
+//! the checker needs; from the first quoted row on, the `csv` crate's reader takes over. [`Rows::for_each_batch`] reads
+//! a file with several threads ([`ReadOptions`]), rows still delivered in file order and errors
+//! still exact. Errors ([`RecordingError`]) name the file, the 1-based data row and
 //! file line, and the column: `punctures.csv: row 1234 (line 1235), column depth_um: expected
 //! a number, got 'abc'`.
 //!
@@ -63,6 +65,7 @@
 mod codec;
 pub mod error;
 pub mod meta;
+mod parallel;
 pub mod reader;
 pub mod rows;
 mod source;
@@ -73,6 +76,7 @@ pub use meta::{
     Clock, Completion, FORMAT_VERSION, FirmwareMeta, LayersUm, LinkValue, META_FILE, Meta,
     NeedlebenchMeta, RunMeta, RunStatus, ScenarioMeta, SetupMeta, default_units, scenario_hash,
 };
+pub use parallel::ReadOptions;
 pub use reader::{Recording, Rows};
 pub use rows::{
     EventRow, EventSource, FIRMWARE_STATES, PunctureRow, Row, TelemetryRow, fault_from_name,

@@ -74,12 +74,12 @@ impl Recording {
 /// Columns are found by name in the header (extra columns are ignored, order is free); every
 /// row, including the last, must end with a line end, so a file cut anywhere is reported.
 pub struct Rows<R> {
-    src: Source,
+    pub(crate) src: Source,
     /// `idx[k]` = field position of `R::COLUMNS[k]`.
-    idx: Vec<usize>,
-    header_len: usize,
+    pub(crate) idx: Vec<usize>,
+    pub(crate) header_len: usize,
     /// Data rows read so far.
-    row: u64,
+    pub(crate) row: u64,
     done: bool,
     _row: PhantomData<fn() -> R>,
 }
@@ -133,6 +133,26 @@ impl<R: Row> Rows<R> {
         })
     }
 
+    /// The rest of a file whose header [`Rows::open`] checked (`idx`, `header_len`), from
+    /// byte `offset`, where line `line` starts and `rows_before` data rows lie before.
+    pub(crate) fn resume(
+        path: &Path,
+        idx: Vec<usize>,
+        header_len: usize,
+        offset: u64,
+        line: u64,
+        rows_before: u64,
+    ) -> Result<Rows<R>, RecordingError> {
+        Ok(Rows {
+            src: Source::open_at(path, offset, line)?,
+            idx,
+            header_len,
+            row: rows_before,
+            done: false,
+            _row: PhantomData,
+        })
+    }
+
     /// The file being read.
     pub fn path(&self) -> &Path {
         self.src.path()
@@ -169,40 +189,57 @@ impl<R: Row> Iterator for Rows<R> {
             row: self.row,
             line: self.src.line,
         };
-        let path = || self.src.path().to_owned();
-        if got == Got::Unterminated {
-            let message = "the last row has no line end: the file was cut short".to_owned();
-            let e = RecordingError::Truncated {
-                path: path(),
-                pos,
-                message,
-            };
-            return self.fail(e);
-        }
-        if self.src.bounds.len() != self.header_len {
-            let message = format!(
-                "expected {} fields as in the header, got {}: the row is cut short or malformed",
-                self.header_len,
-                self.src.bounds.len()
-            );
-            let e = RecordingError::Truncated {
-                path: path(),
-                pos,
-                message,
-            };
-            return self.fail(e);
-        }
-        match R::decode(&Dec::new(self.src.data(), &self.src.bounds, &self.idx)) {
+        let row = decode_record(
+            self.src.path(),
+            self.src.data(),
+            &self.src.bounds,
+            &self.idx,
+            self.header_len,
+            pos,
+            got == Got::Record,
+        );
+        match row {
             Ok(row) => Some(Ok(row)),
-            Err(bad) => {
-                let e = RecordingError::Value {
-                    path: path(),
-                    pos,
-                    column: R::COLUMNS.get(bad.column).copied().unwrap_or("?"),
-                    message: bad.message,
-                };
-                self.fail(e)
-            }
+            Err(e) => self.fail(e),
         }
     }
+}
+
+/// Decode one split record of `path` at `pos` into a row: the checks (line end, field count,
+/// values) and errors that the sequential and the parallel reader share.
+pub(crate) fn decode_record<R: Row>(
+    path: &Path,
+    data: &[u8],
+    bounds: &[(usize, usize)],
+    idx: &[usize],
+    header_len: usize,
+    pos: RowPos,
+    terminated: bool,
+) -> Result<R, RecordingError> {
+    if !terminated {
+        let message = "the last row has no line end: the file was cut short".to_owned();
+        return Err(RecordingError::Truncated {
+            path: path.to_owned(),
+            pos,
+            message,
+        });
+    }
+    if bounds.len() != header_len {
+        let message = format!(
+            "expected {} fields as in the header, got {}: the row is cut short or malformed",
+            header_len,
+            bounds.len()
+        );
+        return Err(RecordingError::Truncated {
+            path: path.to_owned(),
+            pos,
+            message,
+        });
+    }
+    R::decode(&Dec::new(data, bounds, idx)).map_err(|bad| RecordingError::Value {
+        path: path.to_owned(),
+        pos,
+        column: R::COLUMNS.get(bad.column).copied().unwrap_or("?"),
+        message: bad.message,
+    })
 }

@@ -31,7 +31,7 @@ fn bytes_equal(word: u64, byte: u8) -> u64 {
 
 /// Split a line without quotes at its commas into `bounds` (8 bytes at a time); `false` if the
 /// line contains a `"` (then `bounds` is meaningless and the csv reader must take over).
-fn split_unquoted(line: &[u8], bounds: &mut Vec<(usize, usize)>) -> bool {
+pub(crate) fn split_unquoted(line: &[u8], bounds: &mut Vec<(usize, usize)>) -> bool {
     bounds.clear();
     let mut field_start = 0;
     let mut chunks = line.chunks_exact(8);
@@ -76,9 +76,9 @@ pub(crate) enum Got {
 }
 
 /// Hand-split lines from the read buffer.
-struct Fast {
+pub(crate) struct Fast {
     file: File,
-    buf: Vec<u8>,
+    pub(crate) buf: Vec<u8>,
     /// Unread bytes are `buf[start..end]`.
     start: usize,
     end: usize,
@@ -90,8 +90,37 @@ struct Fast {
 }
 
 impl Fast {
+    /// Lines of `file` from byte `offset` on (the caller knows that a line starts there).
+    pub(crate) fn at(mut file: File, offset: u64) -> io::Result<Fast> {
+        file.seek(SeekFrom::Start(offset))?;
+        Ok(Fast {
+            file,
+            buf: vec![0; BUFFER_BYTES],
+            start: 0,
+            end: 0,
+            eof: false,
+            consumed: offset,
+            next_line: 1,
+        })
+    }
+
+    /// Move to byte `offset` of the file, keeping the buffer.
+    pub(crate) fn seek(&mut self, offset: u64) -> io::Result<()> {
+        self.file.seek(SeekFrom::Start(offset))?;
+        self.start = 0;
+        self.end = 0;
+        self.eof = false;
+        self.consumed = offset;
+        Ok(())
+    }
+
+    /// File offset of the next unread byte (the start of the next line).
+    pub(crate) fn offset(&self) -> u64 {
+        self.consumed + self.start as u64
+    }
+
     /// The next line's `(start, end)` in `buf` (without its `\n`) and whether it had one.
-    fn next_line(&mut self) -> io::Result<Option<(usize, usize, bool)>> {
+    pub(crate) fn next_line(&mut self) -> io::Result<Option<(usize, usize, bool)>> {
         loop {
             if let Some(i) = memchr::memchr(b'\n', &self.buf[self.start..self.end]) {
                 let line = (self.start, self.start + i, true);
@@ -170,6 +199,11 @@ pub(crate) struct Source {
 
 impl Source {
     pub(crate) fn open(path: &Path) -> Result<Source, RecordingError> {
+        Source::open_at(path, 0, 1)
+    }
+
+    /// The records of `path` from byte `offset` on, where line `line` (1-based) starts.
+    pub(crate) fn open_at(path: &Path, offset: u64, line: u64) -> Result<Source, RecordingError> {
         let io = |action| move |e| RecordingError::io(path, action, e);
         let mut file = File::open(path).map_err(io("open"))?;
         let file_len = file.metadata().map_err(io("read"))?.len();
@@ -183,15 +217,8 @@ impl Source {
                 .map_err(io("read"))?;
             last[0] == b'\n'
         };
-        let fast = Fast {
-            file,
-            buf: vec![0; BUFFER_BYTES],
-            start: 0,
-            end: 0,
-            eof: false,
-            consumed: 0,
-            next_line: 1,
-        };
+        let mut fast = Fast::at(file, offset).map_err(io("read"))?;
+        fast.next_line = line;
         Ok(Source {
             path: path.to_owned(),
             file_len,
@@ -215,6 +242,20 @@ impl Source {
     /// The file being read.
     pub(crate) fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Length of the file when it was opened, bytes.
+    pub(crate) fn file_len(&self) -> u64 {
+        self.file_len
+    }
+
+    /// While rows are still split by hand: the file offset of the next unread line and its
+    /// 1-based line number (`None` once the `csv` reader has taken over).
+    pub(crate) fn fast_position(&self) -> Option<(u64, u64)> {
+        match &self.mode {
+            Mode::Fast(f) => Some((f.offset(), f.next_line)),
+            _ => None,
+        }
     }
 
     /// Move to the next record; `row` is its 1-based data row, for errors.

@@ -25,7 +25,9 @@ mod run;
 pub mod setup;
 
 pub use needlebench_recording::RunStatus;
-pub use run::{AFTER_FAULT_S, FRESH_SKIN_MM, JAM_TORQUE_NM, Progress, TIMING_FILE, run};
+pub use run::{
+    AFTER_FAULT_S, FRESH_SKIN_MM, INTERRUPTED, JAM_TORQUE_NM, Progress, TIMING_FILE, run, run_until,
+};
 pub use setup::RunSetup;
 
 /// What a finished run reports.

@@ -27,6 +27,10 @@ use needlebench_scenario::{InjectedFault, Sensor};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// The reason an interrupted run gives.
+pub const INTERRUPTED: &str = "interrupted";
 
 /// The file beside `meta.toml` that holds the wall-clock link measurements.
 pub const TIMING_FILE: &str = "timing.toml";
@@ -77,8 +81,20 @@ struct Sample {
 pub fn run(
     setup: &RunSetup<'_>,
     link: &mut Link,
+    writer: RecordingWriter,
+    progress: impl FnMut(Progress),
+) -> Result<RunSummary, RunError> {
+    run_until(setup, link, writer, progress, &AtomicBool::new(false))
+}
+
+/// [`run`], stopping at the next tick once `stop` is set (e.g. by Ctrl-C): the recording is
+/// flushed and finished as incomplete with the reason [`INTERRUPTED`].
+pub fn run_until(
+    setup: &RunSetup<'_>,
+    link: &mut Link,
     mut writer: RecordingWriter,
     mut progress: impl FnMut(Progress),
+    stop: &AtomicBool,
 ) -> Result<RunSummary, RunError> {
     let scenario = setup.scenario;
     let mut rng = ChaCha8Rng::seed_from_u64(scenario.seed);
@@ -118,6 +134,12 @@ pub fn run(
     let mut tick: u64 = 0;
     while tick < total_ticks {
         if fault_end.as_ref().is_some_and(|(end, _)| tick >= *end) {
+            break;
+        }
+        if stop.load(Ordering::Relaxed) {
+            status = RunStatus::Incomplete {
+                reason: format!("{INTERRUPTED} at t = {:.3} s", tick as f64 / 1000.0),
+            };
             break;
         }
         let t_us = tick * 1000;

@@ -128,6 +128,7 @@ struct Done {
 
 /// Run the subcommand.
 pub fn run(args: RegressArgs) -> Result<u8, Failure> {
+    crate::signals::install();
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from("scenarios")]
     } else {

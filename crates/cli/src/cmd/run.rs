@@ -34,6 +34,7 @@ pub struct RunArgs {
 
 /// Run the subcommand.
 pub fn run(args: RunArgs) -> Result<u8, Failure> {
+    crate::signals::install();
     let mut scenario = Scenario::from_path(&args.scenario).code(exit::BAD_INPUT)?;
     if let Some(seed) = args.seed {
         scenario.seed = seed;
@@ -48,6 +49,9 @@ pub fn run(args: RunArgs) -> Result<u8, Failure> {
     };
     let summary = run_scenario(&scenario, &choice, &args.pen, &out, !args.quiet)?;
     print_summary(&scenario, &out, &summary);
+    if crate::signals::stop_flag().load(std::sync::atomic::Ordering::SeqCst) {
+        return Ok(exit::INTERRUPTED);
+    }
     let recording = needlebench_recording::Recording::open(&out).code(exit::BAD_INPUT)?;
     let report =
         needlebench_checks::check(&recording, &scenario.expect, None).code(exit::BAD_INPUT)?;
@@ -98,17 +102,23 @@ pub fn run_scenario(
     let writer = RecordingWriter::create(out, meta).code(exit::BAD_INPUT)?;
     let bar = progress_bar(show_progress);
     let started = Instant::now();
-    let summary = needlebench_runner::run(&setup, &mut link, writer, |p| {
-        if let Some(bar) = &bar {
-            let speed = p.sim_s / started.elapsed().as_secs_f64().max(1e-9);
-            bar.set_length((p.total_s * 1000.0) as u64);
-            bar.set_position((p.sim_s * 1000.0) as u64);
-            bar.set_message(format!(
-                "{:.0}/{:.0} s simulated · {speed:.0}× real time · {} punctures",
-                p.sim_s, p.total_s, p.punctures
-            ));
-        }
-    })
+    let summary = needlebench_runner::run_until(
+        &setup,
+        &mut link,
+        writer,
+        |p| {
+            if let Some(bar) = &bar {
+                let speed = p.sim_s / started.elapsed().as_secs_f64().max(1e-9);
+                bar.set_length((p.total_s * 1000.0) as u64);
+                bar.set_position((p.sim_s * 1000.0) as u64);
+                bar.set_message(format!(
+                    "{:.0}/{:.0} s simulated · {speed:.0}× real time · {} punctures",
+                    p.sim_s, p.total_s, p.punctures
+                ));
+            }
+        },
+        crate::signals::stop_flag(),
+    )
     .code(exit::BAD_INPUT)?;
     if let Some(bar) = bar {
         bar.finish_and_clear();

@@ -2,6 +2,7 @@
 //! recordings, and the errors a damaged or hand-written recording gives.
 
 mod errors;
+mod parallel;
 mod quoting;
 mod roundtrip;
 mod writer;
