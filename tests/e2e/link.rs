@@ -187,3 +187,47 @@ fn ports_lists_without_failing() {
     assert!(out.status.success());
     assert!(json(&out).is_array());
 }
+
+#[test]
+fn port_this_user_may_not_open_is_permission_denied() {
+    // Needs root (to run the bench as `nobody` against root's pty) and `runuser`.
+    let root = Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| o.stdout == b"0\n")
+        .unwrap_or(false);
+    let runuser = Command::new("runuser").arg("--help").output().is_ok();
+    if !root || !runuser {
+        eprintln!("SKIPPED: needs root and runuser to open a port as another user");
+        return;
+    }
+    let (mut emulator, path) = spawn_emulator();
+    let out = Command::new("runuser")
+        .args([
+            "-u",
+            "nobody",
+            "--",
+            env!("CARGO_BIN_EXE_needlebench"),
+            "link-test",
+            "--port",
+            &path,
+        ])
+        .output()
+        .unwrap();
+    let _ = emulator.kill();
+    let _ = emulator.wait();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if stderr.contains("Permission denied")
+        && stderr.contains("needlebench")
+        && !stderr.contains(&path)
+    {
+        // `nobody` cannot even execute the binary (target dir not world-readable): no verdict.
+        eprintln!("SKIPPED: the test binary is not executable by nobody: {stderr}");
+        return;
+    }
+    assert_eq!(out.status.code(), Some(4), "{stderr}");
+    assert!(
+        stderr.contains("permission denied") && stderr.contains(&path),
+        "{stderr}"
+    );
+}
