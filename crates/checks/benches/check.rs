@@ -2,16 +2,18 @@
 //! 600 000 ticks (10 min at 1 kHz) and 3 000 000 punctures (36 needles, ~150 Hz, with
 //! skin contact part of the time), generated once into a temporary directory.
 //!
-//! Also measures the recording reader's puncture and telemetry streams alone, and the checks
+//! `check` reads with one thread per core; `check_sequential_read` is the same check reading on
+//! one thread, for comparison. Also measures the recording reader's puncture and telemetry
+//! streams alone (sequential, and chunked over all cores), and the checks
 //! alone on rows in memory, to tell the reader's share from the checks' own.
 //!
 //! `cargo bench -p needlebench-checks -- --warm-up-time 1 --measurement-time 3`
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use needlebench_checks::{Checker, check};
+use needlebench_checks::{Checker, check, check_with};
 use needlebench_recording::{
-    EventRow, EventSource, FaultCode, FirmwareState, Layer, LayersUm, Meta, PunctureRow, Recording,
-    RecordingWriter, RunStatus, SetupMeta, TelemetryRow,
+    EventRow, EventSource, FaultCode, FirmwareState, Layer, LayersUm, Meta, PunctureRow,
+    ReadOptions, Recording, RecordingWriter, RunStatus, SetupMeta, TelemetryRow,
 };
 use needlebench_scenario::Expect;
 use std::hint::black_box;
@@ -114,6 +116,24 @@ fn bench(c: &mut Criterion) {
             let report = check(&rec, &expect, None).expect("check");
             assert_eq!(report.punctures, PUNCTURES);
             black_box(report)
+        });
+    });
+    g.bench_function("check_sequential_read", |b| {
+        b.iter(|| {
+            let report = check_with(&rec, &expect, None, ReadOptions::sequential()).expect("check");
+            assert_eq!(report.punctures, PUNCTURES);
+            black_box(report)
+        });
+    });
+    g.bench_function("read_punctures_chunked", |b| {
+        b.iter(|| {
+            let mut n = 0u64;
+            let rows = rec.punctures().expect("open");
+            rows.for_each_batch(ReadOptions::default(), |batch| {
+                n += batch.iter().map(|p| u64::from(p.needle)).sum::<u64>();
+            })
+            .expect("rows");
+            black_box(n)
         });
     });
     g.bench_function("read_punctures_only", |b| {

@@ -1,7 +1,9 @@
 //! Invariant checks on needlebench recordings: did the treatment and the firmware behave?
 //!
 //! [`check`] reads a recording once (events, then telemetry, then punctures, each streamed,
-//! memory flat apart from the density grid and the ≤ 2000-point series) and holds it to a
+//! memory flat apart from the density grid and the ≤ 2000-point series; telemetry and
+//! punctures parsed by one thread per core and fed to one [`Checker`] in file order, so the
+//! report does not depend on the thread count; see [`check_with`]) and holds it to a
 //! scenario's [`Expect`]. It returns a [`CheckReport`] ([`verdict`]): one [`Verdict`] per
 //! criterion with the actual value, the expectation, pass / acceptable / fail and where and
 //! when it first failed, plus the density grid, depth histogram, series and markers the
@@ -38,7 +40,7 @@ pub use error::CheckError;
 pub use table::{format_where, render_table};
 pub use verdict::*;
 
-use needlebench_recording::{EventRow, Meta, PunctureRow, Recording, TelemetryRow};
+use needlebench_recording::{EventRow, Meta, PunctureRow, ReadOptions, Recording, TelemetryRow};
 use needlebench_scenario::Expect;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -51,23 +53,48 @@ pub(crate) fn metrics(pairs: &[(&str, f64)]) -> BTreeMap<String, f64> {
 /// recording to compare with ([`diff()`] with default tolerances): a divergence fails the
 /// `golden` criterion.
 ///
-/// Reads each CSV file once, streaming. Errors only when a file cannot be read or an
-/// expectation cannot be applied; a recording that breaks an invariant gets failing verdicts.
+/// Reads each CSV file once, streaming, telemetry and punctures parsed by several threads
+/// ([`ReadOptions::default`]: one per core; see [`check_with`]). Errors only when a file cannot
+/// be read or an expectation cannot be applied; a recording that breaks an invariant gets
+/// failing verdicts.
 pub fn check(
     recording: &Recording,
     expect: &Expect,
     golden: Option<&Path>,
 ) -> Result<CheckReport, CheckError> {
+    check_with(recording, expect, golden, ReadOptions::default())
+}
+
+/// [`check`], reading `telemetry.csv` and `punctures.csv` with `read` (threads and chunk
+/// size). The rows reach the [`Checker`] in file order whatever the options, so the report is
+/// the same for any `read`; a bad row gives the same error (file, row, line, column).
+///
+/// Only the columns the checks use ([`Checker::TELEMETRY_COLUMNS`],
+/// [`Checker::PUNCTURE_COLUMNS`]) are parsed: a row with a bad value in another column (e.g.
+/// `peak_force_n`) is not an error here (the viewer and `diff` read every column), while a
+/// row with the wrong number of fields or a file cut short still is.
+pub fn check_with(
+    recording: &Recording,
+    expect: &Expect,
+    golden: Option<&Path>,
+    read: ReadOptions,
+) -> Result<CheckReport, CheckError> {
     let mut checker = Checker::new(recording.meta(), expect)?;
     for e in recording.events()? {
         checker.event(&e?);
     }
-    for r in recording.telemetry()? {
-        checker.tick(&r?);
-    }
-    for p in recording.punctures()? {
-        checker.puncture(&p?);
-    }
+    let telemetry = recording.telemetry()?.only(Checker::TELEMETRY_COLUMNS);
+    telemetry.for_each_batch(read, |rows| {
+        for r in rows {
+            checker.tick(r);
+        }
+    })?;
+    let punctures = recording.punctures()?.only(Checker::PUNCTURE_COLUMNS);
+    punctures.for_each_batch(read, |rows| {
+        for p in rows {
+            checker.puncture(p);
+        }
+    })?;
     let mut report = checker.finish(recording.dir());
     if let Some(golden) = golden.or(expect.golden.as_deref()) {
         report
@@ -95,6 +122,23 @@ pub struct Checker {
 }
 
 impl Checker {
+    /// The telemetry columns [`Checker::tick`] reads; the others may be left at any value.
+    pub const TELEMETRY_COLUMNS: &'static [&'static str] = &[
+        "t_us",
+        "pen_x_mm",
+        "pen_y_mm",
+        "skin_contact",
+        "motor_duty",
+        "motor_current_ma",
+        "stroke_hz",
+        "state",
+        "fault",
+    ];
+
+    /// The puncture columns [`Checker::puncture`] reads; the others may be left at any value.
+    pub const PUNCTURE_COLUMNS: &'static [&'static str] =
+        &["t_us", "x_mm", "y_mm", "depth_um", "layer"];
+
     /// A checker for a recording with `meta`, against `expect`.
     pub fn new(meta: &Meta, expect: &Expect) -> Result<Checker, CheckError> {
         let setup = &meta.setup;

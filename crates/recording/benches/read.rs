@@ -1,9 +1,13 @@
-//! Puncture rows per second through the writer and the reader (3 million rows, a temp dir).
+//! Puncture rows per second through the writer and the reader (3 million rows, a temp dir):
+//! the sequential iterator, and the chunked reader over all cores (every column, and only the
+//! checker's columns).
 //!
 //! `cargo bench -p needlebench-recording -- --warm-up-time 1 --measurement-time 3`
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use needlebench_recording::{Layer, Meta, PunctureRow, Recording, RecordingWriter, RunStatus};
+use needlebench_recording::{
+    Layer, Meta, PunctureRow, ReadOptions, Recording, RecordingWriter, Row, RunStatus,
+};
 use std::hint::black_box;
 use std::path::Path;
 
@@ -60,6 +64,27 @@ fn bench(c: &mut Criterion) {
             black_box(depth_sum)
         });
     });
+    // Every core (ReadOptions::default), every column; then only the columns the checker reads.
+    for (name, columns) in [
+        ("read_chunked_all_cores", PunctureRow::COLUMNS),
+        (
+            "read_chunked_checker_columns",
+            &["t_us", "x_mm", "y_mm", "depth_um", "layer"][..],
+        ),
+    ] {
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                let rec = Recording::open(&dir).expect("open");
+                let mut depth_sum = 0.0f64;
+                let rows = rec.punctures().expect("punctures").only(columns);
+                rows.for_each_batch(ReadOptions::default(), |batch| {
+                    depth_sum += batch.iter().map(|p| f64::from(p.depth_um)).sum::<f64>();
+                })
+                .expect("rows");
+                black_box(depth_sum)
+            });
+        });
+    }
     let path = dir.join("punctures.csv");
     // Baseline: the csv crate's reader only splitting records (no field parsing).
     g.bench_function("csv_crate_split_only", |b| {

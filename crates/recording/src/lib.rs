@@ -39,11 +39,13 @@
 //! [`Recording::open`] reads and checks `meta.toml`; [`Recording::telemetry`],
 //! [`Recording::punctures`] and [`Recording::events`] stream rows ([`Rows`], one reused
 //! 256 KiB read buffer, flat memory). Files are written with the `csv` crate; rows without a
-//! `"` (all puncture and telemetry rows) are split by hand, 8 bytes at a time, and their numbers
-//! parsed straight from the bytes, because the `csv` crate's reader alone splits slower than
-//! the checker needs; from the first quoted row on, the `csv` crate's reader takes over. [`Rows::for_each_batch`] reads
-//! a file with several threads ([`ReadOptions`]), rows still delivered in file order and errors
-//! still exact. Errors ([`RecordingError`]) name the file, the 1-based data row and
+//! `"` (all puncture and telemetry rows) are parsed straight from the read buffer, fields
+//! found while their numbers are parsed (a line the fast parser does not take is split by hand,
+//! 8 bytes at a time, and decoded field by field), because the `csv` crate's reader alone splits
+//! slower than the checker needs; from the first quoted row on, the `csv` crate's reader takes
+//! over. [`Rows::for_each_batch`] reads a file with several threads ([`ReadOptions`]), rows
+//! still delivered in file order and errors still exact; [`Rows::only`] parses only the
+//! columns a reader uses. Errors ([`RecordingError`]) name the file, the 1-based data row and
 //! file line, and the column: `punctures.csv: row 1234 (line 1235), column depth_um: expected
 //! a number, got 'abc'`.
 //!
@@ -64,6 +66,7 @@
 
 mod codec;
 pub mod error;
+mod line;
 pub mod meta;
 mod parallel;
 pub mod reader;
@@ -76,7 +79,7 @@ pub use meta::{
     Clock, Completion, FORMAT_VERSION, FirmwareMeta, LayersUm, LinkValue, META_FILE, Meta,
     NeedlebenchMeta, RunMeta, RunStatus, ScenarioMeta, SetupMeta, default_units, scenario_hash,
 };
-pub use parallel::ReadOptions;
+pub use parallel::{ReadOptions, THREADS_ENV};
 pub use reader::{Recording, Rows};
 pub use rows::{
     EventRow, EventSource, FIRMWARE_STATES, PunctureRow, Row, TelemetryRow, fault_from_name,

@@ -5,8 +5,9 @@
 //! starts (a chunk owns the lines that *start* inside its byte range; each thread seeks to its
 //! chunk, skips the partial line the previous chunk owns, and reads on until the first line
 //! starting at or after the chunk's end). Chunk `j` goes to thread `j % threads`; each thread
-//! parses its chunks with the same hand splitter and decoder as the sequential reader and
-//! hands each chunk's rows over a channel of capacity one, so at most about `2 × threads`
+//! parses its chunks with the same line parser (`Codec::decode_line`, else the hand splitter
+//! and field decoder) as the sequential reader and hands each chunk's rows over a channel of
+//! capacity one, so at most about `2 × threads`
 //! chunks of rows exist at a time (flat memory). The calling thread takes the chunks in order
 //! and calls the callback on each.
 //!
@@ -19,7 +20,7 @@
 //! sequentially.
 
 use crate::error::{RecordingError, RowPos};
-use crate::reader::{Rows, decode_record};
+use crate::reader::{Rows, canonical, decode_record};
 use crate::rows::Row;
 use crate::source::{Fast, split_unquoted};
 use std::fs::File;
@@ -43,12 +44,24 @@ pub struct ReadOptions {
     pub chunk_bytes: u64,
 }
 
+/// Environment variable that sets [`ReadOptions::default`]'s thread count (e.g. `1` on a
+/// shared CI machine); ignored unless it is a whole number.
+pub const THREADS_ENV: &str = "NEEDLEBENCH_READ_THREADS";
+
 impl Default for ReadOptions {
-    /// [`std::thread::available_parallelism`] threads (at most 8), 1 MiB chunks.
+    /// [`THREADS_ENV`] threads if set, else [`std::thread::available_parallelism`] (at most 8);
+    /// 1 MiB chunks.
     fn default() -> Self {
-        let threads = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
+        let threads = std::env::var(THREADS_ENV)
+            .ok()
+            .and_then(|v| v.trim().parse::<usize>().ok())
+            .unwrap_or_else(|| {
+                std::thread::available_parallelism()
+                    .map_or(1, NonZeroUsize::get)
+                    .min(MAX_DEFAULT_THREADS)
+            });
         ReadOptions {
-            threads: threads.min(MAX_DEFAULT_THREADS),
+            threads,
             chunk_bytes: 1 << 20,
         }
     }
@@ -97,6 +110,9 @@ struct Plan<'a> {
     path: &'a Path,
     idx: &'a [usize],
     header_len: usize,
+    skip: u32,
+    /// The columns are in `R::COLUMNS` order, none extra: `Codec::decode_line` applies.
+    canonical: bool,
     /// Byte offset of the first line after the header.
     data_start: u64,
     chunk_bytes: u64,
@@ -121,7 +137,7 @@ impl<R: Row + Send> Rows<R> {
         let parallel = match self.src.fast_position() {
             Some((data_start, next_line)) if self.row == 0 && options.threads > 1 => {
                 let data = self.src.file_len().saturating_sub(data_start);
-                (data >= 2 * chunk_bytes).then(|| (data_start, next_line, data))
+                (data >= 2 * chunk_bytes).then_some((data_start, next_line, data))
             }
             _ => None,
         };
@@ -133,6 +149,8 @@ impl<R: Row + Send> Rows<R> {
             path: &path,
             idx: &self.idx,
             header_len: self.header_len,
+            skip: self.skip,
+            canonical: canonical::<R>(&self.idx, self.header_len),
             data_start,
             chunk_bytes,
             chunks: data.div_ceil(chunk_bytes),
@@ -169,8 +187,15 @@ impl<R: Row + Send> Rows<R> {
                         drop(links);
                         let (idx, header_len) = (plan.idx.to_vec(), plan.header_len);
                         let line = lines_before + out.lines + 1;
-                        let mut rest =
-                            Rows::resume(&path, idx, header_len, offset, line, rows_before + n)?;
+                        let mut rest = Rows::resume(
+                            &path,
+                            idx,
+                            header_len,
+                            plan.skip,
+                            offset,
+                            line,
+                            rows_before + n,
+                        )?;
                         return sequential(&mut rest, rows_before + n, &mut f);
                     }
                 }
@@ -328,6 +353,14 @@ fn read_chunk<R: Row>(
             out.lines += 1;
             continue; // blank line
         }
+        if plan.canonical
+            && terminated
+            && let Some(row) = R::decode_line(line, plan.skip)
+        {
+            out.lines += 1;
+            out.rows.push(row);
+            continue;
+        }
         if !split_unquoted(line, bounds) {
             out.end = ChunkEnd::Quoted { offset };
             return out;
@@ -343,6 +376,7 @@ fn read_chunk<R: Row>(
             bounds,
             plan.idx,
             plan.header_len,
+            plan.skip,
             pos,
             terminated,
         ) {

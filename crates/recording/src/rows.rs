@@ -4,6 +4,7 @@
 //! The column order of each file is the field order of its struct (and of `COLUMNS`).
 
 use crate::codec::{Dec, Enc, FieldErr};
+use crate::line::Line;
 use needlebench_physics::Layer;
 use needlebench_protocol::{FaultCode, FirmwareState};
 use serde::{Deserialize, Serialize};
@@ -354,6 +355,31 @@ impl crate::codec::Codec for TelemetryRow {
             fault: d.named(15, &FaultCode::ALL, FaultCode::name, "fault")?,
         })
     }
+
+    #[inline]
+    fn decode_line(line: &[u8], skip: u32) -> Option<Self> {
+        let mut l = Line::new(line, skip, Self::COLUMNS.len());
+        // fields are evaluated in the order written: the column order
+        let row = TelemetryRow {
+            t_us: l.uint()?,
+            tick: l.uint()?,
+            pen_x_mm: l.float()?,
+            pen_y_mm: l.float()?,
+            hand_force_n: l.float()?,
+            tilt_deg: l.float()?,
+            skin_contact: l.boolean()?,
+            needle_z_um: l.float()?,
+            exposure_um: l.float()?,
+            motor_duty: l.float()?,
+            motor_current_ma: l.float()?,
+            stroke_hz: l.float()?,
+            battery_mv: l.float()?,
+            speed_level: l.uint()?,
+            state: l.named(&FIRMWARE_STATES, FirmwareState::name)?,
+            fault: l.named(&FaultCode::ALL, FaultCode::name)?,
+        };
+        l.at_end().then_some(row)
+    }
 }
 
 impl Row for PunctureRow {
@@ -415,6 +441,25 @@ impl crate::codec::Codec for PunctureRow {
             tenting_um: d.float(8)?,
             bleeding: d.boolean(9)?,
         })
+    }
+
+    #[inline]
+    fn decode_line(line: &[u8], skip: u32) -> Option<Self> {
+        let mut l = Line::new(line, skip, Self::COLUMNS.len());
+        // fields are evaluated in the order written: the column order
+        let row = PunctureRow {
+            t_us: l.uint()?,
+            stroke: l.uint()?,
+            needle: l.uint()?,
+            x_mm: l.float()?,
+            y_mm: l.float()?,
+            depth_um: l.float()?,
+            layer: l.named(&Layer::ALL, Layer::name)?,
+            peak_force_n: l.float()?,
+            tenting_um: l.float()?,
+            bleeding: l.boolean()?,
+        };
+        l.at_end().then_some(row)
     }
 }
 

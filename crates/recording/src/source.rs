@@ -5,6 +5,11 @@
 //! puncture files read at millions of rows per second. The first row that contains a quote
 //! hands the rest of the file, from that row on, to the `csv` crate's reader, which handles
 //! quoted fields, embedded commas and line breaks (needed by `events.csv`'s free text).
+//!
+//! For files whose header is exactly the row type's columns in order, [`Source::lazy`] leaves
+//! the splitting to the caller: `Codec::decode_line` parses the fields while it finds their
+//! commas, and only a line it does not take (a quote, an unusual number, a bad value) is split
+//! here ([`Source::split`]) and decoded field by field, which gives the exact error.
 
 use crate::error::{RecordingError, RowPos};
 use std::fs::File;
@@ -24,7 +29,7 @@ const LOW7: u64 = u64::from_le_bytes([0x7F; 8]);
 
 /// `0x80` in each byte of `word` that equals `byte`, 0 elsewhere (exact, no false positives).
 #[inline]
-fn bytes_equal(word: u64, byte: u8) -> u64 {
+pub(crate) fn bytes_equal(word: u64, byte: u8) -> u64 {
     let x = word ^ (LO * u64::from(byte));
     !(((x & LOW7) + LOW7) | x | LOW7)
 }
@@ -195,6 +200,9 @@ pub(crate) struct Source {
     cur: (usize, usize),
     /// 1-based line where the current record starts.
     pub(crate) line: u64,
+    /// Fast-path lines are not split by [`Source::next`]: the caller tries
+    /// `Codec::decode_line` on [`Source::data`] and calls [`Source::split`] if that fails.
+    pub(crate) lazy: bool,
 }
 
 impl Source {
@@ -227,6 +235,7 @@ impl Source {
             bounds: Vec::with_capacity(32),
             cur: (0, 0),
             line: 0,
+            lazy: false,
         })
     }
 
@@ -279,7 +288,9 @@ impl Source {
                     if start == end {
                         continue; // blank line
                     }
-                    if !split_unquoted(&fast.buf[start..end], &mut self.bounds) {
+                    if self.lazy {
+                        self.bounds.clear();
+                    } else if !split_unquoted(&fast.buf[start..end], &mut self.bounds) {
                         self.switch_to_quoted(start, line_no);
                         continue;
                     }
@@ -293,6 +304,21 @@ impl Source {
                 }
             }
         }
+    }
+
+    /// Split the current record (read while [`Source::lazy`]) into [`Source::bounds`]. `None`:
+    /// done, the record stands; `Some(got)`: it holds a quote, and the `csv` reader (which reads
+    /// the rest of the file) read it again, with `got`. `row` is its 1-based data row.
+    pub(crate) fn split(&mut self, row: u64) -> Result<Option<Got>, RecordingError> {
+        let Mode::Fast(fast) = &self.mode else {
+            return Ok(None);
+        };
+        let (start, end) = self.cur;
+        if split_unquoted(fast.buf.get(start..end).unwrap_or(b""), &mut self.bounds) {
+            return Ok(None);
+        }
+        self.switch_to_quoted(start, self.line);
+        self.next_quoted(row).map(Some)
     }
 
     /// Hand the file from `buf[start]` (the start of line `line_no`) to the csv reader.

@@ -13,6 +13,11 @@
 //! the GPU puncture cloud (uploaded once; a `t_now` uniform hides later punctures), the egui
 //! panels, the camera, and off-screen screenshots ([`app::shot`]).
 
+#![allow(
+    elided_lifetimes_in_paths,
+    reason = "bevy system parameters (Res, Query, Commands) are written without lifetimes, as bevy documents them"
+)]
+
 pub mod app;
 pub mod colormap;
 pub mod data;

@@ -10,4 +10,5 @@ mod criteria;
 mod density;
 mod diff;
 mod firmware;
+mod parallel;
 mod support;
