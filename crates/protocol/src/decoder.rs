@@ -226,7 +226,7 @@ impl Decoder {
     /// skipped. Call it again while `input` is not empty.
     pub fn feed<'d>(&'d mut self, input: &mut &[u8]) -> Option<Decoded<'d>> {
         loop {
-            let Some(pos) = input.iter().position(|&b| b == 0) else {
+            let Some(pos) = memchr::memchr(0, input) else {
                 self.push(input);
                 *input = &[];
                 return None;

@@ -256,7 +256,7 @@ pub fn update_heat(cursor: Res<Cursor>, data: Res<ReplayData>, heat: Option<ResM
 pub fn run_window(replay: Arc<Replay>, at_s: Option<f64>, preset: camera::ViewPreset) -> AppExit {
     let title = format!("needlebench viewer — {}", replay.meta.scenario.name);
     App::new()
-        .add_plugins(DefaultPlugins.set(bevy::window::WindowPlugin {
+        .add_plugins(DefaultPlugins.set(WindowPlugin {
             primary_window: Some(Window {
                 title,
                 resolution: (1600, 950).into(),
