@@ -219,7 +219,7 @@ fn invalid_contact_is_an_error_and_changes_nothing() {
 #[test]
 fn jammed_carriage_stalls_the_motor_and_freeing_it_restarts() {
     let mut p = plant("36", 0.9);
-    let mut ticks = |p: &mut PenPlant, n: u32| {
+    let ticks = |p: &mut PenPlant, n: u32| {
         for _ in 0..n {
             p.step(1000, 1000, &Contact::OFF).unwrap();
         }
