@@ -2,8 +2,12 @@
 //! operator selects, and the hand's path specification.
 
 use crate::hand::{MotionSpec, Pattern};
+use needlebench_bridge::{ClockMode, Link};
 use needlebench_firmware::FirmwareConfig;
 use needlebench_physics::{Cartridge, PhysicsError};
+use needlebench_recording::{
+    Clock, FirmwareMeta, LayersUm, Meta, ScenarioMeta, SetupMeta, scenario_hash,
+};
 use needlebench_scenario::{InjectedFault, Injection, Pattern as ScenarioPattern, Scenario};
 
 /// What the run needs beyond the scenario itself.
@@ -60,6 +64,44 @@ impl<'s> RunSetup<'s> {
             target_stroke_hz,
             motion,
         })
+    }
+}
+
+impl RunSetup<'_> {
+    /// The `meta.toml` a recording of this run starts with: the scenario's identity, the pen
+    /// the link reached over `transport` (as [`crate::pen::PenChoice::transport_name`] names
+    /// it) under `clock`, and the setup the checker and viewer need.
+    pub fn recording_meta(&self, link: &Link, transport: &str, clock: ClockMode) -> Meta {
+        let scenario = self.scenario;
+        let pen = link.pen();
+        Meta {
+            scenario: ScenarioMeta {
+                name: scenario.name.clone(),
+                path: scenario.source.path.display().to_string(),
+                hash: scenario_hash(scenario.source.text.as_bytes()),
+                seed: scenario.seed,
+            },
+            firmware: FirmwareMeta {
+                name: pen.firmware_name.clone(),
+                version: pen.firmware_version.clone(),
+                protocol_version: u32::from(pen.protocol_version),
+                transport: transport.to_owned(),
+                clock: match clock {
+                    ClockMode::Lockstep => Clock::Lockstep,
+                    ClockMode::RealTime => Clock::Realtime,
+                },
+            },
+            setup: SetupMeta {
+                site: scenario.skin.site.name.clone(),
+                cartridge: self.cartridge.name().to_owned(),
+                needle_count: u16::try_from(self.cartridge.needle_count()).unwrap_or(u16::MAX),
+                exposure_um: scenario.pen.exposure_um(),
+                target_stroke_hz: self.target_stroke_hz,
+                area: scenario.hand.area.polygon(),
+                layers_um: LayersUm::from_fn(|l| scenario.skin.site.layer(l).thickness_um),
+            },
+            ..Meta::default()
+        }
     }
 }
 

@@ -3,9 +3,7 @@
 
 use crate::error::ViewerError;
 use needlebench_bridge::{ClockMode, LinkOptions};
-use needlebench_recording::{
-    Clock, FirmwareMeta, LayersUm, Meta, RecordingWriter, ScenarioMeta, SetupMeta,
-};
+use needlebench_recording::RecordingWriter;
 use needlebench_runner::RunSetup;
 use needlebench_runner::pen::{PenChoice, firmware_config, open_link};
 use needlebench_scenario::{Expect, Scenario};
@@ -27,31 +25,11 @@ pub fn run_scenario(path: &Path, out: &Path) -> Result<Expect, ViewerError> {
     };
     let mut link =
         open_link(&PenChoice::InProcess, config, opts).map_err(|e| fail(e.to_string()))?;
-    let meta = Meta {
-        scenario: ScenarioMeta {
-            name: scenario.name.clone(),
-            path: scenario.source.path.display().to_string(),
-            hash: needlebench_recording::scenario_hash(scenario.source.text.as_bytes()),
-            seed: scenario.seed,
-        },
-        firmware: FirmwareMeta {
-            name: link.pen().firmware_name.clone(),
-            version: link.pen().firmware_version.clone(),
-            protocol_version: u32::from(link.pen().protocol_version),
-            transport: PenChoice::InProcess.transport_name(),
-            clock: Clock::Lockstep,
-        },
-        setup: SetupMeta {
-            site: scenario.skin.site.name.clone(),
-            cartridge: setup.cartridge.name().to_owned(),
-            needle_count: u16::try_from(setup.cartridge.needle_count()).unwrap_or(u16::MAX),
-            exposure_um: scenario.pen.exposure_um(),
-            target_stroke_hz: setup.target_stroke_hz,
-            area: scenario.hand.area.polygon(),
-            layers_um: LayersUm::from_fn(|l| scenario.skin.site.layer(l).thickness_um),
-        },
-        ..Meta::default()
-    };
+    let meta = setup.recording_meta(
+        &link,
+        &PenChoice::InProcess.transport_name(),
+        ClockMode::Lockstep,
+    );
     let writer = RecordingWriter::create(out, meta).map_err(|source| ViewerError::Recording {
         dir: out.to_owned(),
         source,

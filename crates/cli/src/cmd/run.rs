@@ -4,9 +4,7 @@ use super::pen_args::{PenArgs, self_exe};
 use crate::exit::{self, Failure, WithCode};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use needlebench_recording::{
-    Clock, FirmwareMeta, LayersUm, Meta, RecordingWriter, ScenarioMeta, SetupMeta,
-};
+use needlebench_recording::RecordingWriter;
 use needlebench_runner::pen::{PenChoice, clock_of, firmware_config, open_link};
 use needlebench_runner::{RunSetup, RunStatus, RunSummary};
 use needlebench_scenario::Scenario;
@@ -71,34 +69,7 @@ pub fn run_scenario(
     let setup = RunSetup::new(scenario, &config).code(exit::BAD_INPUT)?;
     let clock = pen.clock().unwrap_or_else(|| clock_of(scenario));
     let mut link = open_link(choice, config, pen.options(clock)).code(exit::LINK)?;
-    let meta = Meta {
-        scenario: ScenarioMeta {
-            name: scenario.name.clone(),
-            path: scenario.source.path.display().to_string(),
-            hash: needlebench_recording::scenario_hash(scenario.source.text.as_bytes()),
-            seed: scenario.seed,
-        },
-        firmware: FirmwareMeta {
-            name: link.pen().firmware_name.clone(),
-            version: link.pen().firmware_version.clone(),
-            protocol_version: u32::from(link.pen().protocol_version),
-            transport: choice.transport_name(),
-            clock: match clock {
-                needlebench_bridge::ClockMode::Lockstep => Clock::Lockstep,
-                needlebench_bridge::ClockMode::RealTime => Clock::Realtime,
-            },
-        },
-        setup: SetupMeta {
-            site: scenario.skin.site.name.clone(),
-            cartridge: setup.cartridge.name().to_owned(),
-            needle_count: u16::try_from(setup.cartridge.needle_count()).unwrap_or(u16::MAX),
-            exposure_um: scenario.pen.exposure_um(),
-            target_stroke_hz: setup.target_stroke_hz,
-            area: scenario.hand.area.polygon(),
-            layers_um: LayersUm::from_fn(|l| scenario.skin.site.layer(l).thickness_um),
-        },
-        ..Meta::default()
-    };
+    let meta = setup.recording_meta(&link, &choice.transport_name(), clock);
     let writer = RecordingWriter::create(out, meta).code(exit::BAD_INPUT)?;
     let bar = progress_bar(show_progress);
     let started = Instant::now();
