@@ -63,7 +63,7 @@ impl ColorScale {
     /// Position of `value` on the colormap, 0..=1 (clamped; a degenerate range gives 0).
     pub fn normalise(&self, value: f64) -> f32 {
         let span = self.max - self.min;
-        if !(span > 0.0) || !value.is_finite() {
+        if span.is_nan() || span <= 0.0 || !value.is_finite() {
             return 0.0;
         }
         ((value - self.min) / span).clamp(0.0, 1.0) as f32

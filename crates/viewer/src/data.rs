@@ -120,11 +120,14 @@ pub struct Replay {
     pub depth_scale: ColorScale,
     /// Length of the replay, µs (the latest time in any file or the meta's duration).
     pub duration_us: u64,
+    /// Where the expectations came from, for people.
+    pub expect_from: String,
 }
 
 impl Replay {
-    /// Open the recording in `dir`, check it against `expect` (default: the site's defaults)
-    /// and load it.
+    /// Open the recording in `dir`, check it against `expect` (default: the `[expect]` of the
+    /// scenario it was recorded from if that file is unchanged, else the site's defaults) and
+    /// load it.
     pub fn open(dir: &Path, expect: Option<Expect>) -> Result<Replay, ViewerError> {
         let rec_err = |source| ViewerError::Recording {
             dir: dir.to_owned(),
@@ -132,10 +135,17 @@ impl Replay {
         };
         let recording = Recording::open(dir).map_err(rec_err)?;
         let meta = recording.meta().clone();
-        let expect = expect.unwrap_or_else(|| {
-            let builtin = needlebench_physics::Site::builtin(&meta.setup.site).is_ok();
-            Expect::defaults_for(&meta.setup.site, builtin)
-        });
+        let (expect, expect_from) = match expect {
+            Some(e) => (e, "the given scenario".to_owned()),
+            None => match recorded_scenario_expect(&meta) {
+                Some(e) => (e, format!("its scenario {}", meta.scenario.path)),
+                None => {
+                    let builtin = needlebench_physics::Site::builtin(&meta.setup.site).is_ok();
+                    let e = Expect::defaults_for(&meta.setup.site, builtin);
+                    (e, format!("the defaults for site '{}'", meta.setup.site))
+                }
+            },
+        };
         let report = needlebench_checks::check(&recording, &expect, None).map_err(|source| {
             ViewerError::Check {
                 dir: dir.to_owned(),
@@ -144,9 +154,9 @@ impl Replay {
         })?;
         let punctures = read_punctures(&recording)?;
         let telemetry = read_telemetry(&recording)?;
-        Ok(Replay::assemble(
-            meta, punctures, telemetry, &report, &expect,
-        ))
+        let mut replay = Replay::assemble(meta, punctures, telemetry, &report, &expect);
+        replay.expect_from = expect_from;
+        Ok(replay)
     }
 
     /// Put loaded parts together: violations from the report plus every puncture deeper than
@@ -198,6 +208,7 @@ impl Replay {
             events,
             verdicts: report.verdicts.clone(),
             duration_us,
+            expect_from: "the given expectations".to_owned(),
         }
     }
 
@@ -227,6 +238,22 @@ impl Replay {
     }
 }
 
+/// The `[expect]` of the scenario a recording was made from, when that file is still at the
+/// recorded `[scenario] path` with the recorded hash (else `None`: the file moved or changed).
+pub fn recorded_scenario_expect(meta: &Meta) -> Option<Expect> {
+    if meta.scenario.path.is_empty() {
+        return None;
+    }
+    let path = Path::new(&meta.scenario.path);
+    let bytes = std::fs::read(path).ok()?;
+    if needlebench_recording::scenario_hash(&bytes) != meta.scenario.hash {
+        return None;
+    }
+    needlebench_scenario::Scenario::from_path(path)
+        .ok()
+        .map(|s| s.expect)
+}
+
 fn lift(e: needlebench_recording::RecordingError, dir: &Path) -> ViewerError {
     ViewerError::Recording {
         dir: dir.to_owned(),
@@ -246,7 +273,7 @@ fn puncture_violations<'a>(
             let depth = f64::from(p.depth_um[i]);
             let criterion = if expect.forbidden_layers.contains(&p.layer[i]) {
                 "depth.forbidden_layer"
-            } else if !(depth <= limit_um) {
+            } else if depth.is_nan() || depth > limit_um {
                 "depth.max"
             } else {
                 return None;

@@ -61,7 +61,7 @@ impl HeatGrid {
             }
         }
         let extent = (hi[0] - lo[0]).max(hi[1] - lo[1]);
-        if !(extent > 0.0) {
+        if extent.is_nan() || extent <= 0.0 {
             return Err(ViewerError::Area("has no extent".to_owned()));
         }
         let usable = (MAX_CELLS_PER_SIDE - 2 * MARGIN_CELLS) as f64;
@@ -115,7 +115,13 @@ impl HeatGrid {
     /// count changed.
     pub fn set_visible(&mut self, x_mm: &[f32], y_mm: &[f32], n: usize) -> bool {
         let n = n.min(x_mm.len()).min(y_mm.len());
-        let old = self.visible;
+        let before = self.visible;
+        let mut old = before;
+        if old > n && old - n > n {
+            // Far back: recounting the first `n` is cheaper than removing `old - n`.
+            self.counts.fill(0);
+            old = 0;
+        }
         if n > old {
             for i in old..n {
                 if let Some(cell) = self.cell_of(f64::from(x_mm[i]), f64::from(y_mm[i])) {
@@ -130,7 +136,7 @@ impl HeatGrid {
             }
         }
         self.visible = n;
-        n != old
+        n != before
     }
 
     /// Density of a cell, punctures per cm².

@@ -176,7 +176,7 @@ impl ReplayClock {
     /// range it wraps to the loop start; at the end of the recording (no loop) it stops there
     /// and pauses. Returns whether the cursor moved.
     pub fn advance(&mut self, real_dt_s: f64) -> bool {
-        if !self.playing || !(real_dt_s > 0.0) {
+        if !self.playing || real_dt_s.is_nan() || real_dt_s <= 0.0 {
             return false;
         }
         let before = self.t_us;

@@ -27,9 +27,13 @@ pub struct Violations {
 }
 
 impl Violations {
-    /// Sort `items` by time.
+    /// Sort `items` by time; of violations with the same time, criterion and place only the
+    /// first is kept (the checker's first failure and the puncture it names are one event).
     pub fn new(mut items: Vec<Violation>) -> Self {
         items.sort_by_key(|v| v.t_us);
+        items.dedup_by(|b, a| {
+            a.t_us == b.t_us && a.criterion == b.criterion && a.pos_mm == b.pos_mm
+        });
         Violations { items }
     }
 

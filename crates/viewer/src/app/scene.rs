@@ -15,6 +15,11 @@ use needlebench_recording::Layer;
 /// Margin of skin around the treated area's bounding box, mm.
 pub const BLOCK_MARGIN_MM: f32 = 6.0;
 
+/// The pen's tip, drawn as a cylinder (radius, length), mm.
+pub const PEN_RADIUS_MM: f32 = 1.5;
+/// See [`PEN_RADIUS_MM`].
+pub const PEN_LENGTH_MM: f32 = 10.0;
+
 /// Most violation markers drawn (the first ones in time that have a place).
 pub const MAX_MARKERS: usize = 2_000;
 
@@ -205,7 +210,7 @@ fn spawn_scene(
 
     commands.spawn((
         Pen,
-        Mesh3d(meshes.add(Cylinder::new(2.5, 40.0))),
+        Mesh3d(meshes.add(Cylinder::new(PEN_RADIUS_MM, PEN_LENGTH_MM))),
         MeshMaterial3d(materials.add(unlit(Color::srgb(0.55, 0.6, 0.68)))),
         Transform::from_xyz(0.0, 25.0, 0.0),
         Visibility::Hidden,
@@ -302,7 +307,7 @@ fn move_pen(
             Some([x, y]) if settings.show_pen => {
                 let (wx, wz) = frame.world_xz(f64::from(x), f64::from(y));
                 let lift = if cursor.pen_contact { 0.3 } else { 4.0 };
-                t.translation = Vec3::new(wx, lift + 20.0, wz);
+                t.translation = Vec3::new(wx, lift + PEN_LENGTH_MM / 2.0, wz);
                 *vis = Visibility::Inherited;
             }
             _ => *vis = Visibility::Hidden,

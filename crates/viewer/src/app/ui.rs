@@ -159,10 +159,10 @@ fn transport(
                 .hint_text("go to s"),
         );
         let go = ui.button("go").clicked();
-        if go || (edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter))) {
-            if let Some(t) = parse_time(&state.time_text) {
-                c.seek(t);
-            }
+        if (go || (edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter))))
+            && let Some(t) = parse_time(&state.time_text)
+        {
+            c.seek(t);
         }
         ui.separator();
         if ui
@@ -244,7 +244,7 @@ fn scrub_bar(ui: &mut Ui, clock: &mut Clock, replay: &Replay) {
     if (resp.clicked() || resp.dragged())
         && let Some(p) = resp.interact_pointer_pos()
     {
-        let f = ((p.x - r.left()) / r.width()).clamp(0.0, 1.0) as f64;
+        let f = f64::from(((p.x - r.left()) / r.width()).clamp(0.0, 1.0));
         c.seek((f * dur).round() as u64);
     }
 }
@@ -316,6 +316,7 @@ fn info(ui: &mut Ui, clock: &mut Clock, replay: &Replay, cursor: &Cursor) {
             format!("INCOMPLETE: {}", meta.run.reason),
         );
     }
+    ui.label(format!("checked against {}", replay.expect_from));
     ui.label(format!(
         "punctures {} / {} · violations {} / {}",
         cursor.visible_punctures,

@@ -117,3 +117,33 @@ fn missing_recording_names_the_directory() {
     let err = Replay::open(std::path::Path::new("/nonexistent/rec"), None).unwrap_err();
     assert!(err.to_string().contains("/nonexistent/rec"), "{err}");
 }
+
+#[test]
+fn expectations_come_from_the_recorded_scenario_only_when_unchanged() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("rec");
+    let scenario = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../scenarios/over-treatment-slow-glide.toml");
+    needlebench_viewer::scenario::run_scenario(&scenario, &dir).unwrap();
+    let r = Replay::open(&dir, None).unwrap();
+    assert!(
+        r.expect_from.contains("over-treatment-slow-glide.toml"),
+        "{}",
+        r.expect_from
+    );
+    // The same recording with the scenario's hash changed falls back to the site defaults.
+    let meta_path = dir.join("meta.toml");
+    let text = std::fs::read_to_string(&meta_path).unwrap();
+    let hash_line = text
+        .lines()
+        .find(|l| l.starts_with("hash = "))
+        .unwrap()
+        .to_owned();
+    std::fs::write(&meta_path, text.replace(&hash_line, "hash = \"0000\"")).unwrap();
+    let r = Replay::open(&dir, None).unwrap();
+    assert!(
+        r.expect_from.contains("defaults for site"),
+        "{}",
+        r.expect_from
+    );
+}

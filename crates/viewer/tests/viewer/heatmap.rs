@@ -21,7 +21,13 @@ fn counts_follow_the_visible_prefix_exactly() {
         4,
         "the off-grid puncture is not counted"
     );
-    // Backwards: equal to a fresh grid built straight to the same prefix.
+    // Backwards, a little (removing) and far (recounting): both equal a fresh grid built
+    // straight to the same prefix.
+    g.set_visible(&xs, &ys, 3);
+    let mut fresh3 = HeatGrid::new(&SQUARE, 2.0).unwrap();
+    fresh3.set_visible(&xs, &ys, 3);
+    assert_eq!(g, fresh3);
+    g.set_visible(&xs, &ys, 5);
     g.set_visible(&xs, &ys, 1);
     let mut fresh = HeatGrid::new(&SQUARE, 2.0).unwrap();
     fresh.set_visible(&xs, &ys, 1);

@@ -62,10 +62,16 @@ fn loop_wraps_inside_the_range() {
     );
     assert_eq!(c.t_us(), 3_000_000, "cursor moved into the loop");
     c.set_playing(true);
+    assert_eq!(
+        c.t_us(),
+        2_000_000,
+        "playing from the loop end restarts at the loop start"
+    );
     c.advance(0.5);
-    assert!(c.is_playing());
-    assert!((2_000_000..=3_000_000).contains(&c.t_us()));
-    assert_eq!(c.t_us(), 2_000_000 + 499_999);
+    assert_eq!(c.t_us(), 2_500_000);
+    c.advance(0.6);
+    assert!(c.is_playing(), "a loop keeps playing");
+    assert_eq!(c.t_us(), 2_000_000 + 99_999, "wrapped past the end");
     c.set_loop(Some((5, 10)));
     assert_eq!(c.loop_range(), None, "a range under 1 ms clears the loop");
 }
