@@ -74,6 +74,8 @@ struct Sample {
     pen_mm: [f64; 2],
     force_n: f64,
     on_skin: bool,
+    /// False while a `cartridge_removed` injection is active.
+    cartridge_present: bool,
 }
 
 /// Run `setup` over `link`, streaming into `writer`, which is finished (its meta marked
@@ -314,6 +316,7 @@ impl World<'_> {
                 pen_mm,
                 force_n,
                 on_skin,
+                cartridge_present: !removed,
             },
             out,
         ))
@@ -359,10 +362,6 @@ impl World<'_> {
         }) {
             readings[2] -= drop_mv;
         }
-        let removed = find_active(&scenario.inject, t_s, |f| {
-            matches!(f, InjectedFault::CartridgeRemoved { .. }).then_some(())
-        })
-        .is_some();
         SensorFrame {
             tick: 0,
             motor_current_ma: to_u16(readings[1]),
@@ -371,7 +370,7 @@ impl World<'_> {
             depth_um: to_u16(scenario.pen.exposure_um()),
             buttons: self.operator.buttons_at(t_s),
             cartridge: CartridgeInfo {
-                present: !removed,
+                present: sample.cartridge_present,
                 id: scenario.pen.cartridge_id,
                 needle_count: u8::try_from(self.setup.cartridge.needle_count()).unwrap_or(u8::MAX),
             },
