@@ -6,25 +6,78 @@
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-/// How a criterion came out.
+/// How a criterion came out, from best to worst (a report's outcome is the worst of its
+/// verdicts, so the order matters).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
+    /// Nothing to judge (no punctures for a depth criterion, no expected fault, a lockstep run
+    /// for a lag bound…): shown as such, never counted as a pass.
+    NotApplicable,
     /// Within the expected value or range.
     Pass,
     /// Outside the strict range but within the tolerance band: reported, not failed.
     Acceptable,
+    /// The criterion depends on the scenario's expectations and the recording has none (and
+    /// no `--scenario` was given): not judged, and the recording is not verified.
+    NotChecked,
     /// Outside the tolerance: the scenario fails.
     Fail,
 }
 
 impl Outcome {
-    /// `pass`, `acceptable` or `fail`.
+    /// `not_applicable`, `pass`, `acceptable`, `not_checked` or `fail`.
     pub fn name(self) -> &'static str {
         match self {
+            Outcome::NotApplicable => "not_applicable",
             Outcome::Pass => "pass",
             Outcome::Acceptable => "acceptable",
+            Outcome::NotChecked => "not_checked",
             Outcome::Fail => "fail",
+        }
+    }
+
+    /// The outcome in capitals for tables: `PASS`, `N/A`, `ACCEPTABLE`, `NOT CHECKED`, `FAIL`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Outcome::NotApplicable => "N/A",
+            Outcome::Pass => "PASS",
+            Outcome::Acceptable => "ACCEPTABLE",
+            Outcome::NotChecked => "NOT CHECKED",
+            Outcome::Fail => "FAIL",
+        }
+    }
+}
+
+/// Where the expectations a recording was checked against came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ExpectationSource {
+    /// The exact copy of the scenario stored in the recording (`scenario.toml`).
+    Recording {
+        /// The copy's path.
+        path: String,
+    },
+    /// A scenario file named with `--scenario`, overriding the recording's copy.
+    File {
+        /// The file as given.
+        path: String,
+    },
+    /// Neither: every scenario-dependent criterion is [`Outcome::NotChecked`].
+    None,
+}
+
+impl ExpectationSource {
+    /// One line for people: `scenario copy in the recording (rec/scenario.toml)`.
+    pub fn describe(&self) -> String {
+        match self {
+            ExpectationSource::Recording { path } => {
+                format!("the scenario copy in the recording ({path})")
+            }
+            ExpectationSource::File { path } => format!("--scenario {path}"),
+            ExpectationSource::None => {
+                "none: the recording holds no scenario and no --scenario was given".to_string()
+            }
         }
     }
 }
@@ -128,6 +181,8 @@ pub struct CheckReport {
     pub recording: String,
     /// Whether the recording is complete, and if not why.
     pub completion: String,
+    /// Where the expectations came from.
+    pub expectations: ExpectationSource,
     /// The verdicts, in a stable order.
     pub verdicts: Vec<Verdict>,
     /// Density heat map.
@@ -147,12 +202,12 @@ pub struct CheckReport {
 }
 
 impl CheckReport {
-    /// The worst outcome over all verdicts (`Pass` when there are none).
+    /// The worst outcome over all verdicts (`NotApplicable` when there are none).
     pub fn outcome(&self) -> Outcome {
         self.verdicts
             .iter()
             .map(|v| v.outcome)
             .max()
-            .unwrap_or(Outcome::Pass)
+            .unwrap_or(Outcome::NotApplicable)
     }
 }
