@@ -239,6 +239,14 @@ impl Link {
         self.next_tick
     }
 
+    /// The real-time lag at which the link fails, µs; 0 in lockstep (no schedule to lag).
+    pub fn lag_bound_us(&self) -> u64 {
+        match self.opts.clock {
+            ClockMode::Lockstep => 0,
+            ClockMode::RealTime => self.opts.lag_bound_us,
+        }
+    }
+
     /// The link's health so far.
     pub fn stats(&self) -> LinkStats {
         self.recorder.snapshot(&self.decoder.stats())

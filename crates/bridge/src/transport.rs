@@ -6,6 +6,7 @@ use crate::pen::EmulatedPen;
 use needlebench_firmware::Firmware;
 use needlebench_protocol::ClockMode;
 use std::io;
+use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -211,7 +212,11 @@ impl EmulatorTransport {
             program: program_name.clone(),
             detail,
         };
+        // Its own process group: a Ctrl-C at the terminal reaches the bench, which stops at the
+        // next tick and records "interrupted", and not the emulated pen, which the bench ends
+        // itself (on drop) once the recording is finished.
         let mut child = Command::new(program)
+            .process_group(0)
             .args(args)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())

@@ -253,7 +253,7 @@ impl DensityCheck {
                     actual_text: "no treated area in meta.toml".to_owned(),
                     expected: "an area polygon of ≥ 3 points".to_owned(),
                     unit: String::new(),
-                    outcome: Outcome::Acceptable,
+                    outcome: Outcome::NotApplicable,
                     first_failure: None,
                     metrics: metrics(&[]),
                 });

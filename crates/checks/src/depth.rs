@@ -175,13 +175,15 @@ impl DepthCheck {
         let (actual, actual_text) = self.actual_depth();
         let outcome = if self.non_finite > 0 {
             Outcome::Fail
+        } else if self.count == 0 {
+            Outcome::NotApplicable
         } else {
             at_most(self.max_um(), self.pass_limit_um, self.fail_limit_um)
         };
         let first_failure = match outcome {
-            Outcome::Pass => None,
             Outcome::Acceptable => self.first_over_pass,
             Outcome::Fail => self.first_over_fail,
+            _ => None,
         };
         Verdict {
             criterion: "depth.max".to_owned(),
@@ -207,10 +209,12 @@ impl DepthCheck {
 
     fn forbidden_verdict(&self, expect: &Expect) -> Verdict {
         let names: Vec<&str> = expect.forbidden_layers.iter().map(|l| l.name()).collect();
-        let outcome = if self.in_forbidden == 0 {
-            Outcome::Pass
-        } else {
+        let outcome = if self.in_forbidden > 0 {
             Outcome::Fail
+        } else if self.count == 0 {
+            Outcome::NotApplicable
+        } else {
+            Outcome::Pass
         };
         Verdict {
             criterion: "depth.forbidden_layer".to_owned(),
@@ -224,10 +228,10 @@ impl DepthCheck {
             },
             unit: String::new(),
             outcome,
-            first_failure: if outcome == Outcome::Pass {
-                None
-            } else {
+            first_failure: if outcome == Outcome::Fail {
                 self.first_forbidden
+            } else {
+                None
             },
             metrics: metrics(&[
                 ("in_forbidden", self.in_forbidden as f64),
@@ -240,6 +244,8 @@ impl DepthCheck {
         let (actual, actual_text) = self.actual_depth();
         let outcome = if self.non_finite > 0 {
             Outcome::Fail
+        } else if self.count == 0 {
+            Outcome::NotApplicable
         } else {
             at_most(self.max_um(), max_um, max_um)
         };
@@ -251,10 +257,10 @@ impl DepthCheck {
             expected: format!("≤ {max_um:.1} µm"),
             unit: "µm".to_owned(),
             outcome,
-            first_failure: if outcome == Outcome::Pass {
-                None
-            } else {
+            first_failure: if outcome == Outcome::Fail {
                 self.first_over_site
+            } else {
+                None
             },
             metrics: metrics(&[("max_depth_um", self.max_um()), ("site_max_um", max_um)]),
         }
@@ -268,7 +274,7 @@ impl DepthCheck {
         let names: Vec<&str> = expect.target_layers.iter().map(|l| l.name()).collect();
         let min = expect.min_target_fraction;
         let (fraction, actual_text, outcome) = if self.count == 0 {
-            (0.0, "no punctures".to_owned(), Outcome::Pass)
+            (0.0, "no punctures".to_owned(), Outcome::NotApplicable)
         } else {
             let f = in_target as f64 / self.count as f64;
             (

@@ -11,6 +11,10 @@ pub enum CheckError {
     /// column).
     #[error(transparent)]
     Recording(#[from] RecordingError),
+    /// The scenario to check against (a `--scenario` file or the recording's own copy) does
+    /// not parse.
+    #[error(transparent)]
+    Scenario(#[from] needlebench_scenario::ScenarioError),
     /// An expectation cannot be applied (e.g. a density cell of 0 mm).
     #[error("expect.{field}: {message}")]
     InvalidExpect {

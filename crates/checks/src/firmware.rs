@@ -320,7 +320,10 @@ impl FirmwareCheck {
             0.0
         };
         let (outcome, text) = if self.blocks == 0 {
-            (Outcome::Pass, "no loaded ticks".to_owned())
+            (
+                Outcome::NotApplicable,
+                "no loaded ticks (the motor never ran on the skin)".to_owned(),
+            )
         } else {
             (
                 at_most(self.worst_dev_pct, tol, 2.0 * tol),
@@ -339,9 +342,9 @@ impl FirmwareCheck {
             unit: "%".to_owned(),
             outcome,
             first_failure: match outcome {
-                Outcome::Pass => None,
                 Outcome::Acceptable => self.first_over,
                 Outcome::Fail => self.first_over_band,
+                _ => None,
             },
             metrics: metrics(&[
                 ("worst_deviation_pct", self.worst_dev_pct),
@@ -373,11 +376,16 @@ impl FirmwareCheck {
             }
         }
         let (actual, text, outcome, at) = match worst {
-            None if self.onsets.is_empty() => (0.0, "no fault".to_owned(), Outcome::Pass, None),
+            None if self.onsets.is_empty() => (
+                0.0,
+                "no fault raised".to_owned(),
+                Outcome::NotApplicable,
+                None,
+            ),
             None => (
                 0.0,
                 "recording ended before the motor could stop".to_owned(),
-                Outcome::Pass,
+                Outcome::NotApplicable,
                 None,
             ),
             Some((ms, o)) => {
@@ -413,10 +421,12 @@ impl FirmwareCheck {
     }
 
     fn motion_verdict(&self) -> Verdict {
-        let outcome = if self.in_fault == 0 {
-            Outcome::Pass
-        } else {
+        let outcome = if self.in_fault > 0 {
             Outcome::Fail
+        } else if self.fault_intervals.is_empty() {
+            Outcome::NotApplicable
+        } else {
+            Outcome::Pass
         };
         Verdict {
             criterion: "firmware.no_motion_in_fault".to_owned(),

@@ -18,16 +18,25 @@
 //! | `depth.max`, `depth.forbidden_layer`, `depth.site_max`, `depth.target_fraction` | [`depth`] | +1 × tolerance; none; none; −0.05 |
 //! | `density.range`, `density.coverage`, `density.tram_tracks` | [`density`] | ±10 % of the bounds; −0.05; none |
 //! | `firmware.stroke_hz`, `firmware.fault_stop`, `firmware.no_motion_in_fault`, `firmware.expected_faults` | [`firmware`] | 2 × tolerance; none; none; none |
-//! | `link.crc_rate`, `link.lag`, `run.complete` | [`link`] | 2 × limit; 2 × limit; none |
+//! | `link.crc_rate`, `link.lag`, `run.complete` | [`link`] | 2 × limit; none; none |
+//! | `run.consistency` | [`consistency`] | none |
 //! | `golden` | [`mod@diff`] | none |
+//!
+//! A criterion with nothing to judge (no punctures for a depth limit, no fault for the stop
+//! time, a lockstep run for the lag) is [`Outcome::NotApplicable`], never a pass. What a
+//! recording is checked against comes from [`Expectations`] (its own scenario copy by
+//! default); without any, every criterion but [`expectations::SCENARIO_INDEPENDENT`] is
+//! [`Outcome::NotChecked`].
 //!
 //! `depth.site_max` appears only when `max_depth_um` is set, `depth.target_fraction` only
 //! when `target_layers` is, `golden` only with a golden recording.
 
+pub mod consistency;
 pub mod density;
 pub mod depth;
 pub mod diff;
 pub mod error;
+pub mod expectations;
 pub mod firmware;
 pub mod limits;
 pub mod link;
@@ -37,10 +46,13 @@ pub mod verdict;
 
 pub use diff::{ColumnTolerance, DiffReport, Divergence, Tolerances, diff};
 pub use error::CheckError;
+pub use expectations::Expectations;
 pub use table::{format_where, render_table};
 pub use verdict::*;
 
-use needlebench_recording::{EventRow, Meta, PunctureRow, ReadOptions, Recording, TelemetryRow};
+use needlebench_recording::{
+    EventRow, Meta, PunctureRow, ReadOptions, Recording, Row, TelemetryRow, Timing,
+};
 use needlebench_scenario::Expect;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -49,20 +61,24 @@ pub(crate) fn metrics(pairs: &[(&str, f64)]) -> BTreeMap<String, f64> {
     pairs.iter().map(|&(k, v)| (k.to_owned(), v)).collect()
 }
 
-/// Check `recording` against `expect`. `golden` (or else `expect.golden`) names a golden
-/// recording to compare with ([`diff()`] with default tolerances): a divergence fails the
-/// `golden` criterion.
+/// Check `recording` against `expectations`. `golden` (or else `expect.golden`) names a
+/// golden recording to compare with ([`diff()`] with default tolerances): a divergence fails
+/// the `golden` criterion.
 ///
 /// Reads each CSV file once, streaming, telemetry and punctures parsed by several threads
 /// ([`ReadOptions::default`]: one per core; see [`check_with`]). Errors only when a file cannot
 /// be read or an expectation cannot be applied; a recording that breaks an invariant gets
 /// failing verdicts.
+///
+/// Without expectations the criteria run against the defaults for the recording's site, and
+/// every one that depends on the scenario is then marked [`Outcome::NotChecked`] (its measured
+/// value kept as evidence).
 pub fn check(
     recording: &Recording,
-    expect: &Expect,
+    expectations: &Expectations,
     golden: Option<&Path>,
 ) -> Result<CheckReport, CheckError> {
-    check_with(recording, expect, golden, ReadOptions::default())
+    check_with(recording, expectations, golden, ReadOptions::default())
 }
 
 /// [`check`], reading `telemetry.csv` and `punctures.csv` with `read` (threads and chunk
@@ -75,11 +91,23 @@ pub fn check(
 /// row with the wrong number of fields or a file cut short still is.
 pub fn check_with(
     recording: &Recording,
-    expect: &Expect,
+    expectations: &Expectations,
     golden: Option<&Path>,
     read: ReadOptions,
 ) -> Result<CheckReport, CheckError> {
-    let mut checker = Checker::new(recording.meta(), expect)?;
+    let (expect, judged) = match &expectations.expect {
+        Some(e) => (e.clone(), true),
+        None => {
+            let site = &recording.meta().setup.site;
+            let builtin = needlebench_physics::Site::builtin(site).is_ok();
+            (Expect::defaults_for(site, builtin), false)
+        }
+    };
+    let expect = &expect;
+    let mut checker = Checker::new(recording.meta(), expect, expectations.source.clone())?;
+    if let Some(timing) = recording.timing()? {
+        checker.timing(timing);
+    }
     for e in recording.events()? {
         checker.event(&e?);
     }
@@ -101,6 +129,16 @@ pub fn check_with(
             .verdicts
             .push(golden_verdict(recording.dir(), golden)?);
     }
+    if !judged {
+        for v in &mut report.verdicts {
+            let independent = expectations::SCENARIO_INDEPENDENT.contains(&v.criterion.as_str());
+            if !independent && v.outcome != Outcome::NotApplicable {
+                v.outcome = Outcome::NotChecked;
+                v.expected = "no expectations (the recording holds no scenario)".to_owned();
+                v.first_failure = None;
+            }
+        }
+    }
     Ok(report)
 }
 
@@ -112,6 +150,10 @@ pub fn check_with(
 pub struct Checker {
     meta: Meta,
     expect: Expect,
+    source: ExpectationSource,
+    timing: Option<Timing>,
+    consistency: consistency::ConsistencyCheck,
+    events: u64,
     depth: depth::DepthCheck,
     density: density::DensityCheck,
     fw: firmware::FirmwareCheck,
@@ -122,25 +164,20 @@ pub struct Checker {
 }
 
 impl Checker {
-    /// The telemetry columns [`Checker::tick`] reads; the others may be left at any value.
-    pub const TELEMETRY_COLUMNS: &'static [&'static str] = &[
-        "t_us",
-        "pen_x_mm",
-        "pen_y_mm",
-        "skin_contact",
-        "motor_duty",
-        "motor_current_ma",
-        "stroke_hz",
-        "state",
-        "fault",
-    ];
+    /// The telemetry columns [`Checker::tick`] reads: all of them (`run.consistency` holds
+    /// every number to being finite).
+    pub const TELEMETRY_COLUMNS: &'static [&'static str] = TelemetryRow::COLUMNS;
 
-    /// The puncture columns [`Checker::puncture`] reads; the others may be left at any value.
-    pub const PUNCTURE_COLUMNS: &'static [&'static str] =
-        &["t_us", "x_mm", "y_mm", "depth_um", "layer"];
+    /// The puncture columns [`Checker::puncture`] reads: all of them.
+    pub const PUNCTURE_COLUMNS: &'static [&'static str] = PunctureRow::COLUMNS;
 
-    /// A checker for a recording with `meta`, against `expect`.
-    pub fn new(meta: &Meta, expect: &Expect) -> Result<Checker, CheckError> {
+    /// A checker for a recording with `meta`, against `expect`, which came from `source`
+    /// (named in the report).
+    pub fn new(
+        meta: &Meta,
+        expect: &Expect,
+        source: ExpectationSource,
+    ) -> Result<Checker, CheckError> {
         let setup = &meta.setup;
         Ok(Checker {
             depth: depth::DepthCheck::new(setup.exposure_um, expect),
@@ -149,6 +186,10 @@ impl Checker {
             series: series::Series::new(meta.run.sim_duration_us),
             meta: meta.clone(),
             expect: expect.clone(),
+            source,
+            timing: None,
+            consistency: consistency::ConsistencyCheck::default(),
+            events: 0,
             phase: 0,
             ticks: 0,
             punctures: 0,
@@ -165,8 +206,15 @@ impl Checker {
         self.phase = self.phase.max(phase);
     }
 
+    /// The recording's wall-clock link measurements (`timing.toml`), for `link.lag`.
+    pub fn timing(&mut self, timing: Timing) {
+        self.timing = Some(timing);
+    }
+
     /// One event (before any telemetry).
     pub fn event(&mut self, e: &EventRow) {
+        self.events += 1;
+        self.consistency.event(e, self.events);
         self.fw.event(e);
     }
 
@@ -177,6 +225,7 @@ impl Checker {
             self.enter(1);
         }
         self.ticks += 1;
+        self.consistency.tick(r);
         self.fw.tick(r);
         self.series.tick(r.t_us, r.motor_current_ma, r.stroke_hz);
     }
@@ -188,6 +237,7 @@ impl Checker {
             self.enter(2);
         }
         self.punctures += 1;
+        self.consistency.puncture(p);
         self.depth.add(p);
         self.density.add(p);
         self.fw.puncture(p);
@@ -202,7 +252,9 @@ impl Checker {
         self.depth.verdicts(expect, &mut verdicts);
         self.density.verdicts(expect, &mut verdicts);
         self.fw.verdicts(expect, &mut verdicts);
-        link::verdicts(meta, expect, &mut verdicts);
+        link::verdicts(meta, self.timing.as_ref(), expect, &mut verdicts);
+        let consistency = std::mem::take(&mut self.consistency);
+        verdicts.push(consistency.verdict(meta));
         CheckReport {
             scenario: meta.scenario.name.clone(),
             recording: recording.display().to_string(),
@@ -211,6 +263,7 @@ impl Checker {
             } else {
                 format!("incomplete: {}", meta.run.reason)
             },
+            expectations: self.source.clone(),
             verdicts,
             density: self.density.grid(),
             depths: self.depth.histogram(&meta.setup.layers_um),

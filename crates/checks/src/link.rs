@@ -2,29 +2,29 @@
 //!
 //! * `link.crc_rate`: `crc_errors / (frames_from_pen + crc_errors)` from `meta.toml [link]`
 //!   (`frames_from_pen` counts good frames). ≤ `max_crc_error_rate` passes; ≤ 2 × it is
-//!   acceptable (so with the default 0, any bad CRC fails). Counters absent (a real pen export
-//!   without link statistics): acceptable, "not recorded".
-//! * `link.lag`: `lag_us_max` against `max_lag_ms`, only for real-time clocks (a lockstep run
-//!   cannot lag: pass, "n/a"). ≤ the limit passes, ≤ 2 × is acceptable.
+//!   acceptable (so with the default 0, any bad CRC fails). No `[link]` table (a real pen
+//!   export without link statistics): not applicable.
+//! * `link.lag`: `lag_us_max` of `timing.toml` against `max_lag_ms`, only for real-time
+//!   clocks (a lockstep run cannot lag: not applicable; a real-time run without `timing.toml`,
+//!   e.g. killed: not applicable, "not recorded"). The same limit is the link's abort bound
+//!   during the run, so there is no acceptable band: above it fails.
 //! * `run.complete`: when `expect.complete`, an incomplete recording fails with its reason;
 //!   otherwise it passes either way.
 
 use crate::limits::at_most;
 use crate::metrics;
 use crate::verdict::{Outcome, Verdict};
-use needlebench_recording::{Clock, LinkValue, Meta};
+use needlebench_recording::{Clock, Meta, Timing};
 use needlebench_scenario::Expect;
 
-fn counter(meta: &Meta, key: &str) -> Option<f64> {
-    meta.link.get(key).map(|v| match *v {
-        LinkValue::Count(n) => n as f64,
-        LinkValue::Value(x) => x,
-    })
-}
-
-pub(crate) fn verdicts(meta: &Meta, expect: &Expect, out: &mut Vec<Verdict>) {
+pub(crate) fn verdicts(
+    meta: &Meta,
+    timing: Option<&Timing>,
+    expect: &Expect,
+    out: &mut Vec<Verdict>,
+) {
     out.push(crc_verdict(meta, expect));
-    out.push(lag_verdict(meta, expect));
+    out.push(lag_verdict(meta, timing, expect));
     out.push(complete_verdict(meta, expect));
 }
 
@@ -41,11 +41,9 @@ fn crc_verdict(meta: &Meta, expect: &Expect) -> Verdict {
         first_failure: None,
         metrics: metrics(&[]),
     };
-    match (
-        counter(meta, "crc_errors"),
-        counter(meta, "frames_from_pen"),
-    ) {
-        (Some(bad), Some(good)) => {
+    match &meta.link {
+        Some(link) => {
+            let (bad, good) = (link.crc_errors as f64, link.frames_from_pen as f64);
             let total = bad + good;
             let rate = if total > 0.0 { bad / total } else { 0.0 };
             Verdict {
@@ -56,16 +54,16 @@ fn crc_verdict(meta: &Meta, expect: &Expect) -> Verdict {
                 ..base
             }
         }
-        _ => Verdict {
+        None => Verdict {
             actual: f64::NAN,
-            actual_text: "not recorded".to_owned(),
-            outcome: Outcome::Acceptable,
+            actual_text: "not recorded (no [link] table)".to_owned(),
+            outcome: Outcome::NotApplicable,
             ..base
         },
     }
 }
 
-fn lag_verdict(meta: &Meta, expect: &Expect) -> Verdict {
+fn lag_verdict(meta: &Meta, timing: Option<&Timing>, expect: &Expect) -> Verdict {
     let max = expect.max_lag_ms;
     let base = Verdict {
         criterion: "link.lag".to_owned(),
@@ -80,25 +78,32 @@ fn lag_verdict(meta: &Meta, expect: &Expect) -> Verdict {
     };
     if meta.firmware.clock == Clock::Lockstep {
         return Verdict {
-            actual_text: "n/a (lockstep clock)".to_owned(),
+            actual: f64::NAN,
+            actual_text: "lockstep clock: no schedule to lag behind".to_owned(),
+            outcome: Outcome::NotApplicable,
             ..base
         };
     }
-    match counter(meta, "lag_us_max") {
-        Some(us) => {
-            let ms = us / 1000.0;
+    match timing {
+        Some(t) => {
+            let ms = t.lag_us_max as f64 / 1000.0;
             Verdict {
                 actual: ms,
                 actual_text: format!("{ms:.1} ms"),
-                outcome: at_most(ms, max, 2.0 * max),
-                metrics: metrics(&[("lag_ms_max", ms)]),
+                outcome: at_most(ms, max, max),
+                first_failure: None,
+                metrics: metrics(&[
+                    ("lag_ms_max", ms),
+                    ("limit_ms", max),
+                    ("abort_bound_ms", t.lag_bound_us as f64 / 1000.0),
+                ]),
                 ..base
             }
         }
         None => Verdict {
             actual: f64::NAN,
-            actual_text: "not recorded".to_owned(),
-            outcome: Outcome::Acceptable,
+            actual_text: "not recorded (no timing.toml)".to_owned(),
+            outcome: Outcome::NotApplicable,
             ..base
         },
     }

@@ -31,8 +31,9 @@ fn pad(s: &str, w: usize) -> String {
 
 /// The report as a table: a header line naming scenario, recording and completion, one row
 /// per verdict (criterion, outcome, actual, expected, where/when), and a closing line with
-/// the counts and the overall outcome. Outcomes are upper-case `PASS` / `ACCEPTABLE` /
-/// `FAIL` so they stand out without colour.
+/// the counts and the overall outcome. Outcomes are upper-case (`PASS`, `N/A`, `ACCEPTABLE`,
+/// `NOT CHECKED`, `FAIL`: [`Outcome::label`]) so they stand out without colour. The second
+/// line says where the expectations came from.
 pub fn render_table(report: &CheckReport) -> String {
     let head = ["criterion", "outcome", "actual", "expected", "where / when"];
     let rows: Vec<[String; 5]> = report
@@ -41,13 +42,13 @@ pub fn render_table(report: &CheckReport) -> String {
         .map(|v| {
             [
                 v.criterion.clone(),
-                v.outcome.name().to_uppercase(),
+                v.outcome.label().to_owned(),
                 v.actual_text.clone(),
                 v.expected.clone(),
-                if v.outcome == Outcome::Pass {
-                    "-".to_owned()
-                } else {
+                if matches!(v.outcome, Outcome::Acceptable | Outcome::Fail) {
                     format_where(v.first_failure.as_ref())
+                } else {
+                    "-".to_owned()
                 },
             ]
         })
@@ -70,8 +71,13 @@ pub fn render_table(report: &CheckReport) -> String {
         s
     };
     let mut out = format!(
-        "checks of {} ({}): {}, {} punctures, {} ticks\n",
-        report.scenario, report.recording, report.completion, report.punctures, report.ticks
+        "checks of {} ({}): {}, {} punctures, {} ticks\nexpectations: {}\n",
+        report.scenario,
+        report.recording,
+        report.completion,
+        report.punctures,
+        report.ticks,
+        report.expectations.describe()
     );
     out.push_str(&line(&head.map(str::to_owned)));
     out.push_str(&line(&widths.map(|w| "-".repeat(w))));
@@ -80,11 +86,13 @@ pub fn render_table(report: &CheckReport) -> String {
     }
     let count = |o: Outcome| report.verdicts.iter().filter(|v| v.outcome == o).count();
     out.push_str(&format!(
-        "{}: {} passed, {} acceptable, {} failed\n",
-        report.outcome().name().to_uppercase(),
+        "{}: {} passed, {} acceptable, {} failed, {} not checked, {} not applicable\n",
+        report.outcome().label(),
         count(Outcome::Pass),
         count(Outcome::Acceptable),
-        count(Outcome::Fail)
+        count(Outcome::Fail),
+        count(Outcome::NotChecked),
+        count(Outcome::NotApplicable)
     ));
     out
 }

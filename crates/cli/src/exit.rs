@@ -1,15 +1,24 @@
-//! Exit codes of `needlebench`, documented in the README and `needlebench --help`.
+//! Exit codes of `needlebench`, documented in the README and `needlebench --help`, and the
+//! error types they come from (nextest-style: each error type knows its code, see
+//! [`ExitCoded`]).
 //!
 //! | code | meaning |
 //! |---|---|
-//! | 0 | success (and, for checks, every criterion passed) |
-//! | 1 | a check criterion failed |
+//! | 0 | success (and, for checks, every criterion that applied passed) |
+//! | 1 | a check criterion failed, or could not be checked (no expectations) |
 //! | 2 | usage error: bad flag, unknown choice, value out of range |
 //! | 3 | bad input file (scenario, site, recording): the message names file and position |
-//! | 4 | link failure: port missing/busy/denied, handshake, pen vanished mid-run |
+//! | 4 | link failure: port missing/busy/denied, handshake, pen vanished mid-run, lag over its bound |
 //! | 5 | internal error (a bug in needlebench) |
+//! | 6 | cannot write output: disk full, no permission, a report path that cannot be created, a recording target already taken |
 //! | 130 | interrupted (Ctrl-C or SIGTERM): the recording so far is flushed and marked incomplete |
+//! | 141 | standard output closed early (e.g. `needlebench check … \| head`): ends quietly, as `cat` would |
 
+use needlebench_bridge::LinkError;
+use needlebench_checks::CheckError;
+use needlebench_recording::RecordingError;
+use needlebench_runner::RunError;
+use needlebench_scenario::ScenarioError;
 use std::process::ExitCode;
 
 /// A failure that carries the exit code it maps to.
@@ -23,7 +32,7 @@ pub struct Failure {
 
 /// Success.
 pub const OK: u8 = 0;
-/// A check criterion failed.
+/// A check criterion failed (or could not be checked).
 pub const CHECK_FAILED: u8 = 1;
 /// Usage error.
 pub const USAGE: u8 = 2;
@@ -33,21 +42,134 @@ pub const BAD_INPUT: u8 = 3;
 pub const LINK: u8 = 4;
 /// Internal error.
 pub const INTERNAL: u8 = 5;
+/// Output could not be written.
+pub const WRITE: u8 = 6;
 /// Interrupted by Ctrl-C or SIGTERM (the shell's convention, 128 + SIGINT).
 pub const INTERRUPTED: u8 = 130;
+/// Standard output was closed early (the shell's code for a process ended by SIGPIPE,
+/// 128 + 13).
+pub const BROKEN_PIPE: u8 = 141;
 
 /// Text appended to `--help`.
 pub const HELP: &str = "\
 Exit codes:
-  0  success (every check passed)
-  1  a check criterion failed
-  2  usage error (bad flag, unknown choice, value out of range)
-  3  bad input file (the message names the file and position)
-  4  link failure (port missing, busy or denied; handshake; pen vanished mid-run)
-  5  internal error
-  130 interrupted (Ctrl-C, SIGTERM); the recording so far is flushed and marked incomplete";
+  0   success (every check that applied passed)
+  1   a check criterion failed, or could not be checked (no expectations)
+  2   usage error (bad flag, unknown choice, value out of range)
+  3   bad input file (the message names the file and position)
+  4   link failure (port missing, busy or denied; handshake; pen vanished mid-run;
+      real-time lag over its bound)
+  5   internal error
+  6   cannot write output (disk full, permission, report path, recording target taken)
+  130 interrupted (Ctrl-C, SIGTERM); the recording so far is flushed and marked incomplete
+  141 standard output closed early (e.g. piped into head); ends quietly";
 
-/// Attach an exit code to any error.
+/// An error type that knows which exit code it means.
+pub trait ExitCoded {
+    /// The process exit code for this error.
+    fn exit_code(&self) -> u8;
+}
+
+impl ExitCoded for RecordingError {
+    fn exit_code(&self) -> u8 {
+        if self.is_write() { WRITE } else { BAD_INPUT }
+    }
+}
+
+impl ExitCoded for ScenarioError {
+    fn exit_code(&self) -> u8 {
+        BAD_INPUT
+    }
+}
+
+impl ExitCoded for LinkError {
+    fn exit_code(&self) -> u8 {
+        LINK
+    }
+}
+
+impl ExitCoded for needlebench_physics::PhysicsError {
+    fn exit_code(&self) -> u8 {
+        BAD_INPUT
+    }
+}
+
+impl ExitCoded for RunError {
+    fn exit_code(&self) -> u8 {
+        match self {
+            RunError::Setup(e) => e.exit_code(),
+            RunError::Recording(e) => e.exit_code(),
+        }
+    }
+}
+
+impl ExitCoded for CheckError {
+    fn exit_code(&self) -> u8 {
+        match self {
+            CheckError::Recording(e) => e.exit_code(),
+            CheckError::Scenario(e) => e.exit_code(),
+            CheckError::InvalidExpect { .. } | CheckError::Csv { .. } => BAD_INPUT,
+        }
+    }
+}
+
+/// Writing an output file (report, JSON) failed.
+#[derive(Debug)]
+pub struct WriteError {
+    /// The file or directory.
+    pub path: std::path::PathBuf,
+    /// The operating system's error.
+    pub source: std::io::Error,
+}
+
+impl std::fmt::Display for WriteError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "cannot write {}: {}", self.path.display(), self.source)
+    }
+}
+
+impl std::error::Error for WriteError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
+    }
+}
+
+/// Write `text` to `path`, creating its parent directories.
+pub fn write_output(path: &std::path::Path, text: &str) -> Result<(), Failure> {
+    let err = |path: &std::path::Path| {
+        let path = path.to_owned();
+        move |source| WriteError { path, source }
+    };
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .map_err(err(parent))
+            .coded()?;
+    }
+    std::fs::write(path, text).map_err(err(path)).coded()
+}
+
+impl ExitCoded for WriteError {
+    fn exit_code(&self) -> u8 {
+        WRITE
+    }
+}
+
+/// Turn a typed error into a [`Failure`] with the code its type gives.
+pub trait Coded<T> {
+    /// Map the error to a [`Failure`] with [`ExitCoded::exit_code`].
+    fn coded(self) -> Result<T, Failure>;
+}
+
+impl<T, E: ExitCoded + Into<anyhow::Error>> Coded<T> for Result<T, E> {
+    fn coded(self) -> Result<T, Failure> {
+        self.map_err(|e| Failure {
+            code: e.exit_code(),
+            error: e.into(),
+        })
+    }
+}
+
+/// Attach an explicit exit code to an error that has no type of ours (internal errors).
 pub trait WithCode<T> {
     /// Map the error to a [`Failure`] with `code`.
     fn code(self, code: u8) -> Result<T, Failure>;
@@ -71,9 +193,28 @@ impl Failure {
         }
     }
 
+    /// Add context to the message, keeping the code.
+    pub fn context(self, what: impl std::fmt::Display + Send + Sync + 'static) -> Self {
+        Failure {
+            code: self.code,
+            error: self.error.context(what),
+        }
+    }
+
     /// Print the error chain to stderr and turn it into an exit code.
     pub fn report(self) -> ExitCode {
         eprintln!("error: {:#}", self.error);
         ExitCode::from(self.code)
     }
+}
+
+/// Whether a panic payload is the standard library's "failed printing to stdout" for a
+/// closed pipe (EPIPE, os error 32): `print!` panics rather than return the error.
+pub fn is_broken_pipe(payload: &(dyn std::any::Any + Send)) -> bool {
+    let text = payload
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| payload.downcast_ref::<&str>().copied())
+        .unwrap_or("");
+    text.contains("failed printing to std") && text.contains("os error 32")
 }

@@ -64,6 +64,14 @@ pub enum RecordingError {
         /// What is wrong.
         message: String,
     },
+    /// The place a new recording should go is taken.
+    #[error("{}: will not write a recording here: {what}", path.display())]
+    Exists {
+        /// The target directory.
+        path: PathBuf,
+        /// What is there and what to do.
+        what: &'static str,
+    },
     /// A CSV file has no header line at all (empty file).
     #[error("{}: empty file: expected a header line with columns {expected}", path.display())]
     EmptyFile {
@@ -137,7 +145,8 @@ impl RecordingError {
             | RecordingError::MissingColumn { path, .. }
             | RecordingError::Value { path, .. }
             | RecordingError::Truncated { path, .. }
-            | RecordingError::Csv { path, .. } => path,
+            | RecordingError::Csv { path, .. }
+            | RecordingError::Exists { path, .. } => path,
         }
     }
 
@@ -157,6 +166,16 @@ impl RecordingError {
                 Some(column)
             }
             _ => None,
+        }
+    }
+
+    /// Whether the error happened while writing (creating, writing, renaming, syncing a file
+    /// or finding the target taken), as opposed to reading a recording that is there.
+    pub fn is_write(&self) -> bool {
+        match self {
+            RecordingError::Io { action, .. } => !matches!(*action, "open" | "read"),
+            RecordingError::MetaWrite { .. } | RecordingError::Exists { .. } => true,
+            _ => false,
         }
     }
 

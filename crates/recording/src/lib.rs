@@ -67,17 +67,21 @@
 mod codec;
 pub mod error;
 mod line;
+pub mod link;
 pub mod meta;
 mod parallel;
+mod place;
 pub mod reader;
 pub mod rows;
 mod source;
 pub mod writer;
 
 pub use error::{RecordingError, RowPos};
+pub use link::{LinkCounters, TIMING_FILE, Timing};
 pub use meta::{
-    Clock, Completion, FORMAT_VERSION, FirmwareMeta, LayersUm, LinkValue, META_FILE, Meta,
-    NeedlebenchMeta, RunMeta, RunStatus, ScenarioMeta, SetupMeta, default_units, scenario_hash,
+    Clock, Completion, EndReason, FORMAT_VERSION, FORMAT_VERSION_MIN, FirmwareMeta, LayersUm,
+    META_FILE, Meta, NeedlebenchMeta, RunMeta, RunStatus, SCENARIO_COPY, SCENARIO_DIR,
+    ScenarioMeta, SetupMeta, default_units, scenario_hash,
 };
 pub use parallel::{ReadOptions, THREADS_ENV};
 pub use reader::{Recording, Rows};
@@ -85,7 +89,9 @@ pub use rows::{
     EventRow, EventSource, FIRMWARE_STATES, PunctureRow, Row, TelemetryRow, fault_from_name,
     round_to, state_from_name,
 };
-pub use writer::{REASON_NOT_FINISHED, RecordingWriter};
+pub use writer::{
+    CreateOptions, REASON_NOT_FINISHED, RecordingWriter, ScenarioCopy, scenario_file_copy_path,
+};
 
 /// Re-exported so users of the rows need not depend on the physics and protocol crates.
 pub use needlebench_physics::Layer;

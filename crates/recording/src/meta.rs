@@ -2,6 +2,7 @@
 //! CSV files without the scenario.
 
 use crate::error::RecordingError;
+use crate::link::LinkCounters;
 use crate::rows::{EventRow, PunctureRow, Row, TelemetryRow};
 use needlebench_physics::Layer;
 use serde::{Deserialize, Serialize};
@@ -10,8 +11,19 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 
-/// The format version this crate writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
+/// The format version this crate writes. Version 1 recordings (no scenario copy, no `run.end`)
+/// still read: see FORMAT.md, "Versions".
+pub const FORMAT_VERSION: u32 = 2;
+
+/// The oldest format version this crate reads.
+pub const FORMAT_VERSION_MIN: u32 = 1;
+
+/// The directory inside a recording that holds the exact copy of the scenario it ran
+/// ([`SCENARIO_COPY`]) and of every file that scenario read.
+pub const SCENARIO_DIR: &str = "scenario";
+
+/// The scenario copy's path inside a recording.
+pub const SCENARIO_COPY: &str = "scenario/scenario.toml";
 
 /// The meta file's name inside a recording directory.
 pub const META_FILE: &str = "meta.toml";
@@ -45,9 +57,10 @@ pub struct Meta {
     pub units: BTreeMap<String, BTreeMap<String, String>>,
     /// `[run]`: how the run ended and how much it recorded.
     pub run: RunMeta,
-    /// `[link]`: free table of link statistics (`frames_to_pen`, `crc_errors`, `rtt_us_p50`…).
-    #[serde(default)]
-    pub link: BTreeMap<String, LinkValue>,
+    /// `[link]`: what crossed the line, counted; absent for a recording without link
+    /// statistics (e.g. exported from a real pen's own log).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<LinkCounters>,
 }
 
 impl Default for Meta {
@@ -64,7 +77,7 @@ impl Default for Meta {
             setup: SetupMeta::default(),
             units: default_units(),
             run: RunMeta::default(),
-            link: BTreeMap::new(),
+            link: None,
         }
     }
 }
@@ -83,6 +96,14 @@ pub struct ScenarioMeta {
     /// 9223372036854775807 (TOML integers are signed 64-bit); both forms are read.
     #[serde(with = "seed_serde")]
     pub seed: u64,
+    /// Where the exact copy of the scenario file lives inside the recording
+    /// ([`SCENARIO_COPY`]); empty when the recording holds none (format 1, a real pen's export).
+    #[serde(default)]
+    pub copy: String,
+    /// Every other file the scenario read (e.g. `hand.waypoints_csv`): the path as written in
+    /// the scenario → its copy's path inside the recording.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub files: BTreeMap<String, String>,
 }
 
 /// `[firmware]`.
@@ -191,6 +212,42 @@ pub enum Completion {
     Incomplete,
 }
 
+/// Why a run ended, typed (`run.end` in `meta.toml`); `run.reason` says it in words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EndReason {
+    /// The run went to its planned end.
+    Complete,
+    /// Still being recorded (or the process was killed before it could say otherwise).
+    #[default]
+    Running,
+    /// The writer was dropped without being finished (an error or panic in the recorder).
+    NotFinished,
+    /// Stopped by Ctrl-C or SIGTERM.
+    Interrupted,
+    /// The pen raised a fault; the run recorded half a second more and stopped.
+    PenFault,
+    /// The link to the pen failed (pen vanished, no answer, lag over its bound).
+    LinkFailure,
+    /// A format-1 recording, which did not say.
+    Unknown,
+}
+
+impl EndReason {
+    /// The snake_case name written to `meta.toml`.
+    pub fn name(self) -> &'static str {
+        match self {
+            EndReason::Complete => "complete",
+            EndReason::Running => "running",
+            EndReason::NotFinished => "not_finished",
+            EndReason::Interrupted => "interrupted",
+            EndReason::PenFault => "pen_fault",
+            EndReason::LinkFailure => "link_failure",
+            EndReason::Unknown => "unknown",
+        }
+    }
+}
+
 /// How a run ended, given to [`crate::RecordingWriter::finish`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RunStatus {
@@ -198,9 +255,21 @@ pub enum RunStatus {
     Complete,
     /// The run stopped early.
     Incomplete {
-        /// Why, for people: `link failure: …`, `pen fault: stall`, …
+        /// Why, typed.
+        end: EndReason,
+        /// Why, for people: `link failure at t = 1.234 s: …`, `pen fault `stall` at …`.
         reason: String,
     },
+}
+
+impl RunStatus {
+    /// The typed end reason.
+    pub fn end(&self) -> EndReason {
+        match self {
+            RunStatus::Complete => EndReason::Complete,
+            RunStatus::Incomplete { end, .. } => *end,
+        }
+    }
 }
 
 /// `[run]`.
@@ -211,6 +280,9 @@ pub struct RunMeta {
     pub status: Completion,
     /// Why the run is incomplete (`running` while it is being recorded); empty when complete.
     pub reason: String,
+    /// Why the run ended, typed. Format 1 recordings lack it: `complete` or `unknown`.
+    #[serde(default = "EndReason::unknown")]
+    pub end: EndReason,
     /// Telemetry rows written.
     pub ticks: u64,
     /// The largest `t_us` written to any file, µs.
@@ -224,6 +296,7 @@ impl Default for RunMeta {
         RunMeta {
             status: Completion::Incomplete,
             reason: "running".to_owned(),
+            end: EndReason::Running,
             ticks: 0,
             sim_duration_us: 0,
             punctures: 0,
@@ -238,14 +311,10 @@ impl RunMeta {
     }
 }
 
-/// One link statistic: a count or a measurement.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(untagged)]
-pub enum LinkValue {
-    /// A count (frames, errors, reconnects). Must not exceed 9223372036854775807 (TOML).
-    Count(u64),
-    /// A measurement (latency percentiles, rates).
-    Value(f64),
+impl EndReason {
+    fn unknown() -> EndReason {
+        EndReason::Unknown
+    }
 }
 
 /// The `[units]` table of the current format: file stem → column → unit.
@@ -267,30 +336,20 @@ pub fn default_units() -> BTreeMap<String, BTreeMap<String, String>> {
 impl Meta {
     /// Parse `meta.toml` text; `path` is only used in errors. Checks `format_version`.
     pub fn from_toml_str(text: &str, path: &Path) -> Result<Meta, RecordingError> {
-        let meta: Meta = toml::from_str(text).map_err(|e| {
-            let (line, column) = match e.span() {
-                Some(span) => {
-                    let (l, c) = line_col(text, span.start);
-                    (Some(l), Some(c))
-                }
-                None => (None, None),
-            };
-            RecordingError::MetaParse {
-                path: path.to_owned(),
-                line,
-                column,
-                message: e.message().trim_end().to_owned(),
-            }
-        })?;
-        if meta.format_version != FORMAT_VERSION {
+        let mut meta: Meta = parse_toml(text, path)?;
+        if !(FORMAT_VERSION_MIN..=FORMAT_VERSION).contains(&meta.format_version) {
             return Err(RecordingError::MetaInvalid {
                 path: path.to_owned(),
                 field: "format_version".to_owned(),
                 message: format!(
-                    "unsupported version {} (this needlebench reads {FORMAT_VERSION})",
+                    "unsupported version {} (this needlebench reads {FORMAT_VERSION_MIN} to \
+                     {FORMAT_VERSION}; a newer needlebench wrote it)",
                     meta.format_version
                 ),
             });
+        }
+        if meta.run.end == EndReason::Unknown && meta.run.is_complete() {
+            meta.run.end = EndReason::Complete;
         }
         Ok(meta)
     }
@@ -314,15 +373,45 @@ impl Meta {
     /// so a reader never sees a half-written meta.
     pub fn write_atomic(&self, path: &Path) -> Result<(), RecordingError> {
         let text = self.to_toml_string(path)?;
-        let tmp = path.with_extension("toml.tmp");
-        let mut file =
-            std::fs::File::create(&tmp).map_err(|e| RecordingError::io(&tmp, "create", e))?;
-        file.write_all(text.as_bytes())
-            .and_then(|()| file.sync_all())
-            .map_err(|e| RecordingError::io(&tmp, "write", e))?;
-        drop(file);
-        std::fs::rename(&tmp, path).map_err(|e| RecordingError::io(path, "replace", e))
+        write_file_atomic(path, text.as_bytes())
     }
+}
+
+/// Parse TOML `text` of `path` into `T`; errors carry the line and column.
+pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(
+    text: &str,
+    path: &Path,
+) -> Result<T, RecordingError> {
+    toml::from_str(text).map_err(|e| {
+        let (line, column) = match e.span() {
+            Some(span) => {
+                let (l, c) = line_col(text, span.start);
+                (Some(l), Some(c))
+            }
+            None => (None, None),
+        };
+        RecordingError::MetaParse {
+            path: path.to_owned(),
+            line,
+            column,
+            message: e.message().trim_end().to_owned(),
+        }
+    })
+}
+
+/// Write `bytes` to `path` atomically: a temporary file next to it, synced, then renamed over
+/// it, so a reader never sees a half-written file.
+pub(crate) fn write_file_atomic(path: &Path, bytes: &[u8]) -> Result<(), RecordingError> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp");
+    let tmp = std::path::PathBuf::from(tmp);
+    let mut file =
+        std::fs::File::create(&tmp).map_err(|e| RecordingError::io(&tmp, "create", e))?;
+    file.write_all(bytes)
+        .and_then(|()| file.sync_all())
+        .map_err(|e| RecordingError::io(&tmp, "write", e))?;
+    drop(file);
+    std::fs::rename(&tmp, path).map_err(|e| RecordingError::io(path, "replace", e))
 }
 
 /// 1-based line and column (in characters) of byte offset `at` in `text`.

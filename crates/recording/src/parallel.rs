@@ -115,6 +115,8 @@ struct Plan<'a> {
     canonical: bool,
     /// Byte offset of the first line after the header.
     data_start: u64,
+    /// Bytes of the file that count (a dropped cut last row excluded).
+    limit: u64,
     chunk_bytes: u64,
     chunks: u64,
 }
@@ -152,6 +154,7 @@ impl<R: Row + Send> Rows<R> {
             skip: self.skip,
             canonical: canonical::<R>(&self.idx, self.header_len),
             data_start,
+            limit: self.src.file_len(),
             chunk_bytes,
             chunks: data.div_ceil(chunk_bytes),
         };
@@ -195,6 +198,7 @@ impl<R: Row + Send> Rows<R> {
                             offset,
                             line,
                             rows_before + n,
+                            self.drop_cut_tail,
                         )?;
                         return sequential(&mut rest, rows_before + n, &mut f);
                     }
@@ -263,7 +267,7 @@ fn worker<R: Row>(
     tx: &SyncSender<ChunkOut<R>>,
     back: &Receiver<Vec<R>>,
 ) {
-    let opened = File::open(plan.path).and_then(|file| Fast::at(file, plan.data_start));
+    let opened = File::open(plan.path).and_then(|file| Fast::at(file, plan.data_start, plan.limit));
     let mut fast = match opened {
         Ok(fast) => fast,
         Err(e) => {

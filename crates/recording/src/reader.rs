@@ -4,6 +4,7 @@
 
 use crate::codec::Dec;
 use crate::error::{RecordingError, RowPos};
+use crate::link::Timing;
 use crate::meta::{META_FILE, Meta};
 use crate::rows::{EventRow, PunctureRow, Row, TelemetryRow};
 use crate::source::{Got, Source};
@@ -13,11 +14,15 @@ use std::path::{Path, PathBuf};
 /// An opened recording directory: its checked meta, and its rows on demand.
 ///
 /// Recordings marked incomplete open and read like complete ones; check
-/// [`Meta::run`](crate::Meta::run) to tell them apart.
+/// [`Meta::run`](crate::Meta::run) to tell them apart. One difference: in an incomplete
+/// recording, a last CSV row cut mid-line (the process was killed while writing it) is left
+/// out and reported in [`Recording::warnings`], so the rest can still be checked; in a
+/// complete recording it is an error.
 #[derive(Debug, Clone)]
 pub struct Recording {
     dir: PathBuf,
     meta: Meta,
+    warnings: Vec<String>,
 }
 
 impl Recording {
@@ -26,10 +31,57 @@ impl Recording {
     /// [`events`](Self::events)).
     pub fn open(dir: &Path) -> Result<Recording, RecordingError> {
         let meta = Meta::read(&dir.join(META_FILE))?;
-        Ok(Recording {
+        let mut rec = Recording {
             dir: dir.to_owned(),
             meta,
-        })
+            warnings: Vec::new(),
+        };
+        if !rec.is_complete() {
+            for file in [TelemetryRow::FILE, PunctureRow::FILE, EventRow::FILE] {
+                let path = dir.join(file);
+                let Ok(src) = Source::open(&path, true) else {
+                    continue; // reported when the file is read
+                };
+                if src.dropped_tail() > 0 {
+                    rec.warnings.push(format!(
+                        "{}: the last row is cut ({} bytes without a line end, the run was \
+                         stopped while writing it); it is left out",
+                        path.display(),
+                        src.dropped_tail()
+                    ));
+                }
+            }
+        }
+        Ok(rec)
+    }
+
+    /// Problems that did not stop the recording from being read (a cut last row left out of
+    /// an incomplete recording), one sentence each.
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+
+    /// The exact copy of the scenario the recording was made from: its path inside the
+    /// recording, or `None` when the recording holds none (format 1, a real pen's export).
+    pub fn scenario_copy(&self) -> Option<PathBuf> {
+        let copy = &self.meta.scenario.copy;
+        (!copy.is_empty()).then(|| self.dir.join(copy))
+    }
+
+    /// Where the copies of the files the scenario read lie: the path as written in the
+    /// scenario → the copy's path (inside this recording's directory).
+    pub fn scenario_files(&self) -> std::collections::BTreeMap<String, PathBuf> {
+        self.meta
+            .scenario
+            .files
+            .iter()
+            .map(|(written, inside)| (written.clone(), self.dir.join(inside)))
+            .collect()
+    }
+
+    /// The wall-clock link measurements (`timing.toml`), if the recording has them.
+    pub fn timing(&self) -> Result<Option<Timing>, RecordingError> {
+        Timing::read(&self.dir)
     }
 
     /// The recording directory.
@@ -49,7 +101,7 @@ impl Recording {
 
     /// The rows of the file for row type `R`.
     pub fn rows<R: Row>(&self) -> Result<Rows<R>, RecordingError> {
-        Rows::open(&self.dir.join(R::FILE))
+        Rows::open_with(&self.dir.join(R::FILE), !self.is_complete())
     }
 
     /// `telemetry.csv`, streaming.
@@ -80,6 +132,8 @@ pub struct Rows<R> {
     pub(crate) header_len: usize,
     /// Bit `k` set: `R::COLUMNS[k]` is not parsed ([`Rows::only`]).
     pub(crate) skip: u32,
+    /// A cut last row is left out rather than reported.
+    pub(crate) drop_cut_tail: bool,
     /// Data rows read so far.
     pub(crate) row: u64,
     done: bool,
@@ -89,7 +143,13 @@ pub struct Rows<R> {
 impl<R: Row> Rows<R> {
     /// Open one CSV file of row type `R` and check its header.
     pub fn open(path: &Path) -> Result<Rows<R>, RecordingError> {
-        let mut src = Source::open(path)?;
+        Rows::open_with(path, false)
+    }
+
+    /// [`Rows::open`]; with `drop_cut_tail`, a last row without its line end is left out
+    /// instead of reported (for incomplete recordings: see [`Recording`]).
+    pub fn open_with(path: &Path, drop_cut_tail: bool) -> Result<Rows<R>, RecordingError> {
+        let mut src = Source::open(path, drop_cut_tail)?;
         if src.next(0)? == Got::End {
             return Err(RecordingError::EmptyFile {
                 path: path.to_owned(),
@@ -131,6 +191,7 @@ impl<R: Row> Rows<R> {
             idx,
             header_len,
             skip: 0,
+            drop_cut_tail,
             row: 0,
             done: false,
             _row: PhantomData,
@@ -147,14 +208,16 @@ impl<R: Row> Rows<R> {
         offset: u64,
         line: u64,
         rows_before: u64,
+        drop_cut_tail: bool,
     ) -> Result<Rows<R>, RecordingError> {
-        let mut src = Source::open_at(path, offset, line)?;
+        let mut src = Source::open_at(path, offset, line, drop_cut_tail)?;
         src.lazy = canonical::<R>(&idx, header_len);
         Ok(Rows {
             src,
             idx,
             header_len,
             skip,
+            drop_cut_tail,
             row: rows_before,
             done: false,
             _row: PhantomData,

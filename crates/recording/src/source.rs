@@ -90,13 +90,17 @@ pub(crate) struct Fast {
     eof: bool,
     /// File offset of `buf[0]`.
     consumed: u64,
+    /// Bytes of the file that count: reading stops here (the file's length, or the end of
+    /// its last complete line when a cut last row is dropped).
+    limit: u64,
     /// 1-based line number of the line at `start`.
     next_line: u64,
 }
 
 impl Fast {
     /// Lines of `file` from byte `offset` on (the caller knows that a line starts there).
-    pub(crate) fn at(mut file: File, offset: u64) -> io::Result<Fast> {
+    /// Reading stops at byte `limit` of the file.
+    pub(crate) fn at(mut file: File, offset: u64, limit: u64) -> io::Result<Fast> {
         file.seek(SeekFrom::Start(offset))?;
         Ok(Fast {
             file,
@@ -105,6 +109,7 @@ impl Fast {
             end: 0,
             eof: false,
             consumed: offset,
+            limit,
             next_line: 1,
         })
     }
@@ -160,8 +165,14 @@ impl Fast {
             }
             self.buf.resize(self.buf.len() * 2, 0);
         }
+        let left = self.limit.saturating_sub(self.consumed + self.end as u64);
+        let room = (self.buf.len() - self.end).min(usize::try_from(left).unwrap_or(usize::MAX));
+        if room == 0 {
+            self.eof = true;
+            return Ok(());
+        }
         loop {
-            match self.file.read(&mut self.buf[self.end..]) {
+            match self.file.read(&mut self.buf[self.end..self.end + room]) {
                 Ok(0) => self.eof = true,
                 Ok(n) => self.end += n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
@@ -174,7 +185,7 @@ impl Fast {
 
 /// The `csv` crate's reader, from the first quoted row on.
 struct Quoted {
-    csv: csv::Reader<Chain<Cursor<Vec<u8>>, File>>,
+    csv: csv::Reader<Chain<Cursor<Vec<u8>>, io::Take<File>>>,
     record: csv::ByteRecord,
     /// File offset and line number where `csv` started.
     base_byte: u64,
@@ -191,7 +202,10 @@ enum Mode {
 /// Records of one CSV file.
 pub(crate) struct Source {
     path: PathBuf,
+    /// Bytes that count: the file's length, or less when a cut last row is dropped.
     file_len: u64,
+    /// Bytes past `file_len` left out: a cut last row that was dropped (0 if none).
+    dropped_tail: u64,
     ends_with_newline: bool,
     mode: Mode,
     /// Fields of the current record: `data()[bounds[i].0..bounds[i].1]`.
@@ -206,16 +220,24 @@ pub(crate) struct Source {
 }
 
 impl Source {
-    pub(crate) fn open(path: &Path) -> Result<Source, RecordingError> {
-        Source::open_at(path, 0, 1)
+    /// The records of `path`; with `drop_cut_tail`, a last row without its line end (a file
+    /// cut while it was written) is left out instead of reported ([`Source::dropped_tail`]).
+    pub(crate) fn open(path: &Path, drop_cut_tail: bool) -> Result<Source, RecordingError> {
+        Source::open_at(path, 0, 1, drop_cut_tail)
     }
 
     /// The records of `path` from byte `offset` on, where line `line` (1-based) starts.
-    pub(crate) fn open_at(path: &Path, offset: u64, line: u64) -> Result<Source, RecordingError> {
+    pub(crate) fn open_at(
+        path: &Path,
+        offset: u64,
+        line: u64,
+        drop_cut_tail: bool,
+    ) -> Result<Source, RecordingError> {
         let io = |action| move |e| RecordingError::io(path, action, e);
         let mut file = File::open(path).map_err(io("open"))?;
-        let file_len = file.metadata().map_err(io("read"))?.len();
-        let ends_with_newline = if file_len == 0 {
+        let full_len = file.metadata().map_err(io("read"))?.len();
+        let mut file_len = full_len;
+        let mut ends_with_newline = if file_len == 0 {
             false
         } else {
             let mut last = [0u8; 1];
@@ -225,11 +247,16 @@ impl Source {
                 .map_err(io("read"))?;
             last[0] == b'\n'
         };
-        let mut fast = Fast::at(file, offset).map_err(io("read"))?;
+        if drop_cut_tail && !ends_with_newline && file_len > 0 {
+            file_len = end_of_last_line(&mut file, file_len).map_err(io("read"))?;
+            ends_with_newline = file_len > 0;
+        }
+        let mut fast = Fast::at(file, offset, file_len).map_err(io("read"))?;
         fast.next_line = line;
         Ok(Source {
             path: path.to_owned(),
             file_len,
+            dropped_tail: full_len - file_len,
             ends_with_newline,
             mode: Mode::Fast(fast),
             bounds: Vec::with_capacity(32),
@@ -253,9 +280,14 @@ impl Source {
         &self.path
     }
 
-    /// Length of the file when it was opened, bytes.
+    /// Length of the file when it was opened, bytes (without a dropped cut last row).
     pub(crate) fn file_len(&self) -> u64 {
         self.file_len
+    }
+
+    /// Bytes of a cut last row that were left out (0 if none).
+    pub(crate) fn dropped_tail(&self) -> u64 {
+        self.dropped_tail
     }
 
     /// While rows are still split by hand: the file offset of the next unread line and its
@@ -325,10 +357,11 @@ impl Source {
     fn switch_to_quoted(&mut self, start: usize, line_no: u64) {
         if let Mode::Fast(fast) = std::mem::replace(&mut self.mode, Mode::Broken) {
             let rest = fast.buf[start..fast.end].to_vec();
+            let unread = fast.limit.saturating_sub(fast.consumed + fast.end as u64);
             let csv = csv::ReaderBuilder::new()
                 .has_headers(false)
                 .flexible(true)
-                .from_reader(Cursor::new(rest).chain(fast.file));
+                .from_reader(Cursor::new(rest).chain(fast.file.take(unread)));
             self.mode = Mode::Quoted(Box::new(Quoted {
                 csv,
                 record: csv::ByteRecord::new(),
@@ -379,6 +412,27 @@ impl Source {
             }
         }
     }
+}
+
+/// The offset just past the last `\n` of a file of `len` bytes (0 if it has none); leaves the
+/// file at offset 0.
+fn end_of_last_line(file: &mut File, len: u64) -> io::Result<u64> {
+    const BLOCK: u64 = 1 << 16;
+    let mut end = len;
+    let mut buf = vec![0u8; BLOCK as usize];
+    while end > 0 {
+        let start = end.saturating_sub(BLOCK);
+        let n = (end - start) as usize;
+        file.seek(SeekFrom::Start(start))?;
+        file.read_exact(&mut buf[..n])?;
+        if let Some(i) = memchr::memrchr(b'\n', &buf[..n]) {
+            file.seek(SeekFrom::Start(0))?;
+            return Ok(start + i as u64 + 1);
+        }
+        end = start;
+    }
+    file.seek(SeekFrom::Start(0))?;
+    Ok(0)
 }
 
 /// Whether the file from byte `start` to its end has an odd number of `"` (an unclosed quote:

@@ -3,11 +3,12 @@
 
 use crate::codec::Enc;
 use crate::error::RecordingError;
+use crate::link::LinkCounters;
 use crate::meta::{
-    Completion, FORMAT_VERSION, LinkValue, META_FILE, Meta, RunMeta, RunStatus, default_units,
+    Completion, EndReason, FORMAT_VERSION, META_FILE, Meta, RunMeta, RunStatus, SCENARIO_COPY,
+    SCENARIO_DIR, default_units,
 };
 use crate::rows::{EventRow, PunctureRow, Row, TelemetryRow};
-use std::collections::BTreeMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
@@ -50,6 +51,18 @@ impl CsvFile {
     }
 }
 
+/// Write a file that must not exist yet (parents are created).
+fn write_new(path: &Path, bytes: &[u8]) -> Result<(), RecordingError> {
+    use std::io::Write;
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| RecordingError::io(parent, "create directory", e))?;
+    }
+    let mut f = File::create_new(path).map_err(|e| RecordingError::io(path, "create", e))?;
+    f.write_all(bytes)
+        .map_err(|e| RecordingError::io(path, "write", e))
+}
+
 fn write_error(path: &Path, e: csv::Error) -> RecordingError {
     match e.into_kind() {
         csv::ErrorKind::Io(source) => RecordingError::io(path, "write", source),
@@ -61,12 +74,55 @@ fn write_error(path: &Path, e: csv::Error) -> RecordingError {
     }
 }
 
-/// Writes one recording directory: `meta.toml`, `telemetry.csv`, `punctures.csv`, `events.csv`.
+/// The exact scenario a recording was made from, stored inside it so the recording can be
+/// checked anywhere, later, without the original files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScenarioCopy<'a> {
+    /// The scenario file's exact bytes.
+    pub text: &'a [u8],
+    /// Every other file the scenario read: the path as written in the scenario, and the
+    /// file's bytes.
+    pub files: &'a [(String, Vec<u8>)],
+}
+
+/// How [`RecordingWriter::create_with`] treats what is already at the target path.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CreateOptions<'a> {
+    /// Replace an existing recording at the target (`--force`). A non-empty directory that is
+    /// not a recording is refused even then: its files are not needlebench's to delete.
+    pub replace: bool,
+    /// The scenario to store in the recording ([`crate::SCENARIO_COPY`]).
+    pub scenario: Option<ScenarioCopy<'a>>,
+}
+
+/// The path inside a recording where the copy of a file the scenario names as `written` goes:
+/// `scenario/` + the path with `..` spelled `_up_` and any root dropped, so every copy lands
+/// inside the recording.
+pub fn scenario_file_copy_path(written: &str) -> String {
+    use std::path::Component;
+    let mut out = String::from(SCENARIO_DIR);
+    for c in Path::new(written).components() {
+        let part = match c {
+            Component::Normal(p) => p.to_string_lossy().into_owned(),
+            Component::ParentDir => "_up_".to_owned(),
+            Component::CurDir | Component::RootDir | Component::Prefix(_) => continue,
+        };
+        out.push('/');
+        out.push_str(&part);
+    }
+    out
+}
+
+/// Writes one recording directory: `meta.toml`, `telemetry.csv`, `punctures.csv`, `events.csv`
+/// and, when given, the scenario copy under `scenario/`.
 ///
-/// Rows are buffered (64 KiB per file) and formatted without allocating. `meta.toml` says
-/// `status = "incomplete", reason = "running"` from [`create`](Self::create) until
-/// [`finish`](Self::finish); dropping the writer without `finish` flushes every row and marks the
-/// meta incomplete with [`REASON_NOT_FINISHED`].
+/// The recording is first written under a temporary name beside the target
+/// (`.NAME.partial-PID-N`): the scenario copy, `meta.toml` and the three CSV headers, each
+/// flushed; only then is it renamed to the target, so a crash never leaves a recording with
+/// a half-written header at the target path. Rows are buffered (64 KiB per file) and formatted
+/// without allocating. `meta.toml` says `status = "incomplete", reason = "running"` from
+/// [`create`](Self::create) until [`finish`](Self::finish); dropping the writer without
+/// `finish` flushes every row and marks the meta incomplete with [`REASON_NOT_FINISHED`].
 pub struct RecordingWriter {
     dir: PathBuf,
     meta: Meta,
@@ -77,24 +133,75 @@ pub struct RecordingWriter {
 }
 
 impl RecordingWriter {
-    /// Create `dir` (and its parents) and start a recording in it, replacing any recording
-    /// files already there.
+    /// Start a new recording at `dir` (parents are created), with no scenario copy. Refuses a
+    /// `dir` that exists and is not an empty directory ([`RecordingError::Exists`]).
+    pub fn create(dir: &Path, meta: Meta) -> Result<Self, RecordingError> {
+        RecordingWriter::create_with(dir, meta, CreateOptions::default())
+    }
+
+    /// Start a new recording at `dir` (see the type's docs for the temporary name).
     ///
-    /// `meta`'s `format_version`, `units` and `run` are overwritten (version 1, the format's
-    /// units, incomplete/`running` with zero counts); its `link` table is kept until
-    /// [`finish`](Self::finish) replaces it.
-    pub fn create(dir: &Path, mut meta: Meta) -> Result<Self, RecordingError> {
-        std::fs::create_dir_all(dir).map_err(|e| RecordingError::io(dir, "create directory", e))?;
+    /// `meta`'s `format_version`, `units` and `run` are overwritten (the current version, the
+    /// format's units, incomplete/`running` with zero counts), and `scenario.copy` and
+    /// `scenario.files` are set from `options.scenario`.
+    ///
+    /// What is at `dir` already: nothing or an empty directory is fine; a recording (a
+    /// directory with `meta.toml`) is replaced only with `options.replace`, and only once the
+    /// new one is in place; anything else is refused ([`RecordingError::Exists`]).
+    pub fn create_with(
+        dir: &Path,
+        mut meta: Meta,
+        options: CreateOptions<'_>,
+    ) -> Result<Self, RecordingError> {
+        let existing = crate::place::inspect(dir)?;
+        existing.check(dir, options.replace)?;
         meta.format_version = FORMAT_VERSION;
         meta.units = default_units();
         meta.run = RunMeta::default();
-        meta.write_atomic(&dir.join(META_FILE))?;
+        meta.scenario.copy.clear();
+        meta.scenario.files.clear();
+        let tmp = crate::place::temporary_sibling(dir, "partial")?;
+        let built = (|| {
+            if let Some(copy) = options.scenario {
+                write_new(&tmp.join(SCENARIO_COPY), copy.text)?;
+                meta.scenario.copy = SCENARIO_COPY.to_owned();
+                for (written, bytes) in copy.files {
+                    let inside = scenario_file_copy_path(written);
+                    if !meta.scenario.files.values().any(|v| *v == inside) {
+                        write_new(&tmp.join(&inside), bytes)?;
+                    }
+                    meta.scenario.files.insert(written.clone(), inside);
+                }
+            }
+            meta.write_atomic(&tmp.join(META_FILE))?;
+            let files = (
+                CsvFile::create::<TelemetryRow>(&tmp)?,
+                CsvFile::create::<PunctureRow>(&tmp)?,
+                CsvFile::create::<EventRow>(&tmp)?,
+            );
+            Ok::<_, RecordingError>(files)
+        })();
+        let (telemetry, punctures, events) = match built {
+            Ok(files) => files,
+            Err(e) => {
+                let _ = std::fs::remove_dir_all(&tmp);
+                return Err(e);
+            }
+        };
+        if let Err(e) = crate::place::move_into_place(&tmp, dir, existing) {
+            let _ = std::fs::remove_dir_all(&tmp);
+            return Err(e);
+        }
+        let reopen = |f: CsvFile| CsvFile {
+            path: dir.join(f.path.file_name().unwrap_or_default()),
+            csv: f.csv,
+        };
         Ok(RecordingWriter {
             dir: dir.to_owned(),
             meta,
-            telemetry: CsvFile::create::<TelemetryRow>(dir)?,
-            punctures: CsvFile::create::<PunctureRow>(dir)?,
-            events: CsvFile::create::<EventRow>(dir)?,
+            telemetry: reopen(telemetry),
+            punctures: reopen(punctures),
+            events: reopen(events),
             finished: false,
         })
     }
@@ -151,15 +258,16 @@ impl RecordingWriter {
     pub fn finish(
         mut self,
         status: RunStatus,
-        link: BTreeMap<String, LinkValue>,
+        link: Option<LinkCounters>,
     ) -> Result<Meta, RecordingError> {
         self.flush()?;
-        let (completion, reason) = match status {
-            RunStatus::Complete => (Completion::Complete, String::new()),
-            RunStatus::Incomplete { reason } => (Completion::Incomplete, reason),
+        let (completion, end, reason) = match status {
+            RunStatus::Complete => (Completion::Complete, EndReason::Complete, String::new()),
+            RunStatus::Incomplete { end, reason } => (Completion::Incomplete, end, reason),
         };
         let mut meta = self.meta.clone();
         meta.run.status = completion;
+        meta.run.end = end;
         meta.run.reason = reason;
         meta.link = link;
         meta.write_atomic(&self.dir.join(META_FILE))?;
@@ -176,6 +284,7 @@ impl Drop for RecordingWriter {
         // Best effort: there is no one to report errors to here.
         let _ = self.flush();
         self.meta.run.status = Completion::Incomplete;
+        self.meta.run.end = EndReason::NotFinished;
         self.meta.run.reason = REASON_NOT_FINISHED.to_owned();
         let _ = self.meta.write_atomic(&self.dir.join(META_FILE));
     }

@@ -89,9 +89,9 @@ fn must_fail(r: &ScenarioResult) -> TestCase {
 fn case(scenario: &str, v: &Verdict, negative: bool) -> TestCase {
     let evidence = evidence(v);
     let status = match v.outcome {
-        Outcome::Pass | Outcome::Acceptable => TestCaseStatus::success(),
+        Outcome::Pass | Outcome::Acceptable | Outcome::NotApplicable => TestCaseStatus::success(),
         Outcome::Fail if negative => TestCaseStatus::success(),
-        Outcome::Fail => {
+        Outcome::Fail | Outcome::NotChecked => {
             let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
             s.set_message(format!(
                 "{}: actual {}, expected {}",
@@ -115,7 +115,7 @@ fn case(scenario: &str, v: &Verdict, negative: bool) -> TestCase {
                 "failed as expected (scenario tagged negative)\n{evidence}"
             ));
         }
-        Outcome::Pass | Outcome::Fail => {}
+        _ => {}
     }
     case
 }

@@ -100,8 +100,8 @@ impl ScenarioResult {
             Ok(_) if self.divergence.is_some() => Status::Fail,
             Ok(r) => match (r.outcome(), self.negative) {
                 (Outcome::Fail, true) => Status::ExpectedFail,
-                (_, true) | (Outcome::Fail, false) => Status::Fail,
-                (Outcome::Pass, false) => Status::Pass,
+                (_, true) | (Outcome::Fail | Outcome::NotChecked, false) => Status::Fail,
+                (Outcome::Pass | Outcome::NotApplicable, false) => Status::Pass,
                 (Outcome::Acceptable, false) => Status::Acceptable,
             },
         }

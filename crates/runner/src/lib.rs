@@ -52,15 +52,7 @@ pub enum RunError {
     /// The scenario's physics setup is invalid.
     #[error("invalid physics setup: {0}")]
     Setup(#[from] needlebench_physics::PhysicsError),
-    /// Writing the recording failed.
+    /// Writing the recording (or `timing.toml`) failed, or the target is taken.
     #[error(transparent)]
     Recording(#[from] needlebench_recording::RecordingError),
-    /// Writing `timing.toml` failed.
-    #[error("cannot write {path}: {source}")]
-    Timing {
-        /// The file.
-        path: std::path::PathBuf,
-        /// The error.
-        source: std::io::Error,
-    },
 }

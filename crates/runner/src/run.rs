@@ -21,19 +21,18 @@ use needlebench_bridge::{Link, LinkStats, PenEvent};
 use needlebench_physics::{Contact, PenParams, PenPlant, PlantTick};
 use needlebench_protocol::{CartridgeInfo, FaultCode, FirmwareState, SensorFrame};
 use needlebench_recording::{
-    EventRow, EventSource, LinkValue, PunctureRow, RecordingWriter, TelemetryRow,
+    EndReason, EventRow, EventSource, LinkCounters, PunctureRow, RecordingWriter, TelemetryRow,
+    Timing,
 };
 use needlebench_scenario::{InjectedFault, Sensor};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The reason an interrupted run gives.
 pub const INTERRUPTED: &str = "interrupted";
 
-/// The file beside `meta.toml` that holds the wall-clock link measurements.
-pub const TIMING_FILE: &str = "timing.toml";
+pub use needlebench_recording::TIMING_FILE;
 
 /// Simulated time after a pen fault during which the run goes on recording, s.
 pub const AFTER_FAULT_S: f64 = 0.5;
@@ -139,15 +138,13 @@ pub fn run_until(
             break;
         }
         if stop.load(Ordering::Relaxed) {
-            status = RunStatus::Incomplete {
-                reason: format!("{INTERRUPTED} at t = {:.3} s", tick as f64 / 1000.0),
-            };
+            status = interrupted(tick);
             break;
         }
         let t_us = tick * 1000;
         let t_s = tick as f64 / 1000.0;
         if let Err(e) = world.start_injections(tick, link, &mut writer) {
-            status = link_failed(&mut writer, tick, &e)?;
+            status = link_failed(&mut writer, tick, &e, stop)?;
             break;
         }
         let (mut telemetry, sensors) = {
@@ -189,7 +186,7 @@ pub fn run_until(
                 }
                 fill_firmware(&mut telemetry, duty_permille, last);
                 writer.telemetry(&telemetry)?;
-                status = link_failed(&mut writer, tick, &e)?;
+                status = link_failed(&mut writer, tick, &e, stop)?;
                 break;
             }
         };
@@ -202,7 +199,7 @@ pub fn run_until(
         for ev in &reply.events {
             writer.event(&firmware_event(tick, ev))?;
             if let (PenEvent::FaultRaised { code, .. }, None) = (ev, &fault_end) {
-                let reason = format!("pen fault `{}` at t = {t_s:.3} s", code.name());
+                let reason = format!("pen fault {} at t = {t_s:.3} s", code.name());
                 fault_end = Some((tick + (AFTER_FAULT_S * 1000.0) as u64, reason));
             }
         }
@@ -218,12 +215,15 @@ pub fn run_until(
         }
     }
     if let (RunStatus::Complete, Some((_, reason))) = (&status, fault_end) {
-        status = RunStatus::Incomplete { reason };
+        status = RunStatus::Incomplete {
+            end: EndReason::PenFault,
+            reason,
+        };
     }
     let stats = link.stats();
     let dir = writer.dir().to_owned();
-    let meta = writer.finish(status.clone(), link_table(&stats))?;
-    write_timing(&dir, &stats)?;
+    let meta = writer.finish(status.clone(), Some(link_counters(&stats)))?;
+    timing(&stats, link.lag_bound_us()).write(&dir)?;
     Ok(RunSummary {
         status,
         ticks: meta.run.ticks,
@@ -419,40 +419,55 @@ fn fill_firmware(row: &mut TelemetryRow, duty_permille: u16, last: (FirmwareStat
     (row.state, row.fault, row.speed_level) = last;
 }
 
-/// Link statistics measured on the wall clock (round trips, lag): they vary from run to run,
-/// so they live in `timing.toml` beside the recording, never in `meta.toml`.
-fn is_wall_clock(name: &str) -> bool {
-    name.starts_with("rtt_") || name.starts_with("lag_")
-}
-
 /// The line counters of `stats` for `meta.toml` (deterministic in lockstep).
-fn link_table(stats: &LinkStats) -> BTreeMap<String, LinkValue> {
-    stats
-        .fields()
-        .into_iter()
-        .filter(|(k, _)| !is_wall_clock(k))
-        .map(|(k, v)| (k.to_owned(), LinkValue::Count(v)))
-        .collect()
-}
-
-/// Write the wall-clock link measurements to `timing.toml` in `dir`.
-fn write_timing(dir: &std::path::Path, stats: &LinkStats) -> Result<(), RunError> {
-    let mut text = String::from(
-        "# Wall-clock link measurements of this run (they differ between runs; meta.toml\n\
-         # holds everything deterministic).\n",
-    );
-    for (k, v) in stats.fields().into_iter().filter(|(k, _)| is_wall_clock(k)) {
-        text.push_str(&format!("{k} = {v}\n"));
+fn link_counters(s: &LinkStats) -> LinkCounters {
+    LinkCounters {
+        ticks: s.ticks,
+        frames_to_pen: s.frames_to_pen,
+        frames_from_pen: s.frames_from_pen,
+        bytes_to_pen: s.bytes_to_pen,
+        bytes_from_pen: s.bytes_from_pen,
+        crc_errors: s.crc_errors,
+        resyncs: s.resyncs,
+        oversize: s.oversize,
+        unknown_type: s.unknown_type,
+        malformed: s.malformed,
+        dropped_frames: s.dropped_frames,
+        retransmits: s.retransmits,
     }
-    let path = dir.join(TIMING_FILE);
-    std::fs::write(&path, text).map_err(|source| RunError::Timing { path, source })
 }
 
+/// The wall-clock measurements of `stats` for `timing.toml`: they vary from run to run, so
+/// they never enter `meta.toml`.
+fn timing(s: &LinkStats, lag_bound_us: u64) -> Timing {
+    Timing {
+        rtt_us_p50: s.rtt_us_p50,
+        rtt_us_p99: s.rtt_us_p99,
+        rtt_us_max: s.rtt_us_max,
+        lag_us_max: s.lag_us_max,
+        lag_bound_us,
+    }
+}
+
+fn interrupted(tick: u64) -> RunStatus {
+    RunStatus::Incomplete {
+        end: EndReason::Interrupted,
+        reason: format!("{INTERRUPTED} at t = {:.3} s", tick as f64 / 1000.0),
+    }
+}
+
+/// The link failed at `tick`: an event, and the status the run ends with. A failure while
+/// `stop` is set is the interruption's doing (Ctrl-C reaches an emulator child too), so the
+/// run ends as interrupted.
 fn link_failed(
     writer: &mut RecordingWriter,
     tick: u64,
     e: &needlebench_bridge::LinkError,
+    stop: &AtomicBool,
 ) -> Result<RunStatus, RunError> {
+    if stop.load(Ordering::Relaxed) {
+        return Ok(interrupted(tick));
+    }
     writer.event(&EventRow {
         t_us: tick * 1000,
         tick: tick as u32,
@@ -462,7 +477,10 @@ fn link_failed(
         detail: e.to_string(),
     })?;
     let reason = format!("link failure at t = {:.3} s: {e}", tick as f64 / 1000.0);
-    Ok(RunStatus::Incomplete { reason })
+    Ok(RunStatus::Incomplete {
+        end: EndReason::LinkFailure,
+        reason,
+    })
 }
 
 fn firmware_event(tick: u64, ev: &PenEvent) -> EventRow {

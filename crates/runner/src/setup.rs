@@ -1,14 +1,17 @@
 //! A scenario resolved for the simulation: the cartridge object, the speed level the
 //! operator selects, and the hand's path specification.
 
+use crate::RunError;
 use crate::hand::{MotionSpec, Pattern};
 use needlebench_bridge::{ClockMode, Link};
 use needlebench_firmware::FirmwareConfig;
 use needlebench_physics::{Cartridge, PhysicsError};
 use needlebench_recording::{
-    Clock, FirmwareMeta, LayersUm, Meta, ScenarioMeta, SetupMeta, scenario_hash,
+    Clock, CreateOptions, FirmwareMeta, LayersUm, Meta, RecordingError, RecordingWriter,
+    ScenarioCopy, ScenarioMeta, SetupMeta, scenario_hash,
 };
 use needlebench_scenario::{InjectedFault, Injection, Pattern as ScenarioPattern, Scenario};
+use std::path::Path;
 
 /// What the run needs beyond the scenario itself.
 #[derive(Debug, Clone)]
@@ -80,6 +83,7 @@ impl RunSetup<'_> {
                 path: scenario.source.path.display().to_string(),
                 hash: scenario_hash(scenario.source.text.as_bytes()),
                 seed: scenario.seed,
+                ..ScenarioMeta::default()
             },
             firmware: FirmwareMeta {
                 name: pen.firmware_name.clone(),
@@ -102,6 +106,42 @@ impl RunSetup<'_> {
             },
             ..Meta::default()
         }
+    }
+}
+
+impl RunSetup<'_> {
+    /// Start the recording of this run at `out`: [`RunSetup::recording_meta`] plus an exact
+    /// copy of the scenario file and of every file it read, so the recording can be checked
+    /// anywhere later. `replace` allows replacing an existing recording at `out` (never a
+    /// directory of other files; see [`RecordingWriter::create_with`]).
+    pub fn create_recording(
+        &self,
+        out: &Path,
+        meta: Meta,
+        replace: bool,
+    ) -> Result<RecordingWriter, RunError> {
+        let source = &self.scenario.source;
+        let files = source
+            .files
+            .iter()
+            .map(|(written, path)| {
+                std::fs::read(path)
+                    .map(|bytes| (written.clone(), bytes))
+                    .map_err(|e| RecordingError::Io {
+                        path: path.clone(),
+                        action: "read",
+                        source: e,
+                    })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let options = CreateOptions {
+            replace,
+            scenario: Some(ScenarioCopy {
+                text: source.text.as_bytes(),
+                files: &files,
+            }),
+        };
+        Ok(RecordingWriter::create_with(out, meta, options)?)
     }
 }
 

@@ -48,7 +48,7 @@ pub use error::{Location, ScenarioError};
 pub use expect::{Expect, Fault, NON_FACIAL_SITES};
 pub use model::{
     Area, BoundingBox, Clock, Firmware, FirmwareLink, Force, Hand, INJECTION_KINDS, InjectedFault,
-    Injection, Pattern, Pen, Scenario, Sensor, Skin, Source, Speed, Waypoint, fnv1a64,
+    Injection, Pattern, Pen, Scenario, Sensor, Skin, Source, Speed, Waypoint,
 };
 pub use validate_hand::{DEFAULT_FORCE_N, DEFAULT_GLIDE_MM_S};
 pub use waypoints::{load_waypoints, parse_waypoints};
@@ -69,12 +69,28 @@ impl Scenario {
     /// relative paths in it (it need not exist if the scenario has none).
     #[allow(clippy::should_implement_trait)]
     pub fn from_str(text: &str, origin: &Path) -> Result<Scenario, ScenarioError> {
-        validate::parse(text, origin)
+        validate::parse(text, origin, &std::collections::BTreeMap::new())
+    }
+
+    /// Reads the scenario copy stored in a recording: `copy` is the copy's path, and
+    /// `files` maps each path as written in the scenario to its copy (so the copy finds the
+    /// copies of the files it read, wherever the recording now lies). Paths not in `files`
+    /// resolve against the copy's directory, as for [`Scenario::from_path`].
+    pub fn from_copy(
+        copy: &Path,
+        files: &std::collections::BTreeMap<String, PathBuf>,
+    ) -> Result<Scenario, ScenarioError> {
+        let text = std::fs::read_to_string(copy).map_err(|source| ScenarioError::Io {
+            path: copy.to_owned(),
+            source,
+        })?;
+        validate::parse(&text, copy, files)
     }
 }
 
 /// The scenario files named by `paths`: files as given (any extension), directories searched
-/// recursively for `*.toml`; sorted and without duplicates.
+/// recursively for `*.toml`, skipping directories that are recordings (they hold a
+/// `meta.toml`); sorted and without duplicates.
 ///
 /// A path that does not exist or a directory that cannot be read is an error.
 pub fn find_scenarios<P: AsRef<Path>>(paths: &[P]) -> Result<Vec<PathBuf>, ScenarioError> {
@@ -104,7 +120,11 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), ScenarioError> {
     for entry in std::fs::read_dir(dir).map_err(io)? {
         let path = entry.map_err(io)?.path();
         if path.is_dir() {
-            walk(&path, out)?;
+            // A recording (it holds meta.toml) is data, not scenarios: its scenario copy and
+            // meta.toml are never taken for scenarios to run.
+            if !path.join("meta.toml").is_file() {
+                walk(&path, out)?;
+            }
         } else if path.extension().is_some_and(|e| e == "toml") {
             out.push(path);
         }

@@ -40,28 +40,11 @@ pub struct Scenario {
 pub struct Source {
     /// The path given to the parser (as given, not canonicalised).
     pub path: PathBuf,
-    /// The file's exact text.
+    /// The file's exact text (recordings store an exact copy, and its SHA-256).
     pub text: String,
-    /// FNV-1a 64-bit hash of the file's bytes (see [`fnv1a64`]): recordings store it to
-    /// tie a run to the exact scenario text.
-    pub hash: u64,
-}
-
-impl Source {
-    /// The hash as 16 lower-case hex digits.
-    pub fn hash_hex(&self) -> String {
-        format!("{:016x}", self.hash)
-    }
-}
-
-/// FNV-1a, 64 bit: a stable, dependency-free hash of the scenario bytes (not cryptographic).
-pub fn fnv1a64(bytes: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in bytes {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    h
+    /// Every other file the scenario read, in the order read: the path as written in the
+    /// scenario (e.g. `hand.waypoints_csv`) and where it was found.
+    pub files: Vec<(String, PathBuf)>,
 }
 
 /// The skin: a resolved five-layer site and its spatial variation.

@@ -3,20 +3,26 @@
 
 use crate::doc::{Doc, Seg, dotted, k};
 use crate::error::ScenarioError;
-use crate::model::{
-    Firmware, FirmwareLink, INJECTION_KINDS, Pen, Scenario, Skin, Source, Speed, fnv1a64,
-};
+use crate::model::{Firmware, FirmwareLink, INJECTION_KINDS, Pen, Scenario, Skin, Source, Speed};
 use crate::raw::{RawFirmware, RawFirmwareKind, RawPen, RawScenario, RawSkin};
 use needlebench_physics::{Cartridge, PhysicsError, Site, builtin_site_names};
 use serde::Deserialize;
+use std::cell::RefCell;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use toml::de::DeTable;
 
 /// Longest simulated run a scenario may ask for, s (one day).
 pub(crate) const DURATION_MAX_S: f64 = 86_400.0;
 
-/// Parses and validates `text`; `origin` names the file in errors and anchors relative paths.
-pub(crate) fn parse(text: &str, origin: &Path) -> Result<Scenario, ScenarioError> {
+/// Parses and validates `text`; `origin` names the file in errors and anchors relative paths,
+/// except those in `redirects` (path as written → where the file is), which a scenario copy
+/// inside a recording uses to find the copies of the files it read.
+pub(crate) fn parse(
+    text: &str,
+    origin: &Path,
+    redirects: &BTreeMap<String, PathBuf>,
+) -> Result<Scenario, ScenarioError> {
     let root = DeTable::parse(text).map_err(|e| ScenarioError::Syntax {
         at: crate::error::Location::from_offset(origin, text, e.span().map_or(0, |s| s.start)),
         message: e.message().trim().to_owned(),
@@ -29,7 +35,12 @@ pub(crate) fn parse(text: &str, origin: &Path) -> Result<Scenario, ScenarioError
     let de = toml::de::Deserializer::from(doc.root.clone());
     let raw = RawScenario::deserialize(de).map_err(|e| schema_error(&doc, &e))?;
     let dir = origin.parent().map_or_else(PathBuf::new, Path::to_path_buf);
-    let v = Validator { doc: &doc, dir };
+    let v = Validator {
+        doc: &doc,
+        dir,
+        redirects,
+        read: RefCell::new(Vec::new()),
+    };
     v.scenario(raw, text, origin)
 }
 
@@ -147,6 +158,10 @@ pub(crate) struct Validator<'a, 'i> {
     pub(crate) doc: &'a Doc<'i>,
     /// Directory of the scenario file: relative paths in it start here.
     pub(crate) dir: PathBuf,
+    /// Paths as written → where the file really is (a scenario copy in a recording).
+    pub(crate) redirects: &'a BTreeMap<String, PathBuf>,
+    /// Files read so far: path as written, path resolved.
+    pub(crate) read: RefCell<Vec<(String, PathBuf)>>,
 }
 
 impl Validator<'_, '_> {
@@ -210,9 +225,20 @@ impl Validator<'_, '_> {
         }
     }
 
-    /// A path in the file resolved against the scenario's directory.
+    /// A path in the file resolved against the scenario's directory (or redirected).
     pub(crate) fn resolve(&self, rel: &str) -> PathBuf {
-        self.dir.join(rel)
+        match self.redirects.get(rel) {
+            Some(p) => p.clone(),
+            None => self.dir.join(rel),
+        }
+    }
+
+    /// [`Validator::resolve`] for a file the scenario reads: remembered in
+    /// [`Source::files`] so a recording can store a copy.
+    pub(crate) fn resolve_read(&self, rel: &str) -> PathBuf {
+        let path = self.resolve(rel);
+        self.read.borrow_mut().push((rel.to_owned(), path.clone()));
+        path
     }
 
     fn scenario(
@@ -252,7 +278,7 @@ impl Validator<'_, '_> {
         let source = Source {
             path: origin.to_owned(),
             text: text.to_owned(),
-            hash: fnv1a64(text.as_bytes()),
+            files: self.read.take(),
         };
         Ok(Scenario {
             name: raw.name,

@@ -202,7 +202,7 @@ impl Validator<'_, '_> {
             let msg = "hand: pattern = \"freehand\" needs `waypoints_csv` (a CSV file with header t_s,x_mm,y_mm)";
             return Err(self.invalid(&keys(&["hand", "pattern"]), msg.to_owned()));
         };
-        let path = self.resolve(rel);
+        let path = self.resolve_read(rel);
         let at = self.doc.loc(&p);
         let waypoints = load_waypoints(&path, &at).map_err(|e| match e {
             ScenarioError::Io { path, source } => {

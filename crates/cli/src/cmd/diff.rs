@@ -1,6 +1,6 @@
 //! `needlebench diff`: compare two recordings column by column.
 
-use crate::exit::{self, Failure, WithCode};
+use crate::exit::{self, Coded, Failure};
 use clap::Args;
 use needlebench_checks::{ColumnTolerance, Tolerances, diff};
 use std::path::PathBuf;
@@ -36,7 +36,7 @@ pub fn run(args: DiffArgs) -> Result<u8, Failure> {
         },
         ..Tolerances::default()
     };
-    let report = diff(&args.a, &args.b, tol).code(exit::BAD_INPUT)?;
+    let report = diff(&args.a, &args.b, tol).coded()?;
     print!("{}", report.render());
     Ok(if report.is_same() {
         exit::OK

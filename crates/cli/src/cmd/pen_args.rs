@@ -1,6 +1,6 @@
 //! Choosing and reaching a pen: the flags `link-test` and `run` share.
 
-use crate::exit::{self, Failure, WithCode};
+use crate::exit::{self, Coded, Failure, WithCode};
 use clap::{Args, ValueEnum};
 use needlebench_bridge::{ClockMode, Link, LinkOptions};
 use needlebench_firmware::FirmwareConfig;
@@ -44,9 +44,10 @@ pub struct PenArgs {
     /// Write the exact byte streams each way (to_pen.bin, from_pen.bin) into DIR.
     #[arg(long, value_name = "DIR")]
     pub capture: Option<PathBuf>,
-    /// Real time: fail when lag exceeds this many milliseconds.
-    #[arg(long, default_value_t = 50, value_name = "MS")]
-    pub max_lag_ms: u64,
+    /// Real time: the link fails (exit 4) when it lags its schedule by more than this many
+    /// milliseconds [default: the scenario's `expect.max_lag_ms`; 50 where there is none].
+    #[arg(long, value_name = "MS")]
+    pub max_lag_ms: Option<u64>,
 }
 
 impl PenArgs {
@@ -73,11 +74,17 @@ impl PenArgs {
         })
     }
 
-    /// Link options for `clock`.
-    pub fn options(&self, clock: ClockMode) -> LinkOptions {
+    /// Link options for `clock`; `scenario_max_lag_ms` is the scenario's `expect.max_lag_ms`
+    /// (the lag bound unless `--max-lag-ms` overrides it).
+    pub fn options(&self, clock: ClockMode, scenario_max_lag_ms: Option<f64>) -> LinkOptions {
+        let bound_us = match (self.max_lag_ms, scenario_max_lag_ms) {
+            (Some(ms), _) => ms.saturating_mul(1000),
+            (None, Some(ms)) => (ms * 1000.0).round() as u64,
+            (None, None) => needlebench_scenario::Expect::MAX_LAG_MS as u64 * 1000,
+        };
         LinkOptions {
             clock,
-            lag_bound_us: self.max_lag_ms.saturating_mul(1000),
+            lag_bound_us: bound_us,
             capture: self.capture.clone(),
             ..LinkOptions::default()
         }
@@ -87,7 +94,12 @@ impl PenArgs {
     pub fn connect(&self) -> Result<Link, Failure> {
         let choice = self.choice()?.unwrap_or(PenChoice::InProcess);
         let clock = self.clock().unwrap_or(ClockMode::Lockstep);
-        open_link(&choice, FirmwareConfig::default(), self.options(clock)).code(exit::LINK)
+        open_link(
+            &choice,
+            FirmwareConfig::default(),
+            self.options(clock, None),
+        )
+        .coded()
     }
 }
 

@@ -11,17 +11,23 @@
 //! Scenarios tagged `negative` must fail their checks: a failed criterion there is an
 //! "expected fail" and counts as success, a clean pass counts as a failure.
 //!
-//! Exit code, worst wins: 3 or 4 when a scenario could not run (bad file, link failure; the
-//! larger when both happen), else 1 when a criterion failed (outside `negative` scenarios), a
-//! `negative` scenario passed or repeats diverged, else 0; 2 for usage errors.
+//! Two scenarios with the same `name` are refused before anything runs (their recordings
+//! would share a directory). Directories that are recordings (they hold `meta.toml`) are not
+//! searched for scenarios. Each recording is checked against the scenario copy it holds.
+//!
+//! Exit code, worst (largest) wins: 130 when interrupted; 6 when a recording or report could
+//! not be written; 4 when a pen link failed (before or during a run); 3 when a scenario could
+//! not run (bad file, unreadable recording); else 1 when a criterion failed or was not
+//! checked (outside `negative` scenarios), a `negative` scenario passed or repeats diverged;
+//! else 0; 2 for usage errors.
 
 use super::pen_args::{PenArgs, self_exe};
 use super::run::run_scenario;
-use crate::exit::{self, Failure, WithCode};
+use crate::exit::{self, Coded, Failure, WithCode};
 use clap::Args;
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
-use needlebench_checks::{CheckReport, check};
-use needlebench_recording::Recording;
+use needlebench_checks::{CheckReport, Expectations, check};
+use needlebench_recording::{EndReason, Recording};
 use needlebench_report::{RunNumbers, ScenarioResult, Status};
 use needlebench_runner::RunStatus;
 use needlebench_runner::pen::PenChoice;
@@ -39,14 +45,17 @@ const NEGATIVE: &str = "negative";
 
 /// Exit codes of `regress`, shown by `needlebench regress --help`.
 const EXIT_HELP: &str = "\
-Exit codes (the worst over all scenarios wins: 3/4, then 1, then 0):
-  0  every scenario passed (acceptable verdicts count as passed; scenarios tagged
-     `negative` must fail a criterion, and count as passed when they do)
-  1  a criterion failed, a `negative` scenario passed, or repeated runs (--repeat)
-     gave different verdicts
-  2  usage error (bad flag, --shard not I/N with 1 <= I <= N)
-  3  a scenario could not run: bad or missing scenario file, unreadable recording
-  4  a scenario could not run: link failure (port missing, handshake, pen vanished)";
+Exit codes (the largest over all scenarios wins):
+  0   every scenario passed (acceptable verdicts count as passed; scenarios tagged
+      `negative` must fail a criterion, and count as passed when they do)
+  1   a criterion failed or was not checked, a `negative` scenario passed, or repeated
+      runs (--repeat) gave different verdicts
+  2   usage error (bad flag, --shard not I/N with 1 <= I <= N)
+  3   a scenario could not run: bad or missing scenario file, two scenarios with the same
+      name, unreadable recording
+  4   link failure: port missing, handshake, pen vanished mid-run, lag over its bound
+  6   a recording or report could not be written (disk full, permission, path taken)
+  130 interrupted (Ctrl-C, SIGTERM); recordings so far are flushed and marked incomplete";
 
 /// Run every scenario found, check it, and report.
 #[derive(Args, Debug)]
@@ -134,13 +143,14 @@ pub fn run(args: RegressArgs) -> Result<u8, Failure> {
     } else {
         args.paths.clone()
     };
-    let all = find_scenarios(&paths).code(exit::BAD_INPUT)?;
+    let all = find_scenarios(&paths).coded()?;
     if all.is_empty() {
         return Err(Failure {
             code: exit::BAD_INPUT,
             error: anyhow::anyhow!("no scenario files (*.toml) in {}", list(&paths)),
         });
     }
+    refuse_duplicate_names(&all)?;
     let jobs: VecDeque<Job> = all
         .into_iter()
         .enumerate()
@@ -209,6 +219,31 @@ pub fn run(args: RegressArgs) -> Result<u8, Failure> {
     })
 }
 
+/// Two scenarios with the same `name` would write the same recording directory: refuse the
+/// run before anything is written, naming both files. A file that does not parse is left for
+/// its job to report.
+fn refuse_duplicate_names(paths: &[PathBuf]) -> Result<(), Failure> {
+    let mut seen: std::collections::BTreeMap<String, &PathBuf> = std::collections::BTreeMap::new();
+    for path in paths {
+        let Ok(s) = Scenario::from_path(path) else {
+            continue;
+        };
+        if let Some(first) = seen.insert(s.name.clone(), path) {
+            return Err(Failure {
+                code: exit::BAD_INPUT,
+                error: anyhow::anyhow!(
+                    "{} and {} both have name = \"{}\": their recordings would overwrite each \
+                     other; give each scenario its own name",
+                    first.display(),
+                    path.display(),
+                    s.name
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
 fn list(paths: &[PathBuf]) -> String {
     paths
         .iter()
@@ -238,7 +273,7 @@ fn run_one(job: &Job, args: &RegressArgs, fixed: Option<&PenChoice>, program: &P
         },
         code: Some(failure.code),
     };
-    let scenario = match Scenario::from_path(&job.path).code(exit::BAD_INPUT) {
+    let scenario = match Scenario::from_path(&job.path).coded() {
         Ok(s) => s,
         Err(f) => return not_run(fallback_name, f),
     };
@@ -247,6 +282,8 @@ fn run_one(job: &Job, args: &RegressArgs, fixed: Option<&PenChoice>, program: &P
         .unwrap_or_else(|| PenChoice::from_scenario(&scenario, program.to_owned()));
     let mut first: Option<(CheckReport, RunNumbers)> = None;
     let mut divergence = None;
+    // A run that lost its pen (4) or was interrupted (130) has a report, and its code.
+    let mut link_code: Option<u8> = None;
     for rep in 1..=args.repeat {
         // Recordings go to DIR/<name>, repeats to DIR/<name>.repeat<k>.
         let dir = match rep {
@@ -257,24 +294,33 @@ fn run_one(job: &Job, args: &RegressArgs, fixed: Option<&PenChoice>, program: &P
         pen.capture = pen
             .capture
             .map(|c| c.join(dir.file_name().unwrap_or_default()));
-        let checked = run_scenario(&scenario, &choice, &pen, &dir, false).and_then(|summary| {
-            let numbers = RunNumbers {
-                ticks: summary.ticks,
-                punctures: summary.punctures,
-                sim_s: summary.meta.run.sim_duration_us as f64 / 1e6,
-                completion: match &summary.status {
-                    RunStatus::Complete => "complete".to_owned(),
-                    RunStatus::Incomplete { reason } => format!("incomplete: {reason}"),
-                },
-            };
-            let recording = Recording::open(&dir).code(exit::BAD_INPUT)?;
-            let report = check(&recording, &scenario.expect, None).code(exit::BAD_INPUT)?;
-            Ok((report, numbers))
-        });
-        let (report, numbers) = match checked {
+        // regress owns its output directory: it replaces its own earlier recordings there.
+        let checked =
+            run_scenario(&scenario, &choice, &pen, &dir, false, true).and_then(|summary| {
+                let numbers = RunNumbers {
+                    ticks: summary.ticks,
+                    punctures: summary.punctures,
+                    sim_s: summary.meta.run.sim_duration_us as f64 / 1e6,
+                    completion: match &summary.status {
+                        RunStatus::Complete => "complete".to_owned(),
+                        RunStatus::Incomplete { reason, .. } => format!("incomplete: {reason}"),
+                    },
+                };
+                let recording = Recording::open(&dir).coded()?;
+                let expectations = Expectations::load(&recording, None).coded()?;
+                let report = check(&recording, &expectations, None).coded()?;
+                Ok((report, numbers, summary))
+            });
+        let (report, numbers, summary) = match checked {
             Ok(r) => r,
             Err(f) => return not_run(scenario.name.clone(), f),
         };
+        if let Some(lost) = super::run::link_lost(&summary) {
+            link_code = Some(lost.code);
+        }
+        if summary.status.end() == EndReason::Interrupted {
+            link_code = Some(exit::INTERRUPTED);
+        }
         match &first {
             None => first = Some((report, numbers)),
             Some((r0, _)) => {
@@ -302,7 +348,7 @@ fn run_one(job: &Job, args: &RegressArgs, fixed: Option<&PenChoice>, program: &P
             divergence,
             negative: scenario.tags.iter().any(|t| t == NEGATIVE),
         },
-        code: None,
+        code: link_code,
     }
 }
 
@@ -321,12 +367,7 @@ fn write_reports(args: &RegressArgs, results: &[ScenarioResult]) -> Result<(), F
         files.push((p, needlebench_report::html(results)));
     }
     for (path, text) in files {
-        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent)
-                .map_err(|e| Failure::usage(format!("cannot create {}: {e}", parent.display())))?;
-        }
-        std::fs::write(path, text)
-            .map_err(|e| Failure::usage(format!("cannot write {}: {e}", path.display())))?;
+        exit::write_output(path, &text)?;
         eprintln!("wrote {}", path.display());
     }
     Ok(())

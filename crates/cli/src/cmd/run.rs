@@ -1,10 +1,11 @@
 //! `needlebench run`: run one scenario against a pen and write its recording.
 
 use super::pen_args::{PenArgs, self_exe};
-use crate::exit::{self, Failure, WithCode};
+use crate::exit::{self, Coded, Failure};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
-use needlebench_recording::RecordingWriter;
+use needlebench_checks::Expectations;
+use needlebench_recording::{EndReason, Recording};
 use needlebench_runner::pen::{PenChoice, clock_of, firmware_config, open_link};
 use needlebench_runner::{RunSetup, RunStatus, RunSummary};
 use needlebench_scenario::Scenario;
@@ -17,9 +18,14 @@ use std::time::Instant;
 pub struct RunArgs {
     /// Scenario file (TOML).
     scenario: PathBuf,
-    /// Recording directory [default: recordings/<scenario name>].
+    /// Recording directory [default: recordings/<scenario name>]. Must not exist yet, or be
+    /// empty, unless --force.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
+    /// Replace an existing recording at the output directory (a directory holding anything
+    /// but a recording is never replaced).
+    #[arg(long)]
+    force: bool,
     /// Seed for every random draw, instead of the scenario's.
     #[arg(long)]
     seed: Option<u64>,
@@ -33,7 +39,7 @@ pub struct RunArgs {
 /// Run the subcommand.
 pub fn run(args: RunArgs) -> Result<u8, Failure> {
     crate::signals::install();
-    let mut scenario = Scenario::from_path(&args.scenario).code(exit::BAD_INPUT)?;
+    let mut scenario = Scenario::from_path(&args.scenario).coded()?;
     if let Some(seed) = args.seed {
         scenario.seed = seed;
     }
@@ -45,32 +51,51 @@ pub fn run(args: RunArgs) -> Result<u8, Failure> {
         Some(c) => c,
         None => PenChoice::from_scenario(&scenario, self_exe()?),
     };
-    let summary = run_scenario(&scenario, &choice, &args.pen, &out, !args.quiet)?;
+    let summary = run_scenario(&scenario, &choice, &args.pen, &out, !args.quiet, args.force)?;
     print_summary(&scenario, &out, &summary);
-    if crate::signals::stop_flag().load(std::sync::atomic::Ordering::SeqCst) {
+    if summary.status.end() == EndReason::Interrupted {
         return Ok(exit::INTERRUPTED);
     }
-    let recording = needlebench_recording::Recording::open(&out).code(exit::BAD_INPUT)?;
-    let report =
-        needlebench_checks::check(&recording, &scenario.expect, None).code(exit::BAD_INPUT)?;
+    let recording = Recording::open(&out).coded()?;
+    let expectations = Expectations::load(&recording, None).coded()?;
+    let report = needlebench_checks::check(&recording, &expectations, None).coded()?;
     println!();
-    Ok(super::check::print_verdicts(&report))
+    let code = super::check::print_verdicts(&report);
+    link_lost(&summary).map_or(Ok(code), Err)
 }
 
-/// Run `scenario` against `choice`, recording into `out`; shared with `regress`.
+/// A run whose link failed is a link failure (exit 4) whatever its checks say: the pen
+/// vanished, stopped answering or lagged past its bound. `None` for any other ending.
+pub fn link_lost(summary: &RunSummary) -> Option<Failure> {
+    match &summary.status {
+        RunStatus::Incomplete {
+            end: EndReason::LinkFailure,
+            reason,
+        } => Some(Failure {
+            code: exit::LINK,
+            error: anyhow::anyhow!("{reason} (the recording up to then is kept)"),
+        }),
+        _ => None,
+    }
+}
+
+/// Run `scenario` against `choice`, recording into `out` (replacing a recording there only
+/// with `replace`); shared with `regress`.
 pub fn run_scenario(
     scenario: &Scenario,
     choice: &PenChoice,
     pen: &PenArgs,
     out: &Path,
     show_progress: bool,
+    replace: bool,
 ) -> Result<RunSummary, Failure> {
     let config = firmware_config(scenario);
-    let setup = RunSetup::new(scenario, &config).code(exit::BAD_INPUT)?;
+    let setup = RunSetup::new(scenario, &config).coded()?;
     let clock = pen.clock().unwrap_or_else(|| clock_of(scenario));
-    let mut link = open_link(choice, config, pen.options(clock)).code(exit::LINK)?;
+    let options = pen.options(clock, Some(scenario.expect.max_lag_ms));
+    let mut link = open_link(choice, config, options).coded()?;
     let meta = setup.recording_meta(&link, &choice.transport_name(), clock);
-    let writer = RecordingWriter::create(out, meta).code(exit::BAD_INPUT)?;
+    let writer = setup.create_recording(out, meta, replace).coded()?;
     let bar = progress_bar(show_progress);
     let started = Instant::now();
     let summary = needlebench_runner::run_until(
@@ -90,7 +115,7 @@ pub fn run_scenario(
         },
         crate::signals::stop_flag(),
     )
-    .code(exit::BAD_INPUT)?;
+    .coded()?;
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
@@ -111,7 +136,7 @@ fn progress_bar(wanted: bool) -> Option<ProgressBar> {
 fn print_summary(scenario: &Scenario, out: &Path, s: &RunSummary) {
     let status = match &s.status {
         RunStatus::Complete => "complete".to_owned(),
-        RunStatus::Incomplete { reason } => format!("incomplete: {reason}"),
+        RunStatus::Incomplete { reason, .. } => format!("incomplete: {reason}"),
     };
     println!(
         "scenario   {} ({})",

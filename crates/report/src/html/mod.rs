@@ -86,9 +86,9 @@ fn badge(status: Status) -> String {
 
 fn outcome_badge(o: Outcome) -> String {
     badge(match o {
-        Outcome::Pass => Status::Pass,
+        Outcome::Pass | Outcome::NotApplicable => Status::Pass,
         Outcome::Acceptable => Status::Acceptable,
-        Outcome::Fail => Status::Fail,
+        Outcome::Fail | Outcome::NotChecked => Status::Fail,
     })
 }
 

@@ -1,0 +1,73 @@
+//! What a recording is checked against, and where that came from.
+//!
+//! By default a recording is checked against the exact copy of its scenario that it holds
+//! (`scenario/scenario.toml`, with the copies of the files that scenario read), so the
+//! verdict does not depend on the directory `check` runs in nor on whether the scenario file
+//! changed since. `--scenario FILE` overrides the copy. A recording with neither (format 1,
+//! a real pen's export) gets [`Expectations::none`]: every criterion that depends on the
+//! scenario is [`Outcome::NotChecked`](crate::Outcome::NotChecked), never a pass.
+
+use crate::error::CheckError;
+use crate::verdict::ExpectationSource;
+use needlebench_recording::Recording;
+use needlebench_scenario::{Expect, Scenario};
+use std::path::Path;
+
+/// The criteria judged without a scenario: they hold every recording to the same rules.
+pub const SCENARIO_INDEPENDENT: [&str; 2] = ["firmware.no_motion_in_fault", "run.consistency"];
+
+/// The expectations a recording is checked against, and their source.
+#[derive(Debug, Clone)]
+pub struct Expectations {
+    /// The `[expect]` to apply; `None`: scenario-dependent criteria are not checked.
+    pub expect: Option<Expect>,
+    /// Where they came from (shown in every report).
+    pub source: ExpectationSource,
+}
+
+impl Expectations {
+    /// `expect`, which came from `source`.
+    pub fn given(expect: Expect, source: ExpectationSource) -> Self {
+        Expectations {
+            expect: Some(expect),
+            source,
+        }
+    }
+
+    /// No expectations.
+    pub fn none() -> Self {
+        Expectations {
+            expect: None,
+            source: ExpectationSource::None,
+        }
+    }
+
+    /// The expectations for `recording`: those of the scenario file `scenario` if given,
+    /// else those of the recording's own scenario copy, else none.
+    ///
+    /// Errors when the given file or the recording's copy does not parse (the message names
+    /// the file, line and column).
+    pub fn load(recording: &Recording, scenario: Option<&Path>) -> Result<Self, CheckError> {
+        if let Some(path) = scenario {
+            let s = Scenario::from_path(path)?;
+            return Ok(Expectations::given(
+                s.expect,
+                ExpectationSource::File {
+                    path: path.display().to_string(),
+                },
+            ));
+        }
+        match recording.scenario_copy() {
+            Some(copy) => {
+                let s = Scenario::from_copy(&copy, &recording.scenario_files())?;
+                Ok(Expectations::given(
+                    s.expect,
+                    ExpectationSource::Recording {
+                        path: copy.display().to_string(),
+                    },
+                ))
+            }
+            None => Ok(Expectations::none()),
+        }
+    }
+}
