@@ -11,7 +11,7 @@
 pub mod plots;
 pub mod svg;
 
-use crate::{ScenarioResult, Status, totals};
+use crate::{RunInfo, ScenarioResult, Status, totals};
 use needlebench_checks::{Outcome, Verdict};
 use std::fmt::Write;
 pub use svg::escape;
@@ -47,7 +47,7 @@ a{color:#0072B2}
 "#;
 
 /// The whole page for `results`.
-pub fn html(results: &[ScenarioResult]) -> String {
+pub fn html(results: &[ScenarioResult], _info: &RunInfo) -> String {
     let mut s = String::with_capacity(64 * 1024);
     s.push_str(
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
@@ -89,6 +89,7 @@ fn outcome_badge(o: Outcome) -> String {
         Outcome::Pass => Status::Pass,
         Outcome::Acceptable => Status::Acceptable,
         Outcome::Fail => Status::Fail,
+        Outcome::NotChecked | Outcome::NotApplicable => Status::NotChecked,
     })
 }
 
@@ -104,6 +105,7 @@ fn summary(s: &mut String, results: &[ScenarioResult]) {
         (t.pass, Status::Pass),
         (t.acceptable, Status::Acceptable),
         (t.expected_fail, Status::ExpectedFail),
+        (t.not_checked, Status::NotChecked),
         (t.fail, Status::Fail),
         (t.not_run, Status::NotRun),
     ] {
@@ -241,17 +243,17 @@ mod tests {
     #[test]
     fn one_heat_map_per_scenario_that_ran_with_all_its_cells() {
         let results = fixture::suite();
-        let page = html(&results);
-        assert_eq!(page.matches(r#"<svg class="plot heatmap""#).count(), 2);
-        // 4×3 + 5×2 grid cells.
-        assert_eq!(page.matches(r#"<rect class="cell"#).count(), 12 + 10);
-        assert_eq!(page.matches(r#"<svg class="plot histogram""#).count(), 2);
-        assert_eq!(page.matches(r#"<svg class="plot series""#).count(), 2);
+        let page = html(&results, &fixture::run_info());
+        assert_eq!(page.matches(r#"<svg class="plot heatmap""#).count(), 3);
+        // 4×3 + 5×2 + 2×2 grid cells.
+        assert_eq!(page.matches(r#"<rect class="cell"#).count(), 12 + 10 + 4);
+        assert_eq!(page.matches(r#"<svg class="plot histogram""#).count(), 3);
+        assert_eq!(page.matches(r#"<svg class="plot series""#).count(), 3);
     }
 
     #[test]
     fn names_and_messages_are_escaped() {
-        let page = html(&fixture::suite());
+        let page = html(&fixture::suite(), &fixture::run_info());
         assert!(page.contains("stall &lt;&amp;&gt; &quot;quoted&quot;"));
         assert!(!page.contains("stall <&>"));
         assert!(page.contains("unknown key `x` &lt;here&gt;"));
@@ -263,7 +265,7 @@ mod tests {
     #[test]
     fn summary_links_to_every_section() {
         let results = fixture::suite();
-        let page = html(&results);
+        let page = html(&results, &fixture::run_info());
         for (i, r) in results.iter().enumerate() {
             let id = anchor(i, &r.name);
             assert!(page.contains(&format!(r##"href="#{id}""##)), "{id}");
@@ -274,7 +276,7 @@ mod tests {
 
     #[test]
     fn verdict_rows_carry_badges() {
-        let page = html(&fixture::suite());
+        let page = html(&fixture::suite(), &fixture::run_info());
         assert_eq!(
             page.matches(r#"<tr class="fail"><td><span class="badge b-fail">"#)
                 .count(),
@@ -290,7 +292,7 @@ mod tests {
 
     #[test]
     fn self_contained() {
-        let page = html(&fixture::suite());
+        let page = html(&fixture::suite(), &fixture::run_info());
         assert!(!page.contains("<script"));
         assert!(!page.contains("src=\"http"));
         assert!(!page.contains("<link"));
