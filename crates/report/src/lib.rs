@@ -5,11 +5,14 @@
 //! could not run) and this crate turns the lot into what people and CI read:
 //!
 //! - [`table`]: the plain-text summary table `needlebench regress` prints;
-//! - [`junit`]: JUnit XML (a test suite per scenario, a test case per criterion) for CI;
-//! - [`json`]: every metric of every criterion, for dashboards and scripts;
-//! - [`html`]: one self-contained page (inline SVG, no script, no external files) with, per
-//!   scenario, the density heat map, the depth histogram with layer boundaries, motor current
-//!   and stroke frequency over time with fault markers, and the verdict table.
+//! - [`junit`]: JUnit XML (a test suite per scenario, a test case per criterion) for CI,
+//!   valid against the Jenkins xUnit plugin's `junit-10.xsd`;
+//! - [`json`]: every metric of every criterion, with the run's [`RunInfo`], for dashboards
+//!   and scripts;
+//! - [`html()`]: one self-contained page (inline SVG, no script, no external files) for the
+//!   QA lead: the run, failures first with a filter, links to the recordings, and per
+//!   scenario the density heat map, the depth histogram, the time series (with limit lines
+//!   and events in words) and the verdict table.
 //!
 //! A scenario's [`Status`] is its worst verdict, except that scenarios tagged `negative` must
 //! fail ([`Status::ExpectedFail`]; a clean pass is a failure), repeated runs whose verdicts

@@ -216,15 +216,25 @@ pub fn time_series(series: &[SeriesPoint], markers: &[Marker], limits: &PlotLimi
             path.trim_end(),
             trace.colour
         );
+        let band_low = match lines.as_slice() {
+            [(a, _), (b, _)] => Some(a.min(*b)),
+            _ => None,
+        };
         for (v, label) in &lines {
             let y = f.py(*v);
+            // A band's lower bound is labelled below its line, so the two labels do not meet.
+            let ty = if band_low == Some(*v) {
+                y + 12.0
+            } else {
+                y - 3.0
+            };
             let _ = write!(
                 s,
                 r#"<g class="limit"><line x1="{:.1}" y1="{y:.1}" x2="{:.1}" y2="{y:.1}"/><text x="{:.1}" y="{:.1}" text-anchor="end">{}</text></g>"#,
                 f.left,
                 f.left + f.width,
                 f.left + f.width - 4.0,
-                y - 3.0,
+                ty,
                 escape(label)
             );
         }

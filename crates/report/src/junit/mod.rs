@@ -11,7 +11,8 @@
 //!   missing: an unverified recording must not turn CI green;
 //! - not applicable is `<skipped message="not applicable: …"/>`, never a pass.
 //!
-//! A scenario that could not run is one `<error>` case named `run`; diverging repeats add a
+//! A scenario none of whose criteria applied gets a failing case `checks.applied` (nothing was
+//! verified). A scenario that could not run is one `<error>` case named `run`; diverging repeats add a
 //! failing case `repeat.identical`. The firmware's events and log go into the suite's
 //! `system-out`. Every suite carries the run's `timestamp` and `hostname` and its wall time;
 //! every case a `time` (the suite's wall time spread evenly over its cases, as the checks do
@@ -208,6 +209,20 @@ fn suite(r: &ScenarioResult, info: &RunInfo) -> Suite {
             properties.push(("expectations", report.expectations.describe()));
             for v in &report.verdicts {
                 cases.push(case(report, v, r.negative));
+            }
+            if report
+                .verdicts
+                .iter()
+                .all(|v| v.outcome == Outcome::NotApplicable)
+            {
+                // Nothing was judged: skipped cases alone would turn CI green.
+                cases.push(Case::failure(
+                    "checks.applied",
+                    "not_checked",
+                    "not checked: no criterion applied to this recording, so nothing was verified"
+                        .to_owned(),
+                    String::new(),
+                ));
             }
             if r.negative {
                 cases.push(must_fail(r));

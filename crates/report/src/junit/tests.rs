@@ -182,6 +182,25 @@ fn not_checked_is_a_failure_saying_the_expectations_were_missing() {
 }
 
 #[test]
+fn a_scenario_where_nothing_applied_fails() {
+    for verdicts in [
+        vec![],
+        vec![verdict("link.lag", Outcome::NotApplicable, 0.0)],
+    ] {
+        let r = fixture::ran(report("n", verdicts, 1, 1));
+        assert_eq!(r.status(), crate::Status::NotChecked);
+        let p = parse(&doc(&[r]));
+        let failures = all(&p, "failure");
+        assert_eq!(failures.len(), 1);
+        assert_eq!(attr(failures[0], "type"), Some("not_checked"));
+        assert_eq!(
+            column(&all(&p, "testcase"), "name").last(),
+            Some(&"checks.applied")
+        );
+    }
+}
+
+#[test]
 fn not_applicable_is_skipped_never_a_pass() {
     let p = parse(&doc(&[fixture::unverified()]));
     let skipped = all(&p, "skipped");
