@@ -159,6 +159,12 @@ pub struct SeriesPoint {
     pub stroke_hz: f64,
     /// Deepest puncture in the window, µm (0 if none).
     pub max_depth_um: f64,
+    /// Battery voltage at the pen, mV (mean over the window; NaN where not recorded, and the
+    /// report's plot leaves a gap there).
+    pub battery_mv: f64,
+    /// Force the hand presses the pen onto the skin with, N (mean over the window; NaN where
+    /// not recorded).
+    pub hand_force_n: f64,
 }
 
 /// A firmware or injected event worth marking on a plot.
@@ -189,7 +195,8 @@ pub struct CheckReport {
     pub density: DensityGrid,
     /// Depth distribution.
     pub depths: DepthHistogram,
-    /// Decimated motor current, stroke frequency and depth over time (≤ 2000 points).
+    /// Decimated motor current, stroke frequency, depth, battery voltage and hand force over
+    /// time (≤ 2000 points).
     pub series: Vec<SeriesPoint>,
     /// Faults, injections and link failures over time.
     pub markers: Vec<Marker>,

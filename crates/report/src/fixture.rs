@@ -1,8 +1,9 @@
 //! Check reports built by hand for the renderers' tests.
 
-use crate::{RunNumbers, ScenarioResult};
+use crate::{PlotLimits, RunInfo, RunNumbers, ScenarioResult};
 use needlebench_checks::{
-    CheckReport, DensityGrid, DepthHistogram, Marker, Outcome, SeriesPoint, Verdict, Where,
+    CheckReport, DensityGrid, DepthHistogram, ExpectationSource, Marker, Outcome, SeriesPoint,
+    Verdict, Where,
 };
 use std::collections::BTreeMap;
 
@@ -19,7 +20,7 @@ pub fn verdict(criterion: &str, outcome: Outcome, actual: f64) -> Verdict {
         expected: "≤ 550 µm".to_owned(),
         unit: "µm".to_owned(),
         outcome,
-        first_failure: (outcome != Outcome::Pass).then_some(Where {
+        first_failure: matches!(outcome, Outcome::Fail | Outcome::Acceptable).then_some(Where {
             t_us: Some(1_250_000),
             x_mm: Some(3.5),
             y_mm: None,
@@ -35,6 +36,9 @@ pub fn report(name: &str, verdicts: Vec<Verdict>, cols: usize, rows: usize) -> C
         scenario: name.to_owned(),
         recording: format!("recordings/{name}"),
         completion: "complete".to_owned(),
+        expectations: ExpectationSource::Recording {
+            path: format!("recordings/{name}/scenario.toml"),
+        },
         verdicts,
         density: DensityGrid {
             origin_mm: [0.0, 0.0],
@@ -57,6 +61,8 @@ pub fn report(name: &str, verdicts: Vec<Verdict>, cols: usize, rows: usize) -> C
                     motor_current_ma: 180.0 + 20.0 * (t_s * 3.0).sin(),
                     stroke_hz: if t_s < 1.5 { 138.0 } else { 0.0 },
                     max_depth_um: 200.0,
+                    battery_mv: 3900.0 - 100.0 * t_s,
+                    hand_force_n: if i == 120 { f64::NAN } else { 2.0 + t_s },
                 }
             })
             .collect(),
@@ -92,10 +98,17 @@ pub fn ran(report: CheckReport) -> ScenarioResult {
             punctures: report.punctures,
             sim_s: 2.0,
             completion: "complete".to_owned(),
+            seed: 42,
         }),
+        recording_files: vec![
+            "events.csv".to_owned(),
+            "meta.toml".to_owned(),
+            "punctures.csv".to_owned(),
+        ],
         report: Ok(report),
         divergence: None,
         negative: false,
+        limits: PlotLimits::default(),
     }
 }
 
@@ -109,10 +122,44 @@ pub fn not_run(name: &str, why: &str) -> ScenarioResult {
         run: None,
         divergence: None,
         negative: false,
+        recording_files: Vec::new(),
+        limits: PlotLimits::default(),
     }
 }
 
-/// Three scenarios: one passing, one failing two criteria (one acceptable), one not run.
+/// The run as a whole, as the CLI would describe it.
+pub fn run_info() -> RunInfo {
+    RunInfo {
+        needlebench_version: "0.4.0".to_owned(),
+        command_line: "needlebench regress scenarios/ --html out/report.html --seed <7> & more"
+            .to_owned(),
+        host: "bench-01".to_owned(),
+        started_utc: "2026-11-29T19:48:13Z".to_owned(),
+        duration_s: 12.5,
+        jobs: 2,
+        html_dir: "out".to_owned(),
+    }
+}
+
+/// A scenario whose recording held no expectations: one criterion not checked, one not
+/// applicable, one passed.
+pub fn unverified() -> ScenarioResult {
+    let mut r = report(
+        "forehead",
+        vec![
+            verdict("depth.max", Outcome::NotChecked, 480.0),
+            verdict("link.lag", Outcome::NotApplicable, 0.0),
+            verdict("run.complete", Outcome::Pass, 1.0),
+        ],
+        2,
+        2,
+    );
+    r.expectations = ExpectationSource::None;
+    ran(r)
+}
+
+/// Four scenarios: one passing (with a not-applicable criterion), one failing two criteria
+/// (one acceptable), one not run, one not checked ([`unverified`]).
 pub fn suite() -> Vec<ScenarioResult> {
     vec![
         ran(report(
@@ -120,6 +167,7 @@ pub fn suite() -> Vec<ScenarioResult> {
             vec![
                 verdict("depth.max", Outcome::Pass, 510.0),
                 verdict("density.range", Outcome::Pass, 3.0),
+                verdict("link.lag", Outcome::NotApplicable, 0.0),
             ],
             4,
             3,
@@ -138,5 +186,6 @@ pub fn suite() -> Vec<ScenarioResult> {
             "broken",
             "scenarios/broken.toml:3:1: unknown key `x` <here>",
         ),
+        unverified(),
     ]
 }

@@ -5,26 +5,36 @@
 //! could not run) and this crate turns the lot into what people and CI read:
 //!
 //! - [`table`]: the plain-text summary table `needlebench regress` prints;
-//! - [`junit`]: JUnit XML (a test suite per scenario, a test case per criterion) for CI;
-//! - [`json`]: every metric of every criterion, for dashboards and scripts;
-//! - [`html`]: one self-contained page (inline SVG, no script, no external files) with, per
-//!   scenario, the density heat map, the depth histogram with layer boundaries, motor current
-//!   and stroke frequency over time with fault markers, and the verdict table.
+//! - [`junit`]: JUnit XML (a test suite per scenario, a test case per criterion) for CI,
+//!   valid against the Jenkins xUnit plugin's `junit-10.xsd`;
+//! - [`json`]: every metric of every criterion, with the run's [`RunInfo`], for dashboards
+//!   and scripts;
+//! - [`html()`]: one self-contained page (inline SVG, no script, no external files) for the
+//!   QA lead: the run, failures first with a filter, links to the recordings, and per
+//!   scenario the density heat map, the depth histogram, the time series (with limit lines
+//!   and events in words) and the verdict table.
 //!
 //! A scenario's [`Status`] is its worst verdict, except that scenarios tagged `negative` must
-//! fail ([`Status::ExpectedFail`]; a clean pass is a failure) and repeated runs whose verdicts
-//! differ ([`divergence`]) fail. All renderers are pure functions of their input: the same
-//! results give the same bytes (no clock, no randomness).
+//! fail ([`Status::ExpectedFail`]; a clean pass is a failure), repeated runs whose verdicts
+//! differ ([`divergence`]) fail, and a scenario with a criterion that was not checked (no
+//! expectations) and none failed is [`Status::NotChecked`], which CI counts as a failure.
+//! Not-applicable criteria are shown as such and never count as passes.
+//!
+//! The renderers take the run as a whole ([`RunInfo`]: version, command line, host, start
+//! time, duration) as an argument and are pure functions of their input: the same results
+//! give the same bytes (no clock, no environment, no randomness).
 
 pub mod html;
 mod json;
 mod junit;
+mod run;
 mod table;
 
 pub use html::html;
 pub use json::json;
 pub use junit::junit;
 pub use needlebench_checks::{CheckReport, Outcome};
+pub use run::{PlotLimits, RunInfo};
 use std::collections::BTreeMap;
 pub use table::table;
 
@@ -39,6 +49,8 @@ pub struct RunNumbers {
     pub sim_s: f64,
     /// `complete`, or `incomplete: <reason>`.
     pub completion: String,
+    /// The seed the run used.
+    pub seed: u64,
 }
 
 /// One scenario of a regression run: what ran, how long, and what the checks said.
@@ -59,6 +71,13 @@ pub struct ScenarioResult {
     /// Tagged `negative`: the scenario must fail its checks. A failing criterion is then
     /// expected ([`Status::ExpectedFail`]) and a clean pass is the failure.
     pub negative: bool,
+    /// The files of the recording directory ([`CheckReport::recording`]), as paths relative to
+    /// it (`meta.toml`, `telemetry.csv`…), sorted: the HTML page links to each. Empty when
+    /// unknown.
+    pub recording_files: Vec<String>,
+    /// Limits the HTML plots draw that the verdicts do not carry as numbers (see
+    /// [`PlotLimits`]; the default draws only those the verdicts carry).
+    pub limits: PlotLimits,
 }
 
 /// How one scenario came out overall.
@@ -71,6 +90,9 @@ pub enum Status {
     Acceptable,
     /// Tagged `negative` and a criterion failed, as it must.
     ExpectedFail,
+    /// No criterion failed, but some were not checked (the expectations were missing) or
+    /// none applied: the recording is not verified. CI counts it as a failure.
+    NotChecked,
     /// A criterion failed, repeats diverged, or a `negative` scenario passed.
     Fail,
     /// The scenario could not be run or checked.
@@ -78,30 +100,39 @@ pub enum Status {
 }
 
 impl Status {
-    /// `pass`, `acceptable`, `expected fail`, `fail` or `not run`.
+    /// `pass`, `acceptable`, `expected fail`, `not checked`, `fail` or `not run`.
     pub fn name(self) -> &'static str {
         match self {
             Status::Pass => "pass",
             Status::Acceptable => "acceptable",
             Status::ExpectedFail => "expected fail",
+            Status::NotChecked => "not checked",
             Status::Fail => "fail",
             Status::NotRun => "not run",
         }
     }
+
+    /// Whether CI must fail the run for it: fail, not checked and not run.
+    pub fn is_failure(self) -> bool {
+        matches!(self, Status::NotChecked | Status::Fail | Status::NotRun)
+    }
 }
 
 impl ScenarioResult {
-    /// The scenario's overall status: not run; else fail when repeats diverged; else, for a
-    /// `negative` scenario, expected fail when a criterion failed and fail when none did;
-    /// else the worst verdict.
+    /// The scenario's overall status: not run; else fail when repeats diverged; else when a
+    /// criterion failed, expected fail for a `negative` scenario and fail for others; else
+    /// not checked when a criterion was not checked or none applied; else fail for a
+    /// `negative` scenario (it must fail); else the worst verdict (pass or acceptable).
     pub fn status(&self) -> Status {
         match &self.report {
             Err(_) => Status::NotRun,
             Ok(_) if self.divergence.is_some() => Status::Fail,
             Ok(r) => match (r.outcome(), self.negative) {
                 (Outcome::Fail, true) => Status::ExpectedFail,
-                (_, true) | (Outcome::Fail | Outcome::NotChecked, false) => Status::Fail,
-                (Outcome::Pass | Outcome::NotApplicable, false) => Status::Pass,
+                (Outcome::Fail, false) => Status::Fail,
+                (Outcome::NotChecked | Outcome::NotApplicable, _) => Status::NotChecked,
+                (Outcome::Pass | Outcome::Acceptable, true) => Status::Fail,
+                (Outcome::Pass, false) => Status::Pass,
                 (Outcome::Acceptable, false) => Status::Acceptable,
             },
         }
@@ -120,6 +151,18 @@ impl ScenarioResult {
                     self.failed_criteria().join(", ")
                 ));
             }
+            (Ok(r), Status::NotChecked) => {
+                let not_checked = self.criteria_with(Outcome::NotChecked);
+                if not_checked.is_empty() {
+                    parts.push("no criterion applied".to_owned());
+                } else {
+                    parts.push(format!(
+                        "not checked ({}): {}",
+                        missing_expectations(r),
+                        not_checked.join(", ")
+                    ));
+                }
+            }
             (Ok(_), _) => {
                 let failed = self.failed_criteria();
                 if self.negative && failed.is_empty() {
@@ -137,15 +180,29 @@ impl ScenarioResult {
 
     /// The criteria that failed (empty when not run).
     pub fn failed_criteria(&self) -> Vec<&str> {
+        self.criteria_with(Outcome::Fail)
+    }
+
+    /// The criteria with `outcome`, in report order (empty when not run).
+    pub fn criteria_with(&self, outcome: Outcome) -> Vec<&str> {
         match &self.report {
             Ok(r) => r
                 .verdicts
                 .iter()
-                .filter(|v| v.outcome == Outcome::Fail)
+                .filter(|v| v.outcome == outcome)
                 .map(|v| v.criterion.as_str())
                 .collect(),
             Err(_) => Vec::new(),
         }
+    }
+}
+
+/// Why criteria of `report` were not checked, in words: `no expectations` when it had none,
+/// else where they came from.
+pub(crate) fn missing_expectations(report: &CheckReport) -> String {
+    match &report.expectations {
+        needlebench_checks::ExpectationSource::None => "no expectations".to_owned(),
+        other => format!("expectations from {}", other.describe()),
     }
 }
 
@@ -160,6 +217,8 @@ pub struct Totals {
     pub acceptable: usize,
     /// Failed as they must (tagged `negative`).
     pub expected_fail: usize,
+    /// Not checked: no criterion failed but some were not judged (CI counts it as a failure).
+    pub not_checked: usize,
     /// Failed.
     pub fail: usize,
     /// Could not run.
@@ -177,6 +236,7 @@ pub fn totals(results: &[ScenarioResult]) -> Totals {
             Status::Pass => t.pass += 1,
             Status::Acceptable => t.acceptable += 1,
             Status::ExpectedFail => t.expected_fail += 1,
+            Status::NotChecked => t.not_checked += 1,
             Status::Fail => t.fail += 1,
             Status::NotRun => t.not_run += 1,
         }
@@ -219,9 +279,10 @@ pub fn divergence(a: &CheckReport, b: &CheckReport) -> Option<String> {
 /// Errors of the renderers.
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
-    /// The JUnit serializer failed.
-    #[error("writing JUnit XML: {0}")]
-    Junit(#[from] quick_junit::SerializeError),
+    /// [`RunInfo::started_utc`] is not an RFC 3339 time (CI servers parse the JUnit suites'
+    /// `timestamp`).
+    #[error("run start time {0:?} is not an RFC 3339 time such as 2026-11-29T19:48:13Z")]
+    StartTime(String),
 }
 
 #[cfg(test)]
@@ -285,7 +346,15 @@ mod tests {
     fn status_is_the_worst_verdict_unless_not_run_or_diverged() {
         let results = fixture::suite();
         let statuses: Vec<_> = results.iter().map(ScenarioResult::status).collect();
-        assert_eq!(statuses, [Status::Pass, Status::Fail, Status::NotRun]);
+        assert_eq!(
+            statuses,
+            [
+                Status::Pass,
+                Status::Fail,
+                Status::NotRun,
+                Status::NotChecked
+            ]
+        );
         let mut r = results[0].clone();
         r.divergence = Some("x".to_owned());
         assert_eq!(r.status(), Status::Fail);
@@ -297,5 +366,44 @@ mod tests {
         ));
         assert_eq!(acceptable.status(), Status::Acceptable);
         assert!(acceptable.failed_criteria().is_empty());
+    }
+
+    #[test]
+    fn a_not_checked_criterion_without_failure_is_not_a_pass() {
+        let r = fixture::unverified();
+        assert_eq!(r.status(), Status::NotChecked);
+        assert!(r.status().is_failure());
+        assert_eq!(r.detail(), "not checked (no expectations): depth.max");
+        assert_eq!(r.criteria_with(Outcome::NotChecked), ["depth.max"]);
+        // A failure still wins: the scenario fails.
+        let mut failing = r.clone();
+        if let Ok(rep) = &mut failing.report {
+            rep.verdicts
+                .push(verdict("density.range", Outcome::Fail, 1.0));
+        }
+        assert_eq!(failing.status(), Status::Fail);
+        // A negative scenario that could not be judged is not checked, not "passed".
+        let mut negative = r;
+        negative.negative = true;
+        assert_eq!(negative.status(), Status::NotChecked);
+        let t = totals(&fixture::suite());
+        assert_eq!((t.pass, t.not_checked, t.fail, t.not_run), (1, 1, 1, 1));
+    }
+
+    #[test]
+    fn not_applicable_criteria_never_make_a_pass() {
+        let only_na = fixture::ran(report(
+            "n",
+            vec![verdict("link.lag", Outcome::NotApplicable, 0.0)],
+            1,
+            1,
+        ));
+        assert_eq!(only_na.status(), Status::NotChecked);
+        assert_eq!(only_na.detail(), "no criterion applied");
+        let no_verdicts = fixture::ran(report("e", vec![], 1, 1));
+        assert_eq!(no_verdicts.status(), Status::NotChecked);
+        // Beside a pass, N/A changes nothing.
+        assert_eq!(fixture::suite()[0].status(), Status::Pass);
+        assert!(!Status::Pass.is_failure() && !Status::ExpectedFail.is_failure());
     }
 }

@@ -43,8 +43,8 @@ pub fn table(results: &[ScenarioResult]) -> String {
     let t = totals(results);
     let _ = writeln!(
         out,
-        "{} scenarios: {} passed, {} acceptable, {} failed as expected, {} failed, {} could not run",
-        t.scenarios, t.pass, t.acceptable, t.expected_fail, t.fail, t.not_run
+        "{} scenarios: {} passed, {} acceptable, {} failed as expected, {} not checked, {} failed, {} could not run",
+        t.scenarios, t.pass, t.acceptable, t.expected_fail, t.not_checked, t.fail, t.not_run
     );
     out
 }
@@ -91,7 +91,7 @@ mod tests {
     fn one_aligned_row_per_scenario_and_totals() {
         let text = table(&fixture::suite());
         let lines: Vec<_> = text.lines().collect();
-        assert_eq!(lines.len(), 5, "{text}");
+        assert_eq!(lines.len(), 6, "{text}");
         assert!(lines[0].starts_with("scenario"));
         assert!(
             lines[1].starts_with("glabella ") && lines[1].contains(" pass "),
@@ -105,9 +105,15 @@ mod tests {
         );
         assert!(lines[2].contains(" fail "));
         assert!(lines[3].contains("not run") && lines[3].contains("unknown key"));
+        assert!(
+            lines[4].contains(" not checked ")
+                && lines[4].contains("not checked (no expectations): depth.max"),
+            "{}",
+            lines[4]
+        );
         assert_eq!(
-            lines[4],
-            "3 scenarios: 1 passed, 0 acceptable, 0 failed as expected, 1 failed, 1 could not run"
+            lines[5],
+            "4 scenarios: 1 passed, 0 acceptable, 0 failed as expected, 1 not checked, 1 failed, 1 could not run"
         );
         // The outcome column starts at the same place on every row.
         let col = lines[0].find("outcome").expect("header");

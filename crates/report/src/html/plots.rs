@@ -1,19 +1,23 @@
-//! The three plots of a scenario, as inline SVG: density heat map, depth histogram with layer
-//! boundaries, and motor current / stroke frequency / depth over time with event markers.
+//! Two plots of a scenario, as inline SVG: the density heat map with the allowed range, and
+//! the depth histogram with layer boundaries, the depth limits and the forbidden layers (the
+//! time series is in [`super::series`]).
 
 use super::svg::{Frame, escape, okabe_ito as oi, tick_label, ticks, viridis};
-use needlebench_checks::{DensityGrid, DepthHistogram, Marker, SeriesPoint};
+use crate::PlotLimits;
+use needlebench_checks::{DensityGrid, DepthHistogram};
 use std::fmt::Write;
 
 /// Placeholder when a plot has nothing to show.
-fn empty(what: &str) -> String {
+pub(super) fn empty(what: &str) -> String {
     format!(r#"<p class="nodata">{}</p>"#, escape(what))
 }
 
 /// The density heat map: one `<rect class="cell…">` per grid cell (cells outside the treated
-/// area are grey and carry the class `out`), viridis over 0 to the largest in-area density,
-/// a colour bar, axes in mm. Each cell has a tooltip with its position and density.
-pub fn heat_map(g: &DensityGrid) -> String {
+/// area are grey and carry the class `out`; treated cells outside the allowed `range` are
+/// outlined and carry `over` or `under`), viridis over 0 to the largest in-area density, a
+/// colour bar with the range's bounds as lines, axes in mm. Each cell has a tooltip with its
+/// position and density.
+pub fn heat_map(g: &DensityGrid, range: Option<[f64; 2]>) -> String {
     let cells = g.cols.saturating_mul(g.rows);
     if cells == 0
         || g.per_cm2.len() != cells
@@ -51,21 +55,24 @@ pub fn heat_map(g: &DensityGrid) -> String {
             let (cx, cy) = (x0 + col as f64 * g.cell_mm, y0 + row as f64 * g.cell_mm);
             let (px, py) = (f.px(cx), f.py(cy + g.cell_mm));
             let v = g.per_cm2[i];
-            let (class, fill) = if g.in_area[i] {
-                ("cell", viridis(v / scale_max))
-            } else {
-                ("cell out", "#e4e4e4".to_owned())
+            let (class, fill) = match (g.in_area[i], range) {
+                (false, _) => ("cell out", "#e4e4e4".to_owned()),
+                (true, Some([_, hi])) if v > hi => ("cell over", viridis(v / scale_max)),
+                (true, Some([lo, _])) if v < lo => ("cell under", viridis(v / scale_max)),
+                (true, _) => ("cell", viridis(v / scale_max)),
+            };
+            let note = match class {
+                "cell out" => " (outside the area)",
+                "cell over" => " (over the allowed maximum)",
+                "cell under" => " (under the allowed minimum)",
+                _ => "",
             };
             let _ = write!(
                 s,
                 r#"<rect class="{class}" x="{px:.2}" y="{py:.2}" width="{cell_px:.2}" height="{cell_px:.2}" fill="{fill}"><title>x {cx:.1}–{:.1} mm, y {cy:.1}–{:.1} mm: {v:.0} /cm²{}</title></rect>"#,
                 cx + g.cell_mm,
                 cy + g.cell_mm,
-                if g.in_area[i] {
-                    ""
-                } else {
-                    " (outside the area)"
-                }
+                note
             );
         }
     }
@@ -111,12 +118,36 @@ pub fn heat_map(g: &DensityGrid) -> String {
             tick_label(v, &bt)
         );
     }
+    let mut legend = String::new();
+    if let Some([lo, hi]) = range {
+        for (v, name) in [(lo, "min"), (hi, "max")] {
+            if !(v.is_finite() && (0.0..=scale_max).contains(&v)) {
+                continue;
+            }
+            let y = bar.py(v);
+            let _ = write!(
+                s,
+                r#"<g class="limit"><line x1="{:.1}" y1="{y:.1}" x2="{:.1}" y2="{y:.1}"/><text x="{:.1}" y="{:.1}">{name}</text></g>"#,
+                bar.left - 5.0,
+                bar.left + bar.width + 5.0,
+                bar.left + bar.width + 40.0,
+                y + 4.0
+            );
+        }
+        let count = |c: &str| s.matches(&format!(r#"<rect class="cell {c}""#)).count();
+        let _ = write!(
+            legend,
+            r#"<p class="legend">allowed {lo:.0}–{hi:.0} /cm²: {} cells over, {} under (outlined)</p>"#,
+            count("over"),
+            count("under")
+        );
+    }
     let (lx, ly) = (bar.left + 7.0, f.top + h + 30.0);
     let _ = write!(
         s,
         r#"<text x="{lx:.1}" y="{ly:.1}" class="at" text-anchor="middle">/cm²</text></svg>"#
     );
-    s
+    s + &legend
 }
 
 /// Short and long names of the five layers, surface first.
@@ -128,14 +159,36 @@ const LAYERS: [(&str, &str); 5] = [
     ("HD", "hypodermis (fat)"),
 ];
 
-/// The depth histogram: bars per bin, layers as shaded bands with their short names, layer
-/// boundaries as dashed lines, and a legend naming each layer with its depth range.
-pub fn depth_histogram(d: &DepthHistogram) -> String {
+/// The depth histogram: bars per bin, layers as shaded bands with their short names (the
+/// forbidden ones in red), layer boundaries as dashed lines, the depth limits of `limits`
+/// (resolved) and the top of the shallowest forbidden layer as solid lines, and a legend
+/// naming each layer with its depth range.
+pub fn depth_histogram(d: &DepthHistogram, limits: &PlotLimits) -> String {
     let last = d.counts.iter().rposition(|&c| c > 0);
     let (Some(last), true) = (last, d.bin_um > 0.0 && d.bin_um.is_finite()) else {
         return empty("no punctures: no depth histogram");
     };
-    let x_max = ((last + 1) as f64 * d.bin_um * 1.2).max(100.0);
+    let b = &d.layer_boundaries_um;
+    let forbidden = |k: usize| limits.forbidden_layers.contains(&k);
+    let forbidden_from = (0..b.len().saturating_sub(1))
+        .find(|&k| forbidden(k))
+        .map(|k| b[k])
+        .filter(|v| v.is_finite());
+    let mut lines: Vec<(f64, String)> = [
+        (limits.depth_max_um, "depth limit"),
+        (limits.depth_fail_um, "fail above"),
+        (limits.site_max_um, "site maximum"),
+        (forbidden_from, "forbidden layer"),
+    ]
+    .into_iter()
+    .filter_map(|(v, what)| v.filter(|v| v.is_finite() && *v > 0.0).map(|v| (v, what)))
+    .map(|(v, what)| (v, format!("{what} {v:.0} µm")))
+    .collect();
+    let data_max = ((last + 1) as f64 * d.bin_um * 1.2).max(100.0);
+    // Limits far beyond the data (a forbidden fat layer 2 mm down) would squash the bars:
+    // they are named in a note instead.
+    let (shown, far): (Vec<_>, Vec<_>) = lines.drain(..).partition(|(v, _)| *v <= 3.0 * data_max);
+    let x_max = shown.iter().map(|(v, _)| v * 1.08).fold(data_max, f64::max);
     let c_max = d.counts.iter().copied().max().unwrap_or(1).max(1) as f64;
     let f = Frame {
         left: 66.0,
@@ -150,14 +203,19 @@ pub fn depth_histogram(d: &DepthHistogram) -> String {
         d.bin_um
     );
     // Layer bands behind the bars.
-    let b = &d.layer_boundaries_um;
     for (k, pair) in b.windows(2).enumerate() {
         let (top_um, bottom_um) = (pair[0].max(0.0), pair[1].min(x_max));
         if top_um.is_nan() || bottom_um.is_nan() || top_um >= bottom_um {
             continue;
         }
         let (x1, x2) = (f.px(top_um), f.px(bottom_um));
-        let shade = if k % 2 == 0 { "band0" } else { "band1" };
+        let shade = if forbidden(k) {
+            "forbidden"
+        } else if k % 2 == 0 {
+            "band0"
+        } else {
+            "band1"
+        };
         let _ = write!(
             s,
             r#"<rect x="{x1:.1}" y="{:.1}" width="{:.1}" height="{:.1}" class="{shade}"/>"#,
@@ -202,6 +260,24 @@ pub fn depth_histogram(d: &DepthHistogram) -> String {
             f.top + f.height
         );
     }
+    for (i, (um, label)) in shown.iter().enumerate() {
+        let x = f.px(*um);
+        let anchor = if x > f.left + f.width * 0.6 {
+            "end"
+        } else {
+            "start"
+        };
+        let dx = if anchor == "end" { -3.0 } else { 3.0 };
+        let _ = write!(
+            s,
+            r#"<g class="limit"><line x1="{x:.1}" y1="{:.1}" x2="{x:.1}" y2="{:.1}"/><text x="{:.1}" y="{:.1}" text-anchor="{anchor}">{}</text></g>"#,
+            f.top,
+            f.top + f.height,
+            x + dx,
+            f.top + 12.0 + 13.0 * i as f64,
+            escape(label)
+        );
+    }
     f.axes(
         &mut s,
         "depth below the surface (µm)",
@@ -215,168 +291,17 @@ pub fn depth_histogram(d: &DepthHistogram) -> String {
         let (short, long) = LAYERS.get(k).copied().unwrap_or(("?", "layer"));
         let _ = write!(
             legend,
-            "<span><b>{short}</b> {long} {:.0}–{:.0} µm</span> ",
-            pair[0], pair[1]
+            "<span><b>{short}</b> {long} {:.0}–{:.0} µm{}</span> ",
+            pair[0],
+            pair[1],
+            if forbidden(k) { " (forbidden)" } else { "" }
         );
+    }
+    for (_, label) in &far {
+        let _ = write!(legend, "<span>{} (beyond the plot)</span> ", escape(label));
     }
     legend.push_str("</p>");
     s + &legend
-}
-
-/// One trace of the time series.
-struct Trace {
-    title: &'static str,
-    colour: &'static str,
-    value: fn(&SeriesPoint) -> f64,
-}
-
-const TRACES: [Trace; 3] = [
-    Trace {
-        title: "motor current (mA)",
-        colour: oi::VERMILLION,
-        value: |p| p.motor_current_ma,
-    },
-    Trace {
-        title: "stroke frequency (Hz)",
-        colour: oi::BLUE,
-        value: |p| p.stroke_hz,
-    },
-    Trace {
-        title: "deepest puncture (µm)",
-        colour: oi::GREEN,
-        value: |p| p.max_depth_um,
-    },
-];
-
-/// Colour and dash of a marker line by kind.
-fn marker_style(kind: &str) -> (&'static str, &'static str) {
-    match kind {
-        "fault_raised" => (oi::VERMILLION, ""),
-        "fault_cleared" => (oi::GREEN, "6 3"),
-        "link_failure" => (oi::PURPLE, ""),
-        _ => (oi::ORANGE, "2 3"),
-    }
-}
-
-/// Motor current, stroke frequency and deepest puncture over time, three panels sharing the
-/// time axis, with every marker as a labelled vertical line through all panels.
-pub fn time_series(series: &[SeriesPoint], markers: &[Marker]) -> String {
-    let points: Vec<&SeriesPoint> = series.iter().filter(|p| p.t_s.is_finite()).collect();
-    let t_end = points
-        .iter()
-        .map(|p| p.t_s)
-        .chain(markers.iter().map(|m| m.t_s).filter(|t| t.is_finite()))
-        .fold(0.0, f64::max);
-    if points.is_empty() || t_end <= 0.0 {
-        return empty("no time series in this report");
-    }
-    let (left, width, panel_h, gap) = (70.0, 1060.0, 110.0, 30.0);
-    let label_rows = 3usize.min(markers.len());
-    let label_band = 16.0 * label_rows as f64 + 8.0;
-    let top0 = label_band + 20.0;
-    let height = top0 + 3.0 * panel_h + 2.0 * gap + 46.0;
-    let mut s = format!(
-        r#"<svg class="plot series" xmlns="http://www.w3.org/2000/svg" width="{:.0}" height="{height:.0}" viewBox="0 0 {:.0} {height:.0}" role="img"><title>Motor current, stroke frequency and depth over time</title>"#,
-        left + width + 20.0,
-        left + width + 20.0
-    );
-    let t_ticks = ticks(0.0, t_end, 10);
-    for (k, trace) in TRACES.iter().enumerate() {
-        let values: Vec<f64> = points.iter().map(|p| (trace.value)(p)).collect();
-        let (lo, hi) = values
-            .iter()
-            .filter(|v| v.is_finite())
-            .fold((0.0f64, 0.0f64), |(a, b), &v| (a.min(v), b.max(v)));
-        let hi = if hi > lo { hi * 1.08 } else { lo + 1.0 };
-        let f = Frame {
-            left,
-            top: top0 + k as f64 * (panel_h + gap),
-            width,
-            height: panel_h,
-            x: (0.0, t_end),
-            y: (lo, hi),
-        };
-        let x_title = if k == TRACES.len() - 1 {
-            "time (s)"
-        } else {
-            ""
-        };
-        let y_ticks = ticks(lo, hi, 4);
-        f.grid(&mut s, &t_ticks, &y_ticks);
-        f.axes(
-            &mut s,
-            x_title,
-            "",
-            if k == TRACES.len() - 1 { &t_ticks } else { &[] },
-            &y_ticks,
-        );
-        let _ = write!(
-            s,
-            r#"<text x="{:.1}" y="{:.1}" class="at" fill="{}">{}</text>"#,
-            f.left,
-            f.top - 7.0,
-            trace.colour,
-            trace.title
-        );
-        let mut path = String::new();
-        let mut pen_down = false;
-        for (p, v) in points.iter().zip(&values) {
-            if !v.is_finite() {
-                pen_down = false;
-                continue;
-            }
-            let _ = write!(
-                path,
-                "{}{:.1},{:.1} ",
-                if pen_down { "L" } else { "M" },
-                f.px(p.t_s),
-                f.py(*v)
-            );
-            pen_down = true;
-        }
-        let _ = write!(
-            s,
-            r#"<path d="{}" class="trace" stroke="{}"/>"#,
-            path.trim_end(),
-            trace.colour
-        );
-    }
-    let bottom = top0 + 3.0 * panel_h + 2.0 * gap;
-    let f = Frame {
-        left,
-        top: top0,
-        width,
-        height: bottom - top0,
-        x: (0.0, t_end),
-        y: (0.0, 1.0),
-    };
-    for (i, m) in markers
-        .iter()
-        .enumerate()
-        .filter(|(_, m)| m.t_s.is_finite())
-    {
-        let x = f.px(m.t_s);
-        let (colour, dash) = marker_style(&m.kind);
-        let ly = 14.0 + 16.0 * (i % 3) as f64;
-        let label = format!("{} {}", m.kind.replace('_', " "), m.label);
-        let anchor = if x > left + width * 0.8 {
-            "end"
-        } else {
-            "start"
-        };
-        let dx = if anchor == "end" { -3.0 } else { 3.0 };
-        let _ = write!(
-            s,
-            r#"<g class="marker"><line x1="{x:.1}" y1="{:.1}" x2="{x:.1}" y2="{bottom:.1}" stroke="{colour}" stroke-dasharray="{dash}"/><text x="{:.1}" y="{ly:.1}" fill="{colour}" text-anchor="{anchor}" class="mk">{}</text><title>{:.3} s: {}</title></g>"#,
-            ly + 3.0,
-            x + dx,
-            escape(&label),
-            m.t_s,
-            escape(&label)
-        );
-    }
-    s.push_str("</svg>");
-    s
 }
 
 #[cfg(test)]
@@ -387,7 +312,7 @@ mod tests {
     #[test]
     fn heat_map_has_one_cell_per_grid_cell() {
         let r = fixture::report("x", vec![], 5, 3);
-        let svg = heat_map(&r.density);
+        let svg = heat_map(&r.density, None);
         assert_eq!(svg.matches(r#"<rect class="cell"#).count(), 15);
         let out = r.density.in_area.iter().filter(|a| !**a).count();
         assert_eq!(svg.matches(r#"<rect class="cell out""#).count(), out);
@@ -399,14 +324,14 @@ mod tests {
     fn heat_map_refuses_inconsistent_grid() {
         let mut r = fixture::report("x", vec![], 5, 3);
         r.density.per_cm2.pop();
-        let html = heat_map(&r.density);
+        let html = heat_map(&r.density, None);
         assert!(html.contains("nodata") && !html.contains("<svg"));
     }
 
     #[test]
     fn histogram_draws_bars_and_visible_boundaries() {
         let r = fixture::report("x", vec![], 2, 2);
-        let svg = depth_histogram(&r.depths);
+        let svg = depth_histogram(&r.depths, &PlotLimits::default());
         let bars = r.depths.counts.iter().filter(|c| **c > 0).count();
         assert_eq!(svg.matches(r#"class="bar""#).count(), bars);
         // Data ends at 250 µm → x up to 300 µm: boundaries 15, 90, 250 are drawn, 1900 is not.
@@ -416,31 +341,49 @@ mod tests {
     }
 
     #[test]
+    fn heat_map_outlines_cells_outside_the_range_and_marks_it_on_the_bar() {
+        // Cells hold 0, 1000, …, 5000 /cm²; cell 3 is outside the area.
+        let r = fixture::report("x", vec![], 3, 2);
+        let svg = heat_map(&r.density, Some([1500.0, 4500.0]));
+        assert_eq!(svg.matches(r#"<rect class="cell over""#).count(), 1);
+        assert_eq!(svg.matches(r#"<rect class="cell under""#).count(), 2);
+        assert_eq!(svg.matches(r#"<g class="limit">"#).count(), 2);
+        assert!(svg.contains("allowed 1500–4500 /cm²: 1 cells over, 2 under"));
+        // A bound above the scale draws no line.
+        let svg = heat_map(&r.density, Some([100.0, 100_000.0]));
+        assert_eq!(svg.matches(r#"<g class="limit">"#).count(), 1);
+    }
+
+    #[test]
+    fn histogram_draws_depth_limits_and_the_forbidden_layer() {
+        let r = fixture::report("x", vec![], 2, 2);
+        let limits = PlotLimits {
+            depth_max_um: Some(250.0),
+            depth_fail_um: Some(300.0),
+            forbidden_layers: vec![3, 4],
+            ..PlotLimits::default()
+        };
+        let svg = depth_histogram(&r.depths, &limits);
+        // Forbidden from 250 µm (top of the reticular dermis), within reach of the data.
+        assert_eq!(svg.matches(r#"<g class="limit">"#).count(), 3);
+        assert!(svg.contains(">depth limit 250 µm<") && svg.contains(">fail above 300 µm<"));
+        assert!(svg.contains(">forbidden layer 250 µm<"));
+        assert_eq!(svg.matches(r#"class="forbidden""#).count(), 1);
+        assert!(svg.contains("reticular dermis 250–1900 µm (forbidden)"));
+        // Only the hypodermis forbidden: 1900 µm is far beyond the data, named in the legend.
+        let deep = PlotLimits {
+            forbidden_layers: vec![4],
+            ..PlotLimits::default()
+        };
+        let svg = depth_histogram(&r.depths, &deep);
+        assert!(!svg.contains(r#"<g class="limit">"#));
+        assert!(svg.contains("forbidden layer 1900 µm (beyond the plot)"));
+    }
+
+    #[test]
     fn histogram_without_punctures_says_so() {
         let mut r = fixture::report("x", vec![], 2, 2);
         r.depths.counts = vec![0; 4];
-        assert!(depth_histogram(&r.depths).contains("no punctures"));
-    }
-
-    #[test]
-    fn series_has_three_traces_and_escaped_markers() {
-        let r = fixture::report("x", vec![], 2, 2);
-        let svg = time_series(&r.series, &r.markers);
-        assert_eq!(svg.matches(r#"class="trace""#).count(), 3);
-        assert_eq!(svg.matches(r#"<g class="marker">"#).count(), 2);
-        assert!(svg.contains("injection stall &lt;jam&gt;"));
-        assert!(!svg.contains("<jam>"));
-    }
-
-    #[test]
-    fn series_breaks_the_line_at_missing_values() {
-        let mut r = fixture::report("x", vec![], 2, 2);
-        r.series[50].motor_current_ma = f64::NAN;
-        let svg = time_series(&r.series, &[]);
-        let current = svg.split(r#"<path d=""#).nth(1).expect("first trace");
-        assert_eq!(
-            current.split('"').next().expect("d").matches('M').count(),
-            2
-        );
+        assert!(depth_histogram(&r.depths, &PlotLimits::default()).contains("no punctures"));
     }
 }
