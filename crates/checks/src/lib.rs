@@ -227,7 +227,7 @@ impl Checker {
         self.ticks += 1;
         self.consistency.tick(r);
         self.fw.tick(r);
-        self.series.tick(r.t_us, r.motor_current_ma, r.stroke_hz);
+        self.series.tick(r);
     }
 
     /// One puncture (after the telemetry).

@@ -4,6 +4,7 @@
 
 mod cmd;
 mod exit;
+mod runinfo;
 mod signals;
 
 use clap::Parser;

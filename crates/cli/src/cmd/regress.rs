@@ -28,7 +28,7 @@ use clap::Args;
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use needlebench_checks::{CheckReport, Expectations, check};
 use needlebench_recording::{EndReason, Recording};
-use needlebench_report::{RunNumbers, ScenarioResult, Status};
+use needlebench_report::{PlotLimits, RunInfo, RunNumbers, ScenarioResult};
 use needlebench_runner::RunStatus;
 use needlebench_runner::pen::PenChoice;
 use needlebench_scenario::{Scenario, find_scenarios};
@@ -138,6 +138,7 @@ struct Done {
 /// Run the subcommand.
 pub fn run(args: RegressArgs) -> Result<u8, Failure> {
     crate::signals::install();
+    let started = (std::time::SystemTime::now(), Instant::now());
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from("scenarios")]
     } else {
@@ -211,10 +212,24 @@ pub fn run(args: RegressArgs) -> Result<u8, Failure> {
             eprintln!("error: {} ({}) could not run: {why}", r.name, r.path);
         }
     }
-    write_reports(&args, &results)?;
+    let info = RunInfo {
+        needlebench_version: env!("CARGO_PKG_VERSION").to_owned(),
+        command_line: crate::runinfo::command_line(),
+        host: crate::runinfo::host(),
+        started_utc: crate::runinfo::rfc3339_utc(started.0),
+        duration_s: started.1.elapsed().as_secs_f64(),
+        jobs: workers,
+        html_dir: args
+            .html
+            .as_deref()
+            .and_then(Path::parent)
+            .map(|p| p.display().to_string())
+            .unwrap_or_default(),
+    };
+    write_reports(&args, &results, &info)?;
     Ok(match worst_not_run {
         Some(code) => code,
-        None if results.iter().any(|r| r.status() == Status::Fail) => exit::CHECK_FAILED,
+        None if results.iter().any(|r| r.status().is_failure()) => exit::CHECK_FAILED,
         None => exit::OK,
     })
 }
@@ -270,6 +285,8 @@ fn run_one(job: &Job, args: &RegressArgs, fixed: Option<&PenChoice>, program: &P
             run: None,
             divergence: None,
             negative: false,
+            recording_files: Vec::new(),
+            limits: PlotLimits::default(),
         },
         code: Some(failure.code),
     };
@@ -298,6 +315,7 @@ fn run_one(job: &Job, args: &RegressArgs, fixed: Option<&PenChoice>, program: &P
         let checked =
             run_scenario(&scenario, &choice, &pen, &dir, false, true).and_then(|summary| {
                 let numbers = RunNumbers {
+                    seed: scenario.seed,
                     ticks: summary.ticks,
                     punctures: summary.punctures,
                     sim_s: summary.meta.run.sim_duration_us as f64 / 1e6,
@@ -337,6 +355,7 @@ fn run_one(job: &Job, args: &RegressArgs, fixed: Option<&PenChoice>, program: &P
             Failure::usage("--repeat must be at least 1"),
         );
     };
+    let limits = plot_limits(&scenario, &report);
     Done {
         index: job.index,
         result: ScenarioResult {
@@ -347,24 +366,68 @@ fn run_one(job: &Job, args: &RegressArgs, fixed: Option<&PenChoice>, program: &P
             run: Some(numbers),
             divergence,
             negative: scenario.tags.iter().any(|t| t == NEGATIVE),
+            recording_files: recording_files(&args.out.join(&scenario.name)),
+            limits,
         },
         code: link_code,
     }
 }
 
-fn write_reports(args: &RegressArgs, results: &[ScenarioResult]) -> Result<(), Failure> {
+/// The files of a recording, relative to its directory, sorted (for the HTML's links).
+fn recording_files(dir: &Path) -> Vec<String> {
+    fn walk(base: &Path, dir: &Path, out: &mut Vec<String>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(base, &p, out);
+            } else if let Ok(rel) = p.strip_prefix(base) {
+                out.push(rel.display().to_string());
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, dir, &mut out);
+    out.sort();
+    out
+}
+
+/// The limits the HTML plots draw that the verdicts do not carry as numbers.
+fn plot_limits(scenario: &Scenario, report: &CheckReport) -> PlotLimits {
+    let e = &scenario.expect;
+    let target_hz = report
+        .verdicts
+        .iter()
+        .find(|v| v.criterion == "firmware.stroke_hz")
+        .and_then(|v| v.metrics.get("target_hz").copied());
+    let tol = e.stroke_hz_tolerance_pct / 100.0;
+    PlotLimits {
+        forbidden_layers: e.forbidden_layers.iter().map(|l| l.index()).collect(),
+        density_per_cm2: Some([e.density_min_per_cm2, e.density_max_per_cm2]),
+        stroke_hz: target_hz.map(|hz| [hz * (1.0 - tol), hz * (1.0 + tol)]),
+        ..PlotLimits::default()
+    }
+}
+
+fn write_reports(
+    args: &RegressArgs,
+    results: &[ScenarioResult],
+    info: &RunInfo,
+) -> Result<(), Failure> {
     let mut files: Vec<(&Path, String)> = Vec::new();
     if let Some(p) = &args.junit {
-        let xml = needlebench_report::junit(results).code(exit::INTERNAL)?;
+        let xml = needlebench_report::junit(results, info).code(exit::INTERNAL)?;
         files.push((p, xml));
     }
     if let Some(p) = &args.json {
-        let text = serde_json::to_string_pretty(&needlebench_report::json(results))
+        let text = serde_json::to_string_pretty(&needlebench_report::json(results, info))
             .code(exit::INTERNAL)?;
         files.push((p, text));
     }
     if let Some(p) = &args.html {
-        files.push((p, needlebench_report::html(results)));
+        files.push((p, needlebench_report::html(results, info)));
     }
     for (path, text) in files {
         exit::write_output(path, &text)?;
