@@ -249,7 +249,7 @@ impl DensityCheck {
                 out.push(Verdict {
                     criterion: criterion.to_owned(),
                     description: description.to_owned(),
-                    actual: f64::NAN,
+                    actual: 0.0,
                     actual_text: "no treated area in meta.toml".to_owned(),
                     expected: "an area polygon of ≥ 3 points".to_owned(),
                     unit: String::new(),

@@ -55,7 +55,7 @@ fn crc_verdict(meta: &Meta, expect: &Expect) -> Verdict {
             }
         }
         None => Verdict {
-            actual: f64::NAN,
+            actual: 0.0,
             actual_text: "not recorded (no [link] table)".to_owned(),
             outcome: Outcome::NotApplicable,
             ..base
@@ -78,7 +78,7 @@ fn lag_verdict(meta: &Meta, timing: Option<&Timing>, expect: &Expect) -> Verdict
     };
     if meta.firmware.clock == Clock::Lockstep {
         return Verdict {
-            actual: f64::NAN,
+            actual: 0.0,
             actual_text: "lockstep clock: no schedule to lag behind".to_owned(),
             outcome: Outcome::NotApplicable,
             ..base
@@ -101,7 +101,7 @@ fn lag_verdict(meta: &Meta, timing: Option<&Timing>, expect: &Expect) -> Verdict
             }
         }
         None => Verdict {
-            actual: f64::NAN,
+            actual: 0.0,
             actual_text: "not recorded (no timing.toml)".to_owned(),
             outcome: Outcome::NotApplicable,
             ..base

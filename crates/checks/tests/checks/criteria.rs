@@ -1,14 +1,25 @@
 //! The clean recording passes; depth, link and run criteria fail with the right values;
 //! a hand edit flips exactly `depth.max`; bad input is a typed error.
 
-use crate::support::{clean, close, expect, names, not_passed, tmp_run, verdict};
+use crate::support::{
+    clean, close, expect, given, names, not_applicable, not_passed, tmp_run, verdict,
+};
 use needlebench_checks::{CheckError, Outcome, check, render_table};
-use needlebench_recording::{Clock, Layer, LinkValue, Recording, RunStatus};
+use needlebench_recording::{Clock, EndReason, Layer, Recording, RunStatus, Timing};
 
 #[test]
 fn the_clean_recording_passes_every_criterion() {
     let report = clean().check(&expect());
     assert_eq!(not_passed(&report), vec![]);
+    // no fault to stop for, no fault to move in, no real-time schedule to lag behind
+    assert_eq!(
+        not_applicable(&report),
+        [
+            "firmware.fault_stop",
+            "firmware.no_motion_in_fault",
+            "link.lag"
+        ]
+    );
     assert_eq!(
         names(&report),
         [
@@ -25,6 +36,7 @@ fn the_clean_recording_passes_every_criterion() {
             "link.crc_rate",
             "link.lag",
             "run.complete",
+            "run.consistency",
         ]
     );
     assert_eq!(report.punctures, 1600);
@@ -44,7 +56,9 @@ fn the_clean_recording_passes_every_criterion() {
     );
     let table = render_table(&report);
     assert!(
-        table.contains("depth.max") && table.contains("PASS: 13 passed"),
+        table.contains("depth.max")
+            && table.contains("PASS: 11 passed")
+            && table.contains("3 not applicable"),
         "{table}"
     );
 }
@@ -163,17 +177,22 @@ fn the_target_layer_fraction_is_the_share_in_target_layers() {
 #[test]
 fn bad_crc_rate_and_real_time_lag_fail_with_their_values() {
     let mut s = clean();
-    s.link.insert("crc_errors".into(), LinkValue::Count(30));
-    s.link
-        .insert("frames_from_pen".into(), LinkValue::Count(2970));
-    s.link
-        .insert("lag_us_max".into(), LinkValue::Count(120_000));
+    if let Some(link) = &mut s.link {
+        link.crc_errors = 30;
+        link.frames_from_pen = 2970;
+    }
+    // the runner writes the lag to timing.toml; the check reads it from there
+    s.timing = Some(Timing {
+        lag_us_max: 120_000,
+        lag_bound_us: 200_000,
+        ..Timing::default()
+    });
     let report = s.check(&expect());
     let crc = verdict(&report, "link.crc_rate");
     assert_eq!(crc.outcome, Outcome::Fail);
     assert!(close(crc.actual, 0.01), "{}", crc.actual);
-    // a lockstep run cannot lag
-    assert_eq!(verdict(&report, "link.lag").outcome, Outcome::Pass);
+    // a lockstep run cannot lag: nothing to judge
+    assert_eq!(verdict(&report, "link.lag").outcome, Outcome::NotApplicable);
     s.meta.firmware.clock = Clock::Realtime;
     let e = needlebench_scenario::Expect {
         max_crc_error_rate: 0.01,
@@ -183,23 +202,35 @@ fn bad_crc_rate_and_real_time_lag_fail_with_their_values() {
     assert_eq!(verdict(&report, "link.crc_rate").outcome, Outcome::Pass);
     let lag = verdict(&report, "link.lag");
     assert_eq!((lag.outcome, lag.actual), (Outcome::Fail, 120.0));
-    // missing counters are reported, not passed
-    s.link.clear();
+    // within expect.max_lag_ms it passes
+    let relaxed = needlebench_scenario::Expect {
+        max_lag_ms: 150.0,
+        ..e.clone()
+    };
+    assert_eq!(
+        verdict(&s.check(&relaxed), "link.lag").outcome,
+        Outcome::Pass
+    );
+    // missing counters and timing are not applicable, never a pass
+    s.link = None;
+    s.timing = None;
     let report = s.check(&e);
-    assert_eq!(
-        verdict(&report, "link.crc_rate").outcome,
-        Outcome::Acceptable
-    );
-    assert_eq!(
-        verdict(&report, "link.crc_rate").actual_text,
-        "not recorded"
-    );
+    for criterion in ["link.crc_rate", "link.lag"] {
+        let v = verdict(&report, criterion);
+        assert_eq!(v.outcome, Outcome::NotApplicable, "{criterion}");
+        assert!(
+            v.actual_text.starts_with("not recorded"),
+            "{}",
+            v.actual_text
+        );
+    }
 }
 
 #[test]
 fn an_incomplete_run_fails_only_when_completion_is_expected() {
     let mut s = clean();
     s.status = RunStatus::Incomplete {
+        end: EndReason::LinkFailure,
         reason: "link failure at t = 2.000 s: timeout".into(),
     };
     let report = s.check(&expect());
@@ -222,7 +253,7 @@ fn an_incomplete_run_fails_only_when_completion_is_expected() {
 fn a_hand_edited_depth_flips_exactly_the_depth_verdict() {
     let (_tmp, dir) = tmp_run();
     let rec = clean().write(&dir);
-    let before = check(&rec, &expect(), None).expect("check");
+    let before = check(&rec, &given(&expect()), None).expect("check");
     let path = dir.join("punctures.csv");
     let text = std::fs::read_to_string(&path).expect("read");
     let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
@@ -235,7 +266,12 @@ fn a_hand_edited_depth_flips_exactly_the_depth_verdict() {
     fields[depth_col] = "700.5".into();
     lines[6] = fields.join(",");
     std::fs::write(&path, lines.join("\n") + "\n").expect("write");
-    let after = check(&Recording::open(&dir).expect("open"), &expect(), None).expect("check");
+    let after = check(
+        &Recording::open(&dir).expect("open"),
+        &given(&expect()),
+        None,
+    )
+    .expect("check");
     for (b, a) in before.verdicts.iter().zip(&after.verdicts) {
         if a.criterion == "depth.max" {
             assert_eq!((b.outcome, a.outcome), (Outcome::Pass, Outcome::Fail));
@@ -258,14 +294,14 @@ fn a_bad_row_or_a_zero_cell_is_a_typed_error() {
         density_cell_mm: 0.0,
         ..expect()
     };
-    match check(&rec, &e, None) {
+    match check(&rec, &given(&e), None) {
         Err(CheckError::InvalidExpect { field, .. }) => assert_eq!(field, "density_cell_mm"),
         other => panic!("expected InvalidExpect, got {other:?}"),
     }
     let path = dir.join("punctures.csv");
     let text = std::fs::read_to_string(&path).expect("read");
     std::fs::write(&path, text.replacen(",300,", ",deep,", 1)).expect("write");
-    let err = check(&rec, &expect(), None).expect_err("bad depth");
+    let err = check(&rec, &given(&expect()), None).expect_err("bad depth");
     let msg = err.to_string();
     assert!(
         msg.contains("punctures.csv") && msg.contains("depth_um"),

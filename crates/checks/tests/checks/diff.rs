@@ -1,6 +1,6 @@
 //! `diff` between recordings and the `golden` criterion.
 
-use crate::support::{clean, expect, tmp_run, verdict};
+use crate::support::{clean, expect, given, tmp_run, verdict};
 use needlebench_checks::{ColumnTolerance, Outcome, Tolerances, check, diff};
 
 #[test]
@@ -12,7 +12,7 @@ fn identical_recordings_are_the_same_and_pass_golden() {
     let d = diff(&a, &b, Tolerances::default()).expect("diff");
     assert!(d.is_same(), "{}", d.render());
     assert_eq!(d.files[1].rows_a, 1600);
-    let report = check(&rec, &expect(), Some(&b)).expect("check");
+    let report = check(&rec, &given(&expect()), Some(&b)).expect("check");
     assert_eq!(verdict(&report, "golden").outcome, Outcome::Pass);
 }
 
@@ -41,7 +41,11 @@ fn the_first_divergence_names_file_row_column_and_both_values() {
     assert_eq!(first.t_us, Some(1_000_000 + 9 * 250));
     assert_eq!(d.files[1].differing_values, 2);
     assert!(d.files[0].first.is_none() && d.files[2].first.is_none());
-    let golden = verdict(&check(&rec, &expect(), Some(&b)).expect("check"), "golden").clone();
+    let golden = verdict(
+        &check(&rec, &given(&expect()), Some(&b)).expect("check"),
+        "golden",
+    )
+    .clone();
     assert_eq!((golden.outcome, golden.actual), (Outcome::Fail, 2.0));
     // a loose enough tolerance accepts it
     let loose = Tolerances {

@@ -12,3 +12,4 @@ mod diff;
 mod firmware;
 mod parallel;
 mod support;
+mod trust;

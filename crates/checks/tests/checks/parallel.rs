@@ -1,8 +1,8 @@
 //! `check_with` reads with any number of threads and gives the same report, and the same error
 //! for a bad row, as reading on one thread; parsing only the checked columns changes nothing.
 
-use crate::support::{Synth, clean, expect, tmp_run};
-use needlebench_checks::{CheckReport, Checker, Outcome, check_with};
+use crate::support::{Synth, clean, expect, given, tmp_run};
+use needlebench_checks::{CheckReport, Checker, ExpectationSource, Outcome, check_with};
 use needlebench_recording::{
     EventRow, EventSource, FaultCode, FirmwareState, Layer, PunctureRow, ReadOptions, Recording,
 };
@@ -79,7 +79,13 @@ fn options(threads: usize, chunk_bytes: u64) -> ReadOptions {
 
 /// The report of a checker fed every row, every column parsed, on one thread.
 fn full_rows_report(rec: &Recording) -> CheckReport {
-    let mut checker = Checker::new(rec.meta(), &expect()).expect("checker");
+    let source = ExpectationSource::File {
+        path: "test".to_owned(),
+    };
+    let mut checker = Checker::new(rec.meta(), &expect(), source).expect("checker");
+    if let Some(t) = rec.timing().expect("timing") {
+        checker.timing(t);
+    }
     for e in rec.events().expect("events") {
         checker.event(&e.expect("event"));
     }
@@ -97,7 +103,8 @@ fn one_thread_and_four_give_the_same_report() {
     for seed in 1..=4 {
         let (_tmp, dir) = tmp_run();
         let rec = seeded(seed).write(&dir);
-        let one = check_with(&rec, &expect(), None, ReadOptions::sequential()).expect("check");
+        let one =
+            check_with(&rec, &given(&expect()), None, ReadOptions::sequential()).expect("check");
         // the data exercises the order-dependent parts: first failures and punctures in fault
         let failed: Vec<&str> = one
             .verdicts
@@ -114,7 +121,7 @@ fn one_thread_and_four_give_the_same_report() {
         }
         assert_eq!(one.punctures, 20_000);
         for opts in [options(4, 1000), options(4, 64 << 10), options(2, 333)] {
-            let many = check_with(&rec, &expect(), None, opts).expect("check");
+            let many = check_with(&rec, &given(&expect()), None, opts).expect("check");
             assert!(many == one, "seed {seed}, {opts:?}: reports differ");
         }
         assert!(
@@ -150,26 +157,34 @@ fn a_bad_row_in_the_middle_gives_the_same_error_with_any_thread_count() {
     let rec = seeded(7).write(&dir);
     corrupt(&dir, "punctures.csv", 12_345, 5, "6o0.1");
     corrupt(&dir, "punctures.csv", 15_000, 3, "x");
-    let one = check_with(&rec, &expect(), None, ReadOptions::sequential()).expect_err("bad row");
+    let one =
+        check_with(&rec, &given(&expect()), None, ReadOptions::sequential()).expect_err("bad row");
     let text = one.to_string();
     assert!(
         text.contains("punctures.csv: row 12345 (line 12346), column depth_um"),
         "{text}"
     );
     for opts in [options(4, 1000), options(3, 50_000)] {
-        let many = check_with(&rec, &expect(), None, opts).expect_err("bad row");
+        let many = check_with(&rec, &given(&expect()), None, opts).expect_err("bad row");
         assert_eq!(many.to_string(), text, "{opts:?}");
     }
-    // a bad value in a column the checks do not read is not an error; a cut row still is
+    // every column is read (run.consistency holds every number to being finite): a bad value
+    // in any column is an error naming it, with any thread count; so is a cut row
     let (_tmp2, dir2) = tmp_run();
     let rec2 = seeded(8).write(&dir2);
     corrupt(&dir2, "punctures.csv", 9_000, 7, "not-a-force");
-    let want = check_with(&rec2, &expect(), None, ReadOptions::sequential()).expect("check");
-    let got = check_with(&rec2, &expect(), None, options(4, 1000)).expect("check");
-    assert!(got == want);
+    for opts in [ReadOptions::sequential(), options(4, 1000)] {
+        let e = check_with(&rec2, &given(&expect()), None, opts).expect_err("bad force");
+        assert!(
+            e.to_string()
+                .contains("punctures.csv: row 9000 (line 9001), column peak_force_n"),
+            "{e}"
+        );
+    }
+    corrupt(&dir2, "punctures.csv", 9_000, 7, "0.03");
     corrupt(&dir2, "telemetry.csv", 2_500, 15, "none,extra");
     for opts in [ReadOptions::sequential(), options(4, 1000)] {
-        let e = check_with(&rec2, &expect(), None, opts).expect_err("extra field");
+        let e = check_with(&rec2, &given(&expect()), None, opts).expect_err("extra field");
         assert!(
             e.to_string()
                 .contains("telemetry.csv: row 2500 (line 2501): expected 16 fields"),

@@ -1,12 +1,11 @@
 //! A synthetic, clean recording to break one criterion at a time.
 
-use needlebench_checks::{CheckReport, Outcome, Verdict, check};
+use needlebench_checks::{CheckReport, ExpectationSource, Expectations, Outcome, Verdict, check};
 use needlebench_recording::{
-    EventRow, EventSource, FaultCode, FirmwareState, Layer, LayersUm, LinkValue, Meta, PunctureRow,
-    Recording, RecordingWriter, RunStatus, SetupMeta, TelemetryRow,
+    EventRow, EventSource, FaultCode, FirmwareState, Layer, LayersUm, LinkCounters, Meta,
+    PunctureRow, Recording, RecordingWriter, RunStatus, SetupMeta, TelemetryRow, Timing,
 };
 use needlebench_scenario::Expect;
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Cells: 4 × 2 of 2 mm over an 8 × 4 mm area; each gets this many punctures.
@@ -21,7 +20,9 @@ pub struct Synth {
     pub punctures: Vec<PunctureRow>,
     pub events: Vec<EventRow>,
     pub status: RunStatus,
-    pub link: BTreeMap<String, LinkValue>,
+    pub link: Option<LinkCounters>,
+    /// Written as `timing.toml` when set.
+    pub timing: Option<Timing>,
 }
 
 /// A recording that passes every criterion of [`expect`]: 3 s of ticks, running with skin
@@ -99,20 +100,30 @@ pub fn clean() -> Synth {
         code: "idle->running".into(),
         detail: String::new(),
     }];
-    let link = BTreeMap::from([
-        ("frames_from_pen".to_owned(), LinkValue::Count(3000)),
-        ("frames_to_pen".to_owned(), LinkValue::Count(3000)),
-        ("crc_errors".to_owned(), LinkValue::Count(0)),
-        ("lag_us_max".to_owned(), LinkValue::Count(0)),
-    ]);
+    let link = LinkCounters {
+        frames_from_pen: 3000,
+        frames_to_pen: 3000,
+        ..LinkCounters::default()
+    };
     Synth {
         meta,
         telemetry,
         punctures,
         events,
         status: RunStatus::Complete,
-        link,
+        link: Some(link),
+        timing: Some(Timing::default()),
     }
+}
+
+/// `expect` as the expectations of a test (source: a file named `test`).
+pub fn given(expect: &Expect) -> Expectations {
+    Expectations::given(
+        expect.clone(),
+        ExpectationSource::File {
+            path: "test".to_owned(),
+        },
+    )
 }
 
 /// The expectations the clean recording meets.
@@ -140,8 +151,10 @@ impl Synth {
         for e in &self.events {
             w.event(e).expect("event");
         }
-        w.finish(self.status.clone(), self.link.clone())
-            .expect("finish");
+        w.finish(self.status.clone(), self.link).expect("finish");
+        if let Some(t) = &self.timing {
+            t.write(dir).expect("timing");
+        }
         Recording::open(dir).expect("open")
     }
 
@@ -149,7 +162,7 @@ impl Synth {
     pub fn check(&self, expect: &Expect) -> CheckReport {
         let tmp = tempfile::tempdir().expect("tempdir");
         let rec = self.write(&tmp.path().join("run"));
-        check(&rec, expect, None).expect("check")
+        check(&rec, &given(expect), None).expect("check")
     }
 
     /// Set the telemetry rows in `[from_us, to_us)` with `f`.
@@ -194,8 +207,18 @@ pub fn not_passed(report: &CheckReport) -> Vec<(&str, Outcome)> {
     report
         .verdicts
         .iter()
-        .filter(|v| v.outcome != Outcome::Pass)
+        .filter(|v| !matches!(v.outcome, Outcome::Pass | Outcome::NotApplicable))
         .map(|v| (v.criterion.as_str(), v.outcome))
+        .collect()
+}
+
+/// The criteria with nothing to judge.
+pub fn not_applicable(report: &CheckReport) -> Vec<&str> {
+    report
+        .verdicts
+        .iter()
+        .filter(|v| v.outcome == Outcome::NotApplicable)
+        .map(|v| v.criterion.as_str())
         .collect()
 }
 

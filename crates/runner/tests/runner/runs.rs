@@ -2,7 +2,7 @@
 
 use needlebench_bridge::{InProcessTransport, Link, LinkOptions, Transport};
 use needlebench_firmware::Firmware;
-use needlebench_recording::{Meta, Recording, RecordingWriter};
+use needlebench_recording::{EndReason, Meta, Recording, RecordingWriter};
 use needlebench_runner::pen::firmware_config;
 use needlebench_runner::{RunSetup, RunStatus, RunSummary, run};
 use needlebench_scenario::Scenario;
@@ -139,9 +139,10 @@ fn link_failure_mid_run_keeps_every_row_and_marks_the_recording_incomplete() {
         sends: 3000,
     };
     let summary = run_with(&s, Box::new(line), &dir);
-    let RunStatus::Incomplete { reason } = &summary.status else {
+    let RunStatus::Incomplete { reason, end } = &summary.status else {
         panic!("{:?}", summary.status)
     };
+    assert_eq!(*end, EndReason::LinkFailure);
     assert!(
         reason.contains("link failure") && reason.contains("cable pulled"),
         "{reason}"
@@ -165,9 +166,10 @@ fn pen_fault_ends_the_run_after_the_grace_period_with_the_fault_as_reason() {
     let s = scenario("[[inject]]\nat_s = 2.0\nkind = \"cartridge_removed\"\nduration_s = 1.0\n");
     let dir = tmp("fault");
     let summary = run_with(&s, inprocess(&s), &dir);
-    let RunStatus::Incomplete { reason } = &summary.status else {
+    let RunStatus::Incomplete { reason, end } = &summary.status else {
         panic!("{:?}", summary.status)
     };
+    assert_eq!(*end, EndReason::PenFault);
     assert!(reason.contains("cartridge_absent"), "{reason}");
     let rec = Recording::open(&dir).unwrap();
     let fault_tick = rec
