@@ -15,7 +15,7 @@ fn recording(dir: &Path, n: u32) {
         w.puncture(&puncture_row(u64::from(i))).unwrap();
         w.telemetry(&telemetry_row(i)).unwrap();
     }
-    w.finish(RunStatus::Complete, BTreeMap::new()).unwrap();
+    w.finish(RunStatus::Complete, None).unwrap();
 }
 
 /// The error ending the stream of `R` rows, and how many good rows came before it.
@@ -281,11 +281,16 @@ fn an_unsupported_format_version_is_refused() {
     let text = sample_meta()
         .to_toml_string(&path)
         .unwrap()
-        .replace("format_version = 1", "format_version = 2");
+        .replace("format_version = 2", "format_version = 3");
     let e = Meta::from_toml_str(&text, &path).err().unwrap();
     assert!(
         matches!(&e, RecordingError::MetaInvalid { field, .. } if field == "format_version"),
         "{e:?}"
+    );
+    let text = text.replace("format_version = 3", "format_version = 0");
+    assert!(
+        Meta::from_toml_str(&text, &path).is_err(),
+        "format 0 never existed"
     );
 }
 

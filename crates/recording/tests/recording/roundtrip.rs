@@ -3,11 +3,10 @@
 
 use crate::{event_row, puncture_row, read_all, sample_meta, telemetry_row};
 use needlebench_recording::{
-    EventRow, EventSource, FIRMWARE_STATES, FaultCode, Layer, LinkValue, META_FILE, PunctureRow,
+    EventRow, EventSource, FIRMWARE_STATES, FaultCode, Layer, LinkCounters, META_FILE, PunctureRow,
     Recording, RecordingWriter, Row, RunStatus, TelemetryRow, default_units, round_to,
 };
 use proptest::prelude::*;
-use std::collections::BTreeMap;
 use std::path::Path;
 
 fn finite() -> impl Strategy<Value = f32> {
@@ -72,14 +71,11 @@ fn write(dir: &Path, tel: &[TelemetryRow], pun: &[PunctureRow], ev: &[EventRow])
     for r in ev {
         w.event(r).unwrap();
     }
-    let link = BTreeMap::from([
-        (
-            "frames_to_pen".to_owned(),
-            LinkValue::Count(tel.len() as u64),
-        ),
-        ("rtt_us_p50".to_owned(), LinkValue::Value(180.5)),
-    ]);
-    w.finish(RunStatus::Complete, link).unwrap();
+    let link = LinkCounters {
+        frames_to_pen: tel.len() as u64,
+        ..LinkCounters::default()
+    };
+    w.finish(RunStatus::Complete, Some(link)).unwrap();
 }
 
 proptest! {
@@ -143,10 +139,11 @@ fn identical_input_gives_byte_identical_files() {
     // A different row gives different bytes (the comparison above can fail).
     let mut pun2 = pun.clone();
     pun2[1000].depth_um += 0.2;
-    write(&b, &tel, &pun2, &ev);
+    let c = tmp.path().join("c");
+    write(&c, &tel, &pun2, &ev);
     assert_ne!(
         std::fs::read(a.join(PunctureRow::FILE)).unwrap(),
-        std::fs::read(b.join(PunctureRow::FILE)).unwrap()
+        std::fs::read(c.join(PunctureRow::FILE)).unwrap()
     );
 }
 
@@ -274,7 +271,7 @@ fn large_seeds_round_trip_through_toml() {
         meta.scenario.seed = seed;
         RecordingWriter::create(&dir, meta)
             .unwrap()
-            .finish(RunStatus::Complete, BTreeMap::new())
+            .finish(RunStatus::Complete, None)
             .unwrap();
         assert_eq!(Recording::open(&dir).unwrap().meta().scenario.seed, seed);
     }

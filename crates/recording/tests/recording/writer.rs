@@ -3,10 +3,9 @@
 
 use crate::{event_row, puncture_row, read_all, sample_meta, telemetry_row};
 use needlebench_recording::{
-    Completion, EventRow, LinkValue, META_FILE, Meta, PunctureRow, REASON_NOT_FINISHED, Recording,
-    RecordingWriter, Row, RunStatus, TelemetryRow,
+    Completion, CreateOptions, EndReason, EventRow, LinkCounters, META_FILE, Meta, PunctureRow,
+    REASON_NOT_FINISHED, Recording, RecordingError, RecordingWriter, Row, RunStatus, TelemetryRow,
 };
-use std::collections::BTreeMap;
 
 #[test]
 fn meta_says_running_from_the_start() {
@@ -88,17 +87,19 @@ fn finish_records_status_reason_counts_and_link_stats() {
         w.telemetry(&telemetry_row(i)).unwrap();
     }
     w.puncture(&puncture_row(7)).unwrap();
-    let link = BTreeMap::from([
-        ("crc_errors".to_owned(), LinkValue::Count(3)),
-        ("rtt_us_p99".to_owned(), LinkValue::Value(812.25)),
-    ]);
+    let link = LinkCounters {
+        crc_errors: 3,
+        frames_from_pen: 812,
+        ..LinkCounters::default()
+    };
     let reason = "link failure: no frame from the pen for 50 ms".to_owned();
     let meta = w
         .finish(
             RunStatus::Incomplete {
+                end: EndReason::LinkFailure,
                 reason: reason.clone(),
             },
-            link.clone(),
+            Some(link),
         )
         .unwrap();
 
@@ -109,7 +110,8 @@ fn finish_records_status_reason_counts_and_link_stats() {
     assert_eq!(meta.run.ticks, 10);
     assert_eq!(meta.run.punctures, 1);
     assert_eq!(meta.run.sim_duration_us, 9000);
-    assert_eq!(meta.link, link);
+    assert_eq!(meta.link, Some(link));
+    assert_eq!(meta.run.end, EndReason::LinkFailure);
     assert_eq!(rec.telemetry().unwrap().count(), 10);
     assert!(
         !dir.join("meta.toml.tmp").exists(),
@@ -122,23 +124,82 @@ fn a_finished_complete_recording_is_not_overwritten_by_drop() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("run");
     let w = RecordingWriter::create(&dir, sample_meta()).unwrap();
-    w.finish(RunStatus::Complete, BTreeMap::new()).unwrap();
+    w.finish(RunStatus::Complete, None).unwrap();
     let meta = Meta::read(&dir.join(META_FILE)).unwrap();
     assert!(meta.run.is_complete());
     assert_eq!(meta.run.reason, "");
 }
 
 #[test]
-fn create_replaces_an_older_recording() {
+fn create_refuses_an_existing_recording_and_keeps_it_whole() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("run");
     let mut w = RecordingWriter::create(&dir, sample_meta()).unwrap();
     for i in 0..50 {
         w.puncture(&puncture_row(i)).unwrap();
     }
-    w.finish(RunStatus::Complete, BTreeMap::new()).unwrap();
+    w.finish(RunStatus::Complete, None).unwrap();
+    let err = RecordingWriter::create(&dir, sample_meta())
+        .err()
+        .expect("refused");
+    assert!(matches!(err, RecordingError::Exists { .. }), "{err}");
+    assert!(err.is_write());
+    assert!(err.to_string().contains("use --force"), "{err}");
+    assert_eq!(Recording::open(&dir).unwrap().meta().run.punctures, 50);
+    // no temporary directory is left beside it
+    let names: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["run"]);
+}
+
+#[test]
+fn create_refuses_a_directory_of_other_files_even_when_replacing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("notes");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("todo.txt"), "mine").unwrap();
+    let options = CreateOptions {
+        replace: true,
+        scenario: None,
+    };
+    let err = RecordingWriter::create_with(&dir, sample_meta(), options)
+        .err()
+        .expect("refused");
+    assert!(matches!(err, RecordingError::Exists { .. }), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("todo.txt")).unwrap(),
+        "mine"
+    );
+    assert!(!dir.join(META_FILE).exists());
+}
+
+#[test]
+fn an_empty_directory_takes_a_new_recording() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("empty");
+    std::fs::create_dir_all(&dir).unwrap();
     let w = RecordingWriter::create(&dir, sample_meta()).unwrap();
-    w.finish(RunStatus::Complete, BTreeMap::new()).unwrap();
+    w.finish(RunStatus::Complete, None).unwrap();
+    assert!(Recording::open(&dir).unwrap().is_complete());
+}
+
+#[test]
+fn replace_swaps_in_the_new_recording_whole() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("run");
+    let mut w = RecordingWriter::create(&dir, sample_meta()).unwrap();
+    for i in 0..50 {
+        w.puncture(&puncture_row(i)).unwrap();
+    }
+    w.finish(RunStatus::Complete, None).unwrap();
+    let options = CreateOptions {
+        replace: true,
+        scenario: None,
+    };
+    let w = RecordingWriter::create_with(&dir, sample_meta(), options).unwrap();
+    w.finish(RunStatus::Complete, None).unwrap();
     let rec = Recording::open(&dir).unwrap();
     assert_eq!(rec.punctures().unwrap().count(), 0);
     assert_eq!(rec.meta().run.punctures, 0);
@@ -153,5 +214,100 @@ fn create_replaces_an_older_recording() {
             .unwrap()
             .len(),
         0
+    );
+}
+
+#[test]
+fn a_cut_last_row_of_an_incomplete_recording_is_left_out_with_a_warning() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("run");
+    let mut w = RecordingWriter::create(&dir, sample_meta()).unwrap();
+    for i in 0..100 {
+        w.telemetry(&telemetry_row(i)).unwrap();
+    }
+    w.flush().unwrap();
+    // the process is killed mid-row: meta still says "running", the last row is cut
+    std::mem::forget(w);
+    let path = dir.join(TelemetryRow::FILE);
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, &text[..text.len() - 7]).unwrap();
+    let rec = Recording::open(&dir).unwrap();
+    assert!(!rec.is_complete());
+    assert_eq!(rec.warnings().len(), 1, "{:?}", rec.warnings());
+    assert!(
+        rec.warnings()[0].contains("telemetry.csv: the last row is cut"),
+        "{:?}",
+        rec.warnings()
+    );
+    let rows: Vec<TelemetryRow> = rec.telemetry().unwrap().map(Result::unwrap).collect();
+    assert_eq!(
+        rows.len(),
+        99,
+        "every whole row is read, the cut one left out"
+    );
+    // the parallel reader agrees
+    let mut n = 0;
+    rec.telemetry()
+        .unwrap()
+        .for_each_batch(
+            needlebench_recording::ReadOptions {
+                threads: 3,
+                chunk_bytes: 256,
+            },
+            |b| n += b.len(),
+        )
+        .unwrap();
+    assert_eq!(n, 99);
+}
+
+#[test]
+fn a_cut_last_row_of_a_complete_recording_is_an_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("run");
+    let mut w = RecordingWriter::create(&dir, sample_meta()).unwrap();
+    for i in 0..10 {
+        w.telemetry(&telemetry_row(i)).unwrap();
+    }
+    w.finish(RunStatus::Complete, None).unwrap();
+    let path = dir.join(TelemetryRow::FILE);
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, &text[..text.len() - 3]).unwrap();
+    let rec = Recording::open(&dir).unwrap();
+    assert!(rec.warnings().is_empty());
+    let err = rec
+        .telemetry()
+        .unwrap()
+        .find_map(Result::err)
+        .expect("cut row reported");
+    assert!(err.to_string().contains("cut short"), "{err}");
+}
+
+#[test]
+fn a_format_1_recording_still_reads() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("run");
+    let w = RecordingWriter::create(&dir, sample_meta()).unwrap();
+    w.finish(RunStatus::Complete, None).unwrap();
+    let path = dir.join(META_FILE);
+    let text = std::fs::read_to_string(&path).unwrap();
+    // format 1 had no scenario copy and no run.end
+    let v1: String = text
+        .replace("format_version = 2", "format_version = 1")
+        .lines()
+        .filter(|l| !l.starts_with("end = ") && !l.starts_with("copy = "))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&path, v1).unwrap();
+    let rec = Recording::open(&dir).unwrap();
+    assert_eq!(rec.meta().format_version, 1);
+    assert_eq!(rec.meta().run.end, EndReason::Complete);
+    assert!(rec.scenario_copy().is_none());
+    // a newer format is refused with the reason
+    let newer = text.replace("format_version = 2", "format_version = 3");
+    std::fs::write(&path, newer).unwrap();
+    let err = Recording::open(&dir).err().expect("refused");
+    assert!(
+        err.to_string().contains("a newer needlebench wrote it"),
+        "{err}"
     );
 }
