@@ -78,7 +78,18 @@ fn the_clean_forehead_run_passes_every_check_and_rechecks_the_same() {
     assert_eq!(code, Some(0));
     let verdicts = outcomes(&report);
     assert!(verdicts.len() >= 13, "{verdicts:?}");
-    assert!(verdicts.iter().all(|(_, o, _)| o == "pass"), "{verdicts:?}");
+    // no fault to stop for or move in, no real-time schedule: not applicable, never a pass
+    let judged = |(c, o, _): &(String, String, f64)| {
+        o == "pass"
+            || (o == "not_applicable"
+                && [
+                    "firmware.fault_stop",
+                    "firmware.no_motion_in_fault",
+                    "link.lag",
+                ]
+                .contains(&c.as_str()))
+    };
+    assert!(verdicts.iter().all(judged), "{verdicts:?}");
     let meta = std::fs::read_to_string(dir.join("meta.toml")).expect("meta");
     let punctures = report["punctures"].as_u64().expect("punctures");
     assert!(punctures > 0 && meta.contains(&format!("punctures = {punctures}")));
@@ -100,7 +111,7 @@ fn the_over_treatment_run_fails_density_and_tram_tracks_only() {
     assert_eq!(code, Some(1));
     let failed: Vec<_> = outcomes(&report)
         .into_iter()
-        .filter(|(_, o, _)| o != "pass")
+        .filter(|(_, o, _)| o != "pass" && o != "not_applicable")
         .collect();
     let names: Vec<&str> = failed.iter().map(|(c, _, _)| c.as_str()).collect();
     assert_eq!(

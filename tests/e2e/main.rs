@@ -8,4 +8,5 @@ mod regress;
 mod run;
 mod stroke;
 mod support;
+mod trust;
 mod view;

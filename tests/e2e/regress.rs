@@ -209,7 +209,7 @@ fn a_scenario_failing_its_checks_exits_1() {
     );
     assert!(
         stdout.contains(
-            "4 scenarios: 3 passed, 0 acceptable, 0 failed as expected, 1 failed, 0 could not run"
+            "4 scenarios: 3 passed, 0 acceptable, 0 failed as expected, 0 not checked, 1 failed, 0 could not run"
         ),
         "{stdout}"
     );

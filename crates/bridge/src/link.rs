@@ -239,11 +239,11 @@ impl Link {
         self.next_tick
     }
 
-    /// The real-time lag at which the link fails, µs; 0 in lockstep (no schedule to lag).
-    pub fn lag_bound_us(&self) -> u64 {
+    /// The real-time lag at which the link fails, µs; `None` in lockstep (no schedule to lag).
+    pub fn lag_bound_us(&self) -> Option<u64> {
         match self.opts.clock {
-            ClockMode::Lockstep => 0,
-            ClockMode::RealTime => self.opts.lag_bound_us,
+            ClockMode::Lockstep => None,
+            ClockMode::RealTime => Some(self.opts.lag_bound_us),
         }
     }
 

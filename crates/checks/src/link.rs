@@ -4,8 +4,9 @@
 //!   (`frames_from_pen` counts good frames). ≤ `max_crc_error_rate` passes; ≤ 2 × it is
 //!   acceptable (so with the default 0, any bad CRC fails). No `[link]` table (a real pen
 //!   export without link statistics): not applicable.
-//! * `link.lag`: `lag_us_max` of `timing.toml` against `max_lag_ms`, only for real-time
-//!   clocks (a lockstep run cannot lag: not applicable; a real-time run without `timing.toml`,
+//! * `link.lag`: `lag_us_max` of `timing.toml` against `max_lag_ms` (or the run's own abort
+//!   bound, `timing.toml`'s `lag_bound_us`, where `--max-lag-ms` set it lower), only for
+//!   real-time clocks (a lockstep run cannot lag: not applicable; a real-time run without `timing.toml`,
 //!   e.g. killed: not applicable, "not recorded"). The same limit is the link's abort bound
 //!   during the run, so there is no acceptable band: above it fails.
 //! * `run.complete`: when `expect.complete`, an incomplete recording fails with its reason;
@@ -64,7 +65,12 @@ fn crc_verdict(meta: &Meta, expect: &Expect) -> Verdict {
 }
 
 fn lag_verdict(meta: &Meta, timing: Option<&Timing>, expect: &Expect) -> Verdict {
-    let max = expect.max_lag_ms;
+    // The run aborted at its own bound (`--max-lag-ms` may have set it below the scenario's
+    // limit): the lag is judged against the stricter of the two.
+    let bound_ms = timing
+        .and_then(|t| t.lag_bound_us)
+        .map(|us| us as f64 / 1000.0);
+    let max = bound_ms.map_or(expect.max_lag_ms, |b| b.min(expect.max_lag_ms));
     let base = Verdict {
         criterion: "link.lag".to_owned(),
         description: "Largest lag of the real-time link behind its schedule".to_owned(),
@@ -95,7 +101,7 @@ fn lag_verdict(meta: &Meta, timing: Option<&Timing>, expect: &Expect) -> Verdict
                 metrics: metrics(&[
                     ("lag_ms_max", ms),
                     ("limit_ms", max),
-                    ("abort_bound_ms", t.lag_bound_us as f64 / 1000.0),
+                    ("abort_bound_ms", bound_ms.unwrap_or(0.0)),
                 ]),
                 ..base
             }

@@ -218,3 +218,65 @@ pub fn is_broken_pipe(payload: &(dyn std::any::Any + Send)) -> bool {
         .unwrap_or("");
     text.contains("failed printing to std") && text.contains("os error 32")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{Error, ErrorKind};
+
+    fn io(action: &'static str, kind: ErrorKind) -> RecordingError {
+        RecordingError::Io {
+            path: "rec/telemetry.csv".into(),
+            action,
+            source: Error::from(kind),
+        }
+    }
+
+    #[test]
+    fn a_full_disk_while_recording_is_a_write_failure_not_bad_input() {
+        let full = Error::from_raw_os_error(28); // ENOSPC
+        let e = RecordingError::Io {
+            path: "rec/punctures.csv".into(),
+            action: "write",
+            source: full,
+        };
+        assert_eq!(e.exit_code(), WRITE);
+        assert_eq!(RunError::Recording(e).exit_code(), WRITE);
+        assert_eq!(io("create", ErrorKind::PermissionDenied).exit_code(), WRITE);
+    }
+
+    #[test]
+    fn an_unreadable_recording_is_bad_input() {
+        assert_eq!(io("open", ErrorKind::NotFound).exit_code(), BAD_INPUT);
+        assert_eq!(io("read", ErrorKind::InvalidData).exit_code(), BAD_INPUT);
+        let e = CheckError::Recording(io("read", ErrorKind::InvalidData));
+        assert_eq!(e.exit_code(), BAD_INPUT);
+    }
+
+    #[test]
+    fn every_link_error_is_exit_4() {
+        let e = LinkError::PortNotFound {
+            path: "/dev/ttyACM9".into(),
+        };
+        assert_eq!(e.exit_code(), LINK);
+    }
+
+    #[test]
+    fn a_report_write_failure_is_exit_6() {
+        let e = WriteError {
+            path: "out/report.html".into(),
+            source: Error::from(ErrorKind::PermissionDenied),
+        };
+        assert_eq!(e.exit_code(), WRITE);
+        assert!(e.to_string().starts_with("cannot write out/report.html"));
+    }
+
+    #[test]
+    fn only_a_broken_stdout_pipe_counts_as_one() {
+        let msg = "failed printing to stdout: Broken pipe (os error 32)".to_owned();
+        assert!(is_broken_pipe(&msg));
+        let other = "failed printing to stdout: No space left on device (os error 28)".to_owned();
+        assert!(!is_broken_pipe(&other));
+        assert!(!is_broken_pipe(&"index out of bounds"));
+    }
+}

@@ -57,9 +57,9 @@ pub struct Timing {
     /// (0 in lockstep, where there is no schedule).
     pub lag_us_max: u64,
     /// The lag at which the link gave up (the scenario's `expect.max_lag_ms` or
-    /// `--max-lag-ms`), µs; 0 when no bound applied (lockstep).
-    #[serde(default)]
-    pub lag_bound_us: u64,
+    /// `--max-lag-ms`), µs; absent when no bound applied (lockstep).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lag_bound_us: Option<u64>,
 }
 
 const TIMING_HEADER: &str = "# Wall-clock link measurements of this run (they differ between runs; \

@@ -439,7 +439,7 @@ fn link_counters(s: &LinkStats) -> LinkCounters {
 
 /// The wall-clock measurements of `stats` for `timing.toml`: they vary from run to run, so
 /// they never enter `meta.toml`.
-fn timing(s: &LinkStats, lag_bound_us: u64) -> Timing {
+fn timing(s: &LinkStats, lag_bound_us: Option<u64>) -> Timing {
     Timing {
         rtt_us_p50: s.rtt_us_p50,
         rtt_us_p99: s.rtt_us_p99,

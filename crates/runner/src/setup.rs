@@ -7,7 +7,7 @@ use needlebench_bridge::{ClockMode, Link};
 use needlebench_firmware::FirmwareConfig;
 use needlebench_physics::{Cartridge, PhysicsError};
 use needlebench_recording::{
-    Clock, CreateOptions, FirmwareMeta, LayersUm, Meta, RecordingError, RecordingWriter,
+    Clock, CreateOptions, FirmwareMeta, LayersUm, META_FILE, Meta, RecordingError, RecordingWriter,
     ScenarioCopy, ScenarioMeta, SetupMeta, scenario_hash,
 };
 use needlebench_scenario::{InjectedFault, Injection, Pattern as ScenarioPattern, Scenario};
@@ -121,19 +121,27 @@ impl RunSetup<'_> {
         replace: bool,
     ) -> Result<RecordingWriter, RunError> {
         let source = &self.scenario.source;
-        let files = source
-            .files
-            .iter()
-            .map(|(written, path)| {
-                std::fs::read(path)
-                    .map(|bytes| (written.clone(), bytes))
-                    .map_err(|e| RecordingError::Io {
-                        path: path.clone(),
-                        action: "read",
-                        source: e,
-                    })
+        let read = |path: &Path| {
+            std::fs::read(path).map_err(|e| RecordingError::Io {
+                path: path.to_owned(),
+                action: "read",
+                source: e,
             })
-            .collect::<Result<Vec<_>, _>>()?;
+        };
+        let mut files = Vec::new();
+        for (written, path) in &source.files {
+            if path.is_dir() {
+                // A golden recording: its meta and rows (not its own scenario copy).
+                for name in [META_FILE, "telemetry.csv", "punctures.csv", "events.csv"] {
+                    let file = path.join(name);
+                    if file.is_file() {
+                        files.push((format!("{written}/{name}"), read(&file)?));
+                    }
+                }
+            } else {
+                files.push((written.clone(), read(path)?));
+            }
+        }
         let options = CreateOptions {
             replace,
             scenario: Some(ScenarioCopy {

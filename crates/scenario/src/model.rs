@@ -42,8 +42,9 @@ pub struct Source {
     pub path: PathBuf,
     /// The file's exact text (recordings store an exact copy, and its SHA-256).
     pub text: String,
-    /// Every other file the scenario read, in the order read: the path as written in the
-    /// scenario (e.g. `hand.waypoints_csv`) and where it was found.
+    /// Every other file the scenario reads, in the order read: the path as written in the
+    /// scenario and where it was found: `hand.waypoints_csv`, and `expect.golden` (a
+    /// recording directory).
     pub files: Vec<(String, PathBuf)>,
 }
 

@@ -227,14 +227,21 @@ impl Validator<'_, '_> {
 
     /// A path in the file resolved against the scenario's directory (or redirected).
     pub(crate) fn resolve(&self, rel: &str) -> PathBuf {
-        match self.redirects.get(rel) {
-            Some(p) => p.clone(),
-            None => self.dir.join(rel),
+        if let Some(p) = self.redirects.get(rel) {
+            return p.clone();
         }
+        // A directory the scenario read (a golden recording) is copied file by file: its
+        // copy is the directory holding the copy of its meta.toml.
+        if let Some(p) = self.redirects.get(&format!("{rel}/meta.toml"))
+            && let Some(dir) = p.parent()
+        {
+            return dir.to_owned();
+        }
+        self.dir.join(rel)
     }
 
-    /// [`Validator::resolve`] for a file the scenario reads: remembered in
-    /// [`Source::files`] so a recording can store a copy.
+    /// [`Validator::resolve`] for a file (or a golden recording's directory) the scenario
+    /// reads: remembered in [`Source::files`] so a recording can store a copy.
     pub(crate) fn resolve_read(&self, rel: &str) -> PathBuf {
         let path = self.resolve(rel);
         self.read.borrow_mut().push((rel.to_owned(), path.clone()));

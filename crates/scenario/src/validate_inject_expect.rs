@@ -253,7 +253,7 @@ impl Validator<'_, '_> {
             1.0,
         )?;
         e.max_lag_ms = pos("max_lag_ms", raw.max_lag_ms, e.max_lag_ms, 60_000.0)?;
-        e.golden = raw.golden.as_deref().map(|g| self.resolve(g));
+        e.golden = raw.golden.as_deref().map(|g| self.resolve_read(g));
         e.complete = raw.complete.unwrap_or(true);
         Ok(e)
     }

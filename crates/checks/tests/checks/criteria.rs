@@ -184,7 +184,7 @@ fn bad_crc_rate_and_real_time_lag_fail_with_their_values() {
     // the runner writes the lag to timing.toml; the check reads it from there
     s.timing = Some(Timing {
         lag_us_max: 120_000,
-        lag_bound_us: 200_000,
+        lag_bound_us: Some(200_000),
         ..Timing::default()
     });
     let report = s.check(&expect());
