@@ -64,10 +64,13 @@
 //! # Ok::<(), needlebench_recording::RecordingError>(())
 //! ```
 
+#[macro_use]
+mod row_macro;
 mod codec;
 pub mod error;
 mod line;
 pub mod meta;
+mod names;
 mod parallel;
 pub mod reader;
 pub mod rows;
@@ -76,17 +79,17 @@ pub mod writer;
 
 pub use error::{RecordingError, RowPos};
 pub use meta::{
-    Clock, Completion, FORMAT_VERSION, FirmwareMeta, LayersUm, LinkValue, META_FILE, Meta,
+    Completion, FORMAT_VERSION, FirmwareMeta, LayersUm, LinkValue, META_FILE, Meta,
     NeedlebenchMeta, RunMeta, RunStatus, ScenarioMeta, SetupMeta, default_units, scenario_hash,
 };
 pub use parallel::{ReadOptions, THREADS_ENV};
 pub use reader::{Recording, Rows};
 pub use rows::{
-    EventRow, EventSource, FIRMWARE_STATES, PunctureRow, Row, TelemetryRow, fault_from_name,
-    round_to, state_from_name,
+    ColumnKind, EventKind, EventRow, EventSource, FIRMWARE_STATES, PunctureRow, Row, TelemetryRow,
+    columns_of, fault_from_name, round_to, state_from_name,
 };
 pub use writer::{REASON_NOT_FINISHED, RecordingWriter};
 
 /// Re-exported so users of the rows need not depend on the physics and protocol crates.
 pub use needlebench_physics::Layer;
-pub use needlebench_protocol::{FaultCode, FirmwareState};
+pub use needlebench_protocol::{ClockMode, FaultCode, FirmwareState, LogLevel};

@@ -45,11 +45,12 @@ mod validate_inject_expect;
 pub mod waypoints;
 
 pub use error::{Location, ScenarioError};
-pub use expect::{Expect, Fault, NON_FACIAL_SITES};
+pub use expect::{Expect, NON_FACIAL_SITES};
 pub use model::{
-    Area, BoundingBox, Clock, Firmware, FirmwareLink, Force, Hand, INJECTION_KINDS, InjectedFault,
+    Area, BoundingBox, Firmware, FirmwareLink, Force, Hand, INJECTION_KINDS, InjectedFault,
     Injection, Pattern, Pen, Scenario, Sensor, Skin, Source, Speed, Waypoint, fnv1a64,
 };
+pub use needlebench_protocol::{ClockMode, FaultCode};
 pub use validate_hand::{DEFAULT_FORCE_N, DEFAULT_GLIDE_MM_S};
 pub use waypoints::{load_waypoints, parse_waypoints};
 
