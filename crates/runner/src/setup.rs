@@ -5,9 +5,7 @@ use crate::hand::{MotionSpec, Pattern};
 use needlebench_bridge::{ClockMode, Link};
 use needlebench_firmware::FirmwareConfig;
 use needlebench_physics::{Cartridge, PhysicsError};
-use needlebench_recording::{
-    Clock, FirmwareMeta, LayersUm, Meta, ScenarioMeta, SetupMeta, scenario_hash,
-};
+use needlebench_recording::{FirmwareMeta, LayersUm, Meta, ScenarioMeta, SetupMeta, scenario_hash};
 use needlebench_scenario::{InjectedFault, Injection, Pattern as ScenarioPattern, Scenario};
 
 /// What the run needs beyond the scenario itself.
@@ -86,10 +84,7 @@ impl RunSetup<'_> {
                 version: pen.firmware_version.clone(),
                 protocol_version: u32::from(pen.protocol_version),
                 transport: transport.to_owned(),
-                clock: match clock {
-                    ClockMode::Lockstep => Clock::Lockstep,
-                    ClockMode::RealTime => Clock::Realtime,
-                },
+                clock,
             },
             setup: SetupMeta {
                 site: scenario.skin.site.name.clone(),

@@ -319,3 +319,27 @@ fn speed_maps_to_the_nearest_firmware_level() {
     assert_eq!(Speed::StrokeHz(240.0).level_for(&levels), 6);
     assert_eq!(Speed::StrokeHz(150.0).level_for(&[]), 1);
 }
+
+#[test]
+fn injections_describe_themselves_in_words_not_debug_output() {
+    let sag = InjectedFault::BatterySag {
+        drop_mv: 800.0,
+        duration_s: 0.4,
+    };
+    assert_eq!(sag.to_string(), "battery sag: −800 mV for 0.4 s");
+    let noise = InjectedFault::SensorNoise {
+        sensor: needlebench_scenario::Sensor::Current,
+        amplitude: 5.0,
+        duration_s: 1.0,
+    };
+    assert_eq!(noise.to_string(), "sensor noise: ±5 mA on current for 1 s");
+    assert_eq!(
+        InjectedFault::LinkGarbage { bytes: 64 }.to_string(),
+        "link garbage: 64 random bytes on the line"
+    );
+    for f in [sag, noise, InjectedFault::CartridgeJam { duration_s: 2.5 }] {
+        let text = f.to_string();
+        assert!(text.starts_with(&f.kind().replace('_', " ")), "{text}");
+        assert!(!text.contains(['{', '}']) && !text.contains("::"), "{text}");
+    }
+}
