@@ -12,7 +12,7 @@
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use needlebench_checks::{Checker, check, check_with};
 use needlebench_recording::{
-    EventRow, EventSource, FaultCode, FirmwareState, Layer, LayersUm, Meta, PunctureRow,
+    EventKind, EventRow, EventSource, FaultCode, FirmwareState, Layer, LayersUm, Meta, PunctureRow,
     ReadOptions, Recording, RecordingWriter, RunStatus, SetupMeta, TelemetryRow,
 };
 use needlebench_scenario::Expect;
@@ -46,7 +46,7 @@ fn generate(dir: &Path) -> Recording {
         t_us: 100_000,
         tick: 100,
         source: EventSource::Firmware,
-        kind: "state_changed".into(),
+        kind: EventKind::StateChanged,
         code: "idle->running".into(),
         detail: String::new(),
     })

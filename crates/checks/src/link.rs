@@ -12,7 +12,7 @@
 use crate::limits::at_most;
 use crate::metrics;
 use crate::verdict::{Outcome, Verdict};
-use needlebench_recording::{Clock, LinkValue, Meta};
+use needlebench_recording::{ClockMode, LinkValue, Meta};
 use needlebench_scenario::Expect;
 
 fn counter(meta: &Meta, key: &str) -> Option<f64> {
@@ -78,7 +78,7 @@ fn lag_verdict(meta: &Meta, expect: &Expect) -> Verdict {
         first_failure: None,
         metrics: metrics(&[]),
     };
-    if meta.firmware.clock == Clock::Lockstep {
+    if meta.firmware.clock == ClockMode::Lockstep {
         return Verdict {
             actual_text: "n/a (lockstep clock)".to_owned(),
             ..base

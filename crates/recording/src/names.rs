@@ -168,3 +168,46 @@ pub fn state_from_name(name: &str) -> Option<FirmwareState> {
 pub fn fault_from_name(name: &str) -> Option<FaultCode> {
     FaultCode::from_name(name)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn event_kind_names_are_unique_snake_case_and_read_back() {
+        for (i, kind) in EventKind::ALL.into_iter().enumerate() {
+            let name = kind.name();
+            assert!(
+                name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'),
+                "{name}"
+            );
+            assert_eq!(EventKind::from_name(name), Some(kind));
+            assert_eq!(kind.words(), name.replace('_', " "));
+            assert_eq!(kind.to_string(), name);
+            assert!(EventKind::ALL[..i].iter().all(|k| k.name() != name));
+        }
+        assert_eq!(EventKind::from_name("Fault_Raised"), None);
+    }
+
+    #[test]
+    fn injection_kinds_are_the_ones_after_link_failure() {
+        let injections: Vec<&str> = EventKind::ALL
+            .into_iter()
+            .filter(|k| k.is_injection())
+            .map(EventKind::name)
+            .collect();
+        assert_eq!(
+            injections,
+            [
+                "force_spike",
+                "cartridge_jam",
+                "sensor_stuck",
+                "sensor_noise",
+                "link_drop",
+                "link_garbage",
+                "battery_sag",
+                "cartridge_removed"
+            ]
+        );
+    }
+}

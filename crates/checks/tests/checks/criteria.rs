@@ -3,7 +3,7 @@
 
 use crate::support::{clean, close, expect, names, not_passed, tmp_run, verdict};
 use needlebench_checks::{CheckError, Outcome, check, render_table};
-use needlebench_recording::{Clock, Layer, LinkValue, Recording, RunStatus};
+use needlebench_recording::{ClockMode, Layer, LinkValue, Recording, RunStatus};
 
 #[test]
 fn the_clean_recording_passes_every_criterion() {
@@ -174,7 +174,7 @@ fn bad_crc_rate_and_real_time_lag_fail_with_their_values() {
     assert!(close(crc.actual, 0.01), "{}", crc.actual);
     // a lockstep run cannot lag
     assert_eq!(verdict(&report, "link.lag").outcome, Outcome::Pass);
-    s.meta.firmware.clock = Clock::Realtime;
+    s.meta.firmware.clock = ClockMode::RealTime;
     let e = needlebench_scenario::Expect {
         max_crc_error_rate: 0.01,
         ..expect()

@@ -2,8 +2,8 @@
 
 use needlebench_checks::{CheckReport, Outcome, Verdict, check};
 use needlebench_recording::{
-    EventRow, EventSource, FaultCode, FirmwareState, Layer, LayersUm, LinkValue, Meta, PunctureRow,
-    Recording, RecordingWriter, RunStatus, SetupMeta, TelemetryRow,
+    EventKind, EventRow, EventSource, FaultCode, FirmwareState, Layer, LayersUm, LinkValue, Meta,
+    PunctureRow, Recording, RecordingWriter, RunStatus, SetupMeta, TelemetryRow,
 };
 use needlebench_scenario::Expect;
 use std::collections::BTreeMap;
@@ -95,7 +95,7 @@ pub fn clean() -> Synth {
         t_us: 100_000,
         tick: 100,
         source: EventSource::Firmware,
-        kind: "state_changed".into(),
+        kind: EventKind::StateChanged,
         code: "idle->running".into(),
         detail: String::new(),
     }];
