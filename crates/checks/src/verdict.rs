@@ -3,7 +3,8 @@
 //! These types are the contract between the checks (this crate) and the reports
 //! (`needlebench-report`): every field a report shows comes from here.
 
-use needlebench_recording::EventKind;
+/// The kind of a [`Marker`]: the recording's event kind (re-exported for the reports).
+pub use needlebench_recording::EventKind;
 use serde::Serialize;
 use std::collections::BTreeMap;
 

@@ -2,7 +2,8 @@
 
 use crate::{RunNumbers, ScenarioResult};
 use needlebench_checks::{
-    CheckReport, DensityGrid, DepthHistogram, Marker, Outcome, SeriesPoint, Verdict, Where,
+    CheckReport, DensityGrid, DepthHistogram, EventKind, Marker, Outcome, SeriesPoint, Verdict,
+    Where,
 };
 use std::collections::BTreeMap;
 
@@ -63,12 +64,12 @@ pub fn report(name: &str, verdicts: Vec<Verdict>, cols: usize, rows: usize) -> C
         markers: vec![
             Marker {
                 t_s: 1.2,
-                kind: "injection".to_owned(),
+                kind: EventKind::CartridgeJam,
                 label: "stall <jam>".to_owned(),
             },
             Marker {
                 t_s: 1.5,
-                kind: "fault_raised".to_owned(),
+                kind: EventKind::FaultRaised,
                 label: "stall".to_owned(),
             },
         ],

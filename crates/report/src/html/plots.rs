@@ -2,7 +2,7 @@
 //! boundaries, and motor current / stroke frequency / depth over time with event markers.
 
 use super::svg::{Frame, escape, okabe_ito as oi, tick_label, ticks, viridis};
-use needlebench_checks::{DensityGrid, DepthHistogram, Marker, SeriesPoint};
+use needlebench_checks::{DensityGrid, DepthHistogram, EventKind, Marker, SeriesPoint};
 use std::fmt::Write;
 
 /// Placeholder when a plot has nothing to show.
@@ -249,11 +249,11 @@ const TRACES: [Trace; 3] = [
 ];
 
 /// Colour and dash of a marker line by kind.
-fn marker_style(kind: &str) -> (&'static str, &'static str) {
+fn marker_style(kind: EventKind) -> (&'static str, &'static str) {
     match kind {
-        "fault_raised" => (oi::VERMILLION, ""),
-        "fault_cleared" => (oi::GREEN, "6 3"),
-        "link_failure" => (oi::PURPLE, ""),
+        EventKind::FaultRaised => (oi::VERMILLION, ""),
+        EventKind::FaultCleared => (oi::GREEN, "6 3"),
+        EventKind::LinkFailure => (oi::PURPLE, ""),
         _ => (oi::ORANGE, "2 3"),
     }
 }
@@ -356,9 +356,9 @@ pub fn time_series(series: &[SeriesPoint], markers: &[Marker]) -> String {
         .filter(|(_, m)| m.t_s.is_finite())
     {
         let x = f.px(m.t_s);
-        let (colour, dash) = marker_style(&m.kind);
+        let (colour, dash) = marker_style(m.kind);
         let ly = 14.0 + 16.0 * (i % 3) as f64;
-        let label = format!("{} {}", m.kind.replace('_', " "), m.label);
+        let label = format!("{} {}", m.kind.words(), m.label);
         let anchor = if x > left + width * 0.8 {
             "end"
         } else {
@@ -428,7 +428,7 @@ mod tests {
         let svg = time_series(&r.series, &r.markers);
         assert_eq!(svg.matches(r#"class="trace""#).count(), 3);
         assert_eq!(svg.matches(r#"<g class="marker">"#).count(), 2);
-        assert!(svg.contains("injection stall &lt;jam&gt;"));
+        assert!(svg.contains("cartridge jam stall &lt;jam&gt;"));
         assert!(!svg.contains("<jam>"));
     }
 
