@@ -82,6 +82,21 @@ pub enum MessageKind {
     Event = 6,
 }
 
+impl MessageKind {
+    /// The message's snake_case name, for statistics and error messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            MessageKind::BenchHello => "bench_hello",
+            MessageKind::PenHello => "pen_hello",
+            MessageKind::Sensors => "sensors",
+            MessageKind::Actuators => "actuators",
+            MessageKind::Grant => "grant",
+            MessageKind::Reached => "reached",
+            MessageKind::Event => "event",
+        }
+    }
+}
+
 /// How the bench will drive the pen's clock: the one clock enum of needlebench (scenario files,
 /// `meta.toml`, the command line and the wire).
 ///
