@@ -298,6 +298,7 @@ mod tests {
 
     #[test]
     fn rounded_rounds_each_float_to_its_declared_resolution() {
+        let bits = |v: f32| v.to_bits();
         let t = TelemetryRow {
             pen_x_mm: 1.000_44,
             hand_force_n: 1.000_044,
@@ -305,20 +306,23 @@ mod tests {
             ..Default::default()
         }
         .rounded();
-        assert_eq!(t.pen_x_mm, round_to(1.000_44, resolution::MM));
+        assert_eq!(bits(t.pen_x_mm), bits(round_to(1.000_44, resolution::MM)));
         assert_eq!(
-            t.hand_force_n,
-            round_to(1.000_044, resolution::HAND_FORCE_N)
+            bits(t.hand_force_n),
+            bits(round_to(1.000_044, resolution::HAND_FORCE_N))
         );
-        assert_eq!(t.motor_duty, round_to(0.123_456, resolution::DUTY));
+        assert_eq!(
+            bits(t.motor_duty),
+            bits(round_to(0.123_456, resolution::DUTY))
+        );
         let p = PunctureRow {
             peak_force_n: 0.012_345_6,
             ..Default::default()
         }
         .rounded();
         assert_eq!(
-            p.peak_force_n,
-            round_to(0.012_345_6, resolution::NEEDLE_FORCE_N)
+            bits(p.peak_force_n),
+            bits(round_to(0.012_345_6, resolution::NEEDLE_FORCE_N))
         );
     }
 

@@ -328,7 +328,7 @@ fn injections_describe_themselves_in_words_not_debug_output() {
     };
     assert_eq!(sag.to_string(), "battery sag: −800 mV for 0.4 s");
     let noise = InjectedFault::SensorNoise {
-        sensor: needlebench_scenario::Sensor::Current,
+        sensor: Sensor::Current,
         amplitude: 5.0,
         duration_s: 1.0,
     };
