@@ -34,6 +34,7 @@
 //! Relative paths in a scenario (`hand.waypoints_csv`, `expect.golden`) are resolved against
 //! the directory of the scenario file.
 
+mod describe;
 mod doc;
 pub mod error;
 pub mod expect;

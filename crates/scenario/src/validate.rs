@@ -440,3 +440,15 @@ impl Validator<'_, '_> {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn numbers_in_messages_have_a_decimal_point_and_no_exponent() {
+        assert_eq!(super::num(3.0), "3.0");
+        assert_eq!(super::num(0.25), "0.25");
+        assert_eq!(super::num(-1.0), "-1.0");
+        assert_eq!(super::num(1e20), "100000000000000000000.0");
+        assert_eq!(super::num(f64::INFINITY), "inf");
+    }
+}
