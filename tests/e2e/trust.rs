@@ -284,7 +284,7 @@ fn signal(sig: &str, pid: u32) {
 
 /// Start a long run with the emulated pen behind a pty; wait until its child is up.
 fn long_pty_run(out: &Path) -> (std::process::Child, u32) {
-    let child = Command::new(env!("CARGO_BIN_EXE_needlebench"))
+    let mut child = Command::new(env!("CARGO_BIN_EXE_needlebench"))
         .args([
             "run",
             &scenario("full-face-10min-36-150hz"),
@@ -307,6 +307,8 @@ fn long_pty_run(out: &Path) -> (std::process::Child, u32) {
             return (child, pen);
         }
     }
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("the emulated pen never started");
 }
 
@@ -390,7 +392,7 @@ fn closing_stdout_early_ends_quietly_with_141() {
     {
         let args = ["check", rec.to_str().expect("utf-8"), "--json"];
         let mut child = Command::new(env!("CARGO_BIN_EXE_needlebench"))
-            .args(&args)
+            .args(args)
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()

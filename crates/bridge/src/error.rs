@@ -45,7 +45,7 @@ pub enum LinkError {
     },
     /// The pen did not answer the handshake in time.
     #[error(
-        "the pen did not answer the handshake within {waited:?} (wrong port or baud rate, or firmware not running?)"
+        "the pen did not answer the handshake within {:.3} s (wrong port or baud rate, or firmware not running?)", waited.as_secs_f64()
     )]
     HandshakeTimeout {
         /// How long the bench waited.
@@ -73,7 +73,7 @@ pub enum LinkError {
     },
     /// The pen stopped answering during the run.
     #[error(
-        "the pen stopped answering at tick {tick}: no complete reply within {waited:?} ({retransmits} re-sends)"
+        "the pen stopped answering at tick {tick}: no complete reply within {:.3} s ({retransmits} re-sends)", waited.as_secs_f64()
     )]
     PenNotAnswering {
         /// The tick that was waited for.

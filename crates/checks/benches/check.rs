@@ -10,9 +10,9 @@
 //! `cargo bench -p needlebench-checks -- --warm-up-time 1 --measurement-time 3`
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use needlebench_checks::{Checker, check, check_with};
+use needlebench_checks::{Checker, ExpectationSource, Expectations, check, check_with};
 use needlebench_recording::{
-    EventRow, EventSource, FaultCode, FirmwareState, Layer, LayersUm, Meta, PunctureRow,
+    EventKind, EventRow, EventSource, FaultCode, FirmwareState, Layer, LayersUm, Meta, PunctureRow,
     ReadOptions, Recording, RecordingWriter, RunStatus, SetupMeta, TelemetryRow,
 };
 use needlebench_scenario::Expect;
@@ -46,7 +46,7 @@ fn generate(dir: &Path) -> Recording {
         t_us: 100_000,
         tick: 100,
         source: EventSource::Firmware,
-        kind: "state_changed".into(),
+        kind: EventKind::StateChanged,
         code: "idle->running".into(),
         detail: String::new(),
     })
@@ -108,19 +108,20 @@ fn bench(c: &mut Criterion) {
     let tmp = tempfile::tempdir().expect("tempdir");
     let rec = generate(&tmp.path().join("full-face"));
     let expect = Expect::defaults_for("cheek", true);
+    let given = Expectations::given(expect.clone(), ExpectationSource::None);
     let mut g = c.benchmark_group("check_full_face");
     g.sample_size(10);
     g.throughput(Throughput::Elements(PUNCTURES));
     g.bench_function("check", |b| {
         b.iter(|| {
-            let report = check(&rec, &expect, None).expect("check");
+            let report = check(&rec, &given, None).expect("check");
             assert_eq!(report.punctures, PUNCTURES);
             black_box(report)
         });
     });
     g.bench_function("check_sequential_read", |b| {
         b.iter(|| {
-            let report = check_with(&rec, &expect, None, ReadOptions::sequential()).expect("check");
+            let report = check_with(&rec, &given, None, ReadOptions::sequential()).expect("check");
             assert_eq!(report.punctures, PUNCTURES);
             black_box(report)
         });
@@ -162,7 +163,8 @@ fn bench(c: &mut Criterion) {
     g.throughput(Throughput::Elements(punctures.len() as u64));
     g.bench_function("checker_in_memory", |b| {
         b.iter(|| {
-            let mut checker = Checker::new(rec.meta(), &expect).expect("checker");
+            let mut checker =
+                Checker::new(rec.meta(), &expect, ExpectationSource::None).expect("checker");
             for r in &ticks {
                 checker.tick(r);
             }

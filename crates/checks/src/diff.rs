@@ -1,10 +1,11 @@
 //! Golden comparisons: two recordings compared file by file (`telemetry.csv`,
 //! `punctures.csv`, `events.csv`), row by row, column by column.
 //!
-//! Columns are matched by name. Tolerances per column kind ([`column_kind`]):
-//! * integers (`t_us`, `tick`, `stroke`, `needle`, `speed_level`) and names/text (`state`,
-//!   `layer`, `kind`, …): exact;
-//! * floats (every other column: `*_mm`, `*_um`, `*_n`, `*_hz`, …): equal when
+//! Columns are matched by name. Tolerances per column kind (the recording crate's
+//! [`ColumnKind`] of each row type, [`needlebench_recording::columns_of`]):
+//! * integers (`t_us`, `tick`, `stroke`, `needle`, `speed_level`), booleans, names and text
+//!   (`state`, `layer`, `kind`, `detail`, …) and columns the row type does not have: exact;
+//! * floats (`*_mm`, `*_um`, `*_n`, `*_hz`, …): equal when
 //!   `|a − b| ≤ abs` or `|a − b| ≤ rel · max(|a|, |b|)`, defaults `abs = 1e-3`, `rel = 1e-6`
 //!   (the writer rounds to ≥ 1e-3 of each unit, so the defaults allow float noise, not a
 //!   changed value). NaN equals NaN.
@@ -14,32 +15,25 @@
 
 use crate::error::CheckError;
 use approx::relative_eq;
+use needlebench_recording::{EventRow, PunctureRow, Row, TelemetryRow};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// The files compared, in order.
-pub const FILES: [&str; 3] = ["telemetry.csv", "punctures.csv", "events.csv"];
+pub const FILES: [&str; 3] = [TelemetryRow::FILE, PunctureRow::FILE, EventRow::FILE];
 
-/// How a column is compared.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ColumnKind {
-    /// Exact, as unsigned integers.
-    Integer,
-    /// Within the absolute or relative tolerance.
-    Float,
-    /// Exact text.
-    Name,
-}
+pub use needlebench_recording::ColumnKind;
 
-/// The kind of a recording column, by name.
-pub fn column_kind(column: &str) -> ColumnKind {
-    match column {
-        "t_us" | "tick" | "stroke" | "needle" | "speed_level" => ColumnKind::Integer,
-        "skin_contact" | "state" | "fault" | "layer" | "bleeding" | "source" | "kind" | "code"
-        | "detail" => ColumnKind::Name,
-        _ => ColumnKind::Float,
-    }
+/// The kind of column `column` of `file`, from the row type's declaration; text (compared
+/// exactly) for a file or column the row types do not have.
+pub fn column_kind(file: &str, column: &str) -> ColumnKind {
+    needlebench_recording::columns_of(file)
+        .and_then(|(names, kinds)| {
+            let i = names.iter().position(|&n| n == column)?;
+            kinds.get(i).copied()
+        })
+        .unwrap_or(ColumnKind::Text)
 }
 
 /// Absolute and relative tolerance of one column.
@@ -84,7 +78,7 @@ impl Tolerances {
             (None, ColumnKind::Integer) => {
                 return matches!((a.parse::<u64>(), b.parse::<u64>()), (Ok(x), Ok(y)) if x == y);
             }
-            (None, ColumnKind::Name) => return false,
+            (None, ColumnKind::Boolean | ColumnKind::Name | ColumnKind::Text) => return false,
         };
         match (a.trim().parse::<f64>(), b.trim().parse::<f64>()) {
             (Ok(x), Ok(y)) => {
@@ -231,7 +225,7 @@ fn diff_file(
     let mut cols = Vec::new();
     for (i, name) in ha.iter().enumerate() {
         match hb.iter().position(|h| h == name) {
-            Some(j) => cols.push((name.to_owned(), column_kind(name), i, j)),
+            Some(j) => cols.push((name.to_owned(), column_kind(file, name), i, j)),
             None => {
                 out.first
                     .get_or_insert_with(|| div(0, name, "present", "absent", None));
@@ -311,5 +305,32 @@ mod tests {
             .columns
             .insert("t_us".into(), ColumnTolerance { abs: 5.0, rel: 0.0 });
         assert!(loose.equal("t_us", ColumnKind::Integer, "1000", "1004"));
+    }
+
+    #[test]
+    fn column_kinds_come_from_the_row_declarations() {
+        assert_eq!(column_kind("punctures.csv", "depth_um"), ColumnKind::Float);
+        assert_eq!(column_kind("punctures.csv", "needle"), ColumnKind::Integer);
+        assert_eq!(
+            column_kind("punctures.csv", "bleeding"),
+            ColumnKind::Boolean
+        );
+        assert_eq!(column_kind("telemetry.csv", "state"), ColumnKind::Name);
+        assert_eq!(column_kind("events.csv", "detail"), ColumnKind::Text);
+        // unknown files and columns compare exactly
+        assert_eq!(column_kind("events.csv", "depth_um"), ColumnKind::Text);
+        assert_eq!(column_kind("other.csv", "t_us"), ColumnKind::Text);
+        // every column of every file has a kind
+        for (file, n) in [
+            (TelemetryRow::FILE, TelemetryRow::COLUMNS.len()),
+            (PunctureRow::FILE, PunctureRow::COLUMNS.len()),
+            (EventRow::FILE, EventRow::COLUMNS.len()),
+        ] {
+            assert!(FILES.contains(&file));
+            assert_eq!(
+                needlebench_recording::columns_of(file).map(|c| c.1.len()),
+                Some(n)
+            );
+        }
     }
 }

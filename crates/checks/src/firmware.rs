@@ -24,7 +24,9 @@
 use crate::limits::{at_most, within_max};
 use crate::metrics;
 use crate::verdict::{Marker, Outcome, Verdict, Where};
-use needlebench_recording::{EventRow, EventSource, FirmwareState, PunctureRow, TelemetryRow};
+use needlebench_recording::{
+    EventKind, EventRow, EventSource, FirmwareState, PunctureRow, TelemetryRow,
+};
 use needlebench_scenario::Expect;
 use std::collections::BTreeSet;
 
@@ -143,10 +145,9 @@ impl FirmwareCheck {
         } else {
             self.dropped_log += 1;
         }
-        let is_fault = e.source == EventSource::Firmware && e.kind == "fault_raised";
+        let is_fault = e.source == EventSource::Firmware && e.kind == EventKind::FaultRaised;
         let marked = is_fault
-            || e.kind == "fault_cleared"
-            || e.kind == "link_failure"
+            || matches!(e.kind, EventKind::FaultCleared | EventKind::LinkFailure)
             || matches!(e.source, EventSource::Injected | EventSource::Link);
         if marked && self.markers.len() < MAX_KEPT {
             let label = if e.code.is_empty() {
@@ -156,7 +157,7 @@ impl FirmwareCheck {
             };
             self.markers.push(Marker {
                 t_s,
-                kind: e.kind.clone(),
+                kind: e.kind,
                 label,
             });
         }

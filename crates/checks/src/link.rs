@@ -15,7 +15,7 @@
 use crate::limits::at_most;
 use crate::metrics;
 use crate::verdict::{Outcome, Verdict};
-use needlebench_recording::{Clock, Meta, Timing};
+use needlebench_recording::{ClockMode, Meta, Timing};
 use needlebench_scenario::Expect;
 
 pub(crate) fn verdicts(
@@ -82,7 +82,7 @@ fn lag_verdict(meta: &Meta, timing: Option<&Timing>, expect: &Expect) -> Verdict
         first_failure: None,
         metrics: metrics(&[]),
     };
-    if meta.firmware.clock == Clock::Lockstep {
+    if meta.firmware.clock == ClockMode::Lockstep {
         return Verdict {
             actual: 0.0,
             actual_text: "lockstep clock: no schedule to lag behind".to_owned(),

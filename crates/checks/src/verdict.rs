@@ -3,6 +3,8 @@
 //! These types are the contract between the checks (this crate) and the reports
 //! (`needlebench-report`): every field a report shows comes from here.
 
+/// The kind of a [`Marker`]: the recording's event kind (re-exported for the reports).
+pub use needlebench_recording::EventKind;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -172,8 +174,9 @@ pub struct SeriesPoint {
 pub struct Marker {
     /// Time, s.
     pub t_s: f64,
-    /// `fault_raised`, `fault_cleared`, an injection kind, `link_failure`…
-    pub kind: String,
+    /// `fault_raised`, `fault_cleared`, an injection kind, `link_failure`… ([`EventKind::name`]
+    /// in JSON; [`EventKind::words`] for people).
+    pub kind: EventKind,
     /// The fault name or detail.
     pub label: String,
 }

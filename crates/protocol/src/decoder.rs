@@ -57,7 +57,7 @@ pub enum FrameError {
     },
     /// A well-formed frame whose payload does not decode as its message type (bad field
     /// value, truncated, trailing bytes, invalid UTF-8). Counted in [`DecoderStats::malformed`].
-    #[error("frame {seq}: malformed {kind:?} payload")]
+    #[error("frame {seq}: malformed {} payload", kind.name())]
     Payload {
         /// The frame's sequence number.
         seq: u16,

@@ -82,13 +82,52 @@ pub enum MessageKind {
     Event = 6,
 }
 
-/// How the bench will drive the pen's clock.
-#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+impl MessageKind {
+    /// The message's snake_case name, for statistics and error messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            MessageKind::BenchHello => "bench_hello",
+            MessageKind::PenHello => "pen_hello",
+            MessageKind::Sensors => "sensors",
+            MessageKind::Actuators => "actuators",
+            MessageKind::Grant => "grant",
+            MessageKind::Reached => "reached",
+            MessageKind::Event => "event",
+        }
+    }
+}
+
+/// How the bench will drive the pen's clock: the one clock enum of needlebench (scenario files,
+/// `meta.toml`, the command line and the wire).
+///
+/// The wire carries the variant's index; text (serde, [`ClockMode::name`]) uses `lockstep` and
+/// `realtime`.
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+#[serde(rename_all = "lowercase")]
 pub enum ClockMode {
     /// The pen runs only as far as the bench grants ([`Message::Grant`]).
+    #[default]
     Lockstep,
     /// The pen runs on its own clock; the bench paces sensor frames to the wall clock.
     RealTime,
+}
+
+impl ClockMode {
+    /// Both modes.
+    pub const ALL: [ClockMode; 2] = [ClockMode::Lockstep, ClockMode::RealTime];
+
+    /// Stable name, as used in scenario files, `meta.toml` and on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            ClockMode::Lockstep => "lockstep",
+            ClockMode::RealTime => "realtime",
+        }
+    }
+
+    /// The mode with this name.
+    pub fn from_name(name: &str) -> Option<ClockMode> {
+        ClockMode::ALL.into_iter().find(|m| m.name() == name)
+    }
 }
 
 /// Bench → pen greeting.
@@ -177,7 +216,10 @@ pub struct SensorFrame {
 }
 
 /// State of the firmware's state machine.
+///
+/// The wire carries the variant's index; text (serde, [`FirmwareState::name`]) is snake_case.
 #[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+#[serde(rename_all = "snake_case")]
 pub enum FirmwareState {
     /// Powered down; only the power button is read.
     #[default]
@@ -192,8 +234,12 @@ pub enum FirmwareState {
 
 /// Fault codes, in one place for the firmware, the bench and the reports.
 ///
-/// The wire carries the variant's index (`None` = 0 … `Internal` = 8).
-#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+/// The wire carries the variant's index (`None` = 0 … `Internal` = 8); text (serde, scenario
+/// files, recordings, reports: [`FaultCode::name`]) is snake_case.
+#[derive(
+    Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq, Default, Hash, PartialOrd, Ord,
+)]
+#[serde(rename_all = "snake_case")]
 pub enum FaultCode {
     /// No fault.
     #[default]
@@ -244,9 +290,22 @@ impl FaultCode {
             FaultCode::Internal => "internal",
         }
     }
+
+    /// The fault code with this name.
+    pub fn from_name(name: &str) -> Option<FaultCode> {
+        FaultCode::ALL.into_iter().find(|f| f.name() == name)
+    }
 }
 
 impl FirmwareState {
+    /// Every state, in wire order.
+    pub const ALL: [FirmwareState; 4] = [
+        FirmwareState::Off,
+        FirmwareState::Idle,
+        FirmwareState::Running,
+        FirmwareState::Fault,
+    ];
+
     /// Stable snake_case name, as used in recordings and reports.
     pub fn name(self) -> &'static str {
         match self {
@@ -321,7 +380,10 @@ pub struct Reached {
 }
 
 /// Severity of a [`Event::Log`] line.
-#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+///
+/// The wire carries the variant's index; text (serde, [`LogLevel::name`]) is snake_case.
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[serde(rename_all = "snake_case")]
 pub enum LogLevel {
     /// Diagnostic detail.
     Debug,
@@ -331,6 +393,26 @@ pub enum LogLevel {
     Warn,
     /// Something failed.
     Error,
+}
+
+impl LogLevel {
+    /// Every level, in wire order.
+    pub const ALL: [LogLevel; 4] = [
+        LogLevel::Debug,
+        LogLevel::Info,
+        LogLevel::Warn,
+        LogLevel::Error,
+    ];
+
+    /// Stable snake_case name (`debug`, `info`, `warn`, `error`), as used in recordings.
+    pub fn name(self) -> &'static str {
+        match self {
+            LogLevel::Debug => "debug",
+            LogLevel::Info => "info",
+            LogLevel::Warn => "warn",
+            LogLevel::Error => "error",
+        }
+    }
 }
 
 /// Pen → bench: something happened inside the firmware.

@@ -191,3 +191,33 @@ impl RecordingError {
         }
     }
 }
+
+/// What is wrong, in words, for a CSV error other than I/O (the position is reported apart).
+pub(crate) fn csv_words(kind: &csv::ErrorKind) -> String {
+    match kind {
+        csv::ErrorKind::Io(e) => e.to_string(),
+        csv::ErrorKind::Utf8 { err, .. } => {
+            format!("field {} is not valid UTF-8", err.field() + 1)
+        }
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!("{len} fields where the header has {expected_len}"),
+        csv::ErrorKind::Seek => "cannot seek in this file".to_owned(),
+        csv::ErrorKind::Serialize(message) => message.clone(),
+        csv::ErrorKind::Deserialize { err, .. } => err.to_string(),
+        _ => "malformed CSV".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod csv_words_tests {
+    #[test]
+    fn csv_errors_are_described_in_words_not_debug_output() {
+        let mut r = csv::ReaderBuilder::new().from_reader(&b"a,b\n1,2,3\n"[..]);
+        let mut rec = csv::StringRecord::new();
+        let kind = r.read_record(&mut rec).unwrap_err().into_kind();
+        let words = super::csv_words(&kind);
+        assert_eq!(words, "3 fields where the header has 2");
+        assert!(!words.contains('{') && !words.contains("::"), "{words}");
+    }
+}

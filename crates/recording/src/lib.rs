@@ -64,11 +64,14 @@
 //! # Ok::<(), needlebench_recording::RecordingError>(())
 //! ```
 
+#[macro_use]
+mod row_macro;
 mod codec;
 pub mod error;
 mod line;
 pub mod link;
 pub mod meta;
+mod names;
 mod parallel;
 mod place;
 pub mod reader;
@@ -79,15 +82,15 @@ pub mod writer;
 pub use error::{RecordingError, RowPos};
 pub use link::{LinkCounters, TIMING_FILE, Timing};
 pub use meta::{
-    Clock, Completion, EndReason, FORMAT_VERSION, FORMAT_VERSION_MIN, FirmwareMeta, LayersUm,
-    META_FILE, Meta, NeedlebenchMeta, RunMeta, RunStatus, SCENARIO_COPY, SCENARIO_DIR,
-    ScenarioMeta, SetupMeta, default_units, scenario_hash,
+    Completion, EndReason, FORMAT_VERSION, FORMAT_VERSION_MIN, FirmwareMeta, LayersUm, META_FILE,
+    Meta, NeedlebenchMeta, RunMeta, RunStatus, SCENARIO_COPY, SCENARIO_DIR, ScenarioMeta,
+    SetupMeta, default_units, scenario_hash,
 };
 pub use parallel::{ReadOptions, THREADS_ENV};
 pub use reader::{Recording, Rows};
 pub use rows::{
-    EventRow, EventSource, FIRMWARE_STATES, PunctureRow, Row, TelemetryRow, fault_from_name,
-    round_to, state_from_name,
+    ColumnKind, EventKind, EventRow, EventSource, FIRMWARE_STATES, PunctureRow, Row, TelemetryRow,
+    columns_of, fault_from_name, round_to, state_from_name,
 };
 pub use writer::{
     CreateOptions, REASON_NOT_FINISHED, RecordingWriter, ScenarioCopy, scenario_file_copy_path,
@@ -95,4 +98,4 @@ pub use writer::{
 
 /// Re-exported so users of the rows need not depend on the physics and protocol crates.
 pub use needlebench_physics::Layer;
-pub use needlebench_protocol::{FaultCode, FirmwareState};
+pub use needlebench_protocol::{ClockMode, FaultCode, FirmwareState, LogLevel};

@@ -5,6 +5,7 @@ use crate::error::RecordingError;
 use crate::link::LinkCounters;
 use crate::rows::{EventRow, PunctureRow, Row, TelemetryRow};
 use needlebench_physics::Layer;
+use needlebench_protocol::ClockMode;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -119,18 +120,7 @@ pub struct FirmwareMeta {
     /// How the firmware was reached: `in-process`, `pty`, `serial:/dev/ttyACM0`, …
     pub transport: String,
     /// Whether the bench and pen ran tick by tick (`lockstep`) or in real time (`realtime`).
-    pub clock: Clock,
-}
-
-/// How bench and firmware time were coupled.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Clock {
-    /// The bench advanced the firmware one tick at a time (deterministic).
-    #[default]
-    Lockstep,
-    /// The firmware ran on its own clock (a real pen).
-    Realtime,
+    pub clock: ClockMode,
 }
 
 /// `[needlebench]`.

@@ -1,14 +1,14 @@
-//! The three row types ([`TelemetryRow`], [`PunctureRow`], [`EventRow`]), their columns, units
-//! and write resolutions, and the snake_case names of their enum fields.
+//! The three row types ([`TelemetryRow`], [`PunctureRow`], [`EventRow`]), each declared once
+//! with [`row_type!`](crate::row_macro): field, type, codec (and write resolution), unit. The
+//! struct, its columns, units, column kinds, rounding, writing and reading all come from that
+//! one list.
 //!
 //! The column order of each file is the field order of its struct (and of `COLUMNS`).
 
-use crate::codec::{Dec, Enc, FieldErr};
-use crate::line::Line;
+pub use crate::names::{EventKind, EventSource, FIRMWARE_STATES, fault_from_name, state_from_name};
 use needlebench_physics::Layer;
-use needlebench_protocol::{FaultCode, FirmwareState};
+use needlebench_protocol::{FaultCode, FirmwareState, LogLevel};
 use serde::{Deserialize, Serialize};
-use std::io::Write;
 
 /// Write resolution of each kind of float column: values are rounded to the nearest multiple of
 /// `1 / steps` before they are written (so 1000.0 steps per mm = 1 µm).
@@ -46,6 +46,21 @@ pub fn round_to(value: f32, steps: f64) -> f32 {
     rounded + 0.0
 }
 
+/// How a column is written and compared (`needlebench diff` uses it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ColumnKind {
+    /// An unsigned integer (`t_us`, `tick`, `stroke`, …).
+    Integer,
+    /// A float rounded to its column's resolution (see [`resolution`]).
+    Float,
+    /// `true` or `false`.
+    Boolean,
+    /// One of an enum's snake_case names (`state`, `layer`, `kind`, …).
+    Name,
+    /// Free text (`code`, `detail`).
+    Text,
+}
+
 /// A row type of one of the three CSV files. Implemented by [`TelemetryRow`], [`PunctureRow`]
 /// and [`EventRow`] only.
 pub trait Row: crate::codec::Codec + Sized {
@@ -55,73 +70,94 @@ pub trait Row: crate::codec::Codec + Sized {
     const COLUMNS: &'static [&'static str];
     /// The unit of each column (same order as [`Row::COLUMNS`]); `meta.toml`'s `[units]`.
     const UNITS: &'static [&'static str];
+    /// How each column is written and compared (same order as [`Row::COLUMNS`]).
+    const KINDS: &'static [ColumnKind];
     /// The row as it reads back after writing: every float rounded to its column's resolution
     /// (see [`resolution`]).
     fn rounded(&self) -> Self;
 }
 
-/// One firmware tick: what the hand, the pen and the firmware did.
-#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
-pub struct TelemetryRow {
-    /// Time since the start of the run, µs (simulated time; a real pen's own clock).
-    pub t_us: u64,
-    /// Firmware tick number, the first tick is 0.
-    pub tick: u32,
-    /// Pen position on the skin, x, mm, in the frame of `setup.area`.
-    pub pen_x_mm: f32,
-    /// Pen position on the skin, y, mm.
-    pub pen_y_mm: f32,
-    /// Force the hand presses the pen onto the skin with, N.
-    pub hand_force_n: f32,
-    /// Pen tilt from the skin normal, degrees.
-    pub tilt_deg: f32,
-    /// The pen's guard touches the skin.
-    pub skin_contact: bool,
-    /// Needle tip position beyond the guard face, µm (0 = flush, positive = out toward the skin).
-    pub needle_z_um: f32,
-    /// Needle exposure set on the pen (depth dial or actuator), µm.
-    pub exposure_um: f32,
-    /// Motor PWM duty as a fraction, 0–1.
-    pub motor_duty: f32,
-    /// Motor current, mA.
-    pub motor_current_ma: f32,
-    /// Needle stroke frequency, Hz (one stroke per motor revolution).
-    pub stroke_hz: f32,
-    /// Battery terminal voltage, mV.
-    pub battery_mv: f32,
-    /// Selected speed level, 1–6 (0 when off).
-    pub speed_level: u8,
-    /// Firmware state after this tick (`off`, `idle`, `running`, `fault`).
-    #[serde(with = "state_serde")]
-    pub state: FirmwareState,
-    /// Latched fault (`none` if none).
-    #[serde(with = "fault_serde")]
-    pub fault: FaultCode,
+/// The columns and their kinds of the row type written to `file` (`telemetry.csv`,
+/// `punctures.csv`, `events.csv`), or `None` for another file.
+pub fn columns_of(file: &str) -> Option<(&'static [&'static str], &'static [ColumnKind])> {
+    fn of<R: Row>() -> (&'static [&'static str], &'static [ColumnKind]) {
+        (R::COLUMNS, R::KINDS)
+    }
+    match file {
+        TelemetryRow::FILE => Some(of::<TelemetryRow>()),
+        PunctureRow::FILE => Some(of::<PunctureRow>()),
+        EventRow::FILE => Some(of::<EventRow>()),
+        _ => None,
+    }
 }
 
-/// One needle entering the skin in one stroke.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct PunctureRow {
-    /// Time of the puncture since the start of the run, µs.
-    pub t_us: u64,
-    /// Stroke number of the pen since the start of the run, the first stroke is 0.
-    pub stroke: u64,
-    /// Index of the needle in the cartridge, 0-based.
-    pub needle: u16,
-    /// Puncture position, x, mm, in the frame of `setup.area`.
-    pub x_mm: f32,
-    /// Puncture position, y, mm.
-    pub y_mm: f32,
-    /// Deepest point the needle tip reached below the skin surface, µm.
-    pub depth_um: f32,
-    /// The skin layer that depth lies in.
-    pub layer: Layer,
-    /// Peak axial force on this needle during the stroke, N.
-    pub peak_force_n: f32,
-    /// How far the skin surface dented before it ruptured, µm.
-    pub tenting_um: f32,
-    /// The puncture reached the capillaries (papillary dermis or deeper).
-    pub bleeding: bool,
+use resolution as r;
+
+row_type! {
+    /// One firmware tick: what the hand, the pen and the firmware did.
+    #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+    pub struct TelemetryRow in "telemetry.csv", fast {
+        /// Time since the start of the run, µs (simulated time; a real pen's own clock).
+        t_us: u64 => uint, "us";
+        /// Firmware tick number, the first tick is 0.
+        tick: u32 => uint, "tick";
+        /// Pen position on the skin, x, mm, in the frame of `setup.area`.
+        pen_x_mm: f32 => float(r::MM), "mm";
+        /// Pen position on the skin, y, mm.
+        pen_y_mm: f32 => float(r::MM), "mm";
+        /// Force the hand presses the pen onto the skin with, N.
+        hand_force_n: f32 => float(r::HAND_FORCE_N), "N";
+        /// Pen tilt from the skin normal, degrees.
+        tilt_deg: f32 => float(r::DEG), "deg";
+        /// The pen's guard touches the skin.
+        skin_contact: bool => boolean, "bool";
+        /// Needle tip position beyond the guard face, µm (0 = flush, positive = out toward the
+        /// skin).
+        needle_z_um: f32 => float(r::UM), "um";
+        /// Needle exposure set on the pen (depth dial or actuator), µm.
+        exposure_um: f32 => float(r::UM), "um";
+        /// Motor PWM duty as a fraction, 0–1.
+        motor_duty: f32 => float(r::DUTY), "fraction";
+        /// Motor current, mA.
+        motor_current_ma: f32 => float(r::MA), "mA";
+        /// Needle stroke frequency, Hz (one stroke per motor revolution).
+        stroke_hz: f32 => float(r::HZ), "Hz";
+        /// Battery terminal voltage, mV.
+        battery_mv: f32 => float(r::MV), "mV";
+        /// Selected speed level, 1–6 (0 when off).
+        speed_level: u8 => uint, "level";
+        /// Firmware state after this tick (`off`, `idle`, `running`, `fault`).
+        state: FirmwareState => named(FirmwareState::ALL, FirmwareState::name, "state"), "name";
+        /// Latched fault (`none` if none).
+        fault: FaultCode => named(FaultCode::ALL, FaultCode::name, "fault"), "name";
+    }
+}
+
+row_type! {
+    /// One needle entering the skin in one stroke.
+    #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+    pub struct PunctureRow in "punctures.csv", fast {
+        /// Time of the puncture since the start of the run, µs.
+        t_us: u64 => uint, "us";
+        /// Stroke number of the pen since the start of the run, the first stroke is 0.
+        stroke: u64 => uint, "count";
+        /// Index of the needle in the cartridge, 0-based.
+        needle: u16 => uint, "index";
+        /// Puncture position, x, mm, in the frame of `setup.area`.
+        x_mm: f32 => float(r::MM), "mm";
+        /// Puncture position, y, mm.
+        y_mm: f32 => float(r::MM), "mm";
+        /// Deepest point the needle tip reached below the skin surface, µm.
+        depth_um: f32 => float(r::UM), "um";
+        /// The skin layer that depth lies in.
+        layer: Layer => named(Layer::ALL, Layer::name, "layer"), "name";
+        /// Peak axial force on this needle during the stroke, N.
+        peak_force_n: f32 => float(r::NEEDLE_FORCE_N), "N";
+        /// How far the skin surface dented before it ruptured, µm.
+        tenting_um: f32 => float(r::UM), "um";
+        /// The puncture reached the capillaries (papillary dermis or deeper).
+        bleeding: bool => boolean, "bool";
+    }
 }
 
 impl Default for PunctureRow {
@@ -141,356 +177,171 @@ impl Default for PunctureRow {
     }
 }
 
-/// Who produced an event.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum EventSource {
-    /// The pen's firmware (state changes, faults, log lines).
-    #[default]
-    Firmware,
-    /// A fault or disturbance the scenario injected.
-    Injected,
-    /// The link between bench and pen (drops, CRC errors, reconnects).
-    Link,
-    /// The runner itself (start, end, phase changes).
-    Runner,
+row_type! {
+    /// Something that happened at one instant: a firmware event, an injected fault, a link
+    /// event. `FORMAT.md` lists every kind with its `code`.
+    #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+    pub struct EventRow in "events.csv" {
+        /// Time since the start of the run, µs.
+        t_us: u64 => uint, "us";
+        /// Firmware tick the event belongs to.
+        tick: u32 => uint, "tick";
+        /// Who produced it.
+        source: EventSource => named(EventSource::ALL, EventSource::name, "event source"), "name";
+        /// What happened.
+        kind: EventKind => named(EventKind::ALL, EventKind::name, "event kind"), "name";
+        /// Machine-readable code, built from enum names: a fault name, a state transition such
+        /// as `idle->running`, a log level, a sensor, or empty (see [`EventKind`]).
+        code: String => text, "text";
+        /// Free text for people (may contain commas, quotes and newlines; CSV quoting applies).
+        detail: String => text, "text";
+    }
 }
 
-impl EventSource {
-    /// Every source, in file-doc order.
-    pub const ALL: [EventSource; 4] = [
-        EventSource::Firmware,
-        EventSource::Injected,
-        EventSource::Link,
-        EventSource::Runner,
-    ];
-
-    /// The snake_case name written to `events.csv`.
-    pub fn name(self) -> &'static str {
-        match self {
-            EventSource::Firmware => "firmware",
-            EventSource::Injected => "injected",
-            EventSource::Link => "link",
-            EventSource::Runner => "runner",
+impl EventRow {
+    /// An event at firmware tick `tick` (time `tick` ms) with an empty code and detail.
+    pub fn at_tick(tick: u64, source: EventSource, kind: EventKind) -> EventRow {
+        EventRow {
+            t_us: tick * 1000,
+            tick: tick as u32,
+            source,
+            kind,
+            code: String::new(),
+            detail: String::new(),
         }
     }
 
-    /// The source with this name.
-    pub fn from_name(name: &str) -> Option<EventSource> {
-        EventSource::ALL.into_iter().find(|s| s.name() == name)
-    }
-}
-
-/// Something that happened at one instant: a firmware event, an injected fault, a link event.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct EventRow {
-    /// Time since the start of the run, µs.
-    pub t_us: u64,
-    /// Firmware tick the event belongs to.
-    pub tick: u32,
-    /// Who produced it.
-    pub source: EventSource,
-    /// What happened, snake_case: `state_changed`, `fault_raised`, `fault_cleared`, `log`,
-    /// `force_spike`, `link_drop`, …
-    pub kind: String,
-    /// Machine-readable code: a fault name, a state transition such as `idle->running`, or empty.
-    pub code: String,
-    /// Free text for people (may contain commas, quotes and newlines; CSV quoting applies).
-    pub detail: String,
-}
-
-/// Every firmware state, in wire order.
-pub const FIRMWARE_STATES: [FirmwareState; 4] = [
-    FirmwareState::Off,
-    FirmwareState::Idle,
-    FirmwareState::Running,
-    FirmwareState::Fault,
-];
-
-/// The firmware state with this snake_case name (`off`, `idle`, `running`, `fault`).
-pub fn state_from_name(name: &str) -> Option<FirmwareState> {
-    FIRMWARE_STATES.into_iter().find(|s| s.name() == name)
-}
-
-/// The fault code with this snake_case name (`none`, `stall`, `over_current`, …).
-pub fn fault_from_name(name: &str) -> Option<FaultCode> {
-    FaultCode::ALL.into_iter().find(|f| f.name() == name)
-}
-
-fn names<T: Copy>(all: &[T], name: impl Fn(T) -> &'static str) -> String {
-    all.iter().map(|&x| name(x)).collect::<Vec<_>>().join(", ")
-}
-
-/// Comma-separated valid state names, for error messages.
-pub(crate) fn state_names() -> String {
-    names(&FIRMWARE_STATES, FirmwareState::name)
-}
-
-/// Comma-separated valid fault names, for error messages.
-pub(crate) fn fault_names() -> String {
-    names(&FaultCode::ALL, FaultCode::name)
-}
-
-macro_rules! name_serde {
-    ($module:ident, $ty:ty, $from:path, $valid:path, $what:literal) => {
-        mod $module {
-            use super::*;
-            pub(super) fn serialize<S: serde::Serializer>(
-                v: &$ty,
-                s: S,
-            ) -> Result<S::Ok, S::Error> {
-                s.serialize_str(v.name())
-            }
-            pub(super) fn deserialize<'de, D: serde::Deserializer<'de>>(
-                d: D,
-            ) -> Result<$ty, D::Error> {
-                let name = <std::borrow::Cow<'de, str>>::deserialize(d)?;
-                $from(&name).ok_or_else(|| {
-                    serde::de::Error::custom(format!(
-                        concat!("unknown ", $what, " '{}'; valid: {}"),
-                        name,
-                        $valid()
-                    ))
-                })
-            }
-        }
-    };
-}
-name_serde!(
-    state_serde,
-    FirmwareState,
-    state_from_name,
-    state_names,
-    "state"
-);
-name_serde!(
-    fault_serde,
-    FaultCode,
-    fault_from_name,
-    fault_names,
-    "fault"
-);
-
-impl Row for TelemetryRow {
-    const FILE: &'static str = "telemetry.csv";
-    const COLUMNS: &'static [&'static str] = &[
-        "t_us",
-        "tick",
-        "pen_x_mm",
-        "pen_y_mm",
-        "hand_force_n",
-        "tilt_deg",
-        "skin_contact",
-        "needle_z_um",
-        "exposure_um",
-        "motor_duty",
-        "motor_current_ma",
-        "stroke_hz",
-        "battery_mv",
-        "speed_level",
-        "state",
-        "fault",
-    ];
-    const UNITS: &'static [&'static str] = &[
-        "us", "tick", "mm", "mm", "N", "deg", "bool", "um", "um", "fraction", "mA", "Hz", "mV",
-        "level", "name", "name",
-    ];
-
-    fn rounded(&self) -> Self {
-        use resolution as r;
-        TelemetryRow {
-            pen_x_mm: round_to(self.pen_x_mm, r::MM),
-            pen_y_mm: round_to(self.pen_y_mm, r::MM),
-            hand_force_n: round_to(self.hand_force_n, r::HAND_FORCE_N),
-            tilt_deg: round_to(self.tilt_deg, r::DEG),
-            needle_z_um: round_to(self.needle_z_um, r::UM),
-            exposure_um: round_to(self.exposure_um, r::UM),
-            motor_duty: round_to(self.motor_duty, r::DUTY),
-            motor_current_ma: round_to(self.motor_current_ma, r::MA),
-            stroke_hz: round_to(self.stroke_hz, r::HZ),
-            battery_mv: round_to(self.battery_mv, r::MV),
-            ..*self
+    /// Firmware `state_changed`, code `from->to`.
+    pub fn state_changed(tick: u64, from: FirmwareState, to: FirmwareState) -> EventRow {
+        EventRow {
+            code: format!("{}->{}", from.name(), to.name()),
+            ..EventRow::at_tick(tick, EventSource::Firmware, EventKind::StateChanged)
         }
     }
-}
 
-impl crate::codec::Codec for TelemetryRow {
-    fn encode<W: Write>(&self, e: &mut Enc<'_, W>) -> csv::Result<()> {
-        use resolution as r;
-        e.uint(self.t_us)?;
-        e.uint(self.tick)?;
-        e.float(self.pen_x_mm, r::MM)?;
-        e.float(self.pen_y_mm, r::MM)?;
-        e.float(self.hand_force_n, r::HAND_FORCE_N)?;
-        e.float(self.tilt_deg, r::DEG)?;
-        e.boolean(self.skin_contact)?;
-        e.float(self.needle_z_um, r::UM)?;
-        e.float(self.exposure_um, r::UM)?;
-        e.float(self.motor_duty, r::DUTY)?;
-        e.float(self.motor_current_ma, r::MA)?;
-        e.float(self.stroke_hz, r::HZ)?;
-        e.float(self.battery_mv, r::MV)?;
-        e.uint(self.speed_level)?;
-        e.text(self.state.name())?;
-        e.text(self.fault.name())
-    }
-
-    fn decode(d: &Dec<'_>) -> Result<Self, FieldErr> {
-        Ok(TelemetryRow {
-            t_us: d.uint(0)?,
-            tick: d.uint(1)?,
-            pen_x_mm: d.float(2)?,
-            pen_y_mm: d.float(3)?,
-            hand_force_n: d.float(4)?,
-            tilt_deg: d.float(5)?,
-            skin_contact: d.boolean(6)?,
-            needle_z_um: d.float(7)?,
-            exposure_um: d.float(8)?,
-            motor_duty: d.float(9)?,
-            motor_current_ma: d.float(10)?,
-            stroke_hz: d.float(11)?,
-            battery_mv: d.float(12)?,
-            speed_level: d.uint(13)?,
-            state: d.named(14, &FIRMWARE_STATES, FirmwareState::name, "state")?,
-            fault: d.named(15, &FaultCode::ALL, FaultCode::name, "fault")?,
-        })
-    }
-
-    #[inline]
-    fn decode_line(line: &[u8], skip: u32) -> Option<Self> {
-        let mut l = Line::new(line, skip, Self::COLUMNS.len());
-        // fields are evaluated in the order written: the column order
-        let row = TelemetryRow {
-            t_us: l.uint()?,
-            tick: l.uint()?,
-            pen_x_mm: l.float()?,
-            pen_y_mm: l.float()?,
-            hand_force_n: l.float()?,
-            tilt_deg: l.float()?,
-            skin_contact: l.boolean()?,
-            needle_z_um: l.float()?,
-            exposure_um: l.float()?,
-            motor_duty: l.float()?,
-            motor_current_ma: l.float()?,
-            stroke_hz: l.float()?,
-            battery_mv: l.float()?,
-            speed_level: l.uint()?,
-            state: l.named(&FIRMWARE_STATES, FirmwareState::name)?,
-            fault: l.named(&FaultCode::ALL, FaultCode::name)?,
-        };
-        l.at_end().then_some(row)
-    }
-}
-
-impl Row for PunctureRow {
-    const FILE: &'static str = "punctures.csv";
-    const COLUMNS: &'static [&'static str] = &[
-        "t_us",
-        "stroke",
-        "needle",
-        "x_mm",
-        "y_mm",
-        "depth_um",
-        "layer",
-        "peak_force_n",
-        "tenting_um",
-        "bleeding",
-    ];
-    const UNITS: &'static [&'static str] = &[
-        "us", "count", "index", "mm", "mm", "um", "name", "N", "um", "bool",
-    ];
-
-    fn rounded(&self) -> Self {
-        use resolution as r;
-        PunctureRow {
-            x_mm: round_to(self.x_mm, r::MM),
-            y_mm: round_to(self.y_mm, r::MM),
-            depth_um: round_to(self.depth_um, r::UM),
-            peak_force_n: round_to(self.peak_force_n, r::NEEDLE_FORCE_N),
-            tenting_um: round_to(self.tenting_um, r::UM),
-            ..*self
+    /// Firmware `fault_raised` or `fault_cleared` (`kind`), code the fault's name.
+    pub fn fault(tick: u64, kind: EventKind, fault: FaultCode) -> EventRow {
+        EventRow {
+            code: fault.name().to_owned(),
+            ..EventRow::at_tick(tick, EventSource::Firmware, kind)
         }
     }
-}
 
-impl crate::codec::Codec for PunctureRow {
-    fn encode<W: Write>(&self, e: &mut Enc<'_, W>) -> csv::Result<()> {
-        use resolution as r;
-        e.uint(self.t_us)?;
-        e.uint(self.stroke)?;
-        e.uint(self.needle)?;
-        e.float(self.x_mm, r::MM)?;
-        e.float(self.y_mm, r::MM)?;
-        e.float(self.depth_um, r::UM)?;
-        e.text(self.layer.name())?;
-        e.float(self.peak_force_n, r::NEEDLE_FORCE_N)?;
-        e.float(self.tenting_um, r::UM)?;
-        e.boolean(self.bleeding)
+    /// Firmware `log`, code the level's name, detail the text.
+    pub fn log(tick: u64, level: LogLevel, text: &str) -> EventRow {
+        EventRow {
+            code: level.name().to_owned(),
+            detail: text.to_owned(),
+            ..EventRow::at_tick(tick, EventSource::Firmware, EventKind::Log)
+        }
     }
 
-    fn decode(d: &Dec<'_>) -> Result<Self, FieldErr> {
-        Ok(PunctureRow {
-            t_us: d.uint(0)?,
-            stroke: d.uint(1)?,
-            needle: d.uint(2)?,
-            x_mm: d.float(3)?,
-            y_mm: d.float(4)?,
-            depth_um: d.float(5)?,
-            layer: d.named(6, &Layer::ALL, Layer::name, "layer")?,
-            peak_force_n: d.float(7)?,
-            tenting_um: d.float(8)?,
-            bleeding: d.boolean(9)?,
-        })
+    /// The fault of a `fault_raised` or `fault_cleared` event; `None` for other kinds or a
+    /// code that is not a fault name.
+    pub fn fault_code(&self) -> Option<FaultCode> {
+        matches!(self.kind, EventKind::FaultRaised | EventKind::FaultCleared)
+            .then(|| FaultCode::from_name(&self.code))
+            .flatten()
     }
 
-    #[inline]
-    fn decode_line(line: &[u8], skip: u32) -> Option<Self> {
-        let mut l = Line::new(line, skip, Self::COLUMNS.len());
-        // fields are evaluated in the order written: the column order
-        let row = PunctureRow {
-            t_us: l.uint()?,
-            stroke: l.uint()?,
-            needle: l.uint()?,
-            x_mm: l.float()?,
-            y_mm: l.float()?,
-            depth_um: l.float()?,
-            layer: l.named(&Layer::ALL, Layer::name)?,
-            peak_force_n: l.float()?,
-            tenting_um: l.float()?,
-            bleeding: l.boolean()?,
-        };
-        l.at_end().then_some(row)
+    /// The states of a `state_changed` event (`from`, `to`); `None` for other kinds or a code
+    /// that is not `from->to`.
+    pub fn transition(&self) -> Option<(FirmwareState, FirmwareState)> {
+        if self.kind != EventKind::StateChanged {
+            return None;
+        }
+        let (from, to) = self.code.split_once("->")?;
+        Some((state_from_name(from)?, state_from_name(to)?))
     }
 }
 
-impl Row for EventRow {
-    const FILE: &'static str = "events.csv";
-    const COLUMNS: &'static [&'static str] = &["t_us", "tick", "source", "kind", "code", "detail"];
-    const UNITS: &'static [&'static str] = &["us", "tick", "name", "name", "text", "text"];
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-    fn rounded(&self) -> Self {
-        self.clone()
-    }
-}
-
-impl crate::codec::Codec for EventRow {
-    fn encode<W: Write>(&self, e: &mut Enc<'_, W>) -> csv::Result<()> {
-        e.uint(self.t_us)?;
-        e.uint(self.tick)?;
-        e.text(self.source.name())?;
-        e.text(&self.kind)?;
-        e.text(&self.code)?;
-        e.text(&self.detail)
+    fn check_declaration<R: Row>(header: &str, units: &str) {
+        assert_eq!(R::COLUMNS.join(","), header, "{}", R::FILE);
+        assert_eq!(R::UNITS.join(","), units, "{}", R::FILE);
+        assert_eq!(R::KINDS.len(), R::COLUMNS.len(), "{}", R::FILE);
+        assert_eq!(columns_of(R::FILE), Some((R::COLUMNS, R::KINDS)));
     }
 
-    fn decode(d: &Dec<'_>) -> Result<Self, FieldErr> {
-        Ok(EventRow {
-            t_us: d.uint(0)?,
-            tick: d.uint(1)?,
-            source: d.named(2, &EventSource::ALL, EventSource::name, "event source")?,
-            kind: d.text(3)?.to_owned(),
-            code: d.text(4)?.to_owned(),
-            detail: d.text(5)?.to_owned(),
-        })
+    #[test]
+    fn the_declarations_give_the_documented_headers_and_units() {
+        check_declaration::<TelemetryRow>(
+            "t_us,tick,pen_x_mm,pen_y_mm,hand_force_n,tilt_deg,skin_contact,needle_z_um,\
+             exposure_um,motor_duty,motor_current_ma,stroke_hz,battery_mv,speed_level,state,fault",
+            "us,tick,mm,mm,N,deg,bool,um,um,fraction,mA,Hz,mV,level,name,name",
+        );
+        check_declaration::<PunctureRow>(
+            "t_us,stroke,needle,x_mm,y_mm,depth_um,layer,peak_force_n,tenting_um,bleeding",
+            "us,count,index,mm,mm,um,name,N,um,bool",
+        );
+        check_declaration::<EventRow>(
+            "t_us,tick,source,kind,code,detail",
+            "us,tick,name,name,text,text",
+        );
+        assert_eq!(columns_of("timing.toml"), None);
+    }
+
+    #[test]
+    fn column_kinds_follow_the_codecs() {
+        use ColumnKind::*;
+        assert_eq!(
+            PunctureRow::KINDS,
+            [
+                Integer, Integer, Integer, Float, Float, Float, Name, Float, Float, Boolean
+            ]
+        );
+        assert_eq!(EventRow::KINDS, [Integer, Integer, Name, Name, Text, Text]);
+    }
+
+    #[test]
+    fn rounded_rounds_each_float_to_its_declared_resolution() {
+        let bits = |v: f32| v.to_bits();
+        let t = TelemetryRow {
+            pen_x_mm: 1.000_44,
+            hand_force_n: 1.000_044,
+            motor_duty: 0.123_456,
+            ..Default::default()
+        }
+        .rounded();
+        assert_eq!(bits(t.pen_x_mm), bits(round_to(1.000_44, resolution::MM)));
+        assert_eq!(
+            bits(t.hand_force_n),
+            bits(round_to(1.000_044, resolution::HAND_FORCE_N))
+        );
+        assert_eq!(
+            bits(t.motor_duty),
+            bits(round_to(0.123_456, resolution::DUTY))
+        );
+        let p = PunctureRow {
+            peak_force_n: 0.012_345_6,
+            ..Default::default()
+        }
+        .rounded();
+        assert_eq!(
+            bits(p.peak_force_n),
+            bits(round_to(0.012_345_6, resolution::NEEDLE_FORCE_N))
+        );
+    }
+
+    #[test]
+    fn event_constructors_write_codes_from_enum_names() {
+        let e = EventRow::state_changed(5, FirmwareState::Idle, FirmwareState::Running);
+        assert_eq!(
+            (e.t_us, e.tick, e.code.as_str()),
+            (5000, 5, "idle->running")
+        );
+        assert_eq!(
+            e.transition(),
+            Some((FirmwareState::Idle, FirmwareState::Running))
+        );
+        let f = EventRow::fault(7, EventKind::FaultRaised, FaultCode::OverCurrent);
+        assert_eq!(f.code, "over_current");
+        assert_eq!(f.fault_code(), Some(FaultCode::OverCurrent));
+        assert_eq!(e.fault_code(), None);
+        let l = EventRow::log(1, LogLevel::Warn, "low, \"battery\"");
+        assert_eq!((l.kind, l.code.as_str()), (EventKind::Log, "warn"));
     }
 }

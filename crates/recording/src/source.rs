@@ -406,7 +406,7 @@ impl Source {
                     other => RecordingError::Csv {
                         path: self.path.clone(),
                         pos,
-                        message: format!("{other:?}"),
+                        message: crate::error::csv_words(&other),
                     },
                 })
             }

@@ -69,7 +69,7 @@ fn write_error(path: &Path, e: csv::Error) -> RecordingError {
         other => RecordingError::Csv {
             path: path.to_owned(),
             pos: None,
-            message: format!("{other:?}"),
+            message: crate::error::csv_words(&other),
         },
     }
 }

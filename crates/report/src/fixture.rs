@@ -2,8 +2,8 @@
 
 use crate::{PlotLimits, RunInfo, RunNumbers, ScenarioResult};
 use needlebench_checks::{
-    CheckReport, DensityGrid, DepthHistogram, ExpectationSource, Marker, Outcome, SeriesPoint,
-    Verdict, Where,
+    CheckReport, DensityGrid, DepthHistogram, EventKind, ExpectationSource, Marker, Outcome,
+    SeriesPoint, Verdict, Where,
 };
 use std::collections::BTreeMap;
 
@@ -69,12 +69,12 @@ pub fn report(name: &str, verdicts: Vec<Verdict>, cols: usize, rows: usize) -> C
         markers: vec![
             Marker {
                 t_s: 1.2,
-                kind: "injection".to_owned(),
+                kind: EventKind::CartridgeJam,
                 label: "stall <jam>".to_owned(),
             },
             Marker {
                 t_s: 1.5,
-                kind: "fault_raised".to_owned(),
+                kind: EventKind::FaultRaised,
                 label: "stall".to_owned(),
             },
         ],

@@ -17,6 +17,7 @@
 //! seeded by the scenario's seed; in lockstep the firmware sees exactly the same frames every
 //! time. Same scenario, seed and firmware → byte-identical recording.
 
+pub mod events;
 pub mod field;
 pub mod hand;
 pub mod operator;

@@ -5,7 +5,7 @@ use needlebench_bridge::{
     SerialTransport, Transport,
 };
 use needlebench_firmware::{Firmware, FirmwareConfig};
-use needlebench_scenario::{Clock, FirmwareLink, Scenario};
+use needlebench_scenario::{FirmwareLink, Scenario};
 use std::path::PathBuf;
 
 /// Which pen a run talks to.
@@ -52,10 +52,7 @@ impl PenChoice {
 
 /// The clock mode a scenario asks for.
 pub fn clock_of(scenario: &Scenario) -> ClockMode {
-    match scenario.firmware.clock {
-        Clock::Lockstep => ClockMode::Lockstep,
-        Clock::Realtime => ClockMode::RealTime,
-    }
+    scenario.firmware.clock
 }
 
 /// The emulated firmware's configuration for a scenario (its overrides applied).

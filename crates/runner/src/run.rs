@@ -21,8 +21,7 @@ use needlebench_bridge::{Link, LinkStats, PenEvent};
 use needlebench_physics::{Contact, PenParams, PenPlant, PlantTick};
 use needlebench_protocol::{CartridgeInfo, FaultCode, FirmwareState, SensorFrame};
 use needlebench_recording::{
-    EndReason, EventRow, EventSource, LinkCounters, PunctureRow, RecordingWriter, TelemetryRow,
-    Timing,
+    EndReason, LinkCounters, PunctureRow, RecordingWriter, TelemetryRow, Timing,
 };
 use needlebench_scenario::{InjectedFault, Sensor};
 use rand::{Rng, SeedableRng};
@@ -182,7 +181,7 @@ pub fn run_until(
             Ok(reply) => reply,
             Err(e) => {
                 for ev in link.partial_events().to_vec() {
-                    writer.event(&firmware_event(tick, &ev))?;
+                    writer.event(&crate::events::firmware_event(tick, &ev))?;
                 }
                 fill_firmware(&mut telemetry, duty_permille, last);
                 writer.telemetry(&telemetry)?;
@@ -197,7 +196,7 @@ pub fn run_until(
             reply.actuators.speed_level,
         );
         for ev in &reply.events {
-            writer.event(&firmware_event(tick, ev))?;
+            writer.event(&crate::events::firmware_event(tick, ev))?;
             if let (PenEvent::FaultRaised { code, .. }, None) = (ev, &fault_end) {
                 let reason = format!("pen fault {} at t = {t_s:.3} s", code.name());
                 fault_end = Some((tick + (AFTER_FAULT_S * 1000.0) as u64, reason));
@@ -245,14 +244,7 @@ impl World<'_> {
             if (inj.at_s * 1000.0).round() as u64 != tick {
                 continue;
             }
-            let row = EventRow {
-                t_us: tick * 1000,
-                tick: tick as u32,
-                source: EventSource::Injected,
-                kind: inj.fault.kind().to_owned(),
-                code: String::new(),
-                detail: format!("{:?}", inj.fault),
-            };
+            let row = crate::events::injection_event(tick, &inj.fault);
             // A recording error here resurfaces at the next write.
             let _ = writer.event(&row);
             if let InjectedFault::LinkGarbage { bytes } = inj.fault {
@@ -468,44 +460,10 @@ fn link_failed(
     if stop.load(Ordering::Relaxed) {
         return Ok(interrupted(tick));
     }
-    writer.event(&EventRow {
-        t_us: tick * 1000,
-        tick: tick as u32,
-        source: EventSource::Link,
-        kind: "link_failure".to_owned(),
-        code: String::new(),
-        detail: e.to_string(),
-    })?;
+    writer.event(&crate::events::link_failure_event(tick, e))?;
     let reason = format!("link failure at t = {:.3} s: {e}", tick as f64 / 1000.0);
     Ok(RunStatus::Incomplete {
         end: EndReason::LinkFailure,
         reason,
     })
-}
-
-fn firmware_event(tick: u64, ev: &PenEvent) -> EventRow {
-    let (kind, code, detail) = match ev {
-        PenEvent::StateChanged { from, to, .. } => (
-            "state_changed",
-            format!("{}->{}", from.name(), to.name()),
-            String::new(),
-        ),
-        PenEvent::FaultRaised { code, .. } => {
-            ("fault_raised", code.name().to_owned(), String::new())
-        }
-        PenEvent::FaultCleared { code, .. } => {
-            ("fault_cleared", code.name().to_owned(), String::new())
-        }
-        PenEvent::Log { level, text, .. } => {
-            ("log", format!("{level:?}").to_lowercase(), text.clone())
-        }
-    };
-    EventRow {
-        t_us: tick * 1000,
-        tick: tick as u32,
-        source: EventSource::Firmware,
-        kind: kind.to_owned(),
-        code,
-        detail,
-    }
 }

@@ -7,7 +7,7 @@ use needlebench_bridge::{ClockMode, Link};
 use needlebench_firmware::FirmwareConfig;
 use needlebench_physics::{Cartridge, PhysicsError};
 use needlebench_recording::{
-    Clock, CreateOptions, FirmwareMeta, LayersUm, META_FILE, Meta, RecordingError, RecordingWriter,
+    CreateOptions, FirmwareMeta, LayersUm, META_FILE, Meta, RecordingError, RecordingWriter,
     ScenarioCopy, ScenarioMeta, SetupMeta, scenario_hash,
 };
 use needlebench_scenario::{InjectedFault, Injection, Pattern as ScenarioPattern, Scenario};
@@ -90,10 +90,7 @@ impl RunSetup<'_> {
                 version: pen.firmware_version.clone(),
                 protocol_version: u32::from(pen.protocol_version),
                 transport: transport.to_owned(),
-                clock: match clock {
-                    ClockMode::Lockstep => Clock::Lockstep,
-                    ClockMode::RealTime => Clock::Realtime,
-                },
+                clock,
             },
             setup: SetupMeta {
                 site: scenario.skin.site.name.clone(),

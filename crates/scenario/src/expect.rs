@@ -4,66 +4,10 @@
 
 use needlebench_physics::Layer;
 use needlebench_protocol::FaultCode;
-use serde::Deserialize;
 use std::path::PathBuf;
 
 /// Built-in sites that are not on the face: no default ban on reaching the hypodermis.
 pub const NON_FACIAL_SITES: [&str; 4] = ["neck", "decollete", "abdomen", "thigh"];
-
-/// A firmware fault a scenario expects (names as in recordings: `FaultCode::name`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Fault {
-    /// Speed collapsed under load.
-    Stall,
-    /// Motor current above the cut-off.
-    OverCurrent,
-    /// No sensor frames for too long.
-    LinkLoss,
-    /// Battery too low to start or sagged while running.
-    LowBattery,
-    /// No cartridge seated.
-    CartridgeAbsent,
-    /// Cartridge past its single-use limit.
-    CartridgeExpired,
-    /// The firmware's tick overran.
-    Watchdog,
-    /// Internal firmware error.
-    Internal,
-}
-
-impl Fault {
-    /// Every fault, in wire order.
-    pub const ALL: [Fault; 8] = [
-        Fault::Stall,
-        Fault::OverCurrent,
-        Fault::LinkLoss,
-        Fault::LowBattery,
-        Fault::CartridgeAbsent,
-        Fault::CartridgeExpired,
-        Fault::Watchdog,
-        Fault::Internal,
-    ];
-
-    /// The protocol's fault code.
-    pub fn code(self) -> FaultCode {
-        match self {
-            Fault::Stall => FaultCode::Stall,
-            Fault::OverCurrent => FaultCode::OverCurrent,
-            Fault::LinkLoss => FaultCode::LinkLoss,
-            Fault::LowBattery => FaultCode::LowBattery,
-            Fault::CartridgeAbsent => FaultCode::CartridgeAbsent,
-            Fault::CartridgeExpired => FaultCode::CartridgeExpired,
-            Fault::Watchdog => FaultCode::Watchdog,
-            Fault::Internal => FaultCode::Internal,
-        }
-    }
-
-    /// The snake_case name (the same as [`FaultCode::name`]).
-    pub fn name(self) -> &'static str {
-        self.code().name()
-    }
-}
 
 /// The checker's invariants for one scenario, defaults filled in.
 #[derive(Debug, Clone, PartialEq)]
@@ -94,8 +38,9 @@ pub struct Expect {
     pub stroke_hz_tolerance_pct: f64,
     /// The motor must have stopped within this of any fault, ms. Default 100.
     pub fault_stop_ms: f64,
-    /// The faults that must happen, and no others (sorted, no duplicates). Default none.
-    pub faults: Vec<Fault>,
+    /// The faults that must happen, and no others (sorted in wire order, no duplicates, never
+    /// [`FaultCode::None`]; names as in recordings: [`FaultCode::name`]). Default none.
+    pub faults: Vec<FaultCode>,
     /// Largest share of frames with a bad CRC. Default 0.
     pub max_crc_error_rate: f64,
     /// Largest lag behind wall time, ms (real-time clock only). Default 50.

@@ -34,6 +34,7 @@
 //! Relative paths in a scenario (`hand.waypoints_csv`, `expect.golden`) are resolved against
 //! the directory of the scenario file.
 
+mod describe;
 mod doc;
 pub mod error;
 pub mod expect;
@@ -45,11 +46,12 @@ mod validate_inject_expect;
 pub mod waypoints;
 
 pub use error::{Location, ScenarioError};
-pub use expect::{Expect, Fault, NON_FACIAL_SITES};
+pub use expect::{Expect, NON_FACIAL_SITES};
 pub use model::{
-    Area, BoundingBox, Clock, Firmware, FirmwareLink, Force, Hand, INJECTION_KINDS, InjectedFault,
+    Area, BoundingBox, Firmware, FirmwareLink, Force, Hand, INJECTION_KINDS, InjectedFault,
     Injection, Pattern, Pen, Scenario, Sensor, Skin, Source, Speed, Waypoint,
 };
+pub use needlebench_protocol::{ClockMode, FaultCode};
 pub use validate_hand::{DEFAULT_FORCE_N, DEFAULT_GLIDE_MM_S};
 pub use waypoints::{load_waypoints, parse_waypoints};
 

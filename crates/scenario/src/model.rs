@@ -2,6 +2,7 @@
 
 use crate::expect::Expect;
 use needlebench_physics::{Cartridge, Site};
+use needlebench_protocol::ClockMode;
 use serde::Deserialize;
 use std::path::PathBuf;
 
@@ -120,8 +121,9 @@ impl Speed {
 pub struct Firmware {
     /// The link to the pen.
     pub link: FirmwareLink,
-    /// Lockstep or real time.
-    pub clock: Clock,
+    /// How simulated time relates to wall time: `lockstep` (default: tick by tick, as fast
+    /// as bench and pen can) or `realtime` (one tick per millisecond of wall time).
+    pub clock: ClockMode,
     /// Override of the emulated firmware's single-use limit, s (emulated kinds only).
     pub cartridge_limit_s: Option<f64>,
 }
@@ -140,17 +142,6 @@ pub enum FirmwareLink {
         /// Baud rate (default 115200).
         baud: u32,
     },
-}
-
-/// How simulated time relates to wall time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Clock {
-    /// Bench and pen advance tick by tick, as fast as they can (default).
-    #[default]
-    Lockstep,
-    /// One tick per millisecond of wall time.
-    Realtime,
 }
 
 /// A sensor a fault can be injected into.
@@ -520,6 +511,15 @@ impl InjectedFault {
             InjectedFault::LinkGarbage { .. } => "link_garbage",
             InjectedFault::BatterySag { .. } => "battery_sag",
             InjectedFault::CartridgeRemoved { .. } => "cartridge_removed",
+        }
+    }
+
+    /// The sensor it acts on (`sensor_stuck`, `sensor_noise`), if any.
+    pub fn sensor(&self) -> Option<Sensor> {
+        match self {
+            InjectedFault::SensorStuck { sensor, .. }
+            | InjectedFault::SensorNoise { sensor, .. } => Some(*sensor),
+            _ => None,
         }
     }
 

@@ -3,9 +3,9 @@
 //! `deny_unknown_fields` everywhere; [`crate::validate`] turns these into the checked public
 //! types of [`crate::model`].
 
-use crate::expect::Fault;
-use crate::model::{Clock, Sensor};
+use crate::model::Sensor;
 use needlebench_physics::{Layer, SiteSpec};
+use needlebench_protocol::{ClockMode, FaultCode};
 use serde::Deserialize;
 
 #[derive(Debug, Deserialize)]
@@ -71,7 +71,7 @@ pub(crate) struct RawFirmware {
     pub port: Option<String>,
     pub baud: Option<u32>,
     #[serde(default)]
-    pub clock: Clock,
+    pub clock: ClockMode,
     pub cartridge_limit_s: Option<f64>,
 }
 
@@ -186,9 +186,42 @@ pub(crate) struct RawExpect {
     pub tram_track_cells: Option<u32>,
     pub stroke_hz_tolerance_pct: Option<f64>,
     pub fault_stop_ms: Option<f64>,
-    pub faults: Option<Vec<Fault>>,
+    pub faults: Option<Vec<ExpectedFault>>,
     pub max_crc_error_rate: Option<f64>,
     pub max_lag_ms: Option<f64>,
     pub golden: Option<String>,
     pub complete: Option<bool>,
+}
+
+/// A fault code a scenario may expect: any [`FaultCode`] by name except `none`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct ExpectedFault(pub FaultCode);
+
+/// The names of the faults a scenario may expect, for "expected one of" messages.
+static EXPECTABLE: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(|| {
+    FaultCode::ALL
+        .into_iter()
+        .filter(|&f| f != FaultCode::None)
+        .map(FaultCode::name)
+        .collect()
+});
+
+impl<'de> Deserialize<'de> for ExpectedFault {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        /// Checks the name while the value is being read, so the error has its position.
+        struct Name;
+        impl serde::de::Visitor<'_> for Name {
+            type Value = ExpectedFault;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a fault name")
+            }
+            fn visit_str<E: serde::de::Error>(self, name: &str) -> Result<ExpectedFault, E> {
+                match FaultCode::from_name(name) {
+                    Some(code) if code != FaultCode::None => Ok(ExpectedFault(code)),
+                    _ => Err(E::unknown_variant(name, &EXPECTABLE)),
+                }
+            }
+        }
+        d.deserialize_str(Name)
+    }
 }

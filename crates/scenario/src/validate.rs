@@ -136,9 +136,15 @@ fn backticked(s: &str) -> Vec<String> {
     s.split('`').skip(1).step_by(2).map(str::to_owned).collect()
 }
 
-/// A float as written in messages: always with a decimal point (`3.0`, `0.25`).
+/// A float as written in messages: always with a decimal point (`3.0`, `0.25`), never an
+/// exponent.
 pub(crate) fn num(v: f64) -> String {
-    format!("{v:?}")
+    let text = v.to_string();
+    if v.is_finite() && !text.contains('.') {
+        text + ".0"
+    } else {
+        text
+    }
 }
 
 /// A path of table keys.
@@ -465,5 +471,17 @@ impl Validator<'_, '_> {
             clock: raw.clock,
             cartridge_limit_s,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn numbers_in_messages_have_a_decimal_point_and_no_exponent() {
+        assert_eq!(super::num(3.0), "3.0");
+        assert_eq!(super::num(0.25), "0.25");
+        assert_eq!(super::num(-1.0), "-1.0");
+        assert_eq!(super::num(1e20), "100000000000000000000.0");
+        assert_eq!(super::num(f64::INFINITY), "inf");
     }
 }

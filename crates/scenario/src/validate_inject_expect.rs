@@ -243,7 +243,7 @@ impl Validator<'_, '_> {
             10_000.0,
         )?;
         if let Some(faults) = &raw.faults {
-            e.faults = dedup(faults.clone());
+            e.faults = dedup(faults.iter().map(|f| f.0).collect());
         }
         e.max_crc_error_rate = range(
             "max_crc_error_rate",

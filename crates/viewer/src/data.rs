@@ -6,7 +6,7 @@
 use crate::colormap::ColorScale;
 use crate::error::ViewerError;
 use crate::violations::{Violation, Violations};
-use needlebench_checks::{CheckReport, Verdict};
+use needlebench_checks::{CheckReport, EventKind, Verdict};
 use needlebench_recording::{FaultCode, Layer, LayersUm, Meta, Recording};
 use needlebench_scenario::Expect;
 use std::path::Path;
@@ -81,7 +81,7 @@ pub struct EventLine {
     /// When, µs.
     pub t_us: u64,
     /// `fault_raised`, `fault_cleared`, an injection kind…
-    pub kind: String,
+    pub kind: EventKind,
     /// Label.
     pub label: String,
 }
@@ -176,7 +176,7 @@ impl Replay {
             .filter(|m| m.t_s.is_finite() && m.t_s >= 0.0)
             .map(|m| EventLine {
                 t_us: (m.t_s * 1e6).round() as u64,
-                kind: m.kind.clone(),
+                kind: m.kind,
                 label: m.label.clone(),
             })
             .collect();

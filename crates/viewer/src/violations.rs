@@ -5,7 +5,7 @@
 //! the firmware's raised faults, and from the punctures themselves (every puncture deeper than
 //! the depth limit or ending in a forbidden layer, see [`crate::data`]).
 
-use needlebench_checks::{CheckReport, Outcome};
+use needlebench_checks::{CheckReport, EventKind, Outcome};
 
 /// One violation.
 #[derive(Debug, Clone, PartialEq)]
@@ -95,7 +95,7 @@ impl Violations {
             });
         }
         for m in &report.markers {
-            if m.kind == "fault_raised" && m.t_s.is_finite() && m.t_s >= 0.0 {
+            if m.kind == EventKind::FaultRaised && m.t_s.is_finite() && m.t_s >= 0.0 {
                 out.push(Violation {
                     t_us: (m.t_s * 1e6).round() as u64,
                     pos_mm: None,

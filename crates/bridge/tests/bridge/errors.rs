@@ -126,6 +126,8 @@ fn silent_pen_times_out_the_handshake_within_its_bound() {
     let err = Link::connect(Box::new(fake), opts).unwrap_err();
     assert!(matches!(err, LinkError::HandshakeTimeout { .. }), "{err}");
     assert!(begin.elapsed() < Duration::from_secs(2));
+    // in words, not Debug output (the message can reach events.csv and reports)
+    assert!(err.to_string().contains("within 0.300 s"), "{err}");
 }
 
 #[test]

@@ -5,7 +5,7 @@ use crate::support::{
     clean, close, expect, given, names, not_applicable, not_passed, tmp_run, verdict,
 };
 use needlebench_checks::{CheckError, Outcome, check, render_table};
-use needlebench_recording::{Clock, EndReason, Layer, Recording, RunStatus, Timing};
+use needlebench_recording::{ClockMode, EndReason, Layer, Recording, RunStatus, Timing};
 
 #[test]
 fn the_clean_recording_passes_every_criterion() {
@@ -193,7 +193,7 @@ fn bad_crc_rate_and_real_time_lag_fail_with_their_values() {
     assert!(close(crc.actual, 0.01), "{}", crc.actual);
     // a lockstep run cannot lag: nothing to judge
     assert_eq!(verdict(&report, "link.lag").outcome, Outcome::NotApplicable);
-    s.meta.firmware.clock = Clock::Realtime;
+    s.meta.firmware.clock = ClockMode::RealTime;
     let e = needlebench_scenario::Expect {
         max_crc_error_rate: 0.01,
         ..expect()

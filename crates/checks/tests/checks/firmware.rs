@@ -2,8 +2,10 @@
 
 use crate::support::{Synth, clean, close, expect, not_passed, verdict};
 use needlebench_checks::Outcome;
-use needlebench_recording::{EventRow, EventSource, FaultCode, FirmwareState, PunctureRow};
-use needlebench_scenario::{Expect, Fault};
+use needlebench_recording::{
+    EventKind, EventRow, EventSource, FaultCode, FirmwareState, PunctureRow,
+};
+use needlebench_scenario::Expect;
 
 #[test]
 fn stroke_frequency_off_target_while_loaded_is_acceptable_then_fails() {
@@ -54,7 +56,7 @@ fn faulted(code: FaultCode, stop_ms: u64) -> Synth {
         t_us: 1_500_000,
         tick: 1500,
         source: EventSource::Firmware,
-        kind: "fault_raised".into(),
+        kind: EventKind::FaultRaised,
         code: code.name().into(),
         detail: String::new(),
     });
@@ -71,7 +73,7 @@ fn faulted(code: FaultCode, stop_ms: u64) -> Synth {
 
 fn stall_expected() -> Expect {
     Expect {
-        faults: vec![Fault::Stall],
+        faults: vec![FaultCode::Stall],
         ..expect()
     }
 }
@@ -86,7 +88,7 @@ fn the_motor_stop_time_after_a_fault_is_measured() {
         report
             .markers
             .iter()
-            .any(|m| m.kind == "fault_raised" && m.label == "stall")
+            .any(|m| m.kind == EventKind::FaultRaised && m.label == "stall")
     );
     assert!(
         report

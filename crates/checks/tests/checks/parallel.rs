@@ -4,7 +4,8 @@
 use crate::support::{Synth, clean, expect, given, tmp_run};
 use needlebench_checks::{CheckReport, Checker, ExpectationSource, Outcome, check_with};
 use needlebench_recording::{
-    EventRow, EventSource, FaultCode, FirmwareState, Layer, PunctureRow, ReadOptions, Recording,
+    EventKind, EventRow, EventSource, FaultCode, FirmwareState, Layer, PunctureRow, ReadOptions,
+    Recording,
 };
 use std::path::Path;
 
@@ -33,7 +34,7 @@ fn seeded(seed: u64) -> Synth {
         t_us: 2_000_000,
         tick: 2000,
         source: EventSource::Firmware,
-        kind: "fault_raised".into(),
+        kind: EventKind::FaultRaised,
         code: "stall".into(),
         detail: String::new(),
     });

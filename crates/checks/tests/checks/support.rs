@@ -2,8 +2,8 @@
 
 use needlebench_checks::{CheckReport, ExpectationSource, Expectations, Outcome, Verdict, check};
 use needlebench_recording::{
-    EventRow, EventSource, FaultCode, FirmwareState, Layer, LayersUm, LinkCounters, Meta,
-    PunctureRow, Recording, RecordingWriter, RunStatus, SetupMeta, TelemetryRow, Timing,
+    EventKind, EventRow, EventSource, FaultCode, FirmwareState, Layer, LayersUm, LinkCounters,
+    Meta, PunctureRow, Recording, RecordingWriter, RunStatus, SetupMeta, TelemetryRow, Timing,
 };
 use needlebench_scenario::Expect;
 use std::path::{Path, PathBuf};
@@ -96,7 +96,7 @@ pub fn clean() -> Synth {
         t_us: 100_000,
         tick: 100,
         source: EventSource::Firmware,
-        kind: "state_changed".into(),
+        kind: EventKind::StateChanged,
         code: "idle->running".into(),
         detail: String::new(),
     }];

@@ -16,13 +16,19 @@ pub enum EmulatorKind {
     Pty,
 }
 
-/// Clock mode flag.
-#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    /// The bench grants time tick by tick: deterministic, as fast as the pen answers.
-    Lockstep,
-    /// Ticks paced to the wall clock at the firmware's tick rate.
-    Realtime,
+/// `--mode`: the protocol's [`ClockMode`] by its name (`lockstep`, `realtime`), the one clock
+/// enum of needlebench, so the flag, scenario files and `meta.toml` spell it alike.
+pub fn clock_parser() -> impl clap::builder::TypedValueParser<Value = ClockMode> {
+    use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+    PossibleValuesParser::new(ClockMode::ALL.map(|m| {
+        PossibleValue::new(m.name()).help(match m {
+            ClockMode::Lockstep => {
+                "The bench grants time tick by tick: deterministic, as fast as the pen answers"
+            }
+            ClockMode::RealTime => "Ticks paced to the wall clock at the firmware's tick rate",
+        })
+    }))
+    .try_map(|name| ClockMode::from_name(&name).ok_or("unknown clock mode"))
 }
 
 /// Where the pen is and how to drive it. Unset flags fall back to the scenario (for `run`)
@@ -39,8 +45,8 @@ pub struct PenArgs {
     #[arg(long, value_enum)]
     pub emulator: Option<EmulatorKind>,
     /// Clock mode [default: lockstep].
-    #[arg(long, value_enum)]
-    pub mode: Option<Mode>,
+    #[arg(long, value_name = "MODE", value_parser = clock_parser())]
+    pub mode: Option<ClockMode>,
     /// Write the exact byte streams each way (to_pen.bin, from_pen.bin) into DIR.
     #[arg(long, value_name = "DIR")]
     pub capture: Option<PathBuf>,
@@ -68,10 +74,7 @@ impl PenArgs {
 
     /// The clock the flags name, if they name one.
     pub fn clock(&self) -> Option<ClockMode> {
-        self.mode.map(|m| match m {
-            Mode::Lockstep => ClockMode::Lockstep,
-            Mode::Realtime => ClockMode::RealTime,
-        })
+        self.mode
     }
 
     /// Link options for `clock`; `scenario_max_lag_ms` is the scenario's `expect.max_lag_ms`

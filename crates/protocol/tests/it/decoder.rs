@@ -327,3 +327,35 @@ fn encoder_sequence_wraps() {
     assert_eq!(items, [frame_item(u16::MAX, &GRANT), frame_item(0, &GRANT)]);
     assert_eq!(decoder.stats().seq_gaps, 0);
 }
+
+#[test]
+fn a_malformed_payload_error_names_the_message_in_snake_case() {
+    let e = FrameError::Payload {
+        seq: 7,
+        kind: MessageKind::BenchHello,
+    };
+    assert_eq!(e.to_string(), "frame 7: malformed bench_hello payload");
+}
+
+#[test]
+fn text_names_of_wire_enums_are_the_file_names() {
+    use needlebench_protocol::{FaultCode, FirmwareState};
+    assert_eq!(
+        ClockMode::ALL.map(ClockMode::name),
+        ["lockstep", "realtime"]
+    );
+    for m in ClockMode::ALL {
+        assert_eq!(ClockMode::from_name(m.name()), Some(m));
+    }
+    for f in FaultCode::ALL {
+        assert_eq!(FaultCode::from_name(f.name()), Some(f));
+    }
+    assert_eq!(
+        FirmwareState::ALL.map(FirmwareState::name),
+        ["off", "idle", "running", "fault"]
+    );
+    assert_eq!(
+        LogLevel::ALL.map(LogLevel::name),
+        ["debug", "info", "warn", "error"]
+    );
+}

@@ -2,10 +2,9 @@
 
 use crate::{puncture_row, read_all, sample_meta, telemetry_row};
 use needlebench_recording::{
-    Layer, META_FILE, Meta, PunctureRow, Recording, RecordingError, RecordingWriter, Row, RowPos,
-    RunStatus, TelemetryRow,
+    EventKind, EventRow, Layer, META_FILE, Meta, PunctureRow, Recording, RecordingError,
+    RecordingWriter, Row, RowPos, RunStatus, TelemetryRow,
 };
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// A finished recording with `n` punctures and `n` telemetry rows.
@@ -323,4 +322,35 @@ fn a_file_without_line_ends_is_refused_not_swallowed() {
     let e = first_error::<PunctureRow>(&path).1;
     assert!(matches!(e, RecordingError::Io { .. }), "{e:?}");
     assert!(e.to_string().contains("row longer than"), "{e}");
+}
+
+#[test]
+fn an_unknown_event_kind_names_file_row_column_and_the_valid_kinds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("run");
+    let mut w = RecordingWriter::create(&dir, sample_meta()).unwrap();
+    for i in 0..3 {
+        w.event(&crate::event_row(i)).unwrap();
+    }
+    w.finish(RunStatus::Complete, None).unwrap();
+    let path = dir.join(EventRow::FILE);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let second = EventKind::ALL[1].name();
+    std::fs::write(
+        &path,
+        text.replacen(&format!(",{second},"), ",fault_rised,", 1),
+    )
+    .unwrap();
+    let (good, e) = first_error::<EventRow>(&path);
+    assert_eq!(good, 1);
+    assert_eq!(e.column(), Some("kind"));
+    let message = e.to_string();
+    assert!(message.contains("events.csv"), "{message}");
+    assert!(
+        message.contains("unknown event kind 'fault_rised'"),
+        "{message}"
+    );
+    for kind in EventKind::ALL {
+        assert!(message.contains(kind.name()), "{message} lacks {kind}");
+    }
 }

@@ -8,8 +8,8 @@ mod roundtrip;
 mod writer;
 
 use needlebench_recording::{
-    Clock, EventRow, EventSource, FaultCode, FirmwareState, Layer, LayersUm, Meta, PunctureRow,
-    RecordingError, Row, Rows, TelemetryRow,
+    ClockMode, EventKind, EventRow, EventSource, FaultCode, FirmwareState, Layer, LayersUm, Meta,
+    PunctureRow, RecordingError, Row, Rows, TelemetryRow,
 };
 use std::path::Path;
 
@@ -24,7 +24,7 @@ pub fn sample_meta() -> Meta {
     meta.firmware.version = "0.1.0".into();
     meta.firmware.protocol_version = 1;
     meta.firmware.transport = "in-process".into();
-    meta.firmware.clock = Clock::Lockstep;
+    meta.firmware.clock = ClockMode::Lockstep;
     meta.setup.site = "forehead".into();
     meta.setup.cartridge = "36-pin".into();
     meta.setup.needle_count = 36;
@@ -89,7 +89,7 @@ pub fn event_row(i: u32) -> EventRow {
         t_us: u64::from(i) * 10_000,
         tick: i * 10,
         source: EventSource::ALL[i as usize % 4],
-        kind: "state_changed".into(),
+        kind: EventKind::ALL[i as usize % EventKind::ALL.len()],
         code: "idle->running".into(),
         detail: format!("event {i}, with \"quotes\",\nand a line break"),
     }

@@ -6,7 +6,6 @@ use needlebench_recording::{
     PunctureRow, ReadOptions, RecordingError, RecordingWriter, Row, Rows, RunStatus, TelemetryRow,
 };
 use proptest::prelude::*;
-use std::collections::BTreeMap;
 use std::path::Path;
 
 /// A recording with `n` punctures and `n / 10` telemetry rows; the punctures file's path.

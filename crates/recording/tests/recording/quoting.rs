@@ -5,7 +5,6 @@ use crate::{event_row, puncture_row, read_all, sample_meta};
 use needlebench_recording::{
     EventRow, PunctureRow, RecordingError, RecordingWriter, Row, RowPos, RunStatus,
 };
-use std::collections::BTreeMap;
 
 #[test]
 fn fully_quoted_and_crlf_puncture_files_read_like_plain_ones() {

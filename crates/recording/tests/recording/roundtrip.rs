@@ -3,8 +3,8 @@
 
 use crate::{event_row, puncture_row, read_all, sample_meta, telemetry_row};
 use needlebench_recording::{
-    EventRow, EventSource, FIRMWARE_STATES, FaultCode, Layer, LinkCounters, META_FILE, PunctureRow,
-    Recording, RecordingWriter, Row, RunStatus, TelemetryRow, default_units, round_to,
+    EventKind, EventRow, EventSource, FIRMWARE_STATES, FaultCode, Layer, LinkCounters, META_FILE,
+    PunctureRow, Recording, RecordingWriter, Row, RunStatus, TelemetryRow, default_units, round_to,
 };
 use proptest::prelude::*;
 use std::path::Path;
@@ -54,7 +54,8 @@ prop_compose! {
     fn event()(
         t_us in any::<u64>(), tick in any::<u32>(),
         source in prop::sample::select(EventSource::ALL.to_vec()),
-        kind in text(), code in text(), detail in text(),
+        kind in prop::sample::select(EventKind::ALL.to_vec()),
+        code in text(), detail in text(),
     ) -> EventRow {
         EventRow { t_us, tick, source, kind, code, detail }
     }

@@ -305,7 +305,7 @@ fn a_format_1_recording_still_reads() {
     // a newer format is refused with the reason
     let newer = text.replace("format_version = 2", "format_version = 3");
     std::fs::write(&path, newer).unwrap();
-    let err = Recording::open(&dir).err().expect("refused");
+    let err = Recording::open(&dir).expect_err("refused");
     assert!(
         err.to_string().contains("a newer needlebench wrote it"),
         "{err}"

@@ -5,7 +5,7 @@
 use super::plots::empty;
 use super::svg::{Frame, escape, okabe_ito as oi, ticks};
 use crate::PlotLimits;
-use needlebench_checks::{Marker, SeriesPoint};
+use needlebench_checks::{EventKind, Marker, SeriesPoint};
 use std::fmt::Write;
 
 /// One trace of the time series.
@@ -68,32 +68,16 @@ const TRACES: [Trace; 5] = [
     },
 ];
 
-/// The injection kinds of the scenario files (`[[inject]] fault = …`).
-const INJECTIONS: [&str; 8] = [
-    "force_spike",
-    "cartridge_jam",
-    "sensor_stuck",
-    "sensor_noise",
-    "link_drop",
-    "link_garbage",
-    "battery_sag",
-    "cartridge_removed",
-];
-
 /// An event marker in words for people: `fault raised: stall`, `fault cleared: over
-/// current`, `link failure: …`, `injected: cartridge jam`, else the kind in words and the
-/// label. The one place event names are turned into text.
-pub fn event_words(kind: &str, label: &str) -> String {
-    let words = |s: &str| s.trim().replace('_', " ");
-    let what = match kind {
-        "fault_raised" => "fault raised",
-        "fault_cleared" => "fault cleared",
-        "link_failure" => "link failure",
-        "state_changed" => "state changed",
-        k if INJECTIONS.contains(&k) => return format!("injected: {}", words(k)),
-        k => return join(&words(k), &words(label)),
-    };
-    join(what, &words(label))
+/// current`, `link failure: …`, `injected: cartridge jam` (an injection's label is the
+/// injection in words already, e.g. `cartridge jam for 0.5 s`). The one place event kinds are
+/// turned into text, from [`EventKind::words`].
+pub fn event_words(kind: EventKind, label: &str) -> String {
+    let detail = label.trim().replace('_', " ");
+    if kind.is_injection() {
+        return join(&format!("injected: {}", kind.words()), &detail);
+    }
+    join(kind.words(), &detail)
 }
 
 fn join(what: &str, detail: &str) -> String {
@@ -105,11 +89,11 @@ fn join(what: &str, detail: &str) -> String {
 }
 
 /// Colour and dash of a marker line by kind.
-fn marker_style(kind: &str) -> (&'static str, &'static str) {
+fn marker_style(kind: EventKind) -> (&'static str, &'static str) {
     match kind {
-        "fault_raised" => (oi::VERMILLION, ""),
-        "fault_cleared" => (oi::GREEN, "6 3"),
-        "link_failure" => (oi::PURPLE, ""),
+        EventKind::FaultRaised => (oi::VERMILLION, ""),
+        EventKind::FaultCleared => (oi::GREEN, "6 3"),
+        EventKind::LinkFailure => (oi::PURPLE, ""),
         _ => (oi::ORANGE, "2 3"),
     }
 }
@@ -253,9 +237,9 @@ pub fn time_series(series: &[SeriesPoint], markers: &[Marker], limits: &PlotLimi
         .filter(|(_, m)| m.t_s.is_finite())
     {
         let x = f.px(m.t_s);
-        let (colour, dash) = marker_style(&m.kind);
+        let (colour, dash) = marker_style(m.kind);
         let ly = 14.0 + 16.0 * (i % 3) as f64;
-        let label = event_words(&m.kind, &m.label);
+        let label = event_words(m.kind, &m.label);
         let anchor = if x > left + width * 0.8 {
             "end"
         } else {
@@ -284,21 +268,21 @@ mod tests {
 
     #[test]
     fn events_are_named_in_words() {
-        assert_eq!(event_words("fault_raised", "stall"), "fault raised: stall");
+        use EventKind as K;
+        assert_eq!(event_words(K::FaultRaised, "stall"), "fault raised: stall");
         assert_eq!(
-            event_words("fault_cleared", "over_current"),
+            event_words(K::FaultCleared, "over_current"),
             "fault cleared: over current"
         );
         assert_eq!(
-            event_words("cartridge_jam", "CartridgeJam { duration_s: 0.5 }"),
-            "injected: cartridge jam"
+            event_words(K::CartridgeJam, "for 0.5 s"),
+            "injected: cartridge jam: for 0.5 s"
         );
         assert_eq!(
-            event_words("link_failure", "no reply"),
+            event_words(K::LinkFailure, "no reply"),
             "link failure: no reply"
         );
-        assert_eq!(event_words("fault_raised", ""), "fault raised");
-        assert_eq!(event_words("odd_kind", "x_y"), "odd kind: x y");
+        assert_eq!(event_words(K::FaultRaised, ""), "fault raised");
     }
 
     #[test]
@@ -309,7 +293,10 @@ mod tests {
         assert!(svg.contains("battery voltage (mV)") && svg.contains("hand force (N)"));
         assert_eq!(svg.matches(r#"<g class="marker">"#).count(), 2);
         assert!(svg.contains(">fault raised: stall</text>"), "{svg}");
-        assert!(svg.contains("injection: stall &lt;jam&gt;"));
+        assert!(
+            svg.contains("injected: cartridge jam: stall &lt;jam&gt;"),
+            "{svg}"
+        );
         assert!(!svg.contains("<jam>") && !svg.contains(">fault_raised"));
     }
 

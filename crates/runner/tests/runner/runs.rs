@@ -2,7 +2,9 @@
 
 use needlebench_bridge::{InProcessTransport, Link, LinkOptions, Transport};
 use needlebench_firmware::Firmware;
-use needlebench_recording::{EndReason, Meta, Recording, RecordingWriter};
+use needlebench_recording::{
+    EndReason, EventKind, EventRow, Meta, Recording, RecordingWriter, Row,
+};
 use needlebench_runner::pen::firmware_config;
 use needlebench_runner::{RunSetup, RunStatus, RunSummary, run};
 use needlebench_scenario::Scenario;
@@ -157,7 +159,7 @@ fn link_failure_mid_run_keeps_every_row_and_marks_the_recording_incomplete() {
         "rows up to the failure: {rows}"
     );
     let events: Vec<_> = rec.events().unwrap().map(|e| e.unwrap()).collect();
-    assert!(events.iter().any(|e| e.kind == "link_failure"));
+    assert!(events.iter().any(|e| e.kind == EventKind::LinkFailure));
     let _ = std::fs::remove_dir_all(dir);
 }
 
@@ -176,7 +178,7 @@ fn pen_fault_ends_the_run_after_the_grace_period_with_the_fault_as_reason() {
         .events()
         .unwrap()
         .map(|e| e.unwrap())
-        .find(|e| e.kind == "fault_raised")
+        .find(|e| e.kind == EventKind::FaultRaised)
         .expect("fault event")
         .tick;
     assert_eq!(
@@ -199,5 +201,57 @@ fn a_shorter_duration_caps_the_run() {
     let dir = tmp("short");
     let summary = run_with(&short, inprocess(&short), &dir);
     assert_eq!(summary.ticks, 1500);
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn events_csv_holds_names_and_words_never_debug_output() {
+    let s = scenario(
+        "[[inject]]\nat_s = 0.5\nkind = \"battery_sag\"\ndrop_mv = 800.0\nduration_s = 0.4\n\
+         [[inject]]\nat_s = 0.7\nkind = \"sensor_noise\"\nsensor = \"current\"\namplitude_ma = 5.0\n\
+         duration_s = 0.2\n\
+         [[inject]]\nat_s = 1.0\nkind = \"cartridge_removed\"\nduration_s = 1.0\n",
+    );
+    let dir = tmp("no-debug");
+    run_with(&s, inprocess(&s), &dir);
+    let text = std::fs::read_to_string(dir.join(EventRow::FILE)).unwrap();
+    for artefact in ["{", "}", "::"] {
+        assert!(
+            !text.contains(artefact),
+            "{artefact:?} in events.csv:\n{text}"
+        );
+    }
+    assert!(text.contains("battery sag: −800 mV for 0.4 s"), "{text}");
+    let events: Vec<EventRow> = Recording::open(&dir)
+        .unwrap()
+        .events()
+        .unwrap()
+        .map(|e| e.unwrap())
+        .collect();
+    let kinds: Vec<EventKind> = events.iter().map(|e| e.kind).collect();
+    for kind in [
+        EventKind::StateChanged,
+        EventKind::BatterySag,
+        EventKind::SensorNoise,
+        EventKind::CartridgeRemoved,
+        EventKind::FaultRaised,
+    ] {
+        assert!(kinds.contains(&kind), "no {kind} in {kinds:?}");
+    }
+    for e in &events {
+        match e.kind {
+            EventKind::StateChanged => assert!(e.transition().is_some(), "{e:?}"),
+            EventKind::FaultRaised | EventKind::FaultCleared => {
+                assert!(e.fault_code().is_some(), "{e:?}");
+            }
+            EventKind::Log => assert!(
+                needlebench_recording::LogLevel::ALL
+                    .iter()
+                    .any(|l| l.name() == e.code),
+                "{e:?}"
+            ),
+            _ => {}
+        }
+    }
     let _ = std::fs::remove_dir_all(dir);
 }

@@ -3,7 +3,7 @@
 use crate::{BASE, parse};
 use needlebench_physics::Layer;
 use needlebench_scenario::{
-    Area, Clock, DEFAULT_FORCE_N, DEFAULT_GLIDE_MM_S, Expect, Fault, FirmwareLink, Force,
+    Area, ClockMode, DEFAULT_FORCE_N, DEFAULT_GLIDE_MM_S, Expect, FaultCode, FirmwareLink, Force,
     InjectedFault, Location, Pattern, Sensor, Speed, find_scenarios, parse_waypoints,
 };
 use std::path::Path;
@@ -89,7 +89,7 @@ fn defaults_are_filled_in() {
     assert_eq!((s.pen.battery_soc, s.pen.cartridge_id), (0.9, 1));
     assert_eq!(s.pen.exposure_um(), 500.0);
     assert_eq!(s.firmware.link, FirmwareLink::Emulated);
-    assert_eq!(s.firmware.clock, Clock::Lockstep);
+    assert_eq!(s.firmware.clock, ClockMode::Lockstep);
     assert_eq!(s.firmware.cartridge_limit_s, None);
     assert_eq!(
         (s.skin.thickness_variation, s.skin.variation_length_mm),
@@ -169,7 +169,7 @@ fn every_field_round_trips_into_the_model() {
             baud: 921_600
         }
     );
-    assert_eq!(s.firmware.clock, Clock::Realtime);
+    assert_eq!(s.firmware.clock, ClockMode::RealTime);
     assert_eq!(s.inject.len(), 2);
     assert_eq!(s.inject[0].at_s, 2.0);
     assert_eq!(
@@ -187,7 +187,7 @@ fn every_field_round_trips_into_the_model() {
     );
     assert_eq!(
         s.expect.faults,
-        vec![Fault::Stall, Fault::LinkLoss],
+        vec![FaultCode::Stall, FaultCode::LinkLoss],
         "sorted, deduplicated"
     );
     assert_eq!(
@@ -199,11 +199,29 @@ fn every_field_round_trips_into_the_model() {
 }
 
 #[test]
-fn fault_names_match_the_protocol() {
-    for f in Fault::ALL {
-        assert_eq!(f.name(), f.code().name());
-        assert_ne!(f.name(), "none");
+fn expected_fault_names_are_the_protocol_names() {
+    // every fault code except `none` reads by its recording name
+    for f in FaultCode::ALL.into_iter().filter(|&f| f != FaultCode::None) {
+        let text = format!("{BASE}[expect]\nfaults = [\"{}\"]\n", f.name());
+        assert_eq!(parse(&text).unwrap().expect.faults, vec![f], "{}", f.name());
     }
+}
+
+#[test]
+fn expecting_the_fault_none_is_an_error_with_a_position() {
+    let text = format!("{BASE}[expect]\nfaults = [\"none\"]\n");
+    let e = parse(&text).unwrap_err().to_string();
+    assert!(e.contains("s/t.toml:"), "{e}");
+    assert!(e.contains("\"none\": expected one of stall,"), "{e}");
+}
+
+#[test]
+fn an_unknown_expected_fault_names_file_line_column_and_the_valid_names() {
+    let text = format!("{BASE}[expect]\nfaults = [\"stal\"]\n");
+    let e = parse(&text).unwrap_err().to_string();
+    assert!(e.contains("s/t.toml:"), "{e}");
+    assert!(e.contains("stal"), "{e}");
+    assert!(e.contains("over_current"), "{e}");
 }
 
 #[test]
@@ -294,4 +312,28 @@ fn speed_maps_to_the_nearest_firmware_level() {
     assert_eq!(Speed::StrokeHz(10.0).level_for(&levels), 1);
     assert_eq!(Speed::StrokeHz(240.0).level_for(&levels), 6);
     assert_eq!(Speed::StrokeHz(150.0).level_for(&[]), 1);
+}
+
+#[test]
+fn injections_describe_themselves_in_words_not_debug_output() {
+    let sag = InjectedFault::BatterySag {
+        drop_mv: 800.0,
+        duration_s: 0.4,
+    };
+    assert_eq!(sag.to_string(), "battery sag: −800 mV for 0.4 s");
+    let noise = InjectedFault::SensorNoise {
+        sensor: Sensor::Current,
+        amplitude: 5.0,
+        duration_s: 1.0,
+    };
+    assert_eq!(noise.to_string(), "sensor noise: ±5 mA on current for 1 s");
+    assert_eq!(
+        InjectedFault::LinkGarbage { bytes: 64 }.to_string(),
+        "link garbage: 64 random bytes on the line"
+    );
+    for f in [sag, noise, InjectedFault::CartridgeJam { duration_s: 2.5 }] {
+        let text = f.to_string();
+        assert!(text.starts_with(&f.kind().replace('_', " ")), "{text}");
+        assert!(!text.contains(['{', '}']) && !text.contains("::"), "{text}");
+    }
 }

@@ -3,7 +3,7 @@
 
 use needlebench_firmware::FirmwareConfig;
 use needlebench_physics::{Needle, PenParams, StrokeInput, stroke};
-use needlebench_scenario::{Fault, InjectedFault, Pattern, Scenario, Speed, find_scenarios};
+use needlebench_scenario::{FaultCode, InjectedFault, Pattern, Scenario, Speed, find_scenarios};
 use std::path::{Path, PathBuf};
 
 fn library_dir() -> PathBuf {
@@ -118,7 +118,7 @@ fn full_face_session_is_ten_minutes_of_36_needles_at_150_hz() {
 #[test]
 fn fault_scenarios_expect_exactly_their_fault() {
     let stall = get("excessive-pressure-stall");
-    assert_eq!(stall.expect.faults, vec![Fault::Stall]);
+    assert_eq!(stall.expect.faults, vec![FaultCode::Stall]);
     // The spike is far beyond normal use (the hand's own force), long enough for the 100 ms
     // stall debounce.
     let InjectedFault::ForceSpike {
@@ -134,18 +134,18 @@ fn fault_scenarios_expect_exactly_their_fault() {
     );
     assert!(duration_s >= 0.5);
     let expired = get("expired-cartridge-refused");
-    assert_eq!(expired.expect.faults, vec![Fault::CartridgeExpired]);
+    assert_eq!(expired.expect.faults, vec![FaultCode::CartridgeExpired]);
     let limit_s = expired.firmware.cartridge_limit_s.unwrap();
     assert!(
         limit_s < expired.duration_s.unwrap(),
         "the cartridge must expire during the run"
     );
     let link = get("link-drop-mid-run");
-    assert_eq!(link.expect.faults, vec![Fault::LinkLoss]);
+    assert_eq!(link.expect.faults, vec![FaultCode::LinkLoss]);
     // The firmware declares link loss after 10 ticks (10 ms); the drop is far longer.
     assert!(link.inject[0].fault.duration_s() > 0.1);
     let battery = get("battery-sag");
-    assert_eq!(battery.expect.faults, vec![Fault::LowBattery]);
+    assert_eq!(battery.expect.faults, vec![FaultCode::LowBattery]);
     let fw = FirmwareConfig::default();
     let InjectedFault::BatterySag {
         drop_mv,

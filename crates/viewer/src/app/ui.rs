@@ -261,7 +261,12 @@ fn plots(ui: &mut Ui, replay: &Replay, t_us: u64) {
         .events
         .iter()
         .filter(|e| e.t_us >= t0 && e.t_us <= t1)
-        .map(|e| (e.t_us as f64 / 1e6, format!("{} {}", e.kind, e.label)))
+        .map(|e| {
+            (
+                e.t_us as f64 / 1e6,
+                format!("{} {}", e.kind.words(), e.label),
+            )
+        })
         .collect();
     let limit = replay.meta.setup.exposure_um;
     let h = (ui.available_height() - 8.0).max(80.0);

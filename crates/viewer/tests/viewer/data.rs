@@ -58,9 +58,8 @@ fn violations_have_times_and_places() {
         r.violations
     );
     assert!(
-        r.events
-            .iter()
-            .any(|e| e.t_us == fixture::FAULT_T_US && e.kind == "fault_raised")
+        r.events.iter().any(|e| e.t_us == fixture::FAULT_T_US
+            && e.kind == needlebench_checks::EventKind::FaultRaised)
     );
     assert!(r.verdicts.iter().any(|v| v.criterion == "depth.max"));
 }

@@ -1,7 +1,7 @@
 //! A small synthetic recording with known content, written with the recording crate.
 
 use needlebench_recording::{
-    EventRow, EventSource, FaultCode, FirmwareState, Layer, LayersUm, Meta, PunctureRow,
+    EventKind, EventRow, EventSource, FaultCode, FirmwareState, Layer, LayersUm, Meta, PunctureRow,
     RecordingWriter, RunStatus, SetupMeta, TelemetryRow,
 };
 use std::path::Path;
@@ -56,7 +56,7 @@ pub fn write(dir: &Path) {
         t_us: FAULT_T_US,
         tick: (FAULT_T_US / 1000) as u32,
         source: EventSource::Firmware,
-        kind: "fault_raised".to_owned(),
+        kind: EventKind::FaultRaised,
         code: "stall".to_owned(),
         detail: "motor stalled".to_owned(),
     })
