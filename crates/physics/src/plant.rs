@@ -35,6 +35,7 @@ use crate::error::{PhysicsError, check_positive, check_range};
 use crate::layer::Layer;
 use crate::needle::{Cartridge, EXPOSURE_MAX_UM, guard_gap_um, validate_hand};
 use crate::site::Site;
+use crate::spread::SpreadDraw;
 use crate::stroke::{ForcePath, Precompression, StrokeModel, StrokeResult, contact_fraction};
 use std::f64::consts::{PI, TAU};
 
@@ -226,6 +227,8 @@ pub struct Puncture {
     pub bleeding: bool,
     /// How far the surface tented before it ruptured, µm.
     pub tenting_um: f64,
+    /// Whether the tip came to rest on the floor (bone or cartilage).
+    pub at_floor: bool,
 }
 
 /// What the plant reports after one tick.
@@ -260,6 +263,8 @@ pub struct PenPlant {
     hall_period_us: u32,
     precompression: Vec<Precompression>,
     pending: Vec<StrokeResult>,
+    spread_seed: u64,
+    stroke_count: u64,
     pending_contact_s: f64,
     pending_period_s: f64,
     punctures: Vec<Puncture>,
@@ -292,6 +297,8 @@ impl PenPlant {
             hall_period_us: 0,
             precompression: vec![Precompression::default(); n],
             pending: Vec::with_capacity(n),
+            spread_seed: 0,
+            stroke_count: 0,
             pending_contact_s: 0.0,
             pending_period_s: 0.0,
             punctures: Vec::with_capacity(n),
@@ -357,6 +364,12 @@ impl PenPlant {
         } else {
             0.0
         };
+    }
+
+    /// Seed the per-puncture spread (see [`crate::spread`]); the same seed gives the same
+    /// punctures. The default seed is 0.
+    pub fn set_spread_seed(&mut self, seed: u64) {
+        self.spread_seed = seed;
     }
 
     /// Forget the pre-compression (the pen moved to fresh skin).
@@ -516,9 +529,10 @@ impl PenPlant {
         let Some(site) = contact.site else { return };
         let throw = self.params.cam_throw_um;
         let tip_speed = (self.omega_rad_s * throw * 1e-6 / 2.0).clamp(0.0, 20.0);
-        let Ok(model) = StrokeModel::new(site, &self.cartridge.needle(), tip_speed) else {
+        let Ok(model) = StrokeModel::new(site, &self.cartridge.needle(), tip_speed, throw) else {
             return;
         };
+        self.stroke_count += 1;
         let period_s = if self.omega_rad_s > 0.0 {
             TAU / self.omega_rad_s
         } else {
@@ -528,10 +542,14 @@ impl PenPlant {
         let bin_dz = self.exposure_um / (BINS - 1) as f64;
         for (j, pos) in self.cartridge.positions_mm().iter().enumerate() {
             let lever = guard_r + pos[0];
-            let gap = guard_gap_um(contact.hand_force_n, contact.tilt_deg, lever);
+            let draw = SpreadDraw::new(self.spread_seed, j as u64, self.stroke_count);
+            let force = contact.hand_force_n * draw.force_scale;
+            let gap = guard_gap_um(force, contact.tilt_deg, lever);
             let offset = gap + self.precompression[j].residual_um;
             let travel = self.exposure_um - offset;
-            let result = model.path(travel, &mut self.path);
+            let scale = draw.thickness_scale;
+            let result = model.path(travel, scale, &mut self.path);
+            let seg = model.segment(result.rupture_speed_m_s);
             let path = &self.path;
             let mut v = 0;
             for m in 0..BINS {
@@ -550,7 +568,7 @@ impl PenPlant {
                     path.force_n[v] + (path.force_n[v + 1] - path.force_n[v]) * t
                 };
                 self.force_in_n[m] += f_in;
-                self.force_out_n[m] += model.retract_force_n(z, result.reached_depth_um);
+                self.force_out_n[m] += model.retract_with(&seg, z, result.reached_depth_um, scale);
             }
             self.pending.push(result);
         }
@@ -570,6 +588,7 @@ impl PenPlant {
                     peak_force_n: r.peak_force_n,
                     bleeding: r.bleeding,
                     tenting_um: r.tenting_um,
+                    at_floor: r.at_floor,
                 });
             }
             self.precompression[j].update(r, self.pending_contact_s, self.pending_period_s);

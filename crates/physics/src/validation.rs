@@ -1,0 +1,326 @@
+//! The validation suite: published cases run against the model, each with a tolerance.
+//!
+//! The cases live in `crates/physics/validation/cases.toml` (compiled in with `include_str!`,
+//! so the binary is self-contained). One `[[case]]` table per published value:
+//!
+//! | field | meaning |
+//! |---|---|
+//! | `id` | stable identifier (snake_case) |
+//! | `source`, `doi` | citation and DOI (`""` when none was found) |
+//! | `species`, `site`, `method` | as published (`site` names the model site used) |
+//! | `device` | `pen`, `roller`, `stamp`, `impact` (applicator at constant speed), `needle` (single needle), `parameter` (a model input) |
+//! | `quantity` | what is compared (see [`Quantity`]) |
+//! | `setting_um`, `speed_m_s`, `hz`, `force_n` | device setting, speed (m/s) or pen frequency, hand force |
+//! | `published`, `uncertainty`, `tolerance` | the value, its published ± (0 if none) and the accepted \|model − published\| |
+//! | `layers` | for layer quantities: the published layer(s) |
+//! | `known_miss` | present when the model still misses: the reason; the test then asserts it still misses |
+//! | `calibration` | `true` when the value was used to set a parameter (not an independent check) |
+//!
+//! [`validate`] returns one [`ValidationRow`] per case: case, published, model, tolerance,
+//! verdict, reason.
+
+use crate::device::{HandState, RollerParams, RollerPlant, StampParams, StampPlant};
+use crate::layer::Layer;
+use crate::mechanics::rupture_speed_factor;
+use crate::needle::{Cartridge, Needle};
+use crate::site::Site;
+use crate::stroke::{StrokeInput, stroke};
+use serde::{Deserialize, Serialize};
+
+/// The case file, compiled in.
+pub const CASES_TOML: &str = include_str!("../validation/cases.toml");
+
+/// What a case compares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Quantity {
+    /// Mean channel depth, µm.
+    DepthUm,
+    /// Coefficient of variation of channel depth, %.
+    DepthCvPercent,
+    /// Deepest layer of the channel: must be one of `layers`.
+    Layer,
+    /// Fraction of needles that pierce the stratum corneum, %.
+    PiercedPercent,
+    /// Ratio of rupture forces between two speeds (`speed_m_s` over `speed2_m_s`).
+    RuptureForceRatio,
+    /// Rupture force of one needle, N.
+    RuptureForceN,
+    /// Needle tip radius of the model's standard needle, µm.
+    TipRadiusUm,
+    /// Epidermis (stratum corneum + viable) thickness at the site, µm.
+    EpidermisUm,
+    /// Dermis (papillary + reticular) thickness at the site, µm.
+    DermisUm,
+}
+
+/// One published case, as written in the data file.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Case {
+    /// Stable identifier.
+    pub id: String,
+    /// Citation.
+    pub source: String,
+    /// DOI, `""` when none was found.
+    pub doi: String,
+    /// Species (human, porcine, rat …).
+    pub species: String,
+    /// Model site used.
+    pub site: String,
+    /// Method (histology, OCT, force gauge, ultrasound, clinical practice …).
+    pub method: String,
+    /// Device.
+    pub device: String,
+    /// What is compared.
+    pub quantity: Quantity,
+    /// Setting: exposure or needle length, µm.
+    #[serde(default)]
+    pub setting_um: f64,
+    /// Speed, m/s (roller: rolling speed; stamp: pressing speed; impact: applicator speed).
+    #[serde(default)]
+    pub speed_m_s: f64,
+    /// Second speed of a ratio, m/s.
+    #[serde(default)]
+    pub speed2_m_s: f64,
+    /// Pen frequency, Hz.
+    #[serde(default)]
+    pub hz: f64,
+    /// Hand force, N.
+    #[serde(default)]
+    pub force_n: f64,
+    /// Published value (numeric quantities).
+    #[serde(default)]
+    pub published: f64,
+    /// Published uncertainty (±), 0 when none.
+    #[serde(default)]
+    pub uncertainty: f64,
+    /// Accepted |model − published|.
+    #[serde(default)]
+    pub tolerance: f64,
+    /// Published layers (layer quantity).
+    #[serde(default)]
+    pub layers: Vec<Layer>,
+    /// Why the model still misses this case (absent when it should pass).
+    #[serde(default)]
+    pub known_miss: Option<String>,
+    /// Whether the value was used for calibration.
+    #[serde(default)]
+    pub calibration: bool,
+}
+
+/// Pass or fail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Model within tolerance.
+    Pass,
+    /// Model outside tolerance.
+    Fail,
+}
+
+/// One row of the validation table.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ValidationRow {
+    /// The case as published.
+    pub case: Case,
+    /// Published value as text (with its ±).
+    pub published: String,
+    /// Model value as text.
+    pub model: String,
+    /// Model value (numeric quantities).
+    pub model_value: Option<f64>,
+    /// Tolerance as text.
+    pub tolerance: String,
+    /// Verdict.
+    pub verdict: Verdict,
+    /// Why it fails (the case's `known_miss`, or "unexpected miss").
+    pub reason: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct CaseFile {
+    case: Vec<Case>,
+}
+
+/// The published cases of the data file.
+pub fn cases() -> Vec<Case> {
+    toml::from_str::<CaseFile>(CASES_TOML)
+        .map(|f| f.case)
+        .unwrap_or_default()
+}
+
+/// Pen stroke of the centre needle of a 36-needle cartridge (3 mm cam) at `hz`, `force_n`.
+pub fn pen_stroke(site: &Site, setting_um: f64, hz: f64, force_n: f64, scale: f64) -> Option<crate::StrokeResult> {
+    let cart = Cartridge::from_name("36").ok()?;
+    stroke(&StrokeInput {
+        site,
+        needle: cart.needle(),
+        exposure_um: setting_um,
+        tip_speed_m_s: std::f64::consts::PI * hz * 3e-3,
+        cam_throw_um: 3000.0,
+        hand_force_n: force_n,
+        tilt_deg: 0.0,
+        lever_mm: cart.guard_radius_mm(),
+        precompression_um: 0.0,
+        thickness_scale: scale,
+    })
+    .ok()
+}
+
+/// Depths of the punctures of `rows` roller rows.
+fn roller_depths(site: &Site, c: &Case) -> Vec<f64> {
+    let params = RollerParams {
+        needle_length_um: c.setting_um,
+        ..RollerParams::default()
+    };
+    let Ok(mut roller) = RollerPlant::new(params) else { return Vec::new() };
+    roller.set_spread_seed(2011);
+    let mut out = Vec::new();
+    let step_mm = 0.5;
+    for n in 0..400 {
+        let hand = HandState {
+            site: Some(site),
+            position_mm: n as f64 * step_mm,
+            speed_m_s: c.speed_m_s,
+            force_n: c.force_n,
+            tilt_deg: 0.0,
+        };
+        if let Ok(p) = roller.step(&hand) {
+            out.extend(p.iter().map(|d| d.puncture.depth_um));
+        }
+    }
+    out
+}
+
+fn mean_cv(v: &[f64]) -> (f64, f64) {
+    if v.is_empty() {
+        return (0.0, 0.0);
+    }
+    let n = v.len() as f64;
+    let m = v.iter().sum::<f64>() / n;
+    let var = v.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / n;
+    (m, if m > 0.0 { 100.0 * var.sqrt() / m } else { 0.0 })
+}
+
+/// Fraction (%) of a stamp's or impact applicator's needles that pierce.
+fn pierced_percent(site: &Site, c: &Case) -> f64 {
+    if c.device == "impact" {
+        // Applicator drives the array at constant speed to the needle length.
+        let r = stroke(&StrokeInput {
+            site,
+            needle: Needle::STANDARD,
+            exposure_um: c.setting_um,
+            tip_speed_m_s: c.speed_m_s,
+            cam_throw_um: 0.0,
+            hand_force_n: 50.0,
+            tilt_deg: 0.0,
+            lever_mm: 0.0,
+            precompression_um: 0.0,
+            thickness_scale: 1.0,
+        });
+        return if r.is_ok_and(|r| r.punctured) { 100.0 } else { 0.0 };
+    }
+    let params = StampParams {
+        grid: 4,
+        needle_length_um: c.setting_um,
+        ..StampParams::default()
+    };
+    let Ok(mut stamp) = StampPlant::new(params) else { return 0.0 };
+    let hand = HandState {
+        site: Some(site),
+        position_mm: 0.0,
+        speed_m_s: c.speed_m_s,
+        force_n: c.force_n,
+        tilt_deg: 0.0,
+    };
+    stamp.step(&hand).map_or(0.0, |p| 100.0 * p.len() as f64 / 16.0)
+}
+
+/// Model value of a case: (text, number).
+fn model_value(c: &Case) -> Result<(String, Option<f64>, Option<Layer>), String> {
+    let site = Site::builtin(&c.site).map_err(|e| e.to_string())?;
+    let num = |x: f64| Ok((format!("{x:.3}"), Some(x), None));
+    match c.quantity {
+        Quantity::EpidermisUm => num(site.layer(Layer::StratumCorneum).thickness_um
+            + site.layer(Layer::ViableEpidermis).thickness_um),
+        Quantity::DermisUm => num(site.layer(Layer::PapillaryDermis).thickness_um
+            + site.layer(Layer::ReticularDermis).thickness_um),
+        Quantity::TipRadiusUm => num(Needle::STANDARD.tip_radius_um),
+        Quantity::RuptureForceRatio => {
+            num(rupture_speed_factor(c.speed_m_s) / rupture_speed_factor(c.speed2_m_s))
+        }
+        Quantity::RuptureForceN => {
+            let m = crate::StrokeModel::new(&site, &Needle::STANDARD, c.speed_m_s, 0.0)
+                .map_err(|e| e.to_string())?;
+            num(m.rupture_force_n(Layer::StratumCorneum, c.speed_m_s))
+        }
+        Quantity::DepthUm | Quantity::DepthCvPercent if c.device == "roller" => {
+            let (m, cv) = mean_cv(&roller_depths(&site, c));
+            num(if c.quantity == Quantity::DepthUm { m } else { cv })
+        }
+        Quantity::DepthUm => {
+            let r = pen_stroke(&site, c.setting_um, c.hz, c.force_n, 1.0).ok_or("invalid input")?;
+            num(r.reached_depth_um)
+        }
+        Quantity::DepthCvPercent => Err("depth spread is only modelled for rollers here".into()),
+        Quantity::PiercedPercent => num(pierced_percent(&site, c)),
+        Quantity::Layer => {
+            let r = if c.device == "roller" {
+                let (m, _) = mean_cv(&roller_depths(&site, c));
+                (m, site.layer_at_depth(m), m > 0.0)
+            } else {
+                let r = pen_stroke(&site, c.setting_um, c.hz, c.force_n, 1.0)
+                    .ok_or("invalid input")?;
+                (r.reached_depth_um, r.layer, r.punctured)
+            };
+            let layer = if r.2 { r.1 } else { Layer::StratumCorneum };
+            Ok((format!("{} ({:.0} um)", layer.name(), r.0), Some(r.0), Some(layer)))
+        }
+    }
+}
+
+/// Run one case.
+pub fn run_case(c: &Case) -> ValidationRow {
+    let (model, model_value, verdict) = match model_value(c) {
+        Err(e) => (format!("error: {e}"), None, Verdict::Fail),
+        Ok((text, value, layer)) => {
+            let ok = match (c.quantity, layer) {
+                (Quantity::Layer, Some(l)) => c.layers.contains(&l),
+                _ => value.is_some_and(|v| (v - c.published).abs() <= c.tolerance),
+            };
+            (text, value, if ok { Verdict::Pass } else { Verdict::Fail })
+        }
+    };
+    let (published, tolerance) = if c.quantity == Quantity::Layer {
+        let names: Vec<&str> = c.layers.iter().map(|l| l.name()).collect();
+        (names.join(" or "), "same layer".to_owned())
+    } else {
+        (
+            format!("{} ± {}", c.published, c.uncertainty),
+            format!("± {}", c.tolerance),
+        )
+    };
+    let reason = match verdict {
+        Verdict::Pass => None,
+        Verdict::Fail => Some(
+            c.known_miss
+                .clone()
+                .unwrap_or_else(|| "unexpected miss: not listed as a known miss".into()),
+        ),
+    };
+    ValidationRow {
+        case: c.clone(),
+        published,
+        model,
+        model_value,
+        tolerance,
+        verdict,
+        reason,
+    }
+}
+
+/// Run every published case of the data file.
+pub fn validate() -> Vec<ValidationRow> {
+    cases().iter().map(run_case).collect()
+}
