@@ -27,11 +27,12 @@ fn cartridge_stroke(c: &mut Criterion) {
     g.throughput(Throughput::Elements(36));
     g.bench_function("cartridge_stroke_36", |b| {
         b.iter(|| {
-            let model = StrokeModel::new(&site, &cart.needle(), black_box(tip_speed())).unwrap();
+            let model =
+                StrokeModel::new(&site, &cart.needle(), black_box(tip_speed()), 3000.0).unwrap();
             let mut sum = 0.0;
             for p in cart.positions_mm() {
                 let gap = guard_gap_um(2.0, 3.0, guard + p[0]);
-                sum += model.run(black_box(1000.0) - gap).reached_depth_um;
+                sum += model.run(black_box(1000.0) - gap, 1.0).reached_depth_um;
             }
             sum
         });
@@ -46,9 +47,11 @@ fn cartridge_stroke(c: &mut Criterion) {
                     exposure_um: black_box(1000.0),
                     tip_speed_m_s: tip_speed(),
                     hand_force_n: 2.0,
+                    cam_throw_um: 3000.0,
                     tilt_deg: 3.0,
                     lever_mm: guard + p[0],
                     precompression_um: 0.0,
+                    thickness_scale: 1.0,
                 };
                 sum += stroke(&input).unwrap().reached_depth_um;
             }
@@ -62,10 +65,10 @@ fn cartridge_stroke(c: &mut Criterion) {
             let period_s = 1.0 / HZ;
             let mut sum = 0.0;
             for _ in 0..150 {
-                let model = StrokeModel::new(&site, &cart.needle(), tip_speed()).unwrap();
+                let model = StrokeModel::new(&site, &cart.needle(), tip_speed(), 3000.0).unwrap();
                 for (p, pos) in pre.iter_mut().zip(cart.positions_mm()) {
                     let gap = guard_gap_um(2.0, 3.0, guard + pos[0]);
-                    let r = model.run(black_box(1000.0) - gap - p.residual_um);
+                    let r = model.run(black_box(1000.0) - gap - p.residual_um, 1.0);
                     p.update(&r, 0.4 * period_s, period_s);
                     sum += r.reached_depth_um;
                 }

@@ -137,9 +137,19 @@ impl RollerPlant {
     /// A roller with `params`.
     pub fn new(params: RollerParams) -> Result<Self, PhysicsError> {
         check_range("roller.drum_radius_mm", params.drum_radius_mm, 1.0, 100.0)?;
-        check_range("roller.needle_length_um", params.needle_length_um, 50.0, 3000.0)?;
+        check_range(
+            "roller.needle_length_um",
+            params.needle_length_um,
+            50.0,
+            3000.0,
+        )?;
         check_range("roller.rows", f64::from(params.rows), 1.0, 200.0)?;
-        check_range("roller.needles_per_row", f64::from(params.needles_per_row), 1.0, 200.0)?;
+        check_range(
+            "roller.needles_per_row",
+            f64::from(params.needles_per_row),
+            1.0,
+            200.0,
+        )?;
         check_range("roller.axial_pitch_mm", params.axial_pitch_mm, 0.1, 20.0)?;
         params.needle.validate()?;
         Ok(RollerPlant {
@@ -183,15 +193,19 @@ impl RollerPlant {
             return Ok(&self.out);
         };
         let last = self.last_row_turns.replace(turns).unwrap_or(turns);
-        let (a, b) = if turns >= last { (last, turns) } else { (turns, last) };
+        let (a, b) = if turns >= last {
+            (last, turns)
+        } else {
+            (turns, last)
+        };
         let crossings = (b.floor() - a.floor()) as i64;
         if crossings <= 0 {
             return Ok(&self.out);
         }
         let v = self.entry_speed_m_s(hand.speed_m_s);
         let model = StrokeModel::new(site, &p.needle, v, 0.0)?;
-        let rows_in_contact = (2.0 * self.contact_half_angle_rad() / (TAU / f64::from(p.rows)))
-            .max(1.0);
+        let rows_in_contact =
+            (2.0 * self.contact_half_angle_rad() / (TAU / f64::from(p.rows))).max(1.0);
         let f_n = hand.force_n / (rows_in_contact * f64::from(p.needles_per_row));
         for c in 0..crossings.min(i64::from(p.rows)) {
             let row = (a.floor() as i64 + 1 + c).rem_euclid(i64::from(p.rows)) as usize;
@@ -199,15 +213,11 @@ impl RollerPlant {
             for k in 0..usize::from(p.needles_per_row) {
                 let j = row * usize::from(p.needles_per_row) + k;
                 let draw = SpreadDraw::new(self.seed, j as u64, self.strokes);
-                let r = force_limited(
-                    &model,
-                    p.needle_length_um,
-                    f_n * draw.force_scale,
-                    draw.thickness_scale,
-                );
+                let travel = (p.needle_length_um + draw.relief_um).min(p.needle_length_um);
+                let r = force_limited(&model, travel, f_n * draw.force_scale, draw.thickness_scale);
                 if r.punctured {
-                    let y = (k as f64 - (f64::from(p.needles_per_row) - 1.0) / 2.0)
-                        * p.axial_pitch_mm;
+                    let y =
+                        (k as f64 - (f64::from(p.needles_per_row) - 1.0) / 2.0) * p.axial_pitch_mm;
                     self.out.push(DevicePuncture {
                         puncture: to_puncture(j, &r),
                         offset_mm: [0.0, y],
@@ -260,7 +270,12 @@ impl StampPlant {
     pub fn new(params: StampParams) -> Result<Self, PhysicsError> {
         check_range("stamp.grid", f64::from(params.grid), 1.0, 100.0)?;
         check_range("stamp.pitch_mm", params.pitch_mm, 0.1, 20.0)?;
-        check_range("stamp.needle_length_um", params.needle_length_um, 50.0, 3000.0)?;
+        check_range(
+            "stamp.needle_length_um",
+            params.needle_length_um,
+            50.0,
+            3000.0,
+        )?;
         params.needle.validate()?;
         Ok(StampPlant {
             params,
@@ -307,7 +322,8 @@ impl StampPlant {
             } else {
                 0.0
             };
-            let travel = p.needle_length_um - lift.max(0.0);
+            let travel =
+                (p.needle_length_um - lift.max(0.0) + draw.relief_um).min(p.needle_length_um);
             let r = force_limited(&model, travel, f_n * draw.force_scale, draw.thickness_scale);
             if r.punctured {
                 self.out.push(DevicePuncture {

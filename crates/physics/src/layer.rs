@@ -136,7 +136,7 @@ impl Layer {
             match self {
                 Layer::StratumCorneum => (1.5e6, 10.0, 590e6, 10.0, 0.5),
                 Layer::ViableEpidermis => (1.5e6, 10.0, 150e6, 5.0, 0.3),
-                Layer::PapillaryDermis => (0.3e6, 10.0, 150e6, 20.0, 0.4),
+                Layer::PapillaryDermis => (0.3e6, 10.0, 150e6, 60.0, 0.6),
                 Layer::ReticularDermis => (0.96e6, 10.0, 300e6, 30.0, 0.4),
                 Layer::Hypodermis => (2.0e3, 1.6, 20e6, 1.0, 0.2),
                 Layer::Muscle => (30e3, 3.0, 100e6, 5.0, 0.3),
@@ -182,6 +182,13 @@ impl LayerProps {
     /// Check every value is physical; errors name `layers.<layer>.<field>`.
     pub fn validate(&self, layer: Layer) -> Result<(), PhysicsError> {
         let field = |f: &'static str| move || format!("layers.{}.{f}", layer.name());
+        if self.thickness_um.is_nan() || self.thickness_um < 0.0 {
+            return Err(PhysicsError::out_of_range(
+                field("thickness_um")(),
+                ">= 0",
+                self.thickness_um,
+            ));
+        }
         check_range_with(field("thickness_um"), self.thickness_um, 0.0, 100_000.0)?;
         check_range_with(field("modulus_pa"), self.modulus_pa, 100.0, 1e10)?;
         check_range_with(

@@ -57,4 +57,4 @@ pub use spread::SpreadDraw;
 pub use stroke::{
     Precompression, StrokeInput, StrokeModel, StrokeResult, contact_fraction, stroke,
 };
-pub use validation::{Case, Verdict, ValidationRow, validate};
+pub use validation::{Case, ValidationRow, Verdict, validate};

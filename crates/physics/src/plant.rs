@@ -546,7 +546,7 @@ impl PenPlant {
             let force = contact.hand_force_n * draw.force_scale;
             let gap = guard_gap_um(force, contact.tilt_deg, lever);
             let offset = gap + self.precompression[j].residual_um;
-            let travel = self.exposure_um - offset;
+            let travel = (self.exposure_um - offset + draw.relief_um).min(self.exposure_um);
             let scale = draw.thickness_scale;
             let result = model.path(travel, scale, &mut self.path);
             let seg = model.segment(result.rupture_speed_m_s);

@@ -14,7 +14,7 @@
 //! * **C15** = Chopra 2015, Aesthet Surg J 35:1007, doi:10.1093/asj/sjv079 (histology of 10
 //!   cadaver heads, 39 facial subunits: epidermis 29.6 µm behind the ear … 62.6 µm upper lip;
 //!   dermis 758.9 µm upper medial eyelid … 1969.2 µm lower nasal sidewall).
-//! * **B22** = BMC Med Imaging 2022;22:113, Table 2 (high-frequency ultrasound, n = 118, men and
+//! * **B22** = Meng et al. 2022, BMC Med Imaging 22:113, doi:10.1186/s12880-022-00839-w, Table 2 (high-frequency ultrasound, n = 118, men and
 //!   women; the value used is the mean of the M and F means).
 //! * **I18** = Iyengar 2018, Dermatol Surg (subcutaneous fat ~2 mm forehead, ~5 mm chin, ~6 mm
 //!   temple and under the chin).
@@ -122,22 +122,166 @@ const fn row(
 
 /// The built-in sites (thicknesses and sources in the module docs).
 pub const BUILTIN_SITES: [BuiltinSite; 16] = [
-    row("forehead", 12.0, 38.0, 1015.0, 2000.0, 1000.0, Layer::Bone, "dermis B22; fat I18; epidermis, muscle est"),
-    row("glabella", 12.0, 40.0, 1020.0, 2000.0, 1500.0, Layer::Bone, "dermis B22; epidermis, fat, muscle est"),
-    row("temple", 11.0, 34.0, 930.0, 6000.0, 10000.0, Layer::Bone, "dermis B22; fat I18; epidermis, muscle est"),
-    row("periorbital", 9.0, 26.0, 625.0, 500.0, 500.0, Layer::Bone, "dermis B22 eyelid; epidermis est (C15 min); fat, muscle est"),
-    row("nose", 12.0, 43.0, 980.0, 1000.0, 500.0, Layer::Cartilage, "dermis B22 nasal dorsum; epidermis, fat, muscle est"),
-    row("cheek", 12.0, 45.0, 1005.0, 4000.0, 5000.0, Layer::Bone, "dermis B22 zygoma; epidermis, fat, muscle est"),
-    row("upper_lip", 12.0, 50.6, 1200.0, 3000.0, 5000.0, Layer::Bone, "epidermis C15 (62.6 um); dermis, fat, muscle est"),
-    row("chin", 12.0, 45.0, 965.0, 5000.0, 5000.0, Layer::Bone, "dermis B22 submandibular; fat I18; epidermis, muscle est"),
-    row("neck", 11.0, 35.0, 985.0, 3000.0, 10000.0, Layer::Bone, "dermis B22 neck; epidermis, fat, muscle est"),
-    row("decollete", 11.0, 70.3, 1500.0, 5000.0, 15000.0, Layer::Bone, "epidermis SM03 shoulder; dermis, fat, muscle est"),
-    row("abdomen", 15.0, 75.0, 2200.0, 15000.0, 10000.0, Layer::Bone, "all est (dermis inside the O18 body range 2115-5888 um)"),
-    row("thigh", 15.0, 66.0, 1800.0, 10000.0, 30000.0, Layer::Bone, "SC/VE est from SM03; dermis, fat, muscle est"),
-    row("scalp", 12.0, 54.0, 1150.0, 3000.0, 1000.0, Layer::Bone, "epidermis S-face scalp (65.9 um, F); dermis est (S-face range); fat, galea est"),
-    row("dorsal_hand", 20.0, 140.0, 2115.0, 1500.0, 2000.0, Layer::Bone, "dermis O18 dorsum of hand (F); epidermis L02 range; fat, tendon est"),
-    row("upper_arm", 12.0, 60.0, 1200.0, 8000.0, 20000.0, Layer::Bone, "all est (SC/VE near SM03 shoulder)"),
-    row("back", 15.0, 70.0, 1942.0, 10000.0, 20000.0, Layer::Bone, "dermis L02 back; SC/VE est from SM03; fat, muscle est"),
+    row(
+        "forehead",
+        12.0,
+        38.0,
+        1015.0,
+        2000.0,
+        1000.0,
+        Layer::Bone,
+        "dermis B22; fat I18; epidermis, muscle est",
+    ),
+    row(
+        "glabella",
+        12.0,
+        40.0,
+        1020.0,
+        2000.0,
+        1500.0,
+        Layer::Bone,
+        "dermis B22; epidermis, fat, muscle est",
+    ),
+    row(
+        "temple",
+        11.0,
+        34.0,
+        930.0,
+        6000.0,
+        10000.0,
+        Layer::Bone,
+        "dermis B22; fat I18; epidermis, muscle est",
+    ),
+    row(
+        "periorbital",
+        9.0,
+        26.0,
+        625.0,
+        500.0,
+        500.0,
+        Layer::Bone,
+        "dermis B22 eyelid; epidermis est (C15 min); fat, muscle est",
+    ),
+    row(
+        "nose",
+        12.0,
+        43.0,
+        980.0,
+        1000.0,
+        500.0,
+        Layer::Cartilage,
+        "dermis B22 nasal dorsum; epidermis, fat, muscle est",
+    ),
+    row(
+        "cheek",
+        12.0,
+        45.0,
+        1005.0,
+        4000.0,
+        5000.0,
+        Layer::Bone,
+        "dermis B22 zygoma; epidermis, fat, muscle est",
+    ),
+    row(
+        "upper_lip",
+        12.0,
+        50.6,
+        1200.0,
+        3000.0,
+        5000.0,
+        Layer::Bone,
+        "epidermis C15 (62.6 um); dermis, fat, muscle est",
+    ),
+    row(
+        "chin",
+        12.0,
+        45.0,
+        965.0,
+        5000.0,
+        5000.0,
+        Layer::Bone,
+        "dermis B22 submandibular; fat I18; epidermis, muscle est",
+    ),
+    row(
+        "neck",
+        11.0,
+        35.0,
+        985.0,
+        3000.0,
+        10000.0,
+        Layer::Bone,
+        "dermis B22 neck; epidermis, fat, muscle est",
+    ),
+    row(
+        "decollete",
+        11.0,
+        70.3,
+        1500.0,
+        5000.0,
+        15000.0,
+        Layer::Bone,
+        "epidermis SM03 shoulder; dermis, fat, muscle est",
+    ),
+    row(
+        "abdomen",
+        15.0,
+        75.0,
+        2200.0,
+        15000.0,
+        10000.0,
+        Layer::Bone,
+        "all est (dermis inside the O18 body range 2115-5888 um)",
+    ),
+    row(
+        "thigh",
+        15.0,
+        66.0,
+        1800.0,
+        10000.0,
+        30000.0,
+        Layer::Bone,
+        "SC/VE est from SM03; dermis, fat, muscle est",
+    ),
+    row(
+        "scalp",
+        12.0,
+        54.0,
+        1150.0,
+        3000.0,
+        1000.0,
+        Layer::Bone,
+        "epidermis S-face scalp (65.9 um, F); dermis est (S-face range); fat, galea est",
+    ),
+    row(
+        "dorsal_hand",
+        20.0,
+        140.0,
+        2115.0,
+        1500.0,
+        2000.0,
+        Layer::Bone,
+        "dermis O18 dorsum of hand (F); epidermis L02 range; fat, tendon est",
+    ),
+    row(
+        "upper_arm",
+        12.0,
+        60.0,
+        1200.0,
+        8000.0,
+        20000.0,
+        Layer::Bone,
+        "all est (SC/VE near SM03 shoulder)",
+    ),
+    row(
+        "back",
+        15.0,
+        70.0,
+        1942.0,
+        10000.0,
+        20000.0,
+        Layer::Bone,
+        "dermis L02 back; SC/VE est from SM03; fat, muscle est",
+    ),
 ];
 
 /// Comma-separated names of the built-in sites (for error messages).
@@ -204,7 +348,7 @@ impl Site {
         for layer in Layer::ALL {
             self.layers[layer.index()].validate(layer)?;
         }
-        for layer in &Layer::ALL[..4] {
+        for layer in &Layer::ALL[..5] {
             if self.layers[layer.index()].thickness_um <= 0.0 {
                 return Err(PhysicsError::out_of_range(
                     format!("layers.{}.thickness_um", layer.name()),

@@ -10,12 +10,18 @@
 //!
 //! # What varies and by how much
 //! * **Local skin thickness**: all layer thicknesses under one needle scale by
-//!   `1 + THICKNESS_CV·n₁`. **Calibrated**: with [`FORCE_CV`] it gives a channel-depth
-//!   coefficient of variation of ~6 %, the 152.5 ± 9.6 µm (CV 6.3 %) Kalluri 2011 measured
-//!   by histology for a 770 µm DermaRoller (see the validation table).
+//!   `1 + THICKNESS_CV·n₁` (**estimate**: 6 %, below the between-subject spread of the
+//!   thickness sources); it moves layer boundaries, so it changes the layer reached more than
+//!   the depth.
 //! * **Local force**: the share of the hand force under one needle scales by
 //!   `1 + FORCE_CV·n₂` (**estimate**: skin relief and the guard's seat), which changes that
 //!   needle's guard gap.
+//! * **Skin relief**: the surface under one needle lies `RELIEF_SD_UM·n₃` above or below the
+//!   mean surface the guard (or drum, or plate) rests on, changing that needle's travel.
+//!   **Calibrated** to the standard deviation of channel depth Kalluri 2011 measured by
+//!   histology (152.5 ± 9.6 µm for a 770 µm roller), the one published per-channel spread
+//!   found; 25 µm also lies within the depth of the skin's primary furrows (tens of µm).
+//!   The travel is clamped so that depth ≤ exposure still holds.
 //! * Tilt and the needle's place in the cartridge act through the guard gap's lever
 //!   ([`crate::needle::guard_gap_um`]), deterministically.
 
@@ -23,6 +29,8 @@
 pub const THICKNESS_CV: f64 = 0.06;
 /// Coefficient of variation of the local force under a needle (estimate).
 pub const FORCE_CV: f64 = 0.15;
+/// Standard deviation of the skin relief under a needle, µm (calibrated, module docs).
+pub const RELIEF_SD_UM: f64 = 25.0;
 
 /// SplitMix64 of `x`.
 pub fn splitmix64(x: u64) -> u64 {
@@ -49,6 +57,8 @@ pub struct SpreadDraw {
     pub thickness_scale: f64,
     /// Local force scale (1 = nominal).
     pub force_scale: f64,
+    /// Height of the skin under this needle above the mean surface, µm (adds to the travel).
+    pub relief_um: f64,
 }
 
 impl SpreadDraw {
@@ -56,6 +66,7 @@ impl SpreadDraw {
     pub const NONE: SpreadDraw = SpreadDraw {
         thickness_scale: 1.0,
         force_scale: 1.0,
+        relief_um: 0.0,
     };
 
     /// The draw for `needle` in `stroke` under `seed`.
@@ -65,9 +76,11 @@ impl SpreadDraw {
             ^ stroke.wrapping_mul(0xD1B5_4A32_D192_ED03);
         let a = splitmix64(key);
         let b = splitmix64(a);
+        let c = splitmix64(b);
         SpreadDraw {
             thickness_scale: 1.0 + THICKNESS_CV * normal_from_bits(a),
             force_scale: 1.0 + FORCE_CV * normal_from_bits(b),
+            relief_um: RELIEF_SD_UM * normal_from_bits(c),
         }
     }
 }

@@ -36,8 +36,8 @@ pub const CASES_TOML: &str = include_str!("../validation/cases.toml");
 pub enum Quantity {
     /// Mean channel depth, µm.
     DepthUm,
-    /// Coefficient of variation of channel depth, %.
-    DepthCvPercent,
+    /// Standard deviation of channel depth between needles, µm.
+    DepthSdUm,
     /// Deepest layer of the channel: must be one of `layers`.
     Layer,
     /// Fraction of needles that pierce the stratum corneum, %.
@@ -52,6 +52,8 @@ pub enum Quantity {
     EpidermisUm,
     /// Dermis (papillary + reticular) thickness at the site, µm.
     DermisUm,
+    /// Subcutaneous fat thickness at the site, µm.
+    HypodermisUm,
 }
 
 /// One published case, as written in the data file.
@@ -151,7 +153,13 @@ pub fn cases() -> Vec<Case> {
 }
 
 /// Pen stroke of the centre needle of a 36-needle cartridge (3 mm cam) at `hz`, `force_n`.
-pub fn pen_stroke(site: &Site, setting_um: f64, hz: f64, force_n: f64, scale: f64) -> Option<crate::StrokeResult> {
+pub fn pen_stroke(
+    site: &Site,
+    setting_um: f64,
+    hz: f64,
+    force_n: f64,
+    scale: f64,
+) -> Option<crate::StrokeResult> {
     let cart = Cartridge::from_name("36").ok()?;
     stroke(&StrokeInput {
         site,
@@ -174,14 +182,16 @@ fn roller_depths(site: &Site, c: &Case) -> Vec<f64> {
         needle_length_um: c.setting_um,
         ..RollerParams::default()
     };
-    let Ok(mut roller) = RollerPlant::new(params) else { return Vec::new() };
+    let Ok(mut roller) = RollerPlant::new(params) else {
+        return Vec::new();
+    };
     roller.set_spread_seed(2011);
     let mut out = Vec::new();
     let step_mm = 0.5;
     for n in 0..400 {
         let hand = HandState {
             site: Some(site),
-            position_mm: n as f64 * step_mm,
+            position_mm: f64::from(n) * step_mm,
             speed_m_s: c.speed_m_s,
             force_n: c.force_n,
             tilt_deg: 0.0,
@@ -193,14 +203,15 @@ fn roller_depths(site: &Site, c: &Case) -> Vec<f64> {
     out
 }
 
-fn mean_cv(v: &[f64]) -> (f64, f64) {
+/// Mean and standard deviation.
+pub fn mean_sd(v: &[f64]) -> (f64, f64) {
     if v.is_empty() {
         return (0.0, 0.0);
     }
     let n = v.len() as f64;
     let m = v.iter().sum::<f64>() / n;
     let var = v.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / n;
-    (m, if m > 0.0 { 100.0 * var.sqrt() / m } else { 0.0 })
+    (m, var.sqrt())
 }
 
 /// Fraction (%) of a stamp's or impact applicator's needles that pierce.
@@ -219,14 +230,20 @@ fn pierced_percent(site: &Site, c: &Case) -> f64 {
             precompression_um: 0.0,
             thickness_scale: 1.0,
         });
-        return if r.is_ok_and(|r| r.punctured) { 100.0 } else { 0.0 };
+        return if r.is_ok_and(|r| r.punctured) {
+            100.0
+        } else {
+            0.0
+        };
     }
     let params = StampParams {
         grid: 4,
         needle_length_um: c.setting_um,
         ..StampParams::default()
     };
-    let Ok(mut stamp) = StampPlant::new(params) else { return 0.0 };
+    let Ok(mut stamp) = StampPlant::new(params) else {
+        return 0.0;
+    };
     let hand = HandState {
         site: Some(site),
         position_mm: 0.0,
@@ -234,7 +251,9 @@ fn pierced_percent(site: &Site, c: &Case) -> f64 {
         force_n: c.force_n,
         tilt_deg: 0.0,
     };
-    stamp.step(&hand).map_or(0.0, |p| 100.0 * p.len() as f64 / 16.0)
+    stamp
+        .step(&hand)
+        .map_or(0.0, |p| 100.0 * p.len() as f64 / 16.0)
 }
 
 /// Model value of a case: (text, number).
@@ -246,6 +265,7 @@ fn model_value(c: &Case) -> Result<(String, Option<f64>, Option<Layer>), String>
             + site.layer(Layer::ViableEpidermis).thickness_um),
         Quantity::DermisUm => num(site.layer(Layer::PapillaryDermis).thickness_um
             + site.layer(Layer::ReticularDermis).thickness_um),
+        Quantity::HypodermisUm => num(site.layer(Layer::Hypodermis).thickness_um),
         Quantity::TipRadiusUm => num(Needle::STANDARD.tip_radius_um),
         Quantity::RuptureForceRatio => {
             num(rupture_speed_factor(c.speed_m_s) / rupture_speed_factor(c.speed2_m_s))
@@ -255,27 +275,35 @@ fn model_value(c: &Case) -> Result<(String, Option<f64>, Option<Layer>), String>
                 .map_err(|e| e.to_string())?;
             num(m.rupture_force_n(Layer::StratumCorneum, c.speed_m_s))
         }
-        Quantity::DepthUm | Quantity::DepthCvPercent if c.device == "roller" => {
-            let (m, cv) = mean_cv(&roller_depths(&site, c));
-            num(if c.quantity == Quantity::DepthUm { m } else { cv })
+        Quantity::DepthUm | Quantity::DepthSdUm if c.device == "roller" => {
+            let (m, sd) = mean_sd(&roller_depths(&site, c));
+            num(if c.quantity == Quantity::DepthUm {
+                m
+            } else {
+                sd
+            })
         }
         Quantity::DepthUm => {
             let r = pen_stroke(&site, c.setting_um, c.hz, c.force_n, 1.0).ok_or("invalid input")?;
             num(r.reached_depth_um)
         }
-        Quantity::DepthCvPercent => Err("depth spread is only modelled for rollers here".into()),
+        Quantity::DepthSdUm => Err("depth spread cases are run for rollers only".into()),
         Quantity::PiercedPercent => num(pierced_percent(&site, c)),
         Quantity::Layer => {
             let r = if c.device == "roller" {
-                let (m, _) = mean_cv(&roller_depths(&site, c));
+                let (m, _) = mean_sd(&roller_depths(&site, c));
                 (m, site.layer_at_depth(m), m > 0.0)
             } else {
-                let r = pen_stroke(&site, c.setting_um, c.hz, c.force_n, 1.0)
-                    .ok_or("invalid input")?;
+                let r =
+                    pen_stroke(&site, c.setting_um, c.hz, c.force_n, 1.0).ok_or("invalid input")?;
                 (r.reached_depth_um, r.layer, r.punctured)
             };
             let layer = if r.2 { r.1 } else { Layer::StratumCorneum };
-            Ok((format!("{} ({:.0} um)", layer.name(), r.0), Some(r.0), Some(layer)))
+            Ok((
+                format!("{} ({:.0} um)", layer.name(), r.0),
+                Some(r.0),
+                Some(layer),
+            ))
         }
     }
 }
