@@ -37,6 +37,7 @@ pub mod device;
 pub mod error;
 pub mod layer;
 pub mod mechanics;
+mod motor;
 pub mod needle;
 pub mod plant;
 pub mod reference;

@@ -1,16 +1,20 @@
 //! The pen plant: DC motor, cam, return spring, battery, and the needles' load on the motor.
 //!
 //! The runner calls [`PenPlant::step`] once per firmware tick (1 kHz) with the PWM duty and the
-//! hand state; the plant sub-steps internally (default 20 µs) and returns what firmware would
+//! hand state; the plant sub-steps internally (default 100 µs) and returns what firmware would
 //! sense plus the needle punctures completed in the tick.
 //!
 //! # Equations
 //! * Battery: open-circuit voltage from state of charge (piecewise-linear typical 1S Li-ion
 //!   curve, **estimate**), minus `R_int·I` with `I = duty·i_motor`.
 //! * Motor (averaged PWM, non-synchronous bridge so current never goes negative):
-//!   `L·di/dt = duty·V_batt − R·i − k_e·ω`, integrated with the exact exponential update for
-//!   the sub-step; `J_eff·dω/dt = k_t·i − τ_load − τ_c·sgn ω − b·ω` (semi-implicit Euler, with
-//!   stiction when the net torque is below `τ_c`).
+//!   `L·di/dt = duty·V_batt − R·i − k_e·ω`, `J·dω/dt = k_t·i − b·ω − τ_load − τ_c·sgn ω`,
+//!   advanced by the *exact* discretisation of this linear 2 × 2 system with the nonlinear
+//!   loads (needle force tables, spring, Coulomb friction, jam, pressing drag) held over the
+//!   sub-step ([`crate::motor`]); stiction holds the rotor while the net torque is below
+//!   `τ_c`. Exact for held inputs, so the sub-step is no longer limited by L/R ≈ 40 µs: the
+//!   default is 100 µs (was 20 µs explicit), and hall pulses and stroke ends are timed within
+//!   the sub-step by interpolating the angle.
 //! * Cam on the motor shaft, one stroke per revolution, one hall pulse per revolution at full
 //!   retraction (θ = 0): carrier position `s = throw·(1 − cos θ)/2`, tip past the guard plane
 //!   `z = exposure − throw + s`.
@@ -33,6 +37,7 @@
 
 use crate::error::{PhysicsError, check_positive, check_range};
 use crate::layer::Layer;
+use crate::motor::MotorStep;
 use crate::needle::{Cartridge, EXPOSURE_MAX_UM, guard_gap_um, validate_hand};
 use crate::site::Site;
 use crate::spread::SpreadDraw;
@@ -85,7 +90,7 @@ pub struct PenParams {
     pub spring_preload_n: f64,
     /// Needle carrier mass, g.
     pub carrier_mass_g: f64,
-    /// Internal integration sub-step, µs.
+    /// Internal integration sub-step, µs (default 100; exact motor update, see [`crate::motor`]).
     pub substep_us: u32,
 }
 
@@ -109,7 +114,7 @@ impl Default for PenParams {
             spring_rate_n_per_mm: 0.2,
             spring_preload_n: 0.5,
             carrier_mass_g: 2.0,
-            substep_us: 20,
+            substep_us: 100,
         }
     }
 }
@@ -272,8 +277,8 @@ pub struct PenPlant {
     force_out_n: [f64; BINS],
     table_active: bool,
     path: ForcePath,
-    /// Current decay factor `exp(−R·h/L)` over one full sub-step.
-    substep_decay: f64,
+    /// The motor's exact update over one full sub-step ([`crate::motor`]).
+    motor: MotorStep,
     /// Extra Coulomb friction of a jammed carriage, N·m.
     jam_torque_nm: f64,
 }
@@ -307,9 +312,7 @@ impl PenPlant {
             table_active: false,
             path: ForcePath::new(),
             jam_torque_nm: 0.0,
-            substep_decay: (-params.motor_resistance_ohm * f64::from(params.substep_us) * 1e-6
-                / (params.motor_inductance_uh * 1e-6))
-                .exp(),
+            motor: motor_step(&params, f64::from(params.substep_us) * 1e-6),
             cartridge,
         })
     }
@@ -436,17 +439,8 @@ impl PenPlant {
         let h = f64::from(h_us) * 1e-6;
         // Battery (uses the current of the previous sub-step).
         self.battery_v = (ocv - p.battery_internal_ohm * self.battery_current_a).max(0.0);
-        // Electrical: exact exponential update at constant speed.
-        let i_ss = (duty * self.battery_v - p.motor_ke_v_s_per_rad * self.omega_rad_s)
-            / p.motor_resistance_ohm;
-        let decay = if h_us == p.substep_us {
-            self.substep_decay
-        } else {
-            (-p.motor_resistance_ohm * h / (p.motor_inductance_uh * 1e-6)).exp()
-        };
-        self.current_a = (i_ss + (self.current_a - i_ss) * decay).max(0.0);
-        self.battery_current_a = duty * self.current_a;
-        // Mechanical.
+        let u = duty * self.battery_v;
+        // Loads at the start of the sub-step, held over it.
         let throw_m = p.cam_throw_um * 1e-6;
         let (sin, cos) = self.theta_rad.sin_cos();
         let s_m = throw_m * (1.0 - cos) / 2.0;
@@ -454,39 +448,52 @@ impl PenPlant {
         let f_spring = p.spring_rate_n_per_mm * 1000.0 * s_m + p.spring_preload_n;
         let f_needles = self.needle_force_n(self.theta_rad);
         let tau_load = (f_needles + f_spring) * ds_dtheta;
-        let j_eff = p.rotor_inertia_kg_m2 + p.carrier_mass_g * 1e-3 * ds_dtheta * ds_dtheta;
-        let tau_drive = p.motor_kt_nm_per_a * self.current_a
-            - tau_load
-            - p.friction_viscous_nm_s * self.omega_rad_s;
-        let w = self.omega_rad_s;
         let press_nm = if contact.site.is_some() {
             contact.hand_force_n * p.press_drag_nm_per_n
         } else {
             0.0
         };
         let coulomb_nm = p.friction_coulomb_nm + self.jam_torque_nm + press_nm;
-        let new_w = if w == 0.0 && tau_drive.abs() <= coulomb_nm {
-            0.0
+        let partial;
+        let motor = if h_us == p.substep_us {
+            &self.motor
         } else {
-            let dir = if w != 0.0 {
-                w.signum()
-            } else {
-                tau_drive.signum()
-            };
-            let w1 = w + h * (tau_drive - coulomb_nm * dir) / j_eff;
-            if w != 0.0 && w1 * w < 0.0 { 0.0 } else { w1 }
+            partial = motor_step(&p, h);
+            &partial
         };
-        self.omega_rad_s = if new_w.is_finite() { new_w } else { 0.0 };
-        // Cam angle and events.
+        let w = self.omega_rad_s;
+        let tau_drive = p.motor_kt_nm_per_a * self.current_a - tau_load;
+        let (i1, w1, dtheta) = if w == 0.0 && tau_drive.abs() <= coulomb_nm {
+            // Stiction: the rotor stays; the current settles at constant (zero) speed.
+            let i_ss = u / p.motor_resistance_ohm;
+            (i_ss + (self.current_a - i_ss) * motor.stalled_decay, 0.0, 0.0)
+        } else {
+            let dir = if w != 0.0 { w.signum() } else { tau_drive.signum() };
+            let (i1, w1, a) = motor.step(self.current_a, w, u, tau_load + coulomb_nm * dir);
+            if w1 * dir < 0.0 {
+                // Coulomb friction stops the rotor within the step.
+                (i1, 0.0, a.max(0.0) * dir.max(0.0) + a.min(0.0) * (-dir).max(0.0))
+            } else {
+                (i1, w1, a)
+            }
+        };
+        // Non-synchronous bridge: the current never goes negative.
+        self.current_a = if i1.is_finite() { i1.max(0.0) } else { 0.0 };
+        self.omega_rad_s = if w1.is_finite() { w1 } else { 0.0 };
+        self.battery_current_a = duty * self.current_a;
+        // Cam angle and events (timed within the sub-step).
         let before = self.theta_rad;
-        let mut after = before + self.omega_rad_s * h;
+        let mut after = before + if dtheta.is_finite() { dtheta } else { 0.0 };
+        let t0 = self.t_us;
         self.t_us += u64::from(h_us);
         if before < PI && after >= PI {
             self.complete_stroke();
         }
         if after >= TAU {
+            let frac = (TAU - before) / (after - before);
             after -= TAU;
-            self.hall_pulse(contact);
+            let t_cross = t0 + (frac.clamp(0.0, 1.0) * f64::from(h_us)).round() as u64;
+            self.hall_pulse(contact, t_cross);
         } else if after < 0.0 {
             after += TAU;
         }
@@ -517,11 +524,11 @@ impl PenPlant {
     }
 
     /// Full retraction passed: hall pulse, and evaluate the coming stroke of every needle.
-    fn hall_pulse(&mut self, contact: &Contact<'_>) {
+    fn hall_pulse(&mut self, contact: &Contact<'_>, t_us: u64) {
         if let Some(last) = self.last_pulse_us {
-            self.hall_period_us = u32::try_from(self.t_us - last).unwrap_or(u32::MAX);
+            self.hall_period_us = u32::try_from(t_us.saturating_sub(last)).unwrap_or(u32::MAX);
         }
-        self.last_pulse_us = Some(self.t_us);
+        self.last_pulse_us = Some(t_us);
         self.pending.clear();
         self.table_active = false;
         self.force_in_n = [0.0; BINS];
@@ -595,4 +602,19 @@ impl PenPlant {
         }
         self.pending.clear();
     }
+}
+
+/// The motor's exact sub-step update for `params` over `h_s` ([`crate::motor`]).
+fn motor_step(params: &PenParams, h_s: f64) -> MotorStep {
+    let throw_m = params.cam_throw_um * 1e-6;
+    let j = params.rotor_inertia_kg_m2 + params.carrier_mass_g * 1e-3 * throw_m * throw_m / 8.0;
+    MotorStep::new(
+        params.motor_resistance_ohm,
+        params.motor_inductance_uh * 1e-6,
+        params.motor_ke_v_s_per_rad,
+        params.motor_kt_nm_per_a,
+        j,
+        params.friction_viscous_nm_s,
+        h_s,
+    )
 }
