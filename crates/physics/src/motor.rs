@@ -42,7 +42,10 @@ impl MotorStep {
     pub(crate) fn new(r: f64, l: f64, ke: f64, kt: f64, j: f64, b: f64, h_s: f64) -> MotorStep {
         let a = [[-r / l, -ke / l], [kt / j, -b / j]];
         let det = a[0][0] * a[1][1] - a[0][1] * a[1][0];
-        let ainv = [[a[1][1] / det, -a[0][1] / det], [-a[1][0] / det, a[0][0] / det]];
+        let ainv = [
+            [a[1][1] / det, -a[0][1] / det],
+            [-a[1][0] / det, a[0][0] / det],
+        ];
         let s = (a[0][0] + a[1][1]) / 2.0;
         let q2 = s * s - det;
         let (c, sh) = if q2 > 1e-12 {

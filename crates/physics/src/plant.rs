@@ -466,13 +466,25 @@ impl PenPlant {
         let (i1, w1, dtheta) = if w == 0.0 && tau_drive.abs() <= coulomb_nm {
             // Stiction: the rotor stays; the current settles at constant (zero) speed.
             let i_ss = u / p.motor_resistance_ohm;
-            (i_ss + (self.current_a - i_ss) * motor.stalled_decay, 0.0, 0.0)
+            (
+                i_ss + (self.current_a - i_ss) * motor.stalled_decay,
+                0.0,
+                0.0,
+            )
         } else {
-            let dir = if w != 0.0 { w.signum() } else { tau_drive.signum() };
+            let dir = if w != 0.0 {
+                w.signum()
+            } else {
+                tau_drive.signum()
+            };
             let (i1, w1, a) = motor.step(self.current_a, w, u, tau_load + coulomb_nm * dir);
             if w1 * dir < 0.0 {
                 // Coulomb friction stops the rotor within the step.
-                (i1, 0.0, a.max(0.0) * dir.max(0.0) + a.min(0.0) * (-dir).max(0.0))
+                (
+                    i1,
+                    0.0,
+                    a.max(0.0) * dir.max(0.0) + a.min(0.0) * (-dir).max(0.0),
+                )
             } else {
                 (i1, w1, a)
             }

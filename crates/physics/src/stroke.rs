@@ -328,6 +328,40 @@ impl StrokeModel {
         self.tent_force_n(kc, kp, z) - f_r
     }
 
+    /// Root of the surface surplus in `[lo, hi]` (`f_lo < 0 ≤ f_hi`), to 0.01 µm.
+    fn first_root(
+        &self,
+        mut lo: f64,
+        mut f_lo: f64,
+        mut hi: f64,
+        mut f_hi: f64,
+        z_max: f64,
+    ) -> f64 {
+        let mut side = 0;
+        for _ in 0..24 {
+            if hi - lo < 0.01 {
+                break;
+            }
+            let z = (lo * f_hi - hi * f_lo) / (f_hi - f_lo);
+            let z = if z > lo && z < hi { z } else { 0.5 * (lo + hi) };
+            let f_z = self.surface_surplus(z, z_max);
+            if f_z >= 0.0 {
+                (hi, f_hi) = (z, f_z);
+                if side == 1 {
+                    f_lo *= 0.5;
+                }
+                side = 1;
+            } else {
+                (lo, f_lo) = (z, f_z);
+                if side == -1 {
+                    f_hi *= 0.5;
+                }
+                side = -1;
+            }
+        }
+        hi
+    }
+
     /// Punch stiffness after the surface has broken at peak speed, N/µm.
     pub fn stiffness_n_per_um(&self) -> f64 {
         self.grid_kp[NV - 1]
@@ -409,26 +443,18 @@ impl StrokeModel {
         };
         sink.vertex(0.0, 0.0);
         let contact_v = self.speed_at_m_s(z_max);
-        // Surface rupture: first sample with a surplus, then bisection.
+        // Surface rupture: first sample with a surplus, then Illinois regula falsi.
         let mut z_r = None;
         if z_max > 0.0 && self.n > 0 {
-            let mut lo = 0.0;
+            let (mut lo, mut f_lo) = (0.0, self.surface_surplus(0.0, z_max));
             for m in 1..=SCAN {
                 let z = z_max * m as f64 / SCAN as f64;
-                if self.surface_surplus(z, z_max) >= 0.0 {
-                    let mut hi = z;
-                    for _ in 0..14 {
-                        let mid = 0.5 * (lo + hi);
-                        if self.surface_surplus(mid, z_max) >= 0.0 {
-                            hi = mid;
-                        } else {
-                            lo = mid;
-                        }
-                    }
-                    z_r = Some(hi);
+                let f_z = self.surface_surplus(z, z_max);
+                if f_z >= 0.0 {
+                    z_r = Some(self.first_root(lo, f_lo, z, f_z, z_max));
                     break;
                 }
-                lo = z;
+                (lo, f_lo) = (z, f_z);
             }
         }
         let Some(z_r) = z_r else {
