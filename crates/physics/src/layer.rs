@@ -9,7 +9,7 @@
 //! |---|---|---|---|---|---|
 //! | stratum corneum | 1.5 MPa — Geerligs 2011, J Biomech 44:1176 (1–2 MPa, in vitro indentation) | 10, calibrated¹ | 590 MPa, calibrated² | 10 — Meliga 2017, Acta Biomater | 0.5 — Derler & Gerhardt 2012 (dry skin) |
 //! | viable epidermis | 1.5 MPa — Geerligs 2011 | 10, calibrated¹ | 150 MPa, calibrated² | 5, calibrated³ | 0.3, calibrated⁴ |
-//! | papillary dermis | 0.1 MPa, **estimate**⁵ | 10, calibrated¹ | 150 MPa, calibrated² | 20, calibrated³ | 0.4, calibrated⁴ |
+//! | papillary dermis | 0.3 MPa, **estimate**⁵ | 10, calibrated¹ | 150 MPa, calibrated² | 60, calibrated⁶ | 0.6, calibrated⁶ |
 //! | reticular dermis | 0.96 MPa — Hendriks 2006, Med Eng Phys 28:259 (C10 = 0.16 MPa, E ≈ 6·C10) | 10, calibrated¹ | 300 MPa, calibrated² | 30, calibrated³ | 0.4, calibrated⁴ |
 //! | hypodermis | 2 kPa — Sims 2010 (shear 0.5–0.75 kPa, E ≈ 3G) | 1.6 — Sims 2010 (α ≈ 0.39) | 20 MPa, calibrated² | 1, calibrated³ | 0.2, calibrated⁴ |
 //! | muscle | 30 kPa, **estimate** (resting muscle, tens of kPa) | 3, **estimate** | 100 MPa, **estimate** (fascia) | 5, **estimate** | 0.3, **estimate** |
@@ -26,7 +26,7 @@
 //!    instantaneous/long-term ratio implied by Sims 2010's α ≈ 0.39, not a fit.
 //! 2. **calibrated**: the stratum corneum value makes the rupture force of the standard tip
 //!    (4 µm radius, Kalluri 2011) 0.030 N at 0.5 mm/s, Olatunji 2013's per-needle force
-//!    (J Pharm Sci 102:1209). The deeper values are relative: living epidermis and papillary
+//!    (J Pharm Sci 102:1209, doi:10.1002/jps.23439; polymer microneedles in porcine skin). The deeper values are relative: living epidermis and papillary
 //!    dermis weak, reticular dermis tough, fat weak, fascia tough.
 //! 3. **calibrated**: only ~10 J/m² at fast loading is published (Meliga 2017); the other layers
 //!    are scaled from it by their relative toughness.
@@ -35,9 +35,13 @@
 //!    [`crate::stroke`](mod@crate::stroke).
 //! 5. Hendriks 2006 found the upper layer (epidermis + papillary dermis) far *softer* than the
 //!    reticular dermis (C10 = 0.11 kPa vs 0.16 MPa, one subject); Geerligs 2011 found the
-//!    epidermis itself 1–2 MPa, so the softness is the papillary dermis's. 0.1 MPa keeps it
-//!    an order of magnitude below the reticular dermis without the 0.11 kPa extreme that
-//!    Hendriks themselves flagged as causing convergence problems.
+//!    epidermis itself 1–2 MPa, so the softness is the papillary dermis's. 0.3 MPa keeps it
+//!    a third of the reticular dermis without the 0.11 kPa extreme that Hendriks themselves
+//!    flagged as causing convergence problems (the old 1.0 MPa, stiffer than the reticular
+//!    dermis, contradicted the source it cited).
+//! 6. **calibrated**: papillary cutting energy and friction set so that 0.5 mm pen settings on
+//!    the face end in the papillary dermis, as Lima 2013 found for 0.5 mm needles (porcine
+//!    histology; a calibration case in the validation table).
 
 use crate::error::{PhysicsError, check_positive_with, check_range_with};
 use serde::{Deserialize, Serialize};
