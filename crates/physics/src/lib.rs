@@ -69,7 +69,7 @@ pub mod device;
 pub mod error;
 pub mod layer;
 pub mod mechanics;
-mod motor;
+pub mod motor;
 pub mod needle;
 pub mod plant;
 pub mod reference;
