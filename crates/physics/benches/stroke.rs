@@ -5,6 +5,7 @@
 //! * `stroke_fn_36`: the same through the validating pure function [`stroke`], 36 calls.
 //! * `burst_1s_150hz`: one second at 150 Hz, 36 needles, carrying pre-compression.
 //! * `plant_1s_1khz`: one simulated second of the whole plant at 1 kHz ticks on the cheek.
+//! * `plant_1s_1khz_air`: the same in the air: the motor, cam and battery integration alone.
 //!
 //! Run: `cargo bench -p needlebench-physics -- --warm-up-time 1 --measurement-time 3`.
 
@@ -103,6 +104,24 @@ fn plant_second(c: &mut Criterion) {
                     .unwrap()
                     .punctures
                     .len();
+            }
+            n
+        });
+    });
+    let mut air =
+        PenPlant::new(PenParams::default(), Cartridge::from_name("36").unwrap()).unwrap();
+    air.set_exposure_um(1000.0).unwrap();
+    for _ in 0..500 {
+        air.step(780, 1000, &Contact::OFF).unwrap();
+    }
+    g.bench_function("plant_1s_1khz_air", |b| {
+        b.iter(|| {
+            let mut n = 0;
+            for _ in 0..1000 {
+                n += air
+                    .step(black_box(780), 1000, &Contact::OFF)
+                    .unwrap()
+                    .hall_period_us;
             }
             n
         });
