@@ -108,8 +108,7 @@ fn plant_second(c: &mut Criterion) {
             n
         });
     });
-    let mut air =
-        PenPlant::new(PenParams::default(), Cartridge::from_name("36").unwrap()).unwrap();
+    let mut air = PenPlant::new(PenParams::default(), Cartridge::from_name("36").unwrap()).unwrap();
     air.set_exposure_um(1000.0).unwrap();
     for _ in 0..500 {
         air.step(780, 1000, &Contact::OFF).unwrap();

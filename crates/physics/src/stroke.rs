@@ -65,7 +65,7 @@ const MAXL: usize = 6;
 /// Speed grid of the stiffness tables.
 const NV: usize = 9;
 /// Samples of the search for the surface rupture.
-const SCAN: usize = 8;
+const SCAN: usize = 5;
 
 /// Everything one needle's stroke depends on.
 #[derive(Debug, Clone, Copy)]
@@ -325,7 +325,24 @@ impl StrokeModel {
         self.tent_force_n(kc, kp, z) - f_r
     }
 
-    /// Root of the surface surplus in `[lo, hi]` (`f_lo < 0 ≤ f_hi`), to 0.01 µm.
+    /// Surface tent at which the rupture force is reached at peak speed, µm: a lower bound of
+    /// the rupture point at any lower speed (softer skin, higher rupture force).
+    fn min_tent_um(&self) -> f64 {
+        let (g, kc, kp) = (
+            self.grid_g[NV - 1],
+            self.grid_kc[NV - 1],
+            self.grid_kp[NV - 1],
+        );
+        let f_r = (g * self.base_rupture_n[0]).max(self.cut_n[0]);
+        let f_s = kc * self.cone_end_um * self.cone_end_um;
+        if f_r <= f_s {
+            (f_r / kc).sqrt()
+        } else {
+            self.cone_end_um + (f_r - f_s) / kp
+        }
+    }
+
+    /// Root of the surface surplus in `[lo, hi]` (`f_lo < 0 ≤ f_hi`), to 0.02 µm.
     fn first_root(
         &self,
         mut lo: f64,
@@ -336,7 +353,7 @@ impl StrokeModel {
     ) -> f64 {
         let mut side = 0;
         for _ in 0..24 {
-            if hi - lo < 0.01 {
+            if hi - lo < 0.02 {
                 break;
             }
             let z = (lo * f_hi - hi * f_lo) / (f_hi - f_lo);
@@ -443,9 +460,14 @@ impl StrokeModel {
         // Surface rupture: first sample with a surplus, then Illinois regula falsi.
         let mut z_r = None;
         if z_max > 0.0 && self.n > 0 {
-            let (mut lo, mut f_lo) = (0.0, self.surface_surplus(0.0, z_max));
+            // No rupture before the tent needed at peak speed (stiffest, weakest skin).
+            let lo0 = self.min_tent_um().min(z_max);
+            let (mut lo, mut f_lo) = (lo0, self.surface_surplus(lo0, z_max));
+            if f_lo >= 0.0 {
+                (lo, f_lo) = (0.0, self.surface_surplus(0.0, z_max));
+            }
             for m in 1..=SCAN {
-                let z = z_max * m as f64 / SCAN as f64;
+                let z = lo0 + (z_max - lo0) * m as f64 / SCAN as f64;
                 let f_z = self.surface_surplus(z, z_max);
                 if f_z >= 0.0 {
                     z_r = Some(self.first_root(lo, f_lo, z, f_z, z_max));
