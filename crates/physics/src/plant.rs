@@ -423,10 +423,12 @@ impl PenPlant {
             let scale = draw.thickness_scale;
             let result = model.path(travel, scale, &mut self.path);
             let seg = model.segment(result.rupture_speed_m_s);
+            // Tip position in tissue coordinates = carrier position − shift.
+            let shift = self.exposure_um - travel;
             let path = &self.path;
             let mut v = 0;
             for m in 0..BINS {
-                let z = m as f64 * bin_dz - offset;
+                let z = m as f64 * bin_dz - shift;
                 if z <= 0.0 {
                     continue;
                 }

@@ -426,7 +426,10 @@ impl StrokeModel {
             return (seg.k * z_um).max(0.0);
         }
         let spring = seg.k * (z_um - reached_um);
-        spring.max(-self.friction_n(seg, z_um.clamp(0.0, reached_um), scale))
+        if spring >= 0.0 {
+            return spring;
+        }
+        spring.max(-self.friction_n(seg, z_um.max(0.0), scale))
     }
 
     pub(crate) fn friction_n(&self, seg: &Segment, depth_um: f64, scale: f64) -> f64 {
