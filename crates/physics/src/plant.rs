@@ -47,9 +47,6 @@ use std::f64::consts::{PI, TAU};
 
 /// Bins of the per-stroke force tables.
 const BINS: usize = 32;
-/// Relative change of the peak tip speed below which a stroke reuses the previous stroke's
-/// model (its tables are in fractions of the peak speed; 0.5 % moves moduli by < 0.1 %).
-pub const MODEL_REUSE_SPEED: f64 = 0.005;
 /// Time without a hall pulse after which the hall period reads 0, µs.
 pub const HALL_TIMEOUT_US: u64 = 100_000;
 
@@ -136,9 +133,6 @@ pub struct PenPlant {
     path: ForcePath,
     /// The motor's exact update over one full sub-step ([`crate::motor`]).
     motor: MotorStep,
-    /// The last stroke model with the site and peak speed it was built for: reused while the
-    /// site is unchanged and the speed within [`MODEL_REUSE_SPEED`] (relative).
-    model_cache: Option<(Site, f64, StrokeModel)>,
     /// Extra Coulomb friction of a jammed carriage, N·m.
     jam_torque_nm: f64,
 }
@@ -173,7 +167,6 @@ impl PenPlant {
             path: ForcePath::new(),
             jam_torque_nm: 0.0,
             motor: motor_step(&params, f64::from(params.substep_us) * 1e-6),
-            model_cache: None,
             cartridge,
         })
     }
@@ -409,16 +402,7 @@ impl PenPlant {
         let Some(site) = contact.site else { return };
         let throw = self.params.cam_throw_um;
         let tip_speed = (self.omega_rad_s * throw * 1e-6 / 2.0).clamp(0.0, 20.0);
-        let reuse = self.model_cache.as_ref().is_some_and(|(s, v, _)| {
-            (tip_speed - v).abs() <= MODEL_REUSE_SPEED * v.abs() && s == site
-        });
-        if !reuse {
-            let Ok(m) = StrokeModel::new(site, &self.cartridge.needle(), tip_speed, throw) else {
-                return;
-            };
-            self.model_cache = Some((site.clone(), tip_speed, m));
-        }
-        let Some((cached_site, cached_speed, model)) = self.model_cache.take() else {
+        let Ok(model) = StrokeModel::new(site, &self.cartridge.needle(), tip_speed, throw) else {
             return;
         };
         self.stroke_count += 1;
@@ -463,7 +447,6 @@ impl PenPlant {
             }
             self.pending.push(result);
         }
-        self.model_cache = Some((cached_site, cached_speed, model));
         self.pending_period_s = period_s;
         self.pending_contact_s = contact_fraction(self.exposure_um, throw) * period_s;
         self.table_active = true;
