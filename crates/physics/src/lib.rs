@@ -57,9 +57,15 @@
 //!   published strain-stiffening data for facial fat was found).
 //! * Thinner skin over the same fat can tent more and break later (softer at the tip scale).
 //!
-//! # Performance (criterion, `cargo bench -p needlebench-physics`, one core, loaded machine)
-//! ~1.75 M needle-strokes/s for a 36-needle cartridge stroke (model built per stroke);
-//! the pen plant costs ~7 µs per 1 kHz tick with 36 needles at 150 Hz on the cheek.
+//! # Performance (criterion, `cargo bench -p needlebench-physics -- --warm-up-time 1
+//! --measurement-time 3`, one core of a loaded 2-core machine)
+//! * `penetration/cartridge_stroke_36`: ~1.7 M needle-strokes/s (model built per stroke);
+//!   `burst_1s_150hz`: ~2.1 M/s. (The v1 model did ~18 M/s with no layered mechanics.)
+//! * `plant/plant_1s_1khz` (36 needles, 150 Hz, cheek): ~5.6 µs per 1 kHz tick, most of it
+//!   the 36 needle-strokes per revolution; with the old 20 µs explicit motor integration
+//!   and the same penetration model it was ~9.0 µs.
+//! * `plant/plant_1s_1khz_air` (motor, cam and battery alone): ~0.85 µs per tick with the
+//!   exact 100 µs sub-steps, ~3.2 µs with the old 20 µs explicit sub-steps.
 //!
 //! Every parameter's source is cited in the module that defines it; values marked
 //! **calibrated** were chosen to reproduce a published behaviour named next to them, and those
