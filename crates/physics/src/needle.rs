@@ -1,8 +1,12 @@
 //! Needle geometry, cartridges and the hand's effect on the effective exposure.
 //!
 //! * Standard needles: 0.25 mm shaft (the notes: "needles ~0.25–0.3 mm diameter", pen
-//!   manufacturers' data), tip radius 10 µm and tip half-angle 15° (**estimates**: no measured
-//!   tip radius of pen needles was found; sharp steel hypodermic tips are a few to ~10 µm).
+//!   manufacturers' data), tip radius 4 µm — what Kalluri 2011 (AAPS J 13:473,
+//!   doi:10.1208/s12248-011-9288-3) measured by SEM on steel roller needles; no measurement of
+//!   pen needles was found, so pen tips are assumed alike — and tip half-angle 15°
+//!   (**estimate**).
+//! * Roller needles ([`Needle::ROLLER`]): Kalluri 2011's DermaRoller needle, 140 µm base
+//!   width, 4 µm tip radius, tapering over its 770 µm length (half-angle atan(70/770) ≈ 5.2°).
 //! * "Nano" cartridges carry a grid of short conical pins: 0.1 mm base, 2 µm tip radius
 //!   (**estimate**), 7 × 7 at 0.6 mm pitch.
 //! * Layouts are centred square-ish grids (9 = 3×3, 12 = 3×4, 16 = 4×4, 24 = 4×6, 36 = 6×6,
@@ -48,8 +52,14 @@ impl Needle {
     /// A standard pen needle (see module docs).
     pub const STANDARD: Needle = Needle {
         shaft_diameter_um: 250.0,
-        tip_radius_um: 10.0,
+        tip_radius_um: 4.0,
         tip_half_angle_deg: 15.0,
+    };
+    /// A derma-roller needle (Kalluri 2011, see module docs).
+    pub const ROLLER: Needle = Needle {
+        shaft_diameter_um: 140.0,
+        tip_radius_um: 4.0,
+        tip_half_angle_deg: 5.2,
     };
     /// A "nano" pin (see module docs).
     pub const NANO: Needle = Needle {

@@ -1,16 +1,20 @@
 //! The pen plant: DC motor, cam, return spring, battery, and the needles' load on the motor.
 //!
 //! The runner calls [`PenPlant::step`] once per firmware tick (1 kHz) with the PWM duty and the
-//! hand state; the plant sub-steps internally (default 20 µs) and returns what firmware would
+//! hand state; the plant sub-steps internally (default 100 µs) and returns what firmware would
 //! sense plus the needle punctures completed in the tick.
 //!
 //! # Equations
 //! * Battery: open-circuit voltage from state of charge (piecewise-linear typical 1S Li-ion
 //!   curve, **estimate**), minus `R_int·I` with `I = duty·i_motor`.
 //! * Motor (averaged PWM, non-synchronous bridge so current never goes negative):
-//!   `L·di/dt = duty·V_batt − R·i − k_e·ω`, integrated with the exact exponential update for
-//!   the sub-step; `J_eff·dω/dt = k_t·i − τ_load − τ_c·sgn ω − b·ω` (semi-implicit Euler, with
-//!   stiction when the net torque is below `τ_c`).
+//!   `L·di/dt = duty·V_batt − R·i − k_e·ω`, `J·dω/dt = k_t·i − b·ω − τ_load − τ_c·sgn ω`,
+//!   advanced by the *exact* discretisation of this linear 2 × 2 system with the nonlinear
+//!   loads (needle force tables, spring, Coulomb friction, jam, pressing drag) held over the
+//!   sub-step ([`crate::motor`]); stiction holds the rotor while the net torque is below
+//!   `τ_c`. Exact for held inputs, so the sub-step is no longer limited by L/R ≈ 40 µs: the
+//!   default is 100 µs (was 20 µs explicit), and hall pulses and stroke ends are timed within
+//!   the sub-step by interpolating the angle.
 //! * Cam on the motor shaft, one stroke per revolution, one hall pulse per revolution at full
 //!   retraction (θ = 0): carrier position `s = throw·(1 − cos θ)/2`, tip past the guard plane
 //!   `z = exposure − throw + s`.
@@ -31,10 +35,13 @@
 //! ~82 % duty at 3.7 V and ~73 % at 4.05 V (k_e = 3 mV·s/rad caps the speed at V/k_e, so at
 //! 3.7 V no pen with these constants holds 150 Hz below ~77 % duty).
 
-use crate::error::{PhysicsError, check_positive, check_range};
+use crate::error::{PhysicsError, check_range};
 use crate::layer::Layer;
+use crate::motor::MotorStep;
 use crate::needle::{Cartridge, EXPOSURE_MAX_UM, guard_gap_um, validate_hand};
+pub use crate::pen_params::PenParams;
 use crate::site::Site;
+use crate::spread::SpreadDraw;
 use crate::stroke::{ForcePath, Precompression, StrokeModel, StrokeResult, contact_fraction};
 use std::f64::consts::{PI, TAU};
 
@@ -42,153 +49,6 @@ use std::f64::consts::{PI, TAU};
 const BINS: usize = 32;
 /// Time without a hall pulse after which the hall period reads 0, µs.
 pub const HALL_TIMEOUT_US: u64 = 100_000;
-
-/// Physical parameters of the pen (see module docs for sources).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct PenParams {
-    /// Battery voltage when full, V.
-    pub battery_full_v: f64,
-    /// Battery voltage when empty, V.
-    pub battery_empty_v: f64,
-    /// Battery internal resistance, Ω.
-    pub battery_internal_ohm: f64,
-    /// Battery capacity, mAh.
-    pub battery_capacity_mah: f64,
-    /// Initial state of charge, 0–1.
-    pub battery_soc: f64,
-    /// Motor winding resistance, Ω.
-    pub motor_resistance_ohm: f64,
-    /// Motor inductance, µH.
-    pub motor_inductance_uh: f64,
-    /// Torque constant, N·m/A.
-    pub motor_kt_nm_per_a: f64,
-    /// Back-EMF constant, V·s/rad.
-    pub motor_ke_v_s_per_rad: f64,
-    /// Rotor + cam inertia, kg·m².
-    pub rotor_inertia_kg_m2: f64,
-    /// Coulomb friction torque, N·m.
-    pub friction_coulomb_nm: f64,
-    /// Drag of the pressed guard on the needle carriage, N·m of Coulomb friction at the
-    /// motor shaft per N of pressing force (skin bulging into the cartridge opening rubs the
-    /// carriage). **Estimate**, no published measurement: chosen so that normal pressure
-    /// (2–5 N) costs under 20 % of the stall torque while ~18 N or more stalls the motor,
-    /// as users of 1S pens report for "pressing too hard".
-    pub press_drag_nm_per_n: f64,
-    /// Viscous friction, N·m·s/rad.
-    pub friction_viscous_nm_s: f64,
-    /// Cam throw (full stroke of the carrier), µm.
-    pub cam_throw_um: f64,
-    /// Return spring rate, N/mm.
-    pub spring_rate_n_per_mm: f64,
-    /// Return spring preload at full retraction, N.
-    pub spring_preload_n: f64,
-    /// Needle carrier mass, g.
-    pub carrier_mass_g: f64,
-    /// Internal integration sub-step, µs.
-    pub substep_us: u32,
-}
-
-impl Default for PenParams {
-    fn default() -> Self {
-        PenParams {
-            battery_full_v: 4.2,
-            battery_empty_v: 3.0,
-            battery_internal_ohm: 0.12,
-            battery_capacity_mah: 500.0,
-            battery_soc: 0.8,
-            motor_resistance_ohm: 1.2,
-            motor_inductance_uh: 50.0,
-            motor_kt_nm_per_a: 3e-3,
-            motor_ke_v_s_per_rad: 3e-3,
-            rotor_inertia_kg_m2: 1e-7,
-            friction_coulomb_nm: 1.5e-4,
-            press_drag_nm_per_n: 3.0e-4,
-            friction_viscous_nm_s: 2e-7,
-            cam_throw_um: 3000.0,
-            spring_rate_n_per_mm: 0.2,
-            spring_preload_n: 0.5,
-            carrier_mass_g: 2.0,
-            substep_us: 20,
-        }
-    }
-}
-
-impl PenParams {
-    /// Check every parameter; errors name `pen.<field>`.
-    pub fn validate(&self) -> Result<(), PhysicsError> {
-        check_range("pen.battery_empty_v", self.battery_empty_v, 0.5, 20.0)?;
-        check_range(
-            "pen.battery_full_v",
-            self.battery_full_v,
-            self.battery_empty_v + 0.01,
-            30.0,
-        )?;
-        check_range(
-            "pen.battery_internal_ohm",
-            self.battery_internal_ohm,
-            0.0,
-            10.0,
-        )?;
-        check_positive("pen.battery_capacity_mah", self.battery_capacity_mah, 1e6)?;
-        check_range("pen.battery_soc", self.battery_soc, 0.0, 1.0)?;
-        check_positive("pen.motor_resistance_ohm", self.motor_resistance_ohm, 1e3)?;
-        check_positive("pen.motor_inductance_uh", self.motor_inductance_uh, 1e6)?;
-        check_positive("pen.motor_kt_nm_per_a", self.motor_kt_nm_per_a, 10.0)?;
-        check_positive("pen.motor_ke_v_s_per_rad", self.motor_ke_v_s_per_rad, 10.0)?;
-        check_positive("pen.rotor_inertia_kg_m2", self.rotor_inertia_kg_m2, 1.0)?;
-        check_range(
-            "pen.friction_coulomb_nm",
-            self.friction_coulomb_nm,
-            0.0,
-            1.0,
-        )?;
-        check_range(
-            "pen.press_drag_nm_per_n",
-            self.press_drag_nm_per_n,
-            0.0,
-            0.01,
-        )?;
-        check_range(
-            "pen.friction_viscous_nm_s",
-            self.friction_viscous_nm_s,
-            0.0,
-            1.0,
-        )?;
-        check_range(
-            "pen.cam_throw_um",
-            self.cam_throw_um,
-            EXPOSURE_MAX_UM,
-            20_000.0,
-        )?;
-        check_range(
-            "pen.spring_rate_n_per_mm",
-            self.spring_rate_n_per_mm,
-            0.0,
-            100.0,
-        )?;
-        check_range("pen.spring_preload_n", self.spring_preload_n, 0.0, 100.0)?;
-        check_range("pen.carrier_mass_g", self.carrier_mass_g, 0.0, 1000.0)?;
-        if !(1..=1000).contains(&self.substep_us) {
-            return Err(PhysicsError::out_of_range(
-                "pen.substep_us",
-                "in 1..=1000",
-                f64::from(self.substep_us),
-            ));
-        }
-        Ok(())
-    }
-
-    /// Open-circuit battery voltage at state of charge `soc` (0–1), V.
-    pub fn open_circuit_v(&self, soc: f64) -> f64 {
-        // Typical 1S Li-ion curve on a 3.0–4.2 V scale (estimate), rescaled to the params.
-        const SOC: [f64; 8] = [0.0, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1.0];
-        const V: [f64; 8] = [3.0, 3.3, 3.45, 3.6, 3.7, 3.8, 3.95, 4.2];
-        let s = soc.clamp(0.0, 1.0);
-        let j = (1..8).find(|&j| s <= SOC[j]).unwrap_or(7);
-        let v = V[j - 1] + (V[j] - V[j - 1]) * (s - SOC[j - 1]) / (SOC[j] - SOC[j - 1]);
-        self.battery_empty_v + (v - 3.0) / 1.2 * (self.battery_full_v - self.battery_empty_v)
-    }
-}
 
 /// The hand and skin under the pen during one tick.
 #[derive(Debug, Clone, Copy)]
@@ -226,6 +86,8 @@ pub struct Puncture {
     pub bleeding: bool,
     /// How far the surface tented before it ruptured, µm.
     pub tenting_um: f64,
+    /// Whether the tip came to rest on the floor (bone or cartilage).
+    pub at_floor: bool,
 }
 
 /// What the plant reports after one tick.
@@ -260,6 +122,8 @@ pub struct PenPlant {
     hall_period_us: u32,
     precompression: Vec<Precompression>,
     pending: Vec<StrokeResult>,
+    spread_seed: u64,
+    stroke_count: u64,
     pending_contact_s: f64,
     pending_period_s: f64,
     punctures: Vec<Puncture>,
@@ -267,8 +131,8 @@ pub struct PenPlant {
     force_out_n: [f64; BINS],
     table_active: bool,
     path: ForcePath,
-    /// Current decay factor `exp(−R·h/L)` over one full sub-step.
-    substep_decay: f64,
+    /// The motor's exact update over one full sub-step ([`crate::motor`]).
+    motor: MotorStep,
     /// Extra Coulomb friction of a jammed carriage, N·m.
     jam_torque_nm: f64,
 }
@@ -292,6 +156,8 @@ impl PenPlant {
             hall_period_us: 0,
             precompression: vec![Precompression::default(); n],
             pending: Vec::with_capacity(n),
+            spread_seed: 0,
+            stroke_count: 0,
             pending_contact_s: 0.0,
             pending_period_s: 0.0,
             punctures: Vec::with_capacity(n),
@@ -300,9 +166,7 @@ impl PenPlant {
             table_active: false,
             path: ForcePath::new(),
             jam_torque_nm: 0.0,
-            substep_decay: (-params.motor_resistance_ohm * f64::from(params.substep_us) * 1e-6
-                / (params.motor_inductance_uh * 1e-6))
-                .exp(),
+            motor: motor_step(&params, f64::from(params.substep_us) * 1e-6),
             cartridge,
         })
     }
@@ -357,6 +221,12 @@ impl PenPlant {
         } else {
             0.0
         };
+    }
+
+    /// Seed the per-puncture spread (see [`crate::spread`]); the same seed gives the same
+    /// punctures. The default seed is 0.
+    pub fn set_spread_seed(&mut self, seed: u64) {
+        self.spread_seed = seed;
     }
 
     /// Forget the pre-compression (the pen moved to fresh skin).
@@ -423,17 +293,8 @@ impl PenPlant {
         let h = f64::from(h_us) * 1e-6;
         // Battery (uses the current of the previous sub-step).
         self.battery_v = (ocv - p.battery_internal_ohm * self.battery_current_a).max(0.0);
-        // Electrical: exact exponential update at constant speed.
-        let i_ss = (duty * self.battery_v - p.motor_ke_v_s_per_rad * self.omega_rad_s)
-            / p.motor_resistance_ohm;
-        let decay = if h_us == p.substep_us {
-            self.substep_decay
-        } else {
-            (-p.motor_resistance_ohm * h / (p.motor_inductance_uh * 1e-6)).exp()
-        };
-        self.current_a = (i_ss + (self.current_a - i_ss) * decay).max(0.0);
-        self.battery_current_a = duty * self.current_a;
-        // Mechanical.
+        let u = duty * self.battery_v;
+        // Loads at the start of the sub-step, held over it.
         let throw_m = p.cam_throw_um * 1e-6;
         let (sin, cos) = self.theta_rad.sin_cos();
         let s_m = throw_m * (1.0 - cos) / 2.0;
@@ -441,39 +302,64 @@ impl PenPlant {
         let f_spring = p.spring_rate_n_per_mm * 1000.0 * s_m + p.spring_preload_n;
         let f_needles = self.needle_force_n(self.theta_rad);
         let tau_load = (f_needles + f_spring) * ds_dtheta;
-        let j_eff = p.rotor_inertia_kg_m2 + p.carrier_mass_g * 1e-3 * ds_dtheta * ds_dtheta;
-        let tau_drive = p.motor_kt_nm_per_a * self.current_a
-            - tau_load
-            - p.friction_viscous_nm_s * self.omega_rad_s;
-        let w = self.omega_rad_s;
         let press_nm = if contact.site.is_some() {
             contact.hand_force_n * p.press_drag_nm_per_n
         } else {
             0.0
         };
         let coulomb_nm = p.friction_coulomb_nm + self.jam_torque_nm + press_nm;
-        let new_w = if w == 0.0 && tau_drive.abs() <= coulomb_nm {
-            0.0
+        let partial;
+        let motor = if h_us == p.substep_us {
+            &self.motor
+        } else {
+            partial = motor_step(&p, h);
+            &partial
+        };
+        let w = self.omega_rad_s;
+        let tau_drive = p.motor_kt_nm_per_a * self.current_a - tau_load;
+        let (i1, w1, dtheta) = if w == 0.0 && tau_drive.abs() <= coulomb_nm {
+            // Stiction: the rotor stays; the current settles at constant (zero) speed.
+            let i_ss = u / p.motor_resistance_ohm;
+            (
+                i_ss + (self.current_a - i_ss) * motor.stalled_decay,
+                0.0,
+                0.0,
+            )
         } else {
             let dir = if w != 0.0 {
                 w.signum()
             } else {
                 tau_drive.signum()
             };
-            let w1 = w + h * (tau_drive - coulomb_nm * dir) / j_eff;
-            if w != 0.0 && w1 * w < 0.0 { 0.0 } else { w1 }
+            let (i1, w1, a) = motor.step(self.current_a, w, u, tau_load + coulomb_nm * dir);
+            if w1 * dir < 0.0 {
+                // Coulomb friction stops the rotor within the step.
+                (
+                    i1,
+                    0.0,
+                    a.max(0.0) * dir.max(0.0) + a.min(0.0) * (-dir).max(0.0),
+                )
+            } else {
+                (i1, w1, a)
+            }
         };
-        self.omega_rad_s = if new_w.is_finite() { new_w } else { 0.0 };
-        // Cam angle and events.
+        // Non-synchronous bridge: the current never goes negative.
+        self.current_a = if i1.is_finite() { i1.max(0.0) } else { 0.0 };
+        self.omega_rad_s = if w1.is_finite() { w1 } else { 0.0 };
+        self.battery_current_a = duty * self.current_a;
+        // Cam angle and events (timed within the sub-step).
         let before = self.theta_rad;
-        let mut after = before + self.omega_rad_s * h;
+        let mut after = before + if dtheta.is_finite() { dtheta } else { 0.0 };
+        let t0 = self.t_us;
         self.t_us += u64::from(h_us);
         if before < PI && after >= PI {
             self.complete_stroke();
         }
         if after >= TAU {
+            let frac = (TAU - before) / (after - before);
             after -= TAU;
-            self.hall_pulse(contact);
+            let t_cross = t0 + (frac.clamp(0.0, 1.0) * f64::from(h_us)).round() as u64;
+            self.hall_pulse(contact, t_cross);
         } else if after < 0.0 {
             after += TAU;
         }
@@ -504,11 +390,11 @@ impl PenPlant {
     }
 
     /// Full retraction passed: hall pulse, and evaluate the coming stroke of every needle.
-    fn hall_pulse(&mut self, contact: &Contact<'_>) {
+    fn hall_pulse(&mut self, contact: &Contact<'_>, t_us: u64) {
         if let Some(last) = self.last_pulse_us {
-            self.hall_period_us = u32::try_from(self.t_us - last).unwrap_or(u32::MAX);
+            self.hall_period_us = u32::try_from(t_us.saturating_sub(last)).unwrap_or(u32::MAX);
         }
-        self.last_pulse_us = Some(self.t_us);
+        self.last_pulse_us = Some(t_us);
         self.pending.clear();
         self.table_active = false;
         self.force_in_n = [0.0; BINS];
@@ -516,9 +402,10 @@ impl PenPlant {
         let Some(site) = contact.site else { return };
         let throw = self.params.cam_throw_um;
         let tip_speed = (self.omega_rad_s * throw * 1e-6 / 2.0).clamp(0.0, 20.0);
-        let Ok(model) = StrokeModel::new(site, &self.cartridge.needle(), tip_speed) else {
+        let Ok(model) = StrokeModel::new(site, &self.cartridge.needle(), tip_speed, throw) else {
             return;
         };
+        self.stroke_count += 1;
         let period_s = if self.omega_rad_s > 0.0 {
             TAU / self.omega_rad_s
         } else {
@@ -528,14 +415,20 @@ impl PenPlant {
         let bin_dz = self.exposure_um / (BINS - 1) as f64;
         for (j, pos) in self.cartridge.positions_mm().iter().enumerate() {
             let lever = guard_r + pos[0];
-            let gap = guard_gap_um(contact.hand_force_n, contact.tilt_deg, lever);
+            let draw = SpreadDraw::new(self.spread_seed, j as u64, self.stroke_count);
+            let force = contact.hand_force_n * draw.force_scale;
+            let gap = guard_gap_um(force, contact.tilt_deg, lever);
             let offset = gap + self.precompression[j].residual_um;
-            let travel = self.exposure_um - offset;
-            let result = model.path(travel, &mut self.path);
+            let travel = (self.exposure_um - offset + draw.relief_um).min(self.exposure_um);
+            let scale = draw.thickness_scale;
+            let result = model.path(travel, scale, &mut self.path);
+            let seg = model.segment(result.rupture_speed_m_s);
+            // Tip position in tissue coordinates = carrier position − shift.
+            let shift = self.exposure_um - travel;
             let path = &self.path;
             let mut v = 0;
             for m in 0..BINS {
-                let z = m as f64 * bin_dz - offset;
+                let z = m as f64 * bin_dz - shift;
                 if z <= 0.0 {
                     continue;
                 }
@@ -550,7 +443,7 @@ impl PenPlant {
                     path.force_n[v] + (path.force_n[v + 1] - path.force_n[v]) * t
                 };
                 self.force_in_n[m] += f_in;
-                self.force_out_n[m] += model.retract_force_n(z, result.reached_depth_um);
+                self.force_out_n[m] += model.retract_with(&seg, z, result.reached_depth_um, scale);
             }
             self.pending.push(result);
         }
@@ -570,10 +463,26 @@ impl PenPlant {
                     peak_force_n: r.peak_force_n,
                     bleeding: r.bleeding,
                     tenting_um: r.tenting_um,
+                    at_floor: r.at_floor,
                 });
             }
             self.precompression[j].update(r, self.pending_contact_s, self.pending_period_s);
         }
         self.pending.clear();
     }
+}
+
+/// The motor's exact sub-step update for `params` over `h_s` ([`crate::motor`]).
+fn motor_step(params: &PenParams, h_s: f64) -> MotorStep {
+    let throw_m = params.cam_throw_um * 1e-6;
+    let j = params.rotor_inertia_kg_m2 + params.carrier_mass_g * 1e-3 * throw_m * throw_m / 8.0;
+    MotorStep::new(
+        params.motor_resistance_ohm,
+        params.motor_inductance_uh * 1e-6,
+        params.motor_ke_v_s_per_rad,
+        params.motor_kt_nm_per_a,
+        j,
+        params.friction_viscous_nm_s,
+        h_s,
+    )
 }

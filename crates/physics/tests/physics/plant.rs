@@ -152,8 +152,8 @@ fn precompression_builds_and_relaxes() {
     let mean = |v: &[Puncture]| v.iter().map(|x| x.depth_um).sum::<f64>() / v.len() as f64;
     assert!(!steady.is_empty() && !fresh.is_empty());
     assert!(
-        mean(&steady) < mean(&fresh) - 0.5 * pre,
-        "pre-compression costs depth"
+        mean(&steady) < mean(&fresh) - 0.2 * pre,
+        "pre-compression costs depth (at the cutting slope, ~0.3–0.5 of the travel lost)"
     );
     let mut p = saved;
     run(&mut p, 0, 3000, &Contact::OFF);

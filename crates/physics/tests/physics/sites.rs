@@ -18,6 +18,10 @@ fn all_required_builtin_sites_exist_and_validate() {
         "decollete",
         "abdomen",
         "thigh",
+        "scalp",
+        "dorsal_hand",
+        "upper_arm",
+        "back",
     ];
     for name in required {
         let site = Site::builtin(name).unwrap();
@@ -25,7 +29,7 @@ fn all_required_builtin_sites_exist_and_validate() {
         assert_eq!(site.name, name);
         let b = site.boundaries_um();
         assert!(
-            b.windows(2).all(|w| w[1] > w[0]),
+            b[..=6].windows(2).all(|w| w[1] > w[0]),
             "{name}: layers ordered, all thick"
         );
         let sc = site.layer(Layer::StratumCorneum).thickness_um;
@@ -77,7 +81,9 @@ fn layer_at_depth_follows_boundaries() {
     assert_eq!(site.layer_at_depth(0.0), Layer::StratumCorneum);
     assert_eq!(site.layer_at_depth(b[1] + 0.1), Layer::ViableEpidermis);
     assert_eq!(site.layer_at_depth(b[3] - 0.1), Layer::PapillaryDermis);
-    assert_eq!(site.layer_at_depth(b[5] + 100.0), Layer::Hypodermis);
+    assert_eq!(site.layer_at_depth(b[5] + 100.0), Layer::Muscle);
+    assert_eq!(site.layer_at_depth(site.floor_depth_um() + 1.0), site.floor);
+    assert!(site.floor.is_floor_only());
 }
 
 const GOOD: &str = r#"
@@ -117,7 +123,7 @@ fn negative_thickness_is_named() {
     let err = parse(&GOOD.replace("thickness_um = 150", "thickness_um = -5")).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "layers.papillary_dermis.thickness_um must be > 0, got -5"
+        "layers.papillary_dermis.thickness_um must be >= 0, got -5"
     );
 }
 
