@@ -14,6 +14,7 @@
 use crate::limits::{at_least, at_most};
 use crate::metrics;
 use crate::verdict::{DepthHistogram, Outcome, Verdict, Where};
+use needlebench_physics::LAYER_COUNT;
 use needlebench_recording::{Layer, LayersUm, PunctureRow};
 use needlebench_scenario::Expect;
 
@@ -30,8 +31,8 @@ pub(crate) struct DepthCheck {
     pass_limit_um: f64,
     fail_limit_um: f64,
     site_max_um: Option<f64>,
-    forbidden: [bool; 5],
-    target: [bool; 5],
+    forbidden: [bool; LAYER_COUNT],
+    target: [bool; LAYER_COUNT],
     count: u64,
     max_um: f64,
     max_at: Option<Where>,
@@ -41,7 +42,7 @@ pub(crate) struct DepthCheck {
     non_finite: u64,
     in_forbidden: u64,
     first_forbidden: Option<Where>,
-    per_layer: [u64; 5],
+    per_layer: [u64; LAYER_COUNT],
     bins: Vec<u64>,
 }
 
@@ -53,10 +54,10 @@ fn at(p: &PunctureRow) -> Where {
     }
 }
 
-fn layer_mask(layers: &[Layer]) -> [bool; 5] {
-    let mut mask = [false; 5];
+fn layer_mask(layers: &[Layer]) -> [bool; LAYER_COUNT] {
+    let mut mask = [false; LAYER_COUNT];
     for l in layers {
-        mask[l.index().min(4)] = true;
+        mask[l.index()] = true;
     }
     mask
 }
@@ -79,7 +80,7 @@ impl DepthCheck {
             non_finite: 0,
             in_forbidden: 0,
             first_forbidden: None,
-            per_layer: [0; 5],
+            per_layer: [0; LAYER_COUNT],
             bins: Vec::new(),
         }
     }
@@ -89,7 +90,7 @@ impl DepthCheck {
     pub(crate) fn add(&mut self, p: &PunctureRow) {
         self.count += 1;
         let depth = f64::from(p.depth_um);
-        let layer = p.layer.index().min(4);
+        let layer = p.layer.index();
         self.per_layer[layer] += 1;
         if self.forbidden[layer] {
             self.in_forbidden += 1;
@@ -147,6 +148,7 @@ impl DepthCheck {
             bin_um: BIN_UM,
             counts: self.bins.clone(),
             layer_boundaries_um: bounds,
+            floor: layers.floor,
         }
     }
 
@@ -267,7 +269,7 @@ impl DepthCheck {
     }
 
     fn target_verdict(&self, expect: &Expect) -> Verdict {
-        let in_target: u64 = (0..5)
+        let in_target: u64 = (0..LAYER_COUNT)
             .filter(|&i| self.target[i])
             .map(|i| self.per_layer[i])
             .sum();

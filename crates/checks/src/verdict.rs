@@ -4,7 +4,7 @@
 //! (`needlebench-report`): every field a report shows comes from here.
 
 /// The kind of a [`Marker`]: the recording's event kind (re-exported for the reports).
-pub use needlebench_recording::EventKind;
+pub use needlebench_recording::{EventKind, Layer};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -145,9 +145,13 @@ pub struct DepthHistogram {
     pub bin_um: f64,
     /// Punctures per bin.
     pub counts: Vec<u64>,
-    /// Depth of each layer boundary below the surface, µm (6 values: 0 and the bottom of
-    /// each of the five layers).
+    /// Depth of each layer boundary below the surface, µm, indexed like [`Layer::ALL`]: 0,
+    /// then the bottom of each layer (a layer absent at this site, and the floor, have no
+    /// thickness: two equal values). Format-1 recordings give the first six.
     pub layer_boundaries_um: Vec<f64>,
+    /// The layer the column ends in (bone or cartilage), at the depth where the penetrable
+    /// layers end; `None` for a format-1 recording.
+    pub floor: Option<Layer>,
 }
 
 /// One point of the decimated time series.

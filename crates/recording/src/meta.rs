@@ -165,21 +165,37 @@ pub struct LayersUm {
     pub reticular_dermis: f64,
     /// Hypodermis, µm.
     pub hypodermis: f64,
+    /// Muscle under the fat, µm (format 2; 0 where there is none, and in format 1).
+    #[serde(default)]
+    pub muscle: f64,
+    /// Cartilage above the floor, µm (format 2; 0 where there is none).
+    #[serde(default)]
+    pub cartilage: f64,
+    /// The layer the column ends in, which no needle passes (`bone` or `cartilage`; format 2).
+    /// Format 1 recordings did not model below the fat: absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub floor: Option<Layer>,
 }
 
 impl LayersUm {
-    /// The thickness of `layer`, µm.
+    /// The thickness of `layer`, µm (0 for the floor and for bone: the column ends there).
     pub fn get(&self, layer: Layer) -> f64 {
+        if Some(layer) == self.floor {
+            return 0.0;
+        }
         match layer {
             Layer::StratumCorneum => self.stratum_corneum,
             Layer::ViableEpidermis => self.viable_epidermis,
             Layer::PapillaryDermis => self.papillary_dermis,
             Layer::ReticularDermis => self.reticular_dermis,
             Layer::Hypodermis => self.hypodermis,
+            Layer::Muscle => self.muscle,
+            Layer::Cartilage => self.cartilage,
+            Layer::Bone => 0.0,
         }
     }
 
-    /// Thicknesses from a function of the layer (e.g. a physics site's layer table).
+    /// Thicknesses from a function of the layer (the floor is not set).
     pub fn from_fn(mut thickness_um: impl FnMut(Layer) -> f64) -> Self {
         LayersUm {
             stratum_corneum: thickness_um(Layer::StratumCorneum),
@@ -187,7 +203,37 @@ impl LayersUm {
             papillary_dermis: thickness_um(Layer::PapillaryDermis),
             reticular_dermis: thickness_um(Layer::ReticularDermis),
             hypodermis: thickness_um(Layer::Hypodermis),
+            muscle: thickness_um(Layer::Muscle),
+            cartilage: thickness_um(Layer::Cartilage),
+            floor: None,
         }
+    }
+
+    /// The column of a physics site: every layer's thickness above its floor, and the floor.
+    pub fn from_site(site: &needlebench_physics::Site) -> Self {
+        LayersUm {
+            floor: Some(site.floor),
+            ..LayersUm::from_fn(|l| {
+                if l >= site.floor {
+                    0.0
+                } else {
+                    site.layer(l).thickness_um
+                }
+            })
+        }
+    }
+
+    /// The layers that have a thickness in this column, surface first, then the floor (if
+    /// known): what a depth axis shows.
+    pub fn stack(&self) -> impl Iterator<Item = Layer> + '_ {
+        Layer::ALL.into_iter().filter(move |&l| {
+            Some(l) == self.floor || (l <= Layer::Hypodermis || self.get(l) > 0.0)
+        })
+    }
+
+    /// Depth of the floor's top (the whole penetrable column), µm.
+    pub fn floor_depth_um(&self) -> f64 {
+        Layer::ALL.into_iter().map(|l| self.get(l)).sum()
     }
 }
 

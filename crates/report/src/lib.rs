@@ -29,6 +29,7 @@ mod json;
 mod junit;
 mod run;
 mod table;
+pub mod validation;
 
 pub use html::html;
 pub use json::json;
@@ -37,6 +38,7 @@ pub use needlebench_checks::{CheckReport, Outcome};
 pub use run::{PlotLimits, RunInfo};
 use std::collections::BTreeMap;
 pub use table::table;
+pub use validation::{ValidationTotals, validation_html, validation_table};
 
 /// What a runner reports about one run, besides the checks' verdicts.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]

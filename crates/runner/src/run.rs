@@ -106,6 +106,8 @@ pub fn run_until(
         ..PenParams::default()
     };
     let mut plant = PenPlant::new(params, setup.cartridge.clone())?;
+    // Per-puncture spread (local thickness, force, relief) from its own stream of the seed.
+    plant.set_spread_seed(rng.random::<u64>());
     plant.set_exposure_um(scenario.pen.exposure_um())?;
     let mut operator = Operator::new(setup.speed_level, 1);
     let hand = HandPath::new(&setup.motion, operator.hand_start_s);

@@ -99,7 +99,7 @@ impl RunSetup<'_> {
                 exposure_um: scenario.pen.exposure_um(),
                 target_stroke_hz: self.target_stroke_hz,
                 area: scenario.hand.area.polygon(),
-                layers_um: LayersUm::from_fn(|l| scenario.skin.site.layer(l).thickness_um),
+                layers_um: LayersUm::from_site(&scenario.skin.site),
             },
             ..Meta::default()
         }

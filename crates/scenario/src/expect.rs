@@ -6,8 +6,15 @@ use needlebench_physics::Layer;
 use needlebench_protocol::FaultCode;
 use std::path::PathBuf;
 
-/// Built-in sites that are not on the face: no default ban on reaching the hypodermis.
-pub const NON_FACIAL_SITES: [&str; 4] = ["neck", "decollete", "abdomen", "thigh"];
+/// Built-in body sites with a thick dermis and fat (stretch marks, scars): no default ban on
+/// reaching the hypodermis. The face, scalp and the back of the hand have thin fat over
+/// vessels, nerves and tendons, where reaching it is a complication.
+pub const NON_FACIAL_SITES: [&str; 6] =
+    ["neck", "decollete", "abdomen", "thigh", "upper_arm", "back"];
+
+/// What lies below the fat (muscle, cartilage, bone): never a microneedling target, so
+/// forbidden on every site, built in or custom.
+pub const BELOW_HYPODERMIS: [Layer; 3] = [Layer::Muscle, Layer::Cartilage, Layer::Bone];
 
 /// The checker's invariants for one scenario, defaults filled in.
 #[derive(Debug, Clone, PartialEq)]
@@ -77,14 +84,16 @@ impl Expect {
     /// Default of `max_lag_ms`.
     pub const MAX_LAG_MS: f64 = 50.0;
 
-    /// Default forbidden layers for a site: the hypodermis on the built-in facial sites (every
-    /// built-in site except [`NON_FACIAL_SITES`]); none on other sites and custom stacks.
+    /// Default forbidden layers for a site: everything below the fat
+    /// ([`BELOW_HYPODERMIS`]) everywhere, and the hypodermis too on the built-in sites other
+    /// than [`NON_FACIAL_SITES`].
     pub fn forbidden_layers_for(site: &str, builtin: bool) -> Vec<Layer> {
+        let mut layers = Vec::with_capacity(4);
         if builtin && !NON_FACIAL_SITES.contains(&site) {
-            vec![Layer::Hypodermis]
-        } else {
-            Vec::new()
+            layers.push(Layer::Hypodermis);
         }
+        layers.extend(BELOW_HYPODERMIS);
+        layers
     }
 
     /// Every default, for a site (see [`Expect::forbidden_layers_for`]).

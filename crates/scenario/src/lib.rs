@@ -46,7 +46,7 @@ mod validate_inject_expect;
 pub mod waypoints;
 
 pub use error::{Location, ScenarioError};
-pub use expect::{Expect, NON_FACIAL_SITES};
+pub use expect::{BELOW_HYPODERMIS, Expect, NON_FACIAL_SITES};
 pub use model::{
     Area, BoundingBox, Firmware, FirmwareLink, Force, Hand, INJECTION_KINDS, InjectedFault,
     Injection, Pattern, Pen, Scenario, Sensor, Skin, Source, Speed, Waypoint,

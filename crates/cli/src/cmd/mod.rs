@@ -13,6 +13,7 @@ mod regress;
 mod run;
 mod sites;
 mod stroke;
+mod validate;
 mod view;
 
 /// Every subcommand of `needlebench`.
@@ -36,6 +37,8 @@ pub enum Command {
     Sites(sites::SitesArgs),
     /// Simulate strokes of one needle at a site and show where the tip stops.
     Stroke(stroke::StrokeArgs),
+    /// Run the penetration model against every published case; print the validation table.
+    Validate(validate::ValidateArgs),
     /// Replay a recording (or a scenario, run first) in the 3D viewer (`needlebench-viewer`).
     View(view::ViewArgs),
 }
@@ -52,6 +55,7 @@ pub fn run(command: Command) -> Result<u8, Failure> {
         Command::Run(args) => run::run(args),
         Command::Sites(args) => sites::run(args),
         Command::Stroke(args) => stroke::run(args),
+        Command::Validate(args) => validate::run(args),
         Command::View(args) => view::run(args),
     }
 }

@@ -19,13 +19,15 @@ pub fn run(args: SitesArgs) -> Result<u8, Failure> {
             .iter()
             .map(|s| {
                 let mut layers = serde_json::Map::new();
-                for l in Layer::ALL {
-                    layers.insert(l.name().to_owned(), s.thickness_um[l.index()].into());
+                // the layers above the floor, surface first (the floor has no thickness)
+                for (l, t) in Layer::ALL.into_iter().zip(s.thickness_um) {
+                    layers.insert(l.name().to_owned(), t.into());
                 }
                 serde_json::json!({
                     "site": s.name,
                     "thickness_um": layers,
-                    "total_um": s.thickness_um.iter().sum::<f64>(),
+                    "floor": s.floor.name(),
+                    "floor_depth_um": s.thickness_um.iter().sum::<f64>(),
                     "source": s.source,
                 })
             })
@@ -38,24 +40,27 @@ pub fn run(args: SitesArgs) -> Result<u8, Failure> {
     }
     println!("layer thicknesses in µm (SC stratum corneum, VE viable epidermis, PD papillary");
     println!(
-        "dermis, RD reticular dermis, HD hypodermis); sources in the needlebench-physics docs"
+        "dermis, RD reticular dermis, HD hypodermis, MU muscle; the column ends on its floor, \
+         bone or cartilage, which no needle passes); sources in the needlebench-physics docs"
     );
     println!();
     println!(
-        "{:<12} {:>6} {:>6} {:>6} {:>7} {:>7} {:>8}  source",
-        "site", "SC", "VE", "PD", "RD", "HD", "total"
+        "{:<12} {:>6} {:>6} {:>6} {:>7} {:>7} {:>6} {:>8} {:<9}  source",
+        "site", "SC", "VE", "PD", "RD", "HD", "MU", "floor at", "floor"
     );
     for s in &BUILTIN_SITES {
         let t = s.thickness_um;
         println!(
-            "{:<12} {:>6.1} {:>6.1} {:>6.0} {:>7.0} {:>7.0} {:>8.0}  {}",
+            "{:<12} {:>6.1} {:>6.1} {:>6.0} {:>7.0} {:>7.0} {:>6.0} {:>8.0} {:<9}  {}",
             s.name,
             t[0],
             t[1],
             t[2],
             t[3],
             t[4],
+            t[5],
             t.iter().sum::<f64>(),
+            s.floor.name(),
             s.source
         );
     }

@@ -83,6 +83,8 @@ pub fn run(args: StrokeArgs) -> Result<u8, Failure> {
             tilt_deg: args.tilt_deg,
             lever_mm: cartridge.guard_radius_mm(),
             precompression_um: pre.residual_um,
+            cam_throw_um: THROW_UM,
+            thickness_scale: 1.0,
         };
         let r = stroke(&input).code(exit::USAGE)?;
         let contact = contact_fraction(r.travel_um, THROW_UM);
@@ -92,14 +94,24 @@ pub fn run(args: StrokeArgs) -> Result<u8, Failure> {
     let Some(r) = result else { return Ok(exit::OK) };
     let set_depth_um = args.depth_mm * 1000.0;
     let bounds = site.boundaries_um();
+    // The column as it is at this site: layers with a thickness, then the floor (no bottom).
+    let column: Vec<(Layer, f64, Option<f64>)> = Layer::ALL
+        .into_iter()
+        .filter(|&l| l == site.floor || (l < site.floor && site.layer(l).thickness_um > 0.0))
+        .map(|l| {
+            let to = (l != site.floor).then(|| bounds[l.index() + 1]);
+            (l, bounds[l.index()], to)
+        })
+        .collect();
     if args.json {
-        let layers: Vec<_> = Layer::ALL
+        let layers: Vec<_> = column
             .iter()
-            .map(|l| {
+            .map(|(l, from, to)| {
                 serde_json::json!({
                     "layer": l.name(),
-                    "from_um": bounds[l.index()],
-                    "to_um": bounds[l.index() + 1],
+                    "from_um": from,
+                    "to_um": to,
+                    "floor": *l == site.floor,
                 })
             })
             .collect();
@@ -115,6 +127,9 @@ pub fn run(args: StrokeArgs) -> Result<u8, Failure> {
             "reached_depth_um": r.reached_depth_um,
             "layer": r.layer.name(),
             "punctured": r.punctured,
+            "at_floor": r.at_floor,
+            "below_hypodermis": r.layer.is_below_hypodermis(),
+            "rupture_speed_m_s": r.rupture_speed_m_s,
             "tenting_um": r.tenting_um,
             "peak_force_n": r.peak_force_n,
             "bleeding": r.bleeding,
@@ -140,18 +155,14 @@ pub fn run(args: StrokeArgs) -> Result<u8, Failure> {
     );
     println!();
     println!("{:<18} {:>9} {:>9}", "layer", "from µm", "to µm");
-    for l in Layer::ALL {
+    for &(l, from, to) in &column {
         let here = if r.punctured && l == r.layer {
             "  <- tip stopped here"
         } else {
             ""
         };
-        println!(
-            "{:<18} {:>9.1} {:>9.1}{here}",
-            l.name(),
-            bounds[l.index()],
-            bounds[l.index() + 1]
-        );
+        let to = to.map_or_else(|| "(floor)".to_owned(), |t| format!("{t:.1}"));
+        println!("{:<18} {:>9.1} {:>9}{here}", l.name(), from, to);
     }
     println!();
     let percent = if set_depth_um > 0.0 {
@@ -167,7 +178,21 @@ pub fn run(args: StrokeArgs) -> Result<u8, Failure> {
     } else {
         println!("depth reached  0 µm: the surface tented but did not rupture");
     }
-    println!("tenting        {:.0} µm", r.tenting_um);
+    if r.layer.is_below_hypodermis() {
+        println!(
+            "below the fat  the tip reached {}{}",
+            r.layer.name(),
+            if r.at_floor {
+                ", resting on the floor"
+            } else {
+                ""
+            }
+        );
+    }
+    println!(
+        "tenting        {:.0} µm (surface ruptured at {:.2} m/s)",
+        r.tenting_um, r.rupture_speed_m_s
+    );
     println!("peak force     {:.3} N", r.peak_force_n);
     println!(
         "bleeding       {}",

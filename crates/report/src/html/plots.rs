@@ -150,13 +150,16 @@ pub fn heat_map(g: &DensityGrid, range: Option<[f64; 2]>) -> String {
     s + &legend
 }
 
-/// Short and long names of the five layers, surface first.
-const LAYERS: [(&str, &str); 5] = [
+/// Short and long names of the layers, surface first (indexed like `Layer::ALL`).
+const LAYERS: [(&str, &str); 8] = [
     ("SC", "stratum corneum"),
     ("VE", "viable epidermis"),
     ("PD", "papillary dermis"),
     ("RD", "reticular dermis"),
     ("HD", "hypodermis (fat)"),
+    ("MU", "muscle"),
+    ("CA", "cartilage"),
+    ("BO", "bone"),
 ];
 
 /// The depth histogram: bars per bin, layers as shaded bands with their short names (the
@@ -289,6 +292,18 @@ pub fn depth_histogram(d: &DepthHistogram, limits: &PlotLimits) -> String {
     let mut legend = String::from(r#"<p class="legend">"#);
     for (k, pair) in b.windows(2).enumerate() {
         let (short, long) = LAYERS.get(k).copied().unwrap_or(("?", "layer"));
+        if d.floor.is_some_and(|f| f.index() == k) {
+            let _ = write!(
+                legend,
+                "<span><b>{short}</b> {long}: the floor from {:.0} µm, no needle passes{}</span> ",
+                pair[0],
+                if forbidden(k) { " (forbidden)" } else { "" }
+            );
+            continue;
+        }
+        if pair[1] <= pair[0] {
+            continue; // not at this site
+        }
         let _ = write!(
             legend,
             "<span><b>{short}</b> {long} {:.0}–{:.0} µm{}</span> ",
