@@ -99,6 +99,8 @@ impl ExitCoded for RunError {
         match self {
             RunError::Setup(e) => e.exit_code(),
             RunError::Recording(e) => e.exit_code(),
+            // the cli picks the runner by the scenario's device: reaching these is a bug
+            RunError::NotAPen(_) | RunError::NeedsFirmware => INTERNAL,
         }
     }
 }

@@ -34,6 +34,41 @@ use crate::spread::SpreadDraw;
 use crate::stroke::{StrokeModel, StrokeResult};
 use std::f64::consts::TAU;
 
+/// What treats the skin: a motorised pen (the default), a derma roller or a derma stamp. The
+/// one definition every crate uses (scenario `[device] kind`, recording `[setup] device`).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum DeviceKind {
+    /// A motorised pen: firmware, motor, cam, cartridge.
+    #[default]
+    Pen,
+    /// A derma roller: a drum of needles rolled by hand; no firmware.
+    Roller,
+    /// A derma stamp: a flat needle array pressed by hand; no firmware.
+    Stamp,
+}
+
+impl DeviceKind {
+    /// Every kind.
+    pub const ALL: [DeviceKind; 3] = [DeviceKind::Pen, DeviceKind::Roller, DeviceKind::Stamp];
+
+    /// The snake_case name used in files.
+    pub fn name(self) -> &'static str {
+        match self {
+            DeviceKind::Pen => "pen",
+            DeviceKind::Roller => "roller",
+            DeviceKind::Stamp => "stamp",
+        }
+    }
+
+    /// Whether it has firmware to talk to (only a pen does).
+    pub fn has_firmware(self) -> bool {
+        self == DeviceKind::Pen
+    }
+}
+
 /// Force below which a stamp is off the skin, N.
 pub const STAMP_CONTACT_N: f64 = 0.2;
 

@@ -86,7 +86,9 @@ pub mod spread;
 pub mod stroke;
 pub mod validation;
 
-pub use device::{HandState, RollerParams, RollerPlant, StampParams, StampPlant};
+pub use device::{
+    DeviceKind, DevicePuncture, HandState, RollerParams, RollerPlant, StampParams, StampPlant,
+};
 pub use error::PhysicsError;
 pub use layer::{LAYER_COUNT, Layer, LayerProps};
 pub use needle::{CARTRIDGE_NAMES, Cartridge, EXPOSURE_MAX_UM, Needle};

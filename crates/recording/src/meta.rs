@@ -135,15 +135,20 @@ pub struct NeedlebenchMeta {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SetupMeta {
+    /// What treated the skin: `pen` (format 1: always), `roller` or `stamp`. A roller or
+    /// stamp has no firmware: `[firmware]` says `none` and there is no `[link]`.
+    #[serde(default)]
+    pub device: needlebench_physics::DeviceKind,
     /// Anatomical site name (e.g. `forehead`).
     pub site: String,
-    /// Cartridge name (e.g. `36-pin`).
+    /// Cartridge name (e.g. `36`), or the needle set of a roller (`roller-24x8`) or stamp
+    /// (`stamp-6x6`).
     pub cartridge: String,
     /// Needles in the cartridge.
     pub needle_count: u16,
-    /// Needle exposure the scenario set, µm.
+    /// Needle exposure the scenario set (a roller's or stamp's needle length), µm.
     pub exposure_um: f64,
-    /// Stroke frequency the scenario asked for, Hz.
+    /// Stroke frequency the scenario asked for, Hz (0 for a roller or stamp).
     pub target_stroke_hz: f64,
     /// Treated area: polygon of `[x_mm, y_mm]` points, in the frame of the rows' positions.
     pub area: Vec<[f64; 2]>,

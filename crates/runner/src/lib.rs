@@ -11,12 +11,14 @@
 //! - [`operator`]: the button presses that start and stop the pen;
 //! - [`setup`]: a scenario resolved for the simulation ([`RunSetup::new`]);
 //! - [`pen`]: choosing and opening the link to the pen;
-//! - [`run()`]: the loop.
+//! - [`run()`]: the loop of a pen run;
+//! - [`device`]: rollers and stamps, run without firmware ([`run_device`]).
 //!
 //! Determinism: the simulation reads no clock; every random draw comes from a ChaCha8 stream
 //! seeded by the scenario's seed; in lockstep the firmware sees exactly the same frames every
 //! time. Same scenario, seed and firmware → byte-identical recording.
 
+pub mod device;
 pub mod events;
 pub mod field;
 pub mod hand;
@@ -25,6 +27,7 @@ pub mod pen;
 mod run;
 pub mod setup;
 
+pub use device::{DeviceSetup, run_device};
 pub use needlebench_recording::RunStatus;
 pub use run::{
     AFTER_FAULT_S, FRESH_SKIN_MM, INTERRUPTED, JAM_TORQUE_NM, Progress, TIMING_FILE, run, run_until,
@@ -53,6 +56,13 @@ pub enum RunError {
     /// The scenario's physics setup is invalid.
     #[error("invalid physics setup: {0}")]
     Setup(#[from] needlebench_physics::PhysicsError),
+    /// A pen run was asked of a scenario whose device has no firmware (a roller or stamp):
+    /// run it with [`run_device`].
+    #[error("a {} scenario has no pen to run: it runs without firmware", .0.name())]
+    NotAPen(needlebench_physics::DeviceKind),
+    /// A roller or stamp run was asked of a pen scenario: it needs its firmware and a link.
+    #[error("a pen scenario needs firmware and a link: run it with the pen runner")]
+    NeedsFirmware,
     /// Writing the recording (or `timing.toml`) failed, or the target is taken.
     #[error(transparent)]
     Recording(#[from] needlebench_recording::RecordingError),

@@ -102,13 +102,13 @@ pub fn run_until(
     let field = ThicknessField::new(skin.thickness_variation, skin.variation_length_mm, &mut rng);
     let tremor = Tremor::new(scenario.hand.tremor_mm, scenario.hand.tremor_hz, &mut rng);
     let params = PenParams {
-        battery_soc: scenario.pen.battery_soc,
+        battery_soc: setup.pen.battery_soc,
         ..PenParams::default()
     };
     let mut plant = PenPlant::new(params, setup.cartridge.clone())?;
     // Per-puncture spread (local thickness, force, relief) from its own stream of the seed.
     plant.set_spread_seed(rng.random::<u64>());
-    plant.set_exposure_um(scenario.pen.exposure_um())?;
+    plant.set_exposure_um(setup.pen.exposure_um())?;
     let mut operator = Operator::new(setup.speed_level, 1);
     let hand = HandPath::new(&setup.motion, operator.hand_start_s);
     operator.stop_at(hand.end_s() + 0.05);
@@ -361,11 +361,11 @@ impl World<'_> {
             motor_current_ma: to_u16(readings[1]),
             hall_period_us: readings[0].round().clamp(0.0, f64::from(u32::MAX)) as u32,
             battery_mv: to_u16(readings[2]),
-            depth_um: to_u16(scenario.pen.exposure_um()),
+            depth_um: to_u16(self.setup.pen.exposure_um()),
             buttons: self.operator.buttons_at(t_s),
             cartridge: CartridgeInfo {
                 present: sample.cartridge_present,
-                id: scenario.pen.cartridge_id,
+                id: self.setup.pen.cartridge_id,
                 needle_count: u8::try_from(self.setup.cartridge.needle_count()).unwrap_or(u8::MAX),
             },
             skin_contact: sample.on_skin,
@@ -396,7 +396,7 @@ fn telemetry_row(tick: u64, s: &Sample, out: &PlantTick<'_>, setup: &RunSetup<'_
         tilt_deg: setup.scenario.hand.tilt_deg as f32,
         skin_contact: s.on_skin,
         needle_z_um: out.needle_z_um as f32,
-        exposure_um: setup.scenario.pen.exposure_um() as f32,
+        exposure_um: setup.pen.exposure_um() as f32,
         motor_duty: 0.0,
         motor_current_ma: out.motor_current_ma as f32,
         stroke_hz: stroke_hz as f32,

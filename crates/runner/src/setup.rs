@@ -1,23 +1,25 @@
 //! A scenario resolved for the simulation: the cartridge object, the speed level the
-//! operator selects, and the hand's path specification.
+//! operator selects, the hand's path specification, and the recording's start.
 
 use crate::RunError;
 use crate::hand::{MotionSpec, Pattern};
 use needlebench_bridge::{ClockMode, Link};
 use needlebench_firmware::FirmwareConfig;
-use needlebench_physics::{Cartridge, PhysicsError};
+use needlebench_physics::Cartridge;
 use needlebench_recording::{
     CreateOptions, FirmwareMeta, LayersUm, META_FILE, Meta, RecordingError, RecordingWriter,
     ScenarioCopy, ScenarioMeta, SetupMeta, scenario_hash,
 };
-use needlebench_scenario::{InjectedFault, Injection, Pattern as ScenarioPattern, Scenario};
+use needlebench_scenario::{InjectedFault, Injection, Pattern as ScenarioPattern, Pen, Scenario};
 use std::path::Path;
 
-/// What the run needs beyond the scenario itself.
+/// What a pen run needs beyond the scenario itself.
 #[derive(Debug, Clone)]
 pub struct RunSetup<'s> {
     /// The scenario.
     pub scenario: &'s Scenario,
+    /// Its pen.
+    pub pen: &'s Pen,
     /// The cartridge.
     pub cartridge: Cartridge,
     /// The speed level the operator selects, 1–6.
@@ -28,126 +30,149 @@ pub struct RunSetup<'s> {
     pub motion: MotionSpec,
 }
 
-impl<'s> RunSetup<'s> {
-    /// Resolve `scenario` against the firmware's speed levels.
-    pub fn new(scenario: &'s Scenario, firmware: &FirmwareConfig) -> Result<Self, PhysicsError> {
-        let cartridge = scenario.pen.cartridge.clone();
-        let levels = firmware.speed_levels_hz;
-        let levels_hz: Vec<f64> = levels.iter().map(|&hz| f64::from(hz)).collect();
-        let speed_level = scenario.pen.speed.level_for(&levels_hz);
-        let target_stroke_hz = f64::from(levels[usize::from(speed_level - 1)]);
-        let hand = &scenario.hand;
-        let pattern = match &hand.pattern {
-            ScenarioPattern::Straight => Pattern::Straight {
-                angle_deg: hand.angles_deg.first().copied().unwrap_or(0.0),
-            },
-            ScenarioPattern::Crosshatch => Pattern::Crosshatch {
-                angles_deg: hand.angles_deg.clone(),
-            },
-            ScenarioPattern::Spiral => Pattern::Spiral,
-            ScenarioPattern::Stamping => Pattern::Stamping {
-                pitch_mm: hand.stamp_pitch_mm,
-                dwell_s: hand.stamp_dwell_ms / 1000.0,
-            },
-            ScenarioPattern::Freehand { waypoints, .. } => Pattern::Freehand {
-                waypoints: waypoints.iter().map(|w| (w.t_s, w.x_mm, w.y_mm)).collect(),
-            },
-        };
-        let motion = MotionSpec {
-            area: hand.area.polygon(),
-            pattern,
-            glide_mm_s: hand.glide_mm_s,
-            passes: hand.passes,
-            line_spacing_mm: hand.line_spacing_mm,
-        };
-        Ok(RunSetup {
-            scenario,
-            cartridge,
-            speed_level,
-            target_stroke_hz,
-            motion,
-        })
+/// The hand's path specification of `scenario`.
+pub fn motion_of(scenario: &Scenario) -> MotionSpec {
+    let hand = &scenario.hand;
+    let pattern = match &hand.pattern {
+        ScenarioPattern::Straight => Pattern::Straight {
+            angle_deg: hand.angles_deg.first().copied().unwrap_or(0.0),
+        },
+        ScenarioPattern::Crosshatch => Pattern::Crosshatch {
+            angles_deg: hand.angles_deg.clone(),
+        },
+        ScenarioPattern::Spiral => Pattern::Spiral,
+        ScenarioPattern::Stamping => Pattern::Stamping {
+            pitch_mm: hand.stamp_pitch_mm,
+            dwell_s: hand.stamp_dwell_ms / 1000.0,
+        },
+        ScenarioPattern::Freehand { waypoints, .. } => Pattern::Freehand {
+            waypoints: waypoints.iter().map(|w| (w.t_s, w.x_mm, w.y_mm)).collect(),
+        },
+    };
+    MotionSpec {
+        area: hand.area.polygon(),
+        pattern,
+        glide_mm_s: hand.glide_mm_s,
+        passes: hand.passes,
+        line_spacing_mm: hand.line_spacing_mm,
     }
 }
 
-impl RunSetup<'_> {
+impl<'s> RunSetup<'s> {
+    /// Resolve a pen `scenario` against the firmware's speed levels; a roller or stamp
+    /// scenario is [`RunError::NotAPen`] (run it with [`crate::run_device`]).
+    pub fn new(scenario: &'s Scenario, firmware: &FirmwareConfig) -> Result<Self, RunError> {
+        let Some(pen) = scenario.pen() else {
+            return Err(RunError::NotAPen(scenario.device.kind()));
+        };
+        let levels = firmware.speed_levels_hz;
+        let levels_hz: Vec<f64> = levels.iter().map(|&hz| f64::from(hz)).collect();
+        let speed_level = pen.speed.level_for(&levels_hz);
+        let target_stroke_hz = f64::from(levels[usize::from(speed_level - 1)]);
+        Ok(RunSetup {
+            scenario,
+            pen,
+            cartridge: pen.cartridge.clone(),
+            speed_level,
+            target_stroke_hz,
+            motion: motion_of(scenario),
+        })
+    }
+
     /// The `meta.toml` a recording of this run starts with: the scenario's identity, the pen
     /// the link reached over `transport` (as [`crate::pen::PenChoice::transport_name`] names
     /// it) under `clock`, and the setup the checker and viewer need.
     pub fn recording_meta(&self, link: &Link, transport: &str, clock: ClockMode) -> Meta {
-        let scenario = self.scenario;
         let pen = link.pen();
-        Meta {
-            scenario: ScenarioMeta {
-                name: scenario.name.clone(),
-                path: scenario.source.path.display().to_string(),
-                hash: scenario_hash(scenario.source.text.as_bytes()),
-                seed: scenario.seed,
-                ..ScenarioMeta::default()
-            },
-            firmware: FirmwareMeta {
-                name: pen.firmware_name.clone(),
-                version: pen.firmware_version.clone(),
-                protocol_version: u32::from(pen.protocol_version),
-                transport: transport.to_owned(),
-                clock,
-            },
-            setup: SetupMeta {
-                site: scenario.skin.site.name.clone(),
-                cartridge: self.cartridge.name().to_owned(),
-                needle_count: u16::try_from(self.cartridge.needle_count()).unwrap_or(u16::MAX),
-                exposure_um: scenario.pen.exposure_um(),
-                target_stroke_hz: self.target_stroke_hz,
-                area: scenario.hand.area.polygon(),
-                layers_um: LayersUm::from_site(&scenario.skin.site),
-            },
-            ..Meta::default()
-        }
+        let mut meta = base_meta(self.scenario);
+        meta.firmware = FirmwareMeta {
+            name: pen.firmware_name.clone(),
+            version: pen.firmware_version.clone(),
+            protocol_version: u32::from(pen.protocol_version),
+            transport: transport.to_owned(),
+            clock,
+        };
+        meta.setup.target_stroke_hz = self.target_stroke_hz;
+        meta
     }
-}
 
-impl RunSetup<'_> {
-    /// Start the recording of this run at `out`: [`RunSetup::recording_meta`] plus an exact
-    /// copy of the scenario file and of every file it read, so the recording can be checked
-    /// anywhere later. `replace` allows replacing an existing recording at `out` (never a
-    /// directory of other files; see [`RecordingWriter::create_with`]).
+    /// Start the recording of this run at `out` ([`create_recording`]).
     pub fn create_recording(
         &self,
         out: &Path,
         meta: Meta,
         replace: bool,
     ) -> Result<RecordingWriter, RunError> {
-        let source = &self.scenario.source;
-        let read = |path: &Path| {
-            std::fs::read(path).map_err(|e| RecordingError::Io {
-                path: path.to_owned(),
-                action: "read",
-                source: e,
-            })
-        };
-        let mut files = Vec::new();
-        for (written, path) in &source.files {
-            if path.is_dir() {
-                // A golden recording: its meta and rows (not its own scenario copy).
-                for name in [META_FILE, "telemetry.csv", "punctures.csv", "events.csv"] {
-                    let file = path.join(name);
-                    if file.is_file() {
-                        files.push((format!("{written}/{name}"), read(&file)?));
-                    }
-                }
-            } else {
-                files.push((written.clone(), read(path)?));
-            }
-        }
-        let options = CreateOptions {
-            replace,
-            scenario: Some(ScenarioCopy {
-                text: source.text.as_bytes(),
-                files: &files,
-            }),
-        };
-        Ok(RecordingWriter::create_with(out, meta, options)?)
+        create_recording(self.scenario, out, meta, replace)
     }
+}
+
+/// The part of `meta.toml` any device's recording shares: the scenario's identity and the
+/// setup the checker and viewer need (device, needles, travel, area, the skin's column).
+pub fn base_meta(scenario: &Scenario) -> Meta {
+    let device = &scenario.device;
+    Meta {
+        scenario: ScenarioMeta {
+            name: scenario.name.clone(),
+            path: scenario.source.path.display().to_string(),
+            hash: scenario_hash(scenario.source.text.as_bytes()),
+            seed: scenario.seed,
+            ..ScenarioMeta::default()
+        },
+        setup: SetupMeta {
+            device: device.kind(),
+            site: scenario.skin.site.name.clone(),
+            cartridge: device.needles_name(),
+            needle_count: u16::try_from(device.needle_count()).unwrap_or(u16::MAX),
+            exposure_um: device.needle_travel_um(),
+            target_stroke_hz: 0.0,
+            area: scenario.hand.area.polygon(),
+            layers_um: LayersUm::from_site(&scenario.skin.site),
+        },
+        ..Meta::default()
+    }
+}
+
+/// Start the recording of a run of `scenario` at `out`: `meta` plus an exact copy of the
+/// scenario file and of every file it read, so the recording can be checked anywhere later.
+/// `replace` allows replacing an existing recording at `out` (never a directory of other
+/// files; see [`RecordingWriter::create_with`]).
+pub fn create_recording(
+    scenario: &Scenario,
+    out: &Path,
+    meta: Meta,
+    replace: bool,
+) -> Result<RecordingWriter, RunError> {
+    let source = &scenario.source;
+    let read = |path: &Path| {
+        std::fs::read(path).map_err(|e| RecordingError::Io {
+            path: path.to_owned(),
+            action: "read",
+            source: e,
+        })
+    };
+    let mut files = Vec::new();
+    for (written, path) in &source.files {
+        if path.is_dir() {
+            // A golden recording: its meta and rows (not its own scenario copy).
+            for name in [META_FILE, "telemetry.csv", "punctures.csv", "events.csv"] {
+                let file = path.join(name);
+                if file.is_file() {
+                    files.push((format!("{written}/{name}"), read(&file)?));
+                }
+            }
+        } else {
+            files.push((written.clone(), read(path)?));
+        }
+    }
+    let options = CreateOptions {
+        replace,
+        scenario: Some(ScenarioCopy {
+            text: source.text.as_bytes(),
+            files: &files,
+        }),
+    };
+    Ok(RecordingWriter::create_with(out, meta, options)?)
 }
 
 /// Whether `injection` is active at `t_s` (one-shot faults are never "active").

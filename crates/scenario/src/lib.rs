@@ -41,6 +41,7 @@ pub mod expect;
 pub mod model;
 mod raw;
 mod validate;
+mod validate_device;
 mod validate_hand;
 mod validate_inject_expect;
 pub mod waypoints;
@@ -48,10 +49,11 @@ pub mod waypoints;
 pub use error::{Location, ScenarioError};
 pub use expect::{BELOW_HYPODERMIS, Expect, NON_FACIAL_SITES};
 pub use model::{
-    Area, BoundingBox, Firmware, FirmwareLink, Force, Hand, INJECTION_KINDS, InjectedFault,
+    Area, BoundingBox, Device, Firmware, FirmwareLink, Force, Hand, INJECTION_KINDS, InjectedFault,
     Injection, Pattern, Pen, Scenario, Sensor, Skin, Source, Speed, Waypoint,
 };
 pub use needlebench_protocol::{ClockMode, FaultCode};
+pub use validate_device::STAMP_PRESS_MM_S;
 pub use validate_hand::{DEFAULT_FORCE_N, DEFAULT_GLIDE_MM_S};
 pub use waypoints::{load_waypoints, parse_waypoints};
 

@@ -4,7 +4,7 @@
 //! types of [`crate::model`].
 
 use crate::model::Sensor;
-use needlebench_physics::{Layer, SiteSpec};
+use needlebench_physics::{DeviceKind, Layer, SiteSpec};
 use needlebench_protocol::{ClockMode, FaultCode};
 use serde::Deserialize;
 
@@ -21,7 +21,9 @@ pub(crate) struct RawScenario {
     pub seed: u64,
     pub duration_s: Option<f64>,
     pub skin: RawSkin,
-    pub pen: RawPen,
+    #[serde(default)]
+    pub device: RawDevice,
+    pub pen: Option<RawPen>,
     #[serde(default)]
     pub firmware: RawFirmware,
     pub hand: RawHand,
@@ -39,6 +41,21 @@ pub(crate) struct RawSkin {
     pub custom: Option<SiteSpec>,
     pub thickness_variation: Option<f64>,
     pub variation_length_mm: Option<f64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[serde(expecting = "a table of device keys")]
+pub(crate) struct RawDevice {
+    #[serde(default)]
+    pub kind: DeviceKind,
+    pub needle_length_mm: Option<f64>,
+    pub drum_radius_mm: Option<f64>,
+    pub rows: Option<i64>,
+    pub needles_per_row: Option<i64>,
+    pub grid: Option<i64>,
+    pub pitch_mm: Option<f64>,
+    pub press_speed_mm_s: Option<f64>,
 }
 
 #[derive(Debug, Deserialize)]

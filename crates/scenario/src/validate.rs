@@ -278,7 +278,7 @@ impl Validator<'_, '_> {
             None => None,
         };
         let skin = self.skin(&raw.skin)?;
-        let pen = self.pen(&raw.pen)?;
+        let device = self.device(&raw.device, raw.pen.as_ref())?;
         let firmware = self.firmware(&raw.firmware)?;
         let hand = self.hand(&raw.hand)?;
         let inject = raw
@@ -287,6 +287,7 @@ impl Validator<'_, '_> {
             .enumerate()
             .map(|(i, r)| self.injection(i, r, duration_s))
             .collect::<Result<Vec<_>, _>>()?;
+        self.device_without_firmware(&device, &firmware, &inject)?;
         let expect = self.expect(&raw.expect, &skin)?;
         let source = Source {
             path: origin.to_owned(),
@@ -300,7 +301,7 @@ impl Validator<'_, '_> {
             seed: raw.seed,
             duration_s,
             skin,
-            pen,
+            device,
             firmware,
             hand,
             inject,
@@ -373,7 +374,7 @@ impl Validator<'_, '_> {
         }
     }
 
-    fn pen(&self, raw: &RawPen) -> Result<Pen, ScenarioError> {
+    pub(crate) fn pen(&self, raw: &RawPen) -> Result<Pen, ScenarioError> {
         let cartridge = match Cartridge::from_name(&raw.cartridge) {
             Ok(c) => c,
             Err(_) => {

@@ -7,7 +7,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use needlebench_checks::Expectations;
 use needlebench_recording::{EndReason, Recording};
 use needlebench_runner::pen::{PenChoice, clock_of, firmware_config, open_link};
-use needlebench_runner::{RunSetup, RunStatus, RunSummary};
+use needlebench_runner::{DeviceSetup, RunSetup, RunStatus, RunSummary, run_device};
 use needlebench_scenario::Scenario;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -89,6 +89,9 @@ pub fn run_scenario(
     show_progress: bool,
     replace: bool,
 ) -> Result<RunSummary, Failure> {
+    if !scenario.device.kind().has_firmware() {
+        return run_device_scenario(scenario, pen, out, show_progress, replace);
+    }
     let config = firmware_config(scenario);
     let setup = RunSetup::new(scenario, &config).coded()?;
     let clock = pen.clock().unwrap_or_else(|| clock_of(scenario));
@@ -109,6 +112,47 @@ pub fn run_scenario(
                 bar.set_position((p.sim_s * 1000.0) as u64);
                 bar.set_message(format!(
                     "{:.0}/{:.0} s simulated · {speed:.0}× real time · {} punctures",
+                    p.sim_s, p.total_s, p.punctures
+                ));
+            }
+        },
+        crate::signals::stop_flag(),
+    )
+    .coded()?;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    Ok(summary)
+}
+
+/// A roller or stamp: no firmware, no link; the pen flags do not apply.
+fn run_device_scenario(
+    scenario: &Scenario,
+    pen: &PenArgs,
+    out: &Path,
+    show_progress: bool,
+    replace: bool,
+) -> Result<RunSummary, Failure> {
+    let kind = scenario.device.kind().name();
+    if pen.port.is_some() || pen.emulator.is_some() || pen.mode.is_some() {
+        return Err(Failure::usage(format!(
+            "{} is a {kind} scenario: a {kind} has no firmware, so --port, --emulator and \
+             --mode do not apply",
+            scenario.name
+        )));
+    }
+    let setup = DeviceSetup::new(scenario).coded()?;
+    let writer = setup.create_recording(out, replace).coded()?;
+    let bar = progress_bar(show_progress);
+    let summary = run_device(
+        &setup,
+        writer,
+        |p| {
+            if let Some(bar) = &bar {
+                bar.set_length((p.total_s * 1000.0) as u64);
+                bar.set_position((p.sim_s * 1000.0) as u64);
+                bar.set_message(format!(
+                    "{:.0}/{:.0} s simulated · {} punctures ({kind})",
                     p.sim_s, p.total_s, p.punctures
                 ));
             }
@@ -150,9 +194,17 @@ fn print_summary(scenario: &Scenario, out: &Path, s: &RunSummary) {
         s.ticks,
         s.punctures
     );
-    println!(
-        "link       {} frames to pen, {} from pen, {} bad CRC, {} re-sent",
-        s.link.frames_to_pen, s.link.frames_from_pen, s.link.crc_errors, s.link.retransmits
-    );
+    if scenario.device.kind().has_firmware() {
+        println!(
+            "link       {} frames to pen, {} from pen, {} bad CRC, {} re-sent",
+            s.link.frames_to_pen, s.link.frames_from_pen, s.link.crc_errors, s.link.retransmits
+        );
+    } else {
+        println!(
+            "device     {} ({} needles): no firmware, no link",
+            scenario.device.kind().name(),
+            scenario.device.needle_count()
+        );
+    }
     println!("recording  {}", out.display());
 }
