@@ -3,12 +3,16 @@
 use crate::support::needlebench;
 use serde_json::Value;
 
-const LAYERS: [&str; 5] = [
+/// The layers, surface first; the skin's five have a thickness at every built-in site.
+const LAYERS: [&str; 8] = [
     "stratum_corneum",
     "viable_epidermis",
     "papillary_dermis",
     "reticular_dermis",
     "hypodermis",
+    "muscle",
+    "cartilage",
+    "bone",
 ];
 
 fn stroke_json(site: &str, depth_mm: &str, extra: &[&str]) -> Value {
@@ -54,7 +58,8 @@ fn deeper_setting_reaches_deeper() {
         shallow["reached_depth_um"].as_f64().unwrap(),
         deep["reached_depth_um"].as_f64().unwrap(),
     );
-    assert!(b > a + 500.0, "{a} µm at 0.5 mm vs {b} µm at 1.5 mm");
+    // model v2: a pen buries ~45–50 % of each extra mm on the forehead (tenting takes the rest)
+    assert!(b > a + 400.0, "{a} µm at 0.5 mm vs {b} µm at 1.5 mm");
     assert!(layer_rank(&deep) >= layer_rank(&shallow));
 }
 
@@ -66,10 +71,25 @@ fn harder_press_reaches_deeper() {
 }
 
 #[test]
-fn thin_site_reaches_a_deeper_layer_than_a_thick_one() {
-    let thin = stroke_json("periorbital", "1.0", &[]);
-    let thick = stroke_json("abdomen", "1.0", &[]);
+fn thin_site_reaches_below_the_fat_where_a_thick_one_stays_in_the_dermis() {
+    let thin = stroke_json("periorbital", "2.5", &[]);
+    let thick = stroke_json("abdomen", "2.5", &[]);
     assert!(layer_rank(&thin) > layer_rank(&thick), "{thin} vs {thick}");
+    // below the fat is a named layer, inside the modelled column, never past its floor
+    assert_eq!(thin["below_hypodermis"], true, "{thin}");
+    assert_eq!(thin["layer"], "muscle", "{thin}");
+    let floor_um = thin["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["floor"] == true)
+        .and_then(|l| l["from_um"].as_f64())
+        .expect("a floor");
+    assert!(
+        thin["reached_depth_um"].as_f64().unwrap() <= floor_um,
+        "{thin}"
+    );
+    assert_eq!(thick["layer"], "reticular_dermis", "{thick}");
 }
 
 #[test]
@@ -85,9 +105,11 @@ fn table_shows_layers_and_where_the_tip_stopped() {
     ]);
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
-    for l in LAYERS {
-        assert!(text.contains(l), "{text}");
+    // the nose's column: the skin, fat, muscle, ending on cartilage (no bone row)
+    for l in LAYERS.iter().filter(|l| **l != "bone") {
+        assert!(text.contains(*l), "{l}: {text}");
     }
+    assert!(text.contains("(floor)"), "{text}");
     for word in [
         "tip stopped here",
         "depth reached",
@@ -155,10 +177,17 @@ fn sites_lists_every_builtin_site_with_thicknesses() {
     let out = needlebench(&["sites", "--json"]);
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     let sites = v.as_array().unwrap();
-    assert_eq!(sites.len(), 12);
+    assert_eq!(sites.len(), 16);
+    for site in ["scalp", "dorsal_hand", "upper_arm", "back"] {
+        assert!(sites.iter().any(|s| s["site"] == site), "{site} missing");
+    }
     for s in sites {
-        for l in LAYERS {
+        for l in &LAYERS[..5] {
             assert!(s["thickness_um"][l].as_f64().unwrap() > 0.0, "{s}");
         }
+        assert!(
+            ["bone", "cartilage"].contains(&s["floor"].as_str().unwrap()),
+            "{s}"
+        );
     }
 }

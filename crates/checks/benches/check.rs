@@ -27,6 +27,7 @@ fn generate(dir: &Path) -> Recording {
         setup: SetupMeta {
             site: "cheek".into(),
             cartridge: "36".into(),
+            device: needlebench_physics::DeviceKind::Pen,
             needle_count: 36,
             exposure_um: 1000.0,
             target_stroke_hz: 150.0,
@@ -37,6 +38,7 @@ fn generate(dir: &Path) -> Recording {
                 papillary_dermis: 200.0,
                 reticular_dermis: 1500.0,
                 hypodermis: 3000.0,
+                ..LayersUm::default()
             },
         },
         ..Meta::default()

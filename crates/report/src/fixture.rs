@@ -51,7 +51,11 @@ pub fn report(name: &str, verdicts: Vec<Verdict>, cols: usize, rows: usize) -> C
         depths: DepthHistogram {
             bin_um: 25.0,
             counts: vec![0, 2, 10, 40, 120, 300, 200, 80, 10, 1],
-            layer_boundaries_um: vec![0.0, 15.0, 90.0, 250.0, 1900.0, 4000.0],
+            // SC, VE, PD, RD, fat, 3 mm of muscle, no cartilage, on bone
+            layer_boundaries_um: vec![
+                0.0, 15.0, 90.0, 250.0, 1900.0, 4000.0, 7000.0, 7000.0, 7000.0,
+            ],
+            floor: Some(needlebench_checks::Layer::Bone),
         },
         series: (0..200)
             .map(|i| {

@@ -33,6 +33,10 @@ pub const INTERRUPTED: &str = "interrupted";
 
 pub use needlebench_recording::TIMING_FILE;
 
+/// How long a link failure waits for a stop request that explains it (Ctrl-C reaching the
+/// pen as well as the bench) before it is recorded as a link failure.
+const STOP_GRACE: std::time::Duration = std::time::Duration::from_millis(200);
+
 /// Simulated time after a pen fault during which the run goes on recording, s.
 pub const AFTER_FAULT_S: f64 = 0.5;
 /// Simulated time after the hand's last lift before the run ends, s.
@@ -459,6 +463,14 @@ fn link_failed(
     e: &needlebench_bridge::LinkError,
     stop: &AtomicBool,
 ) -> Result<RunStatus, RunError> {
+    // A Ctrl-C at a terminal reaches a pen started from it too, and its death can beat the
+    // bench's own signal handler by a few milliseconds: a failure followed that closely by a
+    // stop request is the interruption's doing. (This wait happens only on the failure path,
+    // which is already wall-clock bound; the simulation never sees it.)
+    let deadline = std::time::Instant::now() + STOP_GRACE;
+    while !stop.load(Ordering::Relaxed) && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
     if stop.load(Ordering::Relaxed) {
         return Ok(interrupted(tick));
     }

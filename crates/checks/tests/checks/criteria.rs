@@ -52,8 +52,12 @@ fn the_clean_recording_passes_every_criterion() {
     );
     assert_eq!(
         report.depths.layer_boundaries_um,
-        [0.0, 15.0, 75.0, 225.0, 1065.0, 4065.0]
+        // SC, VE, PD, RD, fat, 2 mm of muscle; no cartilage; the bone floor has no thickness
+        [
+            0.0, 15.0, 75.0, 225.0, 1065.0, 4065.0, 6065.0, 6065.0, 6065.0
+        ]
     );
+    assert_eq!(report.depths.floor, Some(Layer::Bone));
     let table = render_table(&report);
     assert!(
         table.contains("depth.max")

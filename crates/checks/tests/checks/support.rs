@@ -31,6 +31,7 @@ pub struct Synth {
 pub fn clean() -> Synth {
     let meta = Meta {
         setup: SetupMeta {
+            device: needlebench_physics::DeviceKind::Pen,
             site: "forehead".into(),
             cartridge: "12".into(),
             needle_count: 12,
@@ -43,6 +44,9 @@ pub fn clean() -> Synth {
                 papillary_dermis: 150.0,
                 reticular_dermis: 840.0,
                 hypodermis: 3000.0,
+                muscle: 2000.0,
+                cartilage: 0.0,
+                floor: Some(Layer::Bone),
             },
         },
         ..Meta::default()

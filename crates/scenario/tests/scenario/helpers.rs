@@ -81,13 +81,22 @@ fn defaults_are_filled_in() {
     let s = parse(BASE).unwrap();
     assert_eq!(s.seed, 0);
     assert_eq!(s.duration_s, None);
-    assert_eq!(s.pen.speed, Speed::Level(6));
+    assert_eq!(s.pen().expect("a pen").speed, Speed::Level(6));
     assert_eq!(
-        (s.pen.cartridge.name(), s.pen.cartridge.needle_count()),
+        (
+            s.pen().expect("a pen").cartridge.name(),
+            s.pen().expect("a pen").cartridge.needle_count()
+        ),
         ("12", 12)
     );
-    assert_eq!((s.pen.battery_soc, s.pen.cartridge_id), (0.9, 1));
-    assert_eq!(s.pen.exposure_um(), 500.0);
+    assert_eq!(
+        (
+            s.pen().expect("a pen").battery_soc,
+            s.pen().expect("a pen").cartridge_id
+        ),
+        (0.9, 1)
+    );
+    assert_eq!(s.pen().expect("a pen").exposure_um(), 500.0);
     assert_eq!(s.firmware.link, FirmwareLink::Emulated);
     assert_eq!(s.firmware.clock, ClockMode::Lockstep);
     assert_eq!(s.firmware.cartridge_limit_s, None);
@@ -154,8 +163,14 @@ fn every_field_round_trips_into_the_model() {
          target_layers = [\"reticular_dermis\", \"papillary_dermis\"]\n";
     let s = parse(&text).unwrap();
     assert_eq!((s.seed, s.duration_s, s.tags.len()), (42, Some(20.0), 2));
-    assert_eq!(s.pen.speed, Speed::StrokeHz(142.5));
-    assert_eq!((s.pen.battery_soc, s.pen.cartridge_id), (0.4, 77));
+    assert_eq!(s.pen().expect("a pen").speed, Speed::StrokeHz(142.5));
+    assert_eq!(
+        (
+            s.pen().expect("a pen").battery_soc,
+            s.pen().expect("a pen").cartridge_id
+        ),
+        (0.4, 77)
+    );
     assert_eq!(s.hand.pattern, Pattern::Stamping);
     assert_eq!((s.hand.stamp_pitch_mm, s.hand.stamp_dwell_ms), (2.5, 200.0));
     assert_eq!(

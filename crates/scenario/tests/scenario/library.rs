@@ -82,7 +82,7 @@ fn the_issue_s_treatments_are_all_there() {
     for (name, site, exposure_mm) in want {
         let s = get(name);
         assert_eq!(
-            (s.skin.site.name.as_str(), s.pen.exposure_mm),
+            (s.skin.site.name.as_str(), pen(&s).exposure_mm),
             (site, exposure_mm),
             "{name}"
         );
@@ -105,9 +105,9 @@ fn the_issue_s_treatments_are_all_there() {
 fn full_face_session_is_ten_minutes_of_36_needles_at_150_hz() {
     let s = get("full-face-10min-36-150hz");
     assert_eq!(s.duration_s, Some(600.0));
-    assert_eq!(s.pen.cartridge.needle_count(), 36);
-    assert_eq!(s.pen.speed, Speed::Level(6));
-    assert_eq!(stroke_hz(s.pen.speed), 150.0);
+    assert_eq!(pen(&s).cartridge.needle_count(), 36);
+    assert_eq!(pen(&s).speed, Speed::Level(6));
+    assert_eq!(stroke_hz(pen(&s).speed), 150.0);
     assert!(
         nominal_length_s(&s) >= 600.0,
         "the pattern must fill the 600 s cap"
@@ -156,7 +156,7 @@ fn fault_scenarios_expect_exactly_their_fault() {
     };
     // The resting cell starts (≥ the start threshold) and sags clearly below the run threshold
     // (even before the motor's load pulls it lower), for longer than the debounce.
-    let ocv_mv = PenParams::default().open_circuit_v(battery.pen.battery_soc) * 1000.0;
+    let ocv_mv = PenParams::default().open_circuit_v(pen(&battery).battery_soc) * 1000.0;
     assert!(ocv_mv >= f64::from(fw.battery_start_min_mv), "{ocv_mv} mV");
     assert!(
         ocv_mv - drop_mv < f64::from(fw.battery_run_min_mv) - 100.0,
@@ -173,9 +173,9 @@ fn the_over_treatment_scenario_is_marked_negative_and_exceeds_its_density_limit(
     assert!(
         s.description.contains("density_max_per_cm2") && s.description.contains("tram_track_cells")
     );
-    let needles = s.pen.cartridge.needle_count() as f64;
+    let needles = pen(&s).cartridge.needle_count() as f64;
     let nominal =
-        100.0 * stroke_hz(s.pen.speed) * needles / (s.hand.glide_mm_s * s.hand.line_spacing_mm);
+        100.0 * stroke_hz(pen(&s).speed) * needles / (s.hand.glide_mm_s * s.hand.line_spacing_mm);
     assert!(
         nominal > 3.0 * s.expect.density_max_per_cm2,
         "nominal {nominal} /cm²"
@@ -187,6 +187,12 @@ fn the_over_treatment_scenario_is_marked_negative_and_exceeds_its_density_limit(
         .map(|s| s.name)
         .collect();
     assert_eq!(negatives, vec!["over-treatment-slow-glide".to_owned()]);
+}
+
+/// The scenario's pen (every scenario these tests name is a pen scenario).
+fn pen(s: &Scenario) -> &needlebench_scenario::Pen {
+    s.pen()
+        .unwrap_or_else(|| panic!("{} is not a pen scenario", s.name))
 }
 
 /// Rough length of a scenario's motion, s (no turns), capped by `duration_s`.
@@ -226,22 +232,26 @@ fn runs_are_short_except_the_long_session() {
 fn a_single_stroke_ends_in_a_target_layer_and_respects_the_depth_limits() {
     let mut checked = 0;
     for s in library() {
+        // rollers and stamps are held to their limits by their runs (tests/scenarios)
+        let Some(p) = s.pen() else { continue };
         if s.expect.target_layers.is_empty() {
             continue;
         }
-        let cartridge = &s.pen.cartridge;
+        let cartridge = &p.cartridge;
         let needle = if cartridge.name() == "nano" {
             Needle::NANO
         } else {
             Needle::STANDARD
         };
-        let hz = stroke_hz(s.pen.speed);
+        let hz = stroke_hz(p.speed);
         for lever_mm in [0.0, cartridge.guard_radius_mm()] {
             let r = stroke(&StrokeInput {
                 site: &s.skin.site,
                 needle,
-                exposure_um: s.pen.exposure_um(),
+                exposure_um: p.exposure_um(),
                 tip_speed_m_s: std::f64::consts::PI * hz * 3e-3,
+                cam_throw_um: 3000.0,
+                thickness_scale: 1.0,
                 hand_force_n: s.hand.force_at_s(0.0),
                 tilt_deg: s.hand.tilt_deg,
                 lever_mm,
@@ -264,7 +274,7 @@ fn a_single_stroke_ends_in_a_target_layer_and_respects_the_depth_limits() {
                 r.layer
             );
             assert!(
-                r.reached_depth_um <= s.pen.exposure_um() + e.depth_tolerance_um,
+                r.reached_depth_um <= p.exposure_um() + e.depth_tolerance_um,
                 "{}",
                 s.name
             );
@@ -290,8 +300,8 @@ fn nominal_density_per_cm2(s: &Scenario) -> f64 {
         }
         _ => nominal_length_s(s),
     };
-    let needles = s.pen.cartridge.needle_count() as f64;
-    stroke_hz(s.pen.speed) * needles * on_skin_s / h.area.area_cm2()
+    let needles = pen(s).cartridge.needle_count() as f64;
+    stroke_hz(pen(s).speed) * needles * on_skin_s / h.area.area_cm2()
 }
 
 #[test]
@@ -301,6 +311,9 @@ fn density_limits_bracket_the_nominal_density() {
         let e = &s.expect;
         if s.tags.iter().any(|t| t == "negative") || e.density_min_per_cm2 <= 0.0 {
             continue;
+        }
+        if s.pen().is_none() {
+            continue; // a roller's or stamp's density follows from its run, not a stroke rate
         }
         let nominal = nominal_density_per_cm2(&s);
         assert!(
