@@ -404,6 +404,25 @@ impl Site {
         self.floor
     }
 
+    /// [`Site::scaled`] into `out`, reusing its storage (no allocation once `out` has held a
+    /// site of this name): for per-tick use.
+    pub fn scale_into(&self, factor: f64, out: &mut Site) -> Result<(), PhysicsError> {
+        if factor.is_nan() || factor <= 0.05 || factor > 20.0 {
+            return Err(PhysicsError::out_of_range(
+                "thickness_scale",
+                "in 0.05..=20",
+                factor,
+            ));
+        }
+        out.name.clone_from(&self.name);
+        out.floor = self.floor;
+        for (o, l) in out.layers.iter_mut().zip(&self.layers) {
+            *o = *l;
+            o.thickness_um *= factor;
+        }
+        Ok(())
+    }
+
     /// A copy with every thickness multiplied by `factor` (local variation across a site).
     pub fn scaled(&self, factor: f64) -> Result<Site, PhysicsError> {
         if factor.is_nan() || factor <= 0.05 || factor > 20.0 {

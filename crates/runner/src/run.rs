@@ -15,7 +15,7 @@
 use crate::field::ThicknessField;
 use crate::hand::{HandPath, Tremor};
 use crate::operator::Operator;
-use crate::setup::{RunSetup, active, find_active};
+use crate::setup::{RunSetup, active};
 use crate::{RunError, RunStatus, RunSummary};
 use needlebench_bridge::{Link, LinkStats, PenEvent};
 use needlebench_physics::{Contact, PenParams, PenPlant, PlantTick};
@@ -69,6 +69,55 @@ struct World<'s> {
     stuck: [Option<f64>; 3],
     fresh_from_mm: [f64; 2],
     stroke: u64,
+    /// The skin under the pen this tick (the site scaled to the local thickness), reused.
+    local_site: needlebench_physics::Site,
+    /// The injections in force this tick.
+    active: Active,
+}
+
+/// The injections in force at one tick, found in one pass over the scenario's list.
+#[derive(Debug, Clone, Copy, Default)]
+struct Active {
+    removed: bool,
+    jam: bool,
+    link_drop: bool,
+    force_spike_n: Option<f64>,
+    battery_sag_mv: Option<f64>,
+    /// Per sensor (hall, current, battery): stuck at its last reading.
+    stuck: [bool; 3],
+    /// Some sensor-noise injection is in force (its draws are made in file order).
+    noise: bool,
+}
+
+impl Active {
+    fn at(inject: &[needlebench_scenario::Injection], t_s: f64) -> Active {
+        let mut a = Active::default();
+        for inj in inject.iter().filter(|i| active(i, t_s)) {
+            match inj.fault {
+                InjectedFault::CartridgeRemoved { .. } => a.removed = true,
+                InjectedFault::CartridgeJam { .. } => a.jam = true,
+                InjectedFault::LinkDrop { .. } => a.link_drop = true,
+                InjectedFault::ForceSpike { force_n, .. } => {
+                    a.force_spike_n.get_or_insert(force_n);
+                }
+                InjectedFault::BatterySag { drop_mv, .. } => {
+                    a.battery_sag_mv.get_or_insert(drop_mv);
+                }
+                InjectedFault::SensorStuck { sensor, .. } => a.stuck[sensor_index(sensor)] = true,
+                InjectedFault::SensorNoise { .. } => a.noise = true,
+                InjectedFault::LinkGarbage { .. } => {}
+            }
+        }
+        a
+    }
+}
+
+fn sensor_index(s: Sensor) -> usize {
+    match s {
+        Sensor::Hall => 0,
+        Sensor::Current => 1,
+        Sensor::Battery => 2,
+    }
 }
 
 /// One tick of the world, as recorded.
@@ -131,6 +180,8 @@ pub fn run_until(
         stuck: [None; 3],
         fresh_from_mm: [f64::MAX, f64::MAX],
         stroke: 0,
+        local_site: scenario.skin.site.clone(),
+        active: Active::default(),
     };
 
     let mut duty_permille: u16 = 0;
@@ -152,6 +203,11 @@ pub fn run_until(
             status = link_failed(&mut writer, tick, &e, stop)?;
             break;
         }
+        world.active = if scenario.inject.is_empty() {
+            Active::default()
+        } else {
+            Active::at(&scenario.inject, t_s)
+        };
         let (mut telemetry, sensors) = {
             let (sample, out) = world.step(&mut plant, t_s, duty_permille)?;
             for p in out.punctures {
@@ -179,11 +235,7 @@ pub fn run_until(
                 world.sensors(t_s, &out, &sample),
             )
         };
-        let dropped = find_active(&scenario.inject, t_s, |f| {
-            matches!(f, InjectedFault::LinkDrop { .. }).then_some(())
-        })
-        .is_some();
-        let reply = match link.tick((!dropped).then_some(&sensors)) {
+        let reply = match link.tick((!world.active.link_drop).then_some(&sensors)) {
             Ok(reply) => reply,
             Err(e) => {
                 for ev in link.partial_events().to_vec() {
@@ -272,36 +324,30 @@ impl World<'_> {
         let at = self.hand.at(t_s);
         let wobble = self.tremor.at(t_s);
         let pen_mm = [at.pos_mm[0] + wobble[0], at.pos_mm[1] + wobble[1]];
-        let injections = &scenario.inject;
-        let removed = find_active(injections, t_s, |f| {
-            matches!(f, InjectedFault::CartridgeRemoved { .. }).then_some(())
-        })
-        .is_some();
+        let active = self.active;
+        let removed = active.removed;
         let on_skin = at.on_skin && !removed;
         let mut force_n = if at.on_skin {
             scenario.hand.force_at_s(t_s - self.operator.hand_start_s)
         } else {
             0.0
         };
-        if let Some(spike) = find_active(injections, t_s, |f| match f {
-            InjectedFault::ForceSpike { force_n, .. } => Some(*force_n),
-            _ => None,
-        }) {
+        if let Some(spike) = active.force_spike_n {
             force_n = spike;
         }
-        let jam = find_active(injections, t_s, |f| {
-            matches!(f, InjectedFault::CartridgeJam { .. }).then_some(())
-        });
-        plant.set_jam_torque_nm(if jam.is_some() { JAM_TORQUE_NM } else { 0.0 });
+        plant.set_jam_torque_nm(if active.jam { JAM_TORQUE_NM } else { 0.0 });
         if !on_skin || dist(pen_mm, self.fresh_from_mm) >= FRESH_SKIN_MM {
             plant.reset_precompression();
             self.fresh_from_mm = pen_mm;
         }
-        let local_site;
         let contact = if on_skin {
-            local_site = scenario.skin.site.scaled(self.field.factor_at(pen_mm))?;
+            let factor = self.field.factor_at(pen_mm);
+            scenario
+                .skin
+                .site
+                .scale_into(factor, &mut self.local_site)?;
             Contact {
-                site: Some(&local_site),
+                site: Some(&self.local_site),
                 hand_force_n: force_n,
                 tilt_deg: scenario.hand.tilt_deg,
             }
@@ -328,18 +374,18 @@ impl World<'_> {
             f64::from(out.motor_current_ma.max(0)),
             f64::from(out.battery_mv),
         ];
+        let now = self.active;
         for (i, sensor) in [Sensor::Hall, Sensor::Current, Sensor::Battery]
             .into_iter()
             .enumerate()
         {
-            let is_stuck = scenario.inject.iter().any(|inj| {
-                active(inj, t_s)
-                    && matches!(inj.fault, InjectedFault::SensorStuck { sensor: s, .. } if s == sensor)
-            });
-            if is_stuck {
+            if now.stuck[i] {
                 readings[i] = *self.stuck[i].get_or_insert(readings[i]);
             } else {
                 self.stuck[i] = None;
+            }
+            if !now.noise {
+                continue;
             }
             for inj in &scenario.inject {
                 if let InjectedFault::SensorNoise {
@@ -354,10 +400,7 @@ impl World<'_> {
                 }
             }
         }
-        if let Some(drop_mv) = find_active(&scenario.inject, t_s, |f| match f {
-            InjectedFault::BatterySag { drop_mv, .. } => Some(*drop_mv),
-            _ => None,
-        }) {
+        if let Some(drop_mv) = now.battery_sag_mv {
             readings[2] -= drop_mv;
         }
         SensorFrame {

@@ -10,7 +10,7 @@ use needlebench_recording::{
     CreateOptions, FirmwareMeta, LayersUm, META_FILE, Meta, RecordingError, RecordingWriter,
     ScenarioCopy, ScenarioMeta, SetupMeta, scenario_hash,
 };
-use needlebench_scenario::{InjectedFault, Injection, Pattern as ScenarioPattern, Pen, Scenario};
+use needlebench_scenario::{Injection, Pattern as ScenarioPattern, Pen, Scenario};
 use std::path::Path;
 
 /// What a pen run needs beyond the scenario itself.
@@ -178,16 +178,4 @@ pub fn create_recording(
 /// Whether `injection` is active at `t_s` (one-shot faults are never "active").
 pub fn active(injection: &Injection, t_s: f64) -> bool {
     t_s >= injection.at_s && t_s < injection.at_s + injection.fault.duration_s()
-}
-
-/// The first active injection matching `pick`.
-pub fn find_active<'a, T>(
-    injections: &'a [Injection],
-    t_s: f64,
-    pick: impl Fn(&'a InjectedFault) -> Option<T>,
-) -> Option<T> {
-    injections
-        .iter()
-        .filter(|i| active(i, t_s))
-        .find_map(|i| pick(&i.fault))
 }
