@@ -274,6 +274,14 @@ mod tests {
     }
 
     #[test]
+    fn a_runner_asked_for_the_wrong_device_is_an_internal_error() {
+        // the cli picks the runner by the scenario's device: this is a bug if it happens
+        let e = RunError::NotAPen(needlebench_physics::DeviceKind::Roller);
+        assert_eq!(e.exit_code(), INTERNAL);
+        assert_eq!(RunError::NeedsFirmware.exit_code(), INTERNAL);
+    }
+
+    #[test]
     fn only_a_broken_stdout_pipe_counts_as_one() {
         let msg = "failed printing to stdout: Broken pipe (os error 32)".to_owned();
         assert!(is_broken_pipe(&msg));

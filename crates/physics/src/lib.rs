@@ -27,7 +27,9 @@
 //! * **Pen plant** ([`plant`]): motor, cam of fixed 3 mm throw, return spring, battery.
 //! * **Rollers and stamps** ([`device`]): plants with no firmware, stepped with the hand state.
 //! * **Validation** ([`validation`]): published cases in `validation/cases.toml` run against
-//!   the model with a tolerance each.
+//!   the model with a tolerance each; `needlebench validate [--json FILE] [--html FILE]`
+//!   prints the table (case, published, model, tolerance, verdict, the reason of each miss),
+//!   and `cargo test -p needlebench-physics` holds every case to it.
 //!
 //! # What the defaults give (pen, 36 needles, 3 mm cam, 2 N, upright; µm and layer)
 //! | site | 0.25 mm @100 Hz | 0.25 mm @150 Hz |

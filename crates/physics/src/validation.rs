@@ -19,7 +19,7 @@
 //! [`validate`] returns one [`ValidationRow`] per case: case, published, model, tolerance,
 //! verdict, reason.
 //!
-//! # The table (snapshot; `cargo run -p needlebench-physics --example validation_table`)
+//! # The table (snapshot; `needlebench validate`, or `cargo run -p needlebench-physics --example validation_table`)
 //! "(cal.)" marks calibration cases. Roller cases use an estimated rolling speed (0.03 m/s)
 //! and hand force (5 N), pen cases the centre needle of a 36-needle cartridge, 2 N, upright.
 //!

@@ -13,9 +13,8 @@
 //! run (thickness field, tremor, spread).
 
 use crate::events::injection_event;
-use crate::field::ThicknessField;
-use crate::hand::{HandPath, Tremor};
-use crate::setup::{base_meta, create_recording, motion_of};
+use crate::hand::HandPath;
+use crate::setup::{SeededWorld, base_meta, create_recording, motion_of};
 use crate::{INTERRUPTED, Progress, RunError, RunStatus, RunSummary};
 use needlebench_physics::{DevicePuncture, HandState, RollerPlant, StampPlant};
 use needlebench_protocol::ClockMode;
@@ -24,8 +23,6 @@ use needlebench_recording::{
     TelemetryRow,
 };
 use needlebench_scenario::{Device, InjectedFault, Scenario};
-use rand::{Rng, SeedableRng};
-use rand_chacha::ChaCha8Rng;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -86,11 +83,13 @@ pub fn run_device(
     stop: &AtomicBool,
 ) -> Result<RunSummary, RunError> {
     let scenario = setup.scenario;
-    let mut rng = ChaCha8Rng::seed_from_u64(scenario.seed);
     let skin = &scenario.skin;
-    let field = ThicknessField::new(skin.thickness_variation, skin.variation_length_mm, &mut rng);
-    let tremor = Tremor::new(scenario.hand.tremor_mm, scenario.hand.tremor_hz, &mut rng);
-    let spread_seed = rng.random::<u64>();
+    let SeededWorld {
+        field,
+        tremor,
+        spread_seed,
+        ..
+    } = SeededWorld::of(scenario);
     let mut plant = match &scenario.device {
         Device::Roller(params) => Plant::Roller(RollerPlant::new(*params)?),
         Device::Stamp {

@@ -15,7 +15,7 @@
 use crate::field::ThicknessField;
 use crate::hand::{HandPath, Tremor};
 use crate::operator::Operator;
-use crate::setup::{RunSetup, active};
+use crate::setup::{RunSetup, SeededWorld, active};
 use crate::{RunError, RunStatus, RunSummary};
 use needlebench_bridge::{Link, LinkStats, PenEvent};
 use needlebench_physics::{Contact, PenParams, PenPlant, PlantTick};
@@ -24,7 +24,7 @@ use needlebench_recording::{
     EndReason, LinkCounters, PunctureRow, RecordingWriter, TelemetryRow, Timing,
 };
 use needlebench_scenario::{InjectedFault, Sensor};
-use rand::{Rng, SeedableRng};
+use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -150,17 +150,19 @@ pub fn run_until(
     stop: &AtomicBool,
 ) -> Result<RunSummary, RunError> {
     let scenario = setup.scenario;
-    let mut rng = ChaCha8Rng::seed_from_u64(scenario.seed);
-    let skin = &scenario.skin;
-    let field = ThicknessField::new(skin.thickness_variation, skin.variation_length_mm, &mut rng);
-    let tremor = Tremor::new(scenario.hand.tremor_mm, scenario.hand.tremor_hz, &mut rng);
+    let SeededWorld {
+        rng,
+        field,
+        tremor,
+        spread_seed,
+    } = SeededWorld::of(scenario);
     let params = PenParams {
         battery_soc: setup.pen.battery_soc,
         ..PenParams::default()
     };
     let mut plant = PenPlant::new(params, setup.cartridge.clone())?;
-    // Per-puncture spread (local thickness, force, relief) from its own stream of the seed.
-    plant.set_spread_seed(rng.random::<u64>());
+    // Per-puncture spread (local thickness, force, relief) from its own draw of the seed.
+    plant.set_spread_seed(spread_seed);
     plant.set_exposure_um(setup.pen.exposure_um())?;
     let mut operator = Operator::new(setup.speed_level, 1);
     let hand = HandPath::new(&setup.motion, operator.hand_start_s);

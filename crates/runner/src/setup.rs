@@ -175,6 +175,43 @@ pub fn create_recording(
     Ok(RecordingWriter::create_with(out, meta, options)?)
 }
 
+/// The seeded parts of a run's world, drawn in this order from the scenario's seed by every
+/// kind of run (pen, roller, stamp): the skin's thickness field, the hand's tremor, and the
+/// seed of the per-puncture spread; then the stream that is left (sensor noise, line noise).
+pub struct SeededWorld {
+    /// What is left of the stream.
+    pub rng: rand_chacha::ChaCha8Rng,
+    /// Local thickness over the skin.
+    pub field: crate::field::ThicknessField,
+    /// The hand's tremor.
+    pub tremor: crate::hand::Tremor,
+    /// Seed of the physics' per-puncture spread.
+    pub spread_seed: u64,
+}
+
+impl SeededWorld {
+    /// Draw the world of `scenario`.
+    pub fn of(scenario: &Scenario) -> Self {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(scenario.seed);
+        let skin = &scenario.skin;
+        let field = crate::field::ThicknessField::new(
+            skin.thickness_variation,
+            skin.variation_length_mm,
+            &mut rng,
+        );
+        let tremor =
+            crate::hand::Tremor::new(scenario.hand.tremor_mm, scenario.hand.tremor_hz, &mut rng);
+        let spread_seed = rng.random::<u64>();
+        SeededWorld {
+            rng,
+            field,
+            tremor,
+            spread_seed,
+        }
+    }
+}
+
 /// Whether `injection` is active at `t_s` (one-shot faults are never "active").
 pub fn active(injection: &Injection, t_s: f64) -> bool {
     t_s >= injection.at_s && t_s < injection.at_s + injection.fault.duration_s()
