@@ -97,5 +97,5 @@ pub use writer::{
 };
 
 /// Re-exported so users of the rows need not depend on the physics and protocol crates.
-pub use needlebench_physics::Layer;
+pub use needlebench_physics::{DeviceKind, Layer};
 pub use needlebench_protocol::{ClockMode, FaultCode, FirmwareState, LogLevel};

@@ -4,5 +4,6 @@
 // Exact float equality is the point of several tests here: same seed, same bits.
 #![allow(clippy::float_cmp)]
 
+mod devices;
 mod hand;
 mod runs;
