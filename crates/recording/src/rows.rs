@@ -1,5 +1,5 @@
 //! The three row types ([`TelemetryRow`], [`PunctureRow`], [`EventRow`]), each declared once
-//! with [`row_type!`](crate::row_macro): field, type, codec (and write resolution), unit. The
+//! with `row_type!` (`src/row_macro.rs`): field, type, codec (and write resolution), unit. The
 //! struct, its columns, units, column kinds, rounding, writing and reading all come from that
 //! one list.
 //!
