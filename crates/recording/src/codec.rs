@@ -54,7 +54,12 @@ impl<'a, W: Write> Enc<'a, W> {
     /// A float rounded to `1 / steps`, in the shortest form that reads back to the same `f32`;
     /// a trailing `.0` is dropped (`12` rather than `12.0`).
     pub(crate) fn float(&mut self, v: f32, steps: f64) -> csv::Result<()> {
-        let text = self.floats.format(round_to(v, steps));
+        let r = round_to(v, steps);
+        let mut fixed = [0u8; 40];
+        if let Some(text) = fixed_decimal(r, steps, &mut fixed) {
+            return self.w.write_field(text);
+        }
+        let text = self.floats.format(r);
         let text = text.strip_suffix(".0").unwrap_or(text);
         self.w.write_field(text)
     }
@@ -68,6 +73,60 @@ impl<'a, W: Write> Enc<'a, W> {
     pub(crate) fn text(&mut self, v: &str) -> csv::Result<()> {
         self.w.write_field(v)
     }
+}
+
+/// `r` (already rounded to `1 / steps`, `steps` a power of ten from 10 to 10⁵) written with
+/// at most that many decimals, trailing zeros and point dropped — the same text as the
+/// shortest round-trip form (`ryu`, less a trailing `.0`), found without its search. Only
+/// where that is provably the same: the f32 spacing at `r` is finer than the decimal step
+/// (`|r|·steps < 2²³`), so the one decimal on the step's grid within half a spacing of `r` is
+/// the shortest that reads back to it; `None` elsewhere (the caller falls back to `ryu`).
+fn fixed_decimal(r: f32, steps: f64, buf: &mut [u8; 40]) -> Option<&str> {
+    let decimals: usize = match steps as u64 {
+        10 => 1,
+        100 => 2,
+        1_000 => 3,
+        10_000 => 4,
+        100_000 => 5,
+        _ => return None,
+    };
+    let x = f64::from(r);
+    if !x.is_finite() || (steps - (steps as u64) as f64).abs() > 0.0 || x.abs() * steps >= 8_388_608.0
+    {
+        return None;
+    }
+    let n = (x * steps).round() as i64;
+    // the value on the grid must read back to `r` exactly (it does, by how `r` was rounded)
+    if ((n as f64 / steps) as f32).to_bits() != r.to_bits() {
+        return None;
+    }
+    let mut digits = itoa::Buffer::new();
+    let magnitude = digits.format(n.unsigned_abs());
+    let len = magnitude.len();
+    let (int, frac) = if len > decimals {
+        magnitude.split_at(len - decimals)
+    } else {
+        ("0", magnitude)
+    };
+    let frac_pad = decimals - frac.len();
+    let frac_trimmed = frac.trim_end_matches('0');
+    let mut at = 0;
+    let mut put = |bytes: &[u8]| {
+        buf[at..at + bytes.len()].copy_from_slice(bytes);
+        at += bytes.len();
+    };
+    if n < 0 {
+        put(b"-");
+    }
+    put(int.as_bytes());
+    if !frac_trimmed.is_empty() {
+        put(b".");
+        for _ in 0..frac_pad {
+            put(b"0");
+        }
+        put(frac_trimmed.as_bytes());
+    }
+    std::str::from_utf8(&buf[..at]).ok()
 }
 
 /// A bad field: which of the row type's columns and what is wrong with it.
@@ -437,5 +496,49 @@ mod tests {
         assert_eq!(max_of::<u8>(), 255);
         assert_eq!(max_of::<u16>(), 65_535);
         assert_eq!(max_of::<u64>(), u64::MAX);
+    }
+}
+
+#[cfg(test)]
+mod fixed_decimal_tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// What the writer wrote before the fixed-decimal path: ryu, less a trailing `.0`.
+    fn shortest(r: f32) -> String {
+        let mut b = ryu::Buffer::new();
+        let t = b.format(r);
+        t.strip_suffix(".0").unwrap_or(t).to_owned()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 20_000, ..ProptestConfig::default() })]
+        #[test]
+        fn fixed_decimals_equal_the_shortest_round_trip_form(
+            v in prop_oneof![-1e4f32..1e4f32, -1e7f32..1e7f32, -1.0f32..1.0f32],
+            k in 1u32..=5,
+        ) {
+            let steps = 10f64.powi(k as i32);
+            let r = round_to(v, steps);
+            let mut buf = [0u8; 40];
+            if let Some(text) = fixed_decimal(r, steps, &mut buf) {
+                let want = shortest(r);
+                prop_assert_eq!(text, want.as_str(), "{} at 1e-{}", r, k);
+            }
+        }
+    }
+
+    #[test]
+    fn the_fast_path_covers_the_usual_values_and_leaves_the_rest_to_ryu() {
+        let mut buf = [0u8; 40];
+        assert_eq!(fixed_decimal(612.3, 10.0, &mut buf), Some("612.3"));
+        assert_eq!(fixed_decimal(0.00001, 1e5, &mut buf), Some("0.00001"));
+        assert_eq!(fixed_decimal(-2.5, 1e3, &mut buf), Some("-2.5"));
+        assert_eq!(fixed_decimal(12.0, 1e2, &mut buf), Some("12"));
+        assert_eq!(fixed_decimal(0.0, 1e4, &mut buf), Some("0"));
+        // too coarse an f32 spacing for the step: ryu decides
+        assert_eq!(fixed_decimal(1.0e7, 10.0, &mut buf), None);
+        assert_eq!(fixed_decimal(f32::NAN, 10.0, &mut buf), None);
+        assert_eq!(fixed_decimal(1.5, 2.0, &mut buf), None);
     }
 }
