@@ -91,7 +91,9 @@ fn fixed_decimal(r: f32, steps: f64, buf: &mut [u8; 40]) -> Option<&str> {
         _ => return None,
     };
     let x = f64::from(r);
-    if !x.is_finite() || (steps - (steps as u64) as f64).abs() > 0.0 || x.abs() * steps >= 8_388_608.0
+    if !x.is_finite()
+        || (steps - (steps as u64) as f64).abs() > 0.0
+        || x.abs() * steps >= 8_388_608.0
     {
         return None;
     }

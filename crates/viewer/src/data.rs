@@ -6,8 +6,8 @@
 use crate::colormap::ColorScale;
 use crate::error::ViewerError;
 use crate::violations::{Violation, Violations};
-use needlebench_checks::{CheckReport, EventKind, Verdict};
-use needlebench_recording::{FaultCode, Layer, LayersUm, Meta, Recording};
+use needlebench_checks::{CheckReport, EventKind, ExpectationSource, Expectations, Verdict};
+use needlebench_recording::{FaultCode, Layer, Meta, Recording};
 use needlebench_scenario::Expect;
 use std::path::Path;
 
@@ -120,56 +120,54 @@ pub struct Replay {
     pub depth_scale: ColorScale,
     /// Length of the replay, µs (the latest time in any file or the meta's duration).
     pub duration_us: u64,
-    /// Where the expectations came from, for people.
-    pub expect_from: String,
+    /// Where the expectations came from ([`ExpectationSource::describe`] for people).
+    pub expectations: ExpectationSource,
+    /// The expectations checked against; `None`: the recording holds no scenario and none
+    /// was given.
+    pub expect: Option<Expect>,
 }
 
 impl Replay {
-    /// Open the recording in `dir`, check it against `expect` (default: the `[expect]` of the
-    /// scenario it was recorded from if that file is unchanged, else the site's defaults) and
-    /// load it.
-    pub fn open(dir: &Path, expect: Option<Expect>) -> Result<Replay, ViewerError> {
-        let rec_err = |source| ViewerError::Recording {
+    /// Open the recording in `dir`, check it against the `[expect]` of the scenario file
+    /// `scenario` if given, else of the scenario copy the recording holds, else against
+    /// nothing (criteria that need expectations are not checked, and no violation that
+    /// depends on them is shown), and load it.
+    pub fn open(dir: &Path, scenario: Option<&Path>) -> Result<Replay, ViewerError> {
+        let recording = Recording::open(dir).map_err(|e| lift(e, dir))?;
+        let check_err = |source| ViewerError::Check {
             dir: dir.to_owned(),
-            source,
+            source: Box::new(source),
         };
-        let recording = Recording::open(dir).map_err(rec_err)?;
+        let expectations = Expectations::load(&recording, scenario).map_err(check_err)?;
+        let report =
+            needlebench_checks::check(&recording, &expectations, None).map_err(check_err)?;
         let meta = recording.meta().clone();
-        let (expect, expect_from) = match expect {
-            Some(e) => (e, "the given scenario".to_owned()),
-            None => match recorded_scenario_expect(&meta) {
-                Some(e) => (e, format!("its scenario {}", meta.scenario.path)),
-                None => {
-                    let builtin = needlebench_physics::Site::builtin(&meta.setup.site).is_ok();
-                    let e = Expect::defaults_for(&meta.setup.site, builtin);
-                    (e, format!("the defaults for site '{}'", meta.setup.site))
-                }
-            },
-        };
-        let report = needlebench_checks::check(&recording, &expect, None).map_err(|source| {
-            ViewerError::Check {
-                dir: dir.to_owned(),
-                source,
-            }
-        })?;
         let punctures = read_punctures(&recording)?;
         let telemetry = read_telemetry(&recording)?;
-        let mut replay = Replay::assemble(meta, punctures, telemetry, &report, &expect);
-        replay.expect_from = expect_from;
-        Ok(replay)
+        Ok(Replay::assemble(
+            meta,
+            punctures,
+            telemetry,
+            &report,
+            expectations.expect,
+        ))
     }
 
-    /// Put loaded parts together: violations from the report plus every puncture deeper than
-    /// the exposure + tolerance or in a forbidden layer (up to [`MAX_PUNCTURE_VIOLATIONS`]).
+    /// Put loaded parts together: violations from the report plus, when there are
+    /// expectations, every puncture deeper than the exposure + tolerance or in a forbidden
+    /// layer (up to [`MAX_PUNCTURE_VIOLATIONS`]). The density grid's cell is the checker's;
+    /// the colour ranges come from the expectations, else from the data.
     pub fn assemble(
         meta: Meta,
         punctures: Punctures,
         telemetry: Telemetry,
         report: &CheckReport,
-        expect: &Expect,
+        expect: Option<Expect>,
     ) -> Replay {
         let mut items = Violations::from_report(report);
-        items.extend(puncture_violations(&punctures, &meta, expect));
+        if let Some(expect) = &expect {
+            items.extend(puncture_violations(&punctures, &meta, expect));
+        }
         let events = report
             .markers
             .iter()
@@ -189,6 +187,23 @@ impl Replay {
         .max()
         .unwrap_or(0);
         let exposure = meta.setup.exposure_um.max(1.0);
+        let density_top = match &expect {
+            Some(e) => e.density_max_per_cm2,
+            None => report
+                .density
+                .per_cm2
+                .iter()
+                .copied()
+                .filter(|v| v.is_finite())
+                .fold(0.0, f64::max),
+        };
+        let density_cell_mm = if report.density.cell_mm > 0.0 {
+            report.density.cell_mm
+        } else {
+            expect
+                .as_ref()
+                .map_or(Expect::DENSITY_CELL_MM, |e| e.density_cell_mm)
+        };
         Replay {
             depth_scale: ColorScale {
                 min: 0.0,
@@ -197,10 +212,10 @@ impl Replay {
             },
             density_scale: ColorScale {
                 min: 0.0,
-                max: expect.density_max_per_cm2.max(1.0) * 1.5,
+                max: density_top.max(1.0) * 1.5,
                 unit: "/cm²",
             },
-            density_cell_mm: expect.density_cell_mm,
+            density_cell_mm,
             meta,
             punctures,
             telemetry,
@@ -208,8 +223,15 @@ impl Replay {
             events,
             verdicts: report.verdicts.clone(),
             duration_us,
-            expect_from: "the given expectations".to_owned(),
+            expectations: report.expectations.clone(),
+            expect,
         }
+    }
+
+    /// Whether the recording was checked against expectations (else every criterion that
+    /// needs them is not checked and their violations are not shown).
+    pub fn has_expectations(&self) -> bool {
+        self.expect.is_some()
     }
 
     /// Pen position at `t_us`, mm (the last tick's; the first tick's before it).
@@ -236,22 +258,6 @@ impl Replay {
             last,
         }
     }
-}
-
-/// The `[expect]` of the scenario a recording was made from, when that file is still at the
-/// recorded `[scenario] path` with the recorded hash (else `None`: the file moved or changed).
-pub fn recorded_scenario_expect(meta: &Meta) -> Option<Expect> {
-    if meta.scenario.path.is_empty() {
-        return None;
-    }
-    let path = Path::new(&meta.scenario.path);
-    let bytes = std::fs::read(path).ok()?;
-    if needlebench_recording::scenario_hash(&bytes) != meta.scenario.hash {
-        return None;
-    }
-    needlebench_scenario::Scenario::from_path(path)
-        .ok()
-        .map(|s| s.expect)
 }
 
 fn lift(e: needlebench_recording::RecordingError, dir: &Path) -> ViewerError {
@@ -354,17 +360,4 @@ pub fn read_telemetry(recording: &Recording) -> Result<Telemetry, ViewerError> {
         t.fault.push(r.fault);
     }
     Ok(t)
-}
-
-/// The layer a depth below the surface lies in, for the stack `layers_um` (the hypodermis
-/// below the last boundary; the stratum corneum for depths ≤ 0).
-pub fn layer_at_depth(layers_um: &LayersUm, depth_um: f64) -> Layer {
-    let mut top_um = 0.0;
-    for layer in Layer::ALL {
-        top_um += layers_um.get(layer);
-        if depth_um < top_um {
-            return layer;
-        }
-    }
-    Layer::Hypodermis
 }

@@ -19,9 +19,9 @@ pub enum ViewerError {
     Check {
         /// The recording directory.
         dir: PathBuf,
-        /// The checker's error.
+        /// The checker's error (boxed: it is large).
         #[source]
-        source: needlebench_checks::CheckError,
+        source: Box<needlebench_checks::CheckError>,
     },
     /// The scenario file could not be read.
     #[error("{0}")]

@@ -1,15 +1,17 @@
 //! `needlebench-viewer`: a bevy replay of the needle passes of one recording.
 //!
-//! A block of skin at the recording's site, cut to show its five layers at their real
-//! thicknesses (with a vertical exaggeration), the pen moving as the telemetry says, every
-//! puncture appearing as it happens coloured by depth, a density heat map over the treated
-//! area, violation markers, plots of depth and motor current, and a cross-section inset of
-//! one needle — all drawn at the time of one [`replay::ReplayClock`].
+//! A block of tissue at the recording's site, cut to show the layers present there at their
+//! real thicknesses (with a vertical exaggeration) above the floor no needle passes, the pen
+//! moving as the telemetry says, every puncture appearing as it happens coloured by depth, a
+//! density heat map over the treated area, violation markers, plots of depth and motor
+//! current, and a cross-section inset of one needle — all drawn at the time of one
+//! [`replay::ReplayClock`].
 //!
 //! The parts that decide *what* is shown are plain Rust, tested without a GPU:
 //! [`replay`] (the clock), [`data`] (the recording as compact time-sorted arrays),
 //! [`heatmap`] (the density grid), [`violations`] (sorted violations, next/previous),
-//! [`colormap`] (viridis) and [`plot`] (decimation). [`app`] is the bevy side: the scene,
+//! [`colormap`] (viridis), [`column`] (the layers drawn and where), [`palette`] (layer,
+//! marker and outcome colours) and [`plot`] (decimation). [`app`] is the bevy side: the scene,
 //! the GPU puncture cloud (uploaded once; a `t_now` uniform hides later punctures), the egui
 //! panels, the camera, and off-screen screenshots ([`app::shot`]).
 
@@ -20,9 +22,11 @@
 
 pub mod app;
 pub mod colormap;
+pub mod column;
 pub mod data;
 pub mod error;
 pub mod heatmap;
+pub mod palette;
 pub mod plot;
 pub mod replay;
 pub mod scenario;

@@ -10,7 +10,6 @@
 
 use bevy::math::UVec2;
 use clap::Parser;
-use needlebench_scenario::{Expect, Scenario};
 use needlebench_viewer::app::camera::ViewPreset;
 use needlebench_viewer::app::{run_window, shot};
 use needlebench_viewer::{Replay, scenario};
@@ -36,7 +35,9 @@ struct Args {
     /// Camera preset: perspective, top, side, section.
     #[arg(long, default_value = "perspective", value_parser = parse_view)]
     view: ViewPreset,
-    /// Scenario whose `[expect]` to check the recording against [default: the site's defaults].
+    /// Scenario whose `[expect]` to check the recording against [default: the copy of its
+    /// scenario the recording holds; without one, criteria that need expectations are not
+    /// checked].
     #[arg(long, value_name = "FILE")]
     scenario: Option<PathBuf>,
     /// Where a scenario given as INPUT is recorded [default: a directory under the temp dir].
@@ -99,10 +100,6 @@ fn main() -> ExitCode {
 }
 
 fn load(args: &Args) -> Result<Replay, needlebench_viewer::ViewerError> {
-    let mut expect: Option<Expect> = match &args.scenario {
-        Some(path) => Some(Scenario::from_path(path)?.expect),
-        None => None,
-    };
     let dir = if is_scenario_file(&args.input) {
         let out = args.out.clone().unwrap_or_else(|| {
             let stem = args
@@ -112,13 +109,13 @@ fn load(args: &Args) -> Result<Replay, needlebench_viewer::ViewerError> {
             std::env::temp_dir().join(format!("needlebench-viewer-{stem}"))
         });
         eprintln!("running {} into {} …", args.input.display(), out.display());
-        let scenario_expect = scenario::run_scenario(&args.input, &out)?;
-        expect.get_or_insert(scenario_expect);
+        // the default directory is the viewer's own: opening the scenario again replaces it
+        scenario::run_scenario_into(&args.input, &out, args.out.is_none())?;
         out
     } else {
         args.input.clone()
     };
-    Replay::open(&dir, expect)
+    Replay::open(&dir, args.scenario.as_deref())
 }
 
 fn is_scenario_file(path: &Path) -> bool {

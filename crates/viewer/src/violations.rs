@@ -1,9 +1,11 @@
 //! Violations: the times (and, where known, places) where a recording broke an expectation,
 //! sorted by time for the scrub-bar ticks, the skin markers and next/previous jumps.
 //!
-//! They come from the checker's verdicts (the first failure of each failed criterion), from
-//! the firmware's raised faults, and from the punctures themselves (every puncture deeper than
-//! the depth limit or ending in a forbidden layer, see [`crate::data`]).
+//! They come from the checker's verdicts (the first failure of each failed criterion; a
+//! verdict that is not applicable, not checked, acceptable or passed is none), from the
+//! firmware's raised faults, and — when the recording is checked against expectations — from
+//! the punctures themselves (every puncture deeper than the depth limit or ending in a
+//! forbidden layer, see [`crate::data`]).
 
 use needlebench_checks::{CheckReport, EventKind, Outcome};
 

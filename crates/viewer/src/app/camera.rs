@@ -51,15 +51,16 @@ pub struct Orbit {
 }
 
 impl Orbit {
-    /// The preset's orbit for a block of half size `half_mm` and depth `depth`.
+    /// The preset's orbit for a block of half size `half_mm` and depth `depth` (floor slab
+    /// included).
     pub fn preset(preset: ViewPreset, half_mm: [f32; 2], depth: f32) -> Orbit {
         let size = half_mm[0].max(half_mm[1]) * 2.0;
         match preset {
             ViewPreset::Perspective => Orbit {
-                target: Vec3::new(0.0, -depth * 0.3, 0.0),
+                target: Vec3::new(0.0, -depth * 0.5, 0.0),
                 yaw: 0.6,
                 pitch: -0.6,
-                distance: size * 1.6,
+                distance: (size * 1.6).max(depth * 3.0),
             },
             ViewPreset::Top => Orbit {
                 target: Vec3::ZERO,
@@ -71,7 +72,8 @@ impl Orbit {
                 target: Vec3::new(0.0, -depth * 0.5, half_mm[1]),
                 yaw: 0.0,
                 pitch: 0.0,
-                distance: size * 1.3,
+                // A deep column (body sites: thick muscle over the floor) stays in frame.
+                distance: (size * 1.3).max(depth * 2.0),
             },
             ViewPreset::Section => Orbit {
                 target: Vec3::new(0.0, -depth * 0.4, half_mm[1]),
@@ -148,9 +150,7 @@ pub fn camera_bundle() -> impl Bundle {
 }
 
 fn depth_of(data: &super::ReplayData, settings: &super::ViewSettings) -> f32 {
-    let stack = super::scene::layer_stack(&data.0.meta.setup.layers_um, settings.exaggeration);
-    let (top, h) = stack[4];
-    -(top - h)
+    crate::column::block_depth(&data.0.meta.setup.layers_um, settings.exaggeration)
 }
 
 fn apply_orbit(

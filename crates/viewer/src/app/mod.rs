@@ -3,9 +3,10 @@
 //! [`ReplayPlugin`] holds the replay state and the systems that need no renderer (clock,
 //! keys, the derived [`Cursor`], the heat grid) — tested with `MinimalPlugins`.
 //! [`scene::ScenePlugin`] draws; [`camera::CameraPlugin`] orbits; [`ui::UiPlugin`] is the egui
-//! side; [`shot`] renders one frame off-screen.
+//! side (its right-hand panel in `info`); [`shot`] renders one frame off-screen.
 
 pub mod camera;
+mod info;
 pub mod points;
 pub mod scene;
 pub mod shot;

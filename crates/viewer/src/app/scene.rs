@@ -1,10 +1,13 @@
-//! The 3D scene: the skin block (one slab per layer, thickness × exaggeration, the front
-//! face showing the strata), the heat-map texture on the surface over the treated area, the
-//! puncture cloud, the pen and the violation markers. All materials are unlit so colours on
-//! screen are the colours of the legend.
+//! The 3D scene: the tissue block (one slab per layer present at the site, thickness ×
+//! exaggeration, the front face showing the strata, and under them the floor as a slab of a
+//! fixed thickness, see [`crate::column`]), the heat-map texture on the surface over the
+//! treated area, the puncture cloud, the pen and the violation markers. All materials are
+//! unlit so colours on screen are the colours of the legend.
 
 use super::points::{PointsPlugin, PunctureMaterial, puncture_mesh, t_s_f32};
 use super::{Cursor, Heat, ReplayData, ReplaySet, ViewSettings};
+use crate::column::{block_slabs, present_layers};
+use crate::palette::{MARKER_SRGB, layer_srgb};
 use bevy::asset::RenderAssetUsages;
 use bevy::image::ImageSampler;
 use bevy::mesh::{Indices, PrimitiveTopology};
@@ -22,18 +25,6 @@ pub const PEN_LENGTH_MM: f32 = 10.0;
 
 /// Most violation markers drawn (the first ones in time that have a place).
 pub const MAX_MARKERS: usize = 2_000;
-
-/// Marker colour (sRGB): a red outside the viridis range.
-pub const MARKER_SRGB: [f32; 3] = [1.0, 0.0, 0.15];
-
-/// Colour of each layer (sRGB), surface first — also the legend's.
-pub const LAYER_SRGB: [[f32; 3]; 5] = [
-    [0.95, 0.90, 0.79], // stratum corneum
-    [0.91, 0.69, 0.60], // viable epidermis
-    [0.85, 0.41, 0.42], // papillary dermis
-    [0.64, 0.23, 0.33], // reticular dermis
-    [0.96, 0.84, 0.43], // hypodermis
-];
 
 /// Where the recording's plane sits in the world: 1 world unit = 1 mm, x → x,
 /// y → −z (so a top view shows y up), the skin surface at world y = 0.
@@ -74,7 +65,7 @@ impl SceneFrame {
     }
 }
 
-/// One layer slab.
+/// One layer's slab (the floor's too).
 #[derive(Component, Debug, Clone, Copy)]
 pub struct LayerSlab(pub Layer);
 
@@ -149,11 +140,11 @@ fn spawn_scene(
 ) {
     let replay = &data.0;
     let cube = meshes.add(Cuboid::new(1.0, 1.0, 1.0));
-    for (i, layer) in Layer::ALL.into_iter().enumerate() {
+    for layer in present_layers(&replay.meta.setup.layers_um) {
         commands.spawn((
             LayerSlab(layer),
             Mesh3d(cube.clone()),
-            MeshMaterial3d(materials.add(unlit(srgb(LAYER_SRGB[i])))),
+            MeshMaterial3d(materials.add(unlit(srgb(layer_srgb(layer))))),
             Transform::default(),
         ));
     }
@@ -258,21 +249,6 @@ fn rect_mesh(frame: &SceneFrame, origin_mm: [f64; 2], size_mm: [f64; 2], y: f32)
     .with_inserted_indices(Indices::U32(vec![0, 2, 1, 0, 3, 2]))
 }
 
-/// World y of the top of each layer and its thickness, for `exaggeration`.
-pub fn layer_stack(
-    layers_um: &needlebench_recording::LayersUm,
-    exaggeration: f32,
-) -> [(f32, f32); 5] {
-    let mut out = [(0.0, 0.0); 5];
-    let mut top = 0.0f32;
-    for (i, layer) in Layer::ALL.into_iter().enumerate() {
-        let h = (layers_um.get(layer) / 1000.0) as f32 * exaggeration;
-        out[i] = (top, h.max(0.0));
-        top -= h.max(0.0);
-    }
-    out
-}
-
 fn layout_layers(
     settings: Res<ViewSettings>,
     data: Res<ReplayData>,
@@ -284,11 +260,13 @@ fn layout_layers(
         return;
     }
     *laid_out = Some(settings.exaggeration);
-    let stack = layer_stack(&data.0.meta.setup.layers_um, settings.exaggeration);
+    let stack = block_slabs(&data.0.meta.setup.layers_um, settings.exaggeration);
     for (slab, mut t) in &mut slabs {
-        let (top, h) = stack[slab.0.index()];
-        let h = h.max(1e-4);
-        t.translation = Vec3::new(0.0, top - h / 2.0, 0.0);
+        let Some(s) = stack.iter().find(|s| s.layer == slab.0) else {
+            continue;
+        };
+        let h = s.height.max(1e-4);
+        t.translation = Vec3::new(0.0, s.top - h / 2.0, 0.0);
         t.scale = Vec3::new(frame.half_mm[0] * 2.0, h, frame.half_mm[1] * 2.0);
     }
 }

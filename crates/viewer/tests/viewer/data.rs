@@ -1,7 +1,9 @@
 use crate::fixture;
+use needlebench_checks::{ExpectationSource, Outcome};
+use needlebench_physics::DeviceKind;
 use needlebench_recording::Layer;
-use needlebench_viewer::data::layer_at_depth;
 use needlebench_viewer::{Replay, ViewerError};
+use std::path::Path;
 
 fn open() -> (tempfile::TempDir, Replay) {
     let tmp = tempfile::tempdir().unwrap();
@@ -82,17 +84,6 @@ fn pen_and_cross_section_follow_the_time() {
 }
 
 #[test]
-fn layer_lookup_uses_the_stack() {
-    let l = fixture::layers();
-    assert_eq!(layer_at_depth(&l, 0.0), Layer::StratumCorneum);
-    assert_eq!(layer_at_depth(&l, 14.9), Layer::StratumCorneum);
-    assert_eq!(layer_at_depth(&l, 15.0), Layer::ViableEpidermis);
-    assert_eq!(layer_at_depth(&l, 224.0), Layer::PapillaryDermis);
-    assert_eq!(layer_at_depth(&l, 900.0), Layer::ReticularDermis);
-    assert_eq!(layer_at_depth(&l, 99_999.0), Layer::Hypodermis);
-}
-
-#[test]
 fn out_of_order_punctures_are_named() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("rec");
@@ -113,36 +104,164 @@ fn out_of_order_punctures_are_named() {
 
 #[test]
 fn missing_recording_names_the_directory() {
-    let err = Replay::open(std::path::Path::new("/nonexistent/rec"), None).unwrap_err();
+    let err = Replay::open(Path::new("/nonexistent/rec"), None).unwrap_err();
     assert!(err.to_string().contains("/nonexistent/rec"), "{err}");
 }
 
+fn depth_max_at_the_deep_puncture(r: &Replay) -> bool {
+    r.violations
+        .all()
+        .iter()
+        .any(|v| v.criterion == "depth.max" && v.t_us == fixture::DEEP_T_US)
+}
+
 #[test]
-fn expectations_come_from_the_recorded_scenario_only_when_unchanged() {
+fn expectations_come_from_the_scenario_copy_not_the_recorded_path() {
+    // Issue 10: the recorded `[scenario] path` (relative to wherever the run started) may
+    // name another file, or the file may have changed; only the copy inside counts. Here the
+    // named file (hash matching) is lenient and would hide the deep puncture.
+    let tmp = tempfile::tempdir().unwrap();
+    let named = tmp.path().join("named.toml");
+    std::fs::write(&named, fixture::lenient_scenario()).unwrap();
+    let dir = tmp.path().join("rec");
+    fixture::write_with(
+        &dir,
+        &fixture::Options {
+            recorded_from: Some(&named),
+            ..fixture::Options::default()
+        },
+    );
+    let r = Replay::open(&dir, None).unwrap();
+    match &r.expectations {
+        ExpectationSource::Recording { path } => {
+            assert!(path.ends_with("scenario/scenario.toml"), "{path}");
+        }
+        other => panic!("expected the recording's copy, got {other:?}"),
+    }
+    assert!(r.has_expectations());
+    assert!(depth_max_at_the_deep_puncture(&r), "{:?}", r.violations);
+}
+
+#[test]
+fn a_scenario_file_overrides_the_copy() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("rec");
-    let scenario = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../scenarios/over-treatment-slow-glide.toml");
+    fixture::write(&dir);
+    let lenient = tmp.path().join("lenient.toml");
+    std::fs::write(&lenient, fixture::lenient_scenario()).unwrap();
+    let r = Replay::open(&dir, Some(&lenient)).unwrap();
+    assert_eq!(
+        r.expectations,
+        ExpectationSource::File {
+            path: lenient.display().to_string()
+        }
+    );
+    assert!(r.expectations.describe().contains("lenient.toml"));
+    assert!(!depth_max_at_the_deep_puncture(&r), "{:?}", r.violations);
+}
+
+#[test]
+fn without_expectations_only_scenario_independent_violations_show() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("rec");
+    fixture::write_with(
+        &dir,
+        &fixture::Options {
+            scenario_copy: false,
+            ..fixture::Options::default()
+        },
+    );
+    let r = Replay::open(&dir, None).unwrap();
+    assert!(!r.has_expectations());
+    assert_eq!(r.expectations, ExpectationSource::None);
+    // No fallback to the site's defaults: the 900 µm puncture is not judged …
+    assert!(
+        r.violations
+            .all()
+            .iter()
+            .all(|v| !v.criterion.starts_with("depth.")),
+        "{:?}",
+        r.violations
+    );
+    let depth = r
+        .verdicts
+        .iter()
+        .find(|v| v.criterion == "depth.max")
+        .expect("depth.max verdict");
+    assert_eq!(depth.outcome, Outcome::NotChecked);
+    // … while the firmware's raised fault still is an event to jump to.
+    assert!(
+        r.violations
+            .all()
+            .iter()
+            .any(|v| v.criterion == "fault" && v.t_us == fixture::FAULT_T_US)
+    );
+    // The heat map's range comes from the data, not from a default limit.
+    assert!(r.density_scale.max > 1.5, "{:?}", r.density_scale);
+    assert!(
+        r.density_scale.max < 1.5 * 100_000.0,
+        "{:?}",
+        r.density_scale
+    );
+}
+
+#[test]
+fn a_scenario_run_in_the_viewer_is_checked_against_its_copy() {
+    // The scenario file is gone by the time the recording is opened: the copy suffices.
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = tmp.path().join("short.toml");
+    let text = fixture::SCENARIO.replace(
+        "width_mm = 40.0, height_mm = 20.0",
+        "width_mm = 4.0, height_mm = 2.0",
+    );
+    std::fs::write(&scenario, text).unwrap();
+    let dir = tmp.path().join("rec");
+    needlebench_viewer::scenario::run_scenario(&scenario, &dir).unwrap();
+    std::fs::remove_file(&scenario).unwrap();
+    let r = Replay::open(&dir, None).unwrap();
+    assert!(r.has_expectations());
+    assert!(
+        matches!(r.expectations, ExpectationSource::Recording { .. }),
+        "{:?}",
+        r.expectations
+    );
+    assert!(
+        r.verdicts.iter().all(|v| v.outcome != Outcome::NotChecked),
+        "{:?}",
+        r.verdicts
+    );
+    assert!(!r.punctures.is_empty());
+    assert!(Path::new(&dir).join("scenario/scenario.toml").is_file());
+}
+
+#[test]
+fn a_roller_scenario_runs_without_firmware_and_replays() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = tmp.path().join("roller.toml");
+    std::fs::write(
+        &scenario,
+        r#"name = "viewer-roller"
+seed = 21
+[skin]
+site = "cheek"
+thickness_variation = 0.05
+[device]
+kind = "roller"
+needle_length_mm = 0.5
+[hand]
+area = { rect = { x_mm = 0.0, y_mm = 0.0, width_mm = 10.0, height_mm = 8.0 } }
+pattern = "straight"
+angles_deg = [0.0]
+line_spacing_mm = 4.0
+glide_mm_s = 20.0
+force_n = 4.0
+"#,
+    )
+    .unwrap();
+    let dir = tmp.path().join("rec");
     needlebench_viewer::scenario::run_scenario(&scenario, &dir).unwrap();
     let r = Replay::open(&dir, None).unwrap();
-    assert!(
-        r.expect_from.contains("over-treatment-slow-glide.toml"),
-        "{}",
-        r.expect_from
-    );
-    // The same recording with the scenario's hash changed falls back to the site defaults.
-    let meta_path = dir.join("meta.toml");
-    let text = std::fs::read_to_string(&meta_path).unwrap();
-    let hash_line = text
-        .lines()
-        .find(|l| l.starts_with("hash = "))
-        .unwrap()
-        .to_owned();
-    std::fs::write(&meta_path, text.replace(&hash_line, "hash = \"0000\"")).unwrap();
-    let r = Replay::open(&dir, None).unwrap();
-    assert!(
-        r.expect_from.contains("defaults for site"),
-        "{}",
-        r.expect_from
-    );
+    assert_eq!(r.meta.setup.device, DeviceKind::Roller);
+    assert!(r.has_expectations());
+    assert!(!r.punctures.is_empty());
 }

@@ -1,8 +1,9 @@
 //! A small synthetic recording with known content, written with the recording crate.
 
 use needlebench_recording::{
-    EventKind, EventRow, EventSource, FaultCode, FirmwareState, Layer, LayersUm, Meta, PunctureRow,
-    RecordingWriter, RunStatus, SetupMeta, TelemetryRow,
+    CreateOptions, EventKind, EventRow, EventSource, FaultCode, FirmwareState, Layer, LayersUm,
+    Meta, PunctureRow, RecordingWriter, RunStatus, ScenarioCopy, ScenarioMeta, SetupMeta,
+    TelemetryRow, scenario_hash,
 };
 use std::path::Path;
 
@@ -19,15 +20,68 @@ pub const PUNCTURE_EVERY_US: u64 = 5_000;
 /// Treated area.
 pub const AREA: [[f64; 2]; 4] = [[0.0, 0.0], [40.0, 0.0], [40.0, 20.0], [0.0, 20.0]];
 
-/// Stack used by the fixture.
+/// The scenario copy the fixture stores: forehead defaults (depth tolerance 50 µm, no
+/// hypodermis or anything below it).
+pub const SCENARIO: &str = r#"name = "viewer-fixture"
+[skin]
+site = "forehead"
+[pen]
+cartridge = "12"
+exposure_mm = 0.5
+speed_level = 6
+[hand]
+area = { rect = { x_mm = 0.0, y_mm = 0.0, width_mm = 40.0, height_mm = 20.0 } }
+pattern = "straight"
+"#;
+
+/// [`SCENARIO`] with a depth tolerance that makes the deep puncture acceptable: no depth
+/// violation when a replay is checked against it.
+pub fn lenient_scenario() -> String {
+    format!("{SCENARIO}[expect]\ndepth_tolerance_um = 1000.0\n")
+}
+
+/// Muscle under the fat, µm.
+pub const MUSCLE_UM: f64 = 1000.0;
+
+/// Column used by the fixture: the five skin layers, muscle, and a bone floor.
 pub fn layers() -> LayersUm {
+    LayersUm {
+        muscle: MUSCLE_UM,
+        floor: Some(Layer::Bone),
+        ..layers_without_floor()
+    }
+}
+
+/// The five skin layers only, no floor (how a format-1 recording reads).
+pub fn layers_without_floor() -> LayersUm {
     LayersUm::from_fn(|l| match l {
         Layer::StratumCorneum => 15.0,
         Layer::ViableEpidermis => 60.0,
         Layer::PapillaryDermis => 150.0,
         Layer::ReticularDermis => 1200.0,
         Layer::Hypodermis => 3000.0,
+        Layer::Muscle | Layer::Cartilage | Layer::Bone => 0.0,
     })
+}
+
+/// What to vary in the fixture.
+pub struct Options<'a> {
+    /// The column.
+    pub layers: LayersUm,
+    /// Store [`SCENARIO`] as the recording's scenario copy.
+    pub scenario_copy: bool,
+    /// A scenario file to name (with its hash) as the one the recording was made from.
+    pub recorded_from: Option<&'a Path>,
+}
+
+impl Default for Options<'_> {
+    fn default() -> Self {
+        Options {
+            layers: layers(),
+            scenario_copy: true,
+            recorded_from: None,
+        }
+    }
 }
 
 /// Pen x at `t_us`: glides from 5 to 35 mm over the recording.
@@ -37,9 +91,25 @@ pub fn pen_x_mm(t_us: u64) -> f32 {
 
 /// Write the fixture into `dir`: 2 s of telemetry at 1 kHz, a puncture every 5 ms at the pen
 /// (450 µm, reticular dermis) except one 900 µm deep at [`DEEP_T_US`], and a stall fault at
-/// [`FAULT_T_US`].
+/// [`FAULT_T_US`]; with [`layers`] and [`SCENARIO`] as its scenario copy.
 pub fn write(dir: &Path) {
+    write_with(dir, &Options::default());
+}
+
+/// [`write`] with `options`.
+pub fn write_with(dir: &Path, options: &Options<'_>) {
+    let scenario = options
+        .recorded_from
+        .map_or_else(ScenarioMeta::default, |path| {
+            let bytes = std::fs::read(path).expect("read the named scenario");
+            ScenarioMeta {
+                path: path.display().to_string(),
+                hash: scenario_hash(&bytes),
+                ..ScenarioMeta::default()
+            }
+        });
     let meta = Meta {
+        scenario,
         setup: SetupMeta {
             site: "forehead".to_owned(),
             cartridge: "12-pin".to_owned(),
@@ -47,11 +117,20 @@ pub fn write(dir: &Path) {
             exposure_um: 500.0,
             target_stroke_hz: 120.0,
             area: AREA.to_vec(),
-            layers_um: layers(),
+            layers_um: options.layers,
+            ..SetupMeta::default()
         },
         ..Meta::default()
     };
-    let mut w = RecordingWriter::create(dir, meta).expect("create fixture");
+    let copy = ScenarioCopy {
+        text: SCENARIO.as_bytes(),
+        files: &[],
+    };
+    let create = CreateOptions {
+        replace: false,
+        scenario: options.scenario_copy.then_some(copy),
+    };
+    let mut w = RecordingWriter::create_with(dir, meta, create).expect("create fixture");
     w.event(&EventRow {
         t_us: FAULT_T_US,
         tick: (FAULT_T_US / 1000) as u32,

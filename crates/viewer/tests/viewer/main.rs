@@ -3,9 +3,11 @@
 //! `CI` is set).
 
 mod colormap;
+mod column;
 mod data;
 mod fixture;
 mod heatmap;
+mod palette;
 mod plot;
 mod replay;
 mod screenshot;

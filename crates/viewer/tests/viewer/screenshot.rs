@@ -5,17 +5,19 @@
 //! `mesa-vulkan-drivers`); no X server is needed (rendering is off-screen). Without one the
 //! tests print `SKIPPED: no renderer …` and pass — unless `CI` is set, then they fail.
 
+use crate::fixture;
 use bevy::asset::RenderAssetUsages;
 use bevy::image::{CompressedImageFormats, Image, ImageSampler, ImageType};
-use needlebench_viewer::app::scene::{LAYER_SRGB, MARKER_SRGB};
+use needlebench_recording::Layer;
 use needlebench_viewer::colormap::viridis_rgba8;
+use needlebench_viewer::palette::{MARKER_SRGB, layer_srgb, srgb8};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-/// The shipped scenario rendered: a slow glide that over-treats (against its own `[expect]`,
-/// found through the recording's `[scenario] path`, density.range fails at 3.378 s at
-/// (0.76, 0.45) mm).
+/// The shipped scenario rendered: a slow glide over the forehead (muscle under the fat, a
+/// bone floor) that over-treats (against the copy of its `[expect]` in the recording,
+/// density.range fails at 3.378 s at (0.76, 0.45) mm).
 const SCENARIO: &str = "scenarios/over-treatment-slow-glide.toml";
 /// Before the first violation / after the end of the passes.
 const BEFORE_S: &str = "3.0";
@@ -64,10 +66,6 @@ fn near(a: [u8; 3], b: [u8; 3], tol: i32) -> bool {
     (0..3).all(|k| (i32::from(a[k]) - i32::from(b[k])).abs() <= tol)
 }
 
-fn srgb8(c: [f32; 3]) -> [u8; 3] {
-    c.map(|v| (v * 255.0).round() as u8)
-}
-
 fn is_viridis(p: [u8; 3]) -> bool {
     (0..=255).any(|i| {
         let v = viridis_rgba8(i as f32 / 255.0);
@@ -75,9 +73,14 @@ fn is_viridis(p: [u8; 3]) -> bool {
     })
 }
 
-/// Render; `None` when there is no renderer (and `CI` is not set).
+/// Render the shipped scenario's recording; `None` when there is no renderer (and `CI` is
+/// not set).
 fn render(at_s: &str, view: &str) -> Option<Frame> {
-    let rec = recording();
+    render_dir(recording(), at_s, view)
+}
+
+/// Render the recording `rec`; `None` when there is no renderer (and `CI` is not set).
+fn render_dir(rec: &Path, at_s: &str, view: &str) -> Option<Frame> {
     let tmp = tempfile::tempdir().unwrap();
     let png = tmp.path().join("shot.png");
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_needlebench-viewer"));
@@ -134,27 +137,112 @@ fn render(at_s: &str, view: &str) -> Option<Frame> {
     })
 }
 
+/// Pixels of `layer`'s colour.
+fn layer_pixels(f: &Frame, layer: Layer) -> Vec<(usize, usize)> {
+    f.matching(|p| near(p, srgb8(layer_srgb(layer)), 4))
+}
+
+fn mean_y(hits: &[(usize, usize)]) -> f64 {
+    hits.iter().map(|h| h.1 as f64).sum::<f64>() / hits.len() as f64
+}
+
+fn lowest_row(hits: &[(usize, usize)]) -> usize {
+    hits.iter().map(|h| h.1).max().unwrap_or(0)
+}
+
+/// Asserts that each of `layers` covers pixels, in this order from top to bottom, and that the
+/// last one reaches lowest of all the layers present.
+fn assert_stacked(f: &Frame, layers: &[Layer]) {
+    let total = (f.w * f.h) as f64;
+    let mut means = Vec::new();
+    let mut lowest = Vec::new();
+    for &layer in layers {
+        let hits = layer_pixels(f, layer);
+        assert!(
+            hits.len() as f64 > total * 0.001,
+            "{}: {} pixels",
+            layer.name(),
+            hits.len()
+        );
+        means.push(mean_y(&hits));
+        lowest.push(lowest_row(&hits));
+    }
+    assert!(
+        means.windows(2).all(|w| w[0] < w[1]),
+        "layers out of order {layers:?}: mean rows {means:?}"
+    );
+    let bottom = *lowest.last().unwrap();
+    assert!(
+        lowest.iter().all(|&y| y <= bottom),
+        "{:?} is not the block's bottom: lowest rows {lowest:?}",
+        layers.last()
+    );
+}
+
 #[test]
-fn side_view_shows_the_layers_in_their_colours_and_order() {
+fn side_view_stacks_the_layers_down_to_the_bone_floor() {
     let Some(f) = render(END_S, "side") else {
         return;
     };
-    let total = (f.w * f.h) as f64;
-    let mut mean_y = Vec::new();
-    // papillary dermis, reticular dermis, hypodermis: thick enough to cover pixels.
-    for i in [2usize, 3, 4] {
-        let hits = f.matching(|p| near(p, srgb8(LAYER_SRGB[i]), 4));
-        assert!(
-            hits.len() as f64 > total * 0.001,
-            "layer {i}: {} pixels",
-            hits.len()
-        );
-        mean_y.push(hits.iter().map(|h| h.1 as f64).sum::<f64>() / hits.len() as f64);
-    }
-    assert!(
-        mean_y[0] < mean_y[1] && mean_y[1] < mean_y[2],
-        "layers out of order: {mean_y:?}"
+    // Forehead: papillary and reticular dermis, fat, muscle, then bone; the thin upper
+    // layers cover too few pixels to count.
+    assert_stacked(
+        &f,
+        &[
+            Layer::PapillaryDermis,
+            Layer::ReticularDermis,
+            Layer::Hypodermis,
+            Layer::Muscle,
+            Layer::Bone,
+        ],
     );
+    assert!(
+        layer_pixels(&f, Layer::Cartilage).is_empty(),
+        "no cartilage on the forehead"
+    );
+}
+
+#[test]
+fn fixture_with_muscle_and_bone_floor_shows_the_floor_at_the_bottom() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("rec");
+    fixture::write(&dir);
+    let Some(f) = render_dir(&dir, "1.0", "side") else {
+        return;
+    };
+    assert_stacked(
+        &f,
+        &[
+            Layer::ReticularDermis,
+            Layer::Hypodermis,
+            Layer::Muscle,
+            Layer::Bone,
+        ],
+    );
+}
+
+#[test]
+fn fixture_without_a_floor_ends_in_the_fat() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("rec");
+    fixture::write_with(
+        &dir,
+        &fixture::Options {
+            layers: fixture::layers_without_floor(),
+            ..fixture::Options::default()
+        },
+    );
+    let Some(f) = render_dir(&dir, "1.0", "side") else {
+        return;
+    };
+    assert_stacked(&f, &[Layer::ReticularDermis, Layer::Hypodermis]);
+    for layer in [Layer::Muscle, Layer::Cartilage, Layer::Bone] {
+        assert!(
+            layer_pixels(&f, layer).is_empty(),
+            "{} drawn without a floor",
+            layer.name()
+        );
+    }
 }
 
 #[test]

@@ -1,4 +1,9 @@
+use needlebench_checks::{
+    CheckReport, DensityGrid, DepthHistogram, EventKind, ExpectationSource, Marker, Outcome,
+    Verdict, Where,
+};
 use needlebench_viewer::violations::{Violation, Violations};
+use std::collections::BTreeMap;
 
 fn v(t_us: u64, label: &str) -> Violation {
     Violation {
@@ -37,4 +42,77 @@ fn duplicates_of_one_event_are_merged() {
     let all = Violations::new(vec![first, same, elsewhere]);
     let labels: Vec<&str> = all.all().iter().map(|x| x.label.as_str()).collect();
     assert_eq!(labels, ["checker", "other place"]);
+}
+
+fn verdict(criterion: &str, outcome: Outcome, t_us: u64) -> Verdict {
+    Verdict {
+        criterion: criterion.into(),
+        description: String::new(),
+        actual: 0.0,
+        actual_text: String::new(),
+        expected: String::new(),
+        unit: String::new(),
+        outcome,
+        first_failure: Some(Where {
+            t_us: Some(t_us),
+            x_mm: Some(1.0),
+            y_mm: Some(2.0),
+        }),
+        metrics: BTreeMap::new(),
+    }
+}
+
+#[test]
+fn only_failed_verdicts_and_raised_faults_are_violations() {
+    let report = CheckReport {
+        scenario: "s".into(),
+        recording: "r".into(),
+        completion: "complete".into(),
+        expectations: ExpectationSource::None,
+        verdicts: vec![
+            verdict("not_applicable", Outcome::NotApplicable, 10),
+            verdict("pass", Outcome::Pass, 20),
+            verdict("acceptable", Outcome::Acceptable, 30),
+            verdict("not_checked", Outcome::NotChecked, 40),
+            verdict("fail", Outcome::Fail, 50),
+        ],
+        density: DensityGrid {
+            origin_mm: [0.0, 0.0],
+            cell_mm: 2.0,
+            cols: 0,
+            rows: 0,
+            per_cm2: Vec::new(),
+            in_area: Vec::new(),
+        },
+        depths: DepthHistogram {
+            bin_um: 10.0,
+            counts: Vec::new(),
+            layer_boundaries_um: Vec::new(),
+            floor: None,
+        },
+        series: Vec::new(),
+        markers: vec![
+            Marker {
+                t_s: 0.06,
+                kind: EventKind::FaultRaised,
+                label: "stall".into(),
+            },
+            Marker {
+                t_s: 0.07,
+                kind: EventKind::FaultCleared,
+                label: "stall".into(),
+            },
+        ],
+        firmware_log: Vec::new(),
+        punctures: 0,
+        ticks: 0,
+    };
+    let found = Violations::from_report(&report);
+    let criteria: Vec<(&str, u64)> = found
+        .iter()
+        .map(|v| (v.criterion.as_str(), v.t_us))
+        .collect();
+    assert_eq!(criteria, [("fail", 50), ("fault", 60_000)]);
+    assert_eq!(found[0].pos_mm, Some([1.0, 2.0]));
+    assert!(found[1].label.contains("stall"), "{}", found[1].label);
 }
