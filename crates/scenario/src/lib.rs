@@ -35,6 +35,7 @@
 //! the directory of the scenario file.
 
 mod describe;
+pub mod device;
 mod doc;
 pub mod error;
 pub mod expect;
