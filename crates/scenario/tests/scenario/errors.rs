@@ -2,7 +2,7 @@
 
 use crate::{BASE, error, parse};
 use needlebench_physics::PhysicsError;
-use needlebench_scenario::{Scenario, ScenarioError};
+use needlebench_scenario::{BELOW_HYPODERMIS, Scenario, ScenarioError};
 
 #[test]
 fn base_scenario_is_valid() {
@@ -16,7 +16,7 @@ fn unknown_key_at_top_level_lists_the_allowed_keys() {
     assert_eq!(
         e,
         "s/t.toml:1:1: unknown key `bogus` in the top level; allowed: name, description, tags, \
-         seed, duration_s, skin, pen, firmware, hand, inject, expect"
+         seed, duration_s, skin, device, pen, firmware, hand, inject, expect"
     );
 }
 
@@ -75,7 +75,10 @@ fn unknown_names_checked_by_the_physics_list_the_choices() {
         e.starts_with("s/t.toml:3:1: skin.site = \"elbow\": expected one of forehead, glabella, "),
         "{e}"
     );
-    assert!(e.ends_with("abdomen, thigh"), "{e}");
+    assert!(
+        e.ends_with("abdomen, thigh, scalp, dorsal_hand, upper_arm, back"),
+        "{e}"
+    );
     let e = error(&BASE.replace("\"12\"", "\"7\""));
     assert_eq!(
         e,
@@ -211,9 +214,10 @@ fn custom_site_with_zero_thickness_names_the_field() {
     let s = parse(&text.replace("thickness_um = 0.0", "thickness_um = 150.0")).unwrap();
     assert!(!s.skin.builtin);
     assert_eq!(s.skin.site.name, "scar");
-    assert!(
-        s.expect.forbidden_layers.is_empty(),
-        "custom sites forbid nothing by default"
+    assert_eq!(
+        s.expect.forbidden_layers,
+        BELOW_HYPODERMIS.to_vec(),
+        "custom sites forbid only what lies below the fat by default"
     );
 }
 
@@ -363,7 +367,7 @@ fn expect_rules() {
     ));
     assert_eq!(
         e,
-        "s/t.toml:12:1: expect.target_layers: `hypodermis` is also a forbidden layer (forbidden: hypodermis)"
+        "s/t.toml:12:1: expect.target_layers: `hypodermis` is also a forbidden layer (forbidden: hypodermis, muscle, cartilage, bone)"
     );
     let e = error(&format!(
         "{BASE}[expect]\ndensity_min_per_cm2 = 500.0\ndensity_max_per_cm2 = 400.0\n"
@@ -399,6 +403,46 @@ fn bad_name_and_unreadable_file() {
     assert!(
         e.to_string()
             .starts_with("no/such/file.toml: cannot read: "),
+        "{e}"
+    );
+}
+
+#[test]
+fn device_rules_name_the_key_and_why() {
+    // a roller with [pen] settings
+    let e = error(&BASE.replacen("[pen]", "[device]\nkind = \"roller\"\n\n[pen]", 1));
+    assert!(e.contains("[pen]: a roller has no pen settings"), "{e}");
+    // a pen without [pen]
+    let no_pen: String = BASE
+        .lines()
+        .take_while(|l| !l.starts_with("[pen]"))
+        .chain(BASE.lines().skip_while(|l| !l.starts_with("[hand]")))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let e = error(&no_pen);
+    assert!(e.contains("a pen scenario needs a [pen] table"), "{e}");
+    // a roller key on a stamp, with its position
+    let stamp = no_pen.replacen(
+        "[hand]",
+        "[device]\nkind = \"stamp\"\nrows = 10\n\n[hand]",
+        1,
+    );
+    let e = error(&stamp);
+    assert!(e.starts_with("s/t.toml:"), "{e}");
+    assert!(e.contains("device.rows: only for kind = \"roller\""), "{e}");
+    // injections a roller cannot have
+    let jam = no_pen.replacen("[hand]", "[device]\nkind = \"roller\"\n\n[hand]", 1)
+        + "[[inject]]\nat_s = 1.0\nkind = \"cartridge_jam\"\nduration_s = 0.5\n";
+    let e = error(&jam);
+    assert!(e.contains("inject[0]: a roller has no motor"), "{e}");
+    // out-of-range geometry
+    let e = error(&no_pen.replacen(
+        "[hand]",
+        "[device]\nkind = \"roller\"\nneedle_length_mm = 4.0\n\n[hand]",
+        1,
+    ));
+    assert!(
+        e.contains("device.needle_length_mm = 4.0 out of range 0.05–3.0"),
         "{e}"
     );
 }

@@ -121,7 +121,8 @@ fn defaults_are_filled_in() {
 }
 
 #[test]
-fn forbidden_layers_default_to_the_fat_on_facial_sites_only() {
+fn forbidden_layers_default_to_below_the_fat_everywhere_and_the_fat_on_the_face() {
+    let below = [Layer::Muscle, Layer::Cartilage, Layer::Bone];
     for face in [
         "forehead",
         "periorbital",
@@ -129,23 +130,21 @@ fn forbidden_layers_default_to_the_fat_on_facial_sites_only() {
         "upper_lip",
         "nose",
         "chin",
+        "scalp",
+        "dorsal_hand",
     ] {
-        assert_eq!(
-            Expect::forbidden_layers_for(face, true),
-            vec![Layer::Hypodermis],
-            "{face}"
-        );
+        let mut want = vec![Layer::Hypodermis];
+        want.extend(below);
+        assert_eq!(Expect::forbidden_layers_for(face, true), want, "{face}");
     }
-    for body in ["neck", "decollete", "abdomen", "thigh"] {
-        assert!(
-            Expect::forbidden_layers_for(body, true).is_empty(),
-            "{body}"
-        );
+    for body in ["neck", "decollete", "abdomen", "thigh", "upper_arm", "back"] {
+        assert_eq!(Expect::forbidden_layers_for(body, true), below, "{body}");
         let s = parse(&BASE.replace("\"forehead\"", &format!("\"{body}\""))).unwrap();
-        assert!(s.expect.forbidden_layers.is_empty(), "{body}");
+        assert_eq!(s.expect.forbidden_layers, below, "{body}");
     }
-    assert!(
-        Expect::forbidden_layers_for("forehead", false).is_empty(),
+    assert_eq!(
+        Expect::forbidden_layers_for("forehead", false),
+        below,
         "a custom stack"
     );
 }
