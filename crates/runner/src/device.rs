@@ -15,12 +15,11 @@
 use crate::events::injection_event;
 use crate::hand::HandPath;
 use crate::setup::{SeededWorld, base_meta, create_recording, motion_of};
-use crate::{INTERRUPTED, Progress, RunError, RunStatus, RunSummary};
+use crate::{Progress, RunError, RunStatus, RunSummary};
 use needlebench_physics::{DevicePuncture, HandState, RollerPlant, StampPlant};
 use needlebench_protocol::ClockMode;
 use needlebench_recording::{
-    EndReason, FaultCode, FirmwareMeta, FirmwareState, Meta, PunctureRow, RecordingWriter,
-    TelemetryRow,
+    FaultCode, FirmwareMeta, FirmwareState, Meta, PunctureRow, RecordingWriter, TelemetryRow,
 };
 use needlebench_scenario::{Device, InjectedFault, Scenario};
 use std::path::Path;
@@ -115,12 +114,11 @@ pub fn run_device(
     let tilt_deg = scenario.hand.tilt_deg;
     let (mut rolled_mm, mut last_mm, mut stroke) = (0.0_f64, None::<[f64; 2]>, 0_u64);
     let mut status = RunStatus::Complete;
+    // the skin under the device this tick (the site scaled to the local thickness), reused
+    let mut local_site = skin.site.clone();
     for tick in 0..total_ticks {
         if stop.load(Ordering::Relaxed) {
-            status = RunStatus::Incomplete {
-                end: EndReason::Interrupted,
-                reason: format!("{INTERRUPTED} at t = {:.3} s", tick as f64 / 1000.0),
-            };
+            status = crate::run::interrupted(tick);
             break;
         }
         let t_s = tick as f64 / 1000.0;
@@ -145,11 +143,11 @@ pub fn run_device(
         }) {
             force_n = spike;
         }
-        let local_site = if at.on_skin {
-            Some(skin.site.scaled(field.factor_at(pen_mm))?)
-        } else {
-            None
-        };
+        if at.on_skin {
+            skin.site
+                .scale_into(field.factor_at(pen_mm), &mut local_site)?;
+        }
+        let local_site = at.on_skin.then_some(&local_site);
         // Direction of travel (a roller's axis is across it).
         let moved = last_mm.map_or([0.0, 0.0], |l: [f64; 2]| {
             [pen_mm[0] - l[0], pen_mm[1] - l[1]]
@@ -167,7 +165,7 @@ pub fn run_device(
                     rolled_mm += step_mm;
                 }
                 p.step(&HandState {
-                    site: local_site.as_ref(),
+                    site: local_site,
                     position_mm: rolled_mm,
                     speed_m_s: if at.on_skin { step_mm } else { 0.0 },
                     force_n,
@@ -178,7 +176,7 @@ pub fn run_device(
                 plant,
                 press_speed_m_s,
             } => plant.step(&HandState {
-                site: local_site.as_ref(),
+                site: local_site,
                 position_mm: 0.0,
                 speed_m_s: *press_speed_m_s,
                 force_n,

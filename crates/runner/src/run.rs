@@ -492,7 +492,8 @@ fn timing(s: &LinkStats, lag_bound_us: Option<u64>) -> Timing {
     }
 }
 
-fn interrupted(tick: u64) -> RunStatus {
+/// How a run stopped by Ctrl-C or SIGTERM at `tick` ends.
+pub(crate) fn interrupted(tick: u64) -> RunStatus {
     RunStatus::Incomplete {
         end: EndReason::Interrupted,
         reason: format!("{INTERRUPTED} at t = {:.3} s", tick as f64 / 1000.0),
