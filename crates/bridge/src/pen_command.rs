@@ -177,11 +177,13 @@ pub struct PenCommandTransport {
 }
 
 impl PenCommandTransport {
-    /// Start `command` under `sh -c` in its own process group, wait up to `pty_timeout` for
-    /// it to announce its pty ([`parse_pty_line`]) and open that pty. Everything the command
-    /// writes goes to `output`. Errors name the command; the child is ended on every error.
+    /// Start `command` under `sh -c` in its own process group, with `env` added to its
+    /// environment, wait up to `pty_timeout` for it to announce its pty ([`parse_pty_line`])
+    /// and open that pty. Everything the command writes goes to `output`. Errors name the
+    /// command; the child is ended on every error.
     pub fn spawn(
         command: &str,
+        env: &[(&str, String)],
         pty_timeout: Duration,
         output: PenOutput,
     ) -> Result<Self, LinkError> {
@@ -195,6 +197,7 @@ impl PenCommandTransport {
         let mut child = Command::new("sh")
             .arg("-c")
             .arg(command)
+            .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
             .process_group(0)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())

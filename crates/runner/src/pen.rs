@@ -74,6 +74,15 @@ pub fn firmware_config(scenario: &Scenario) -> FirmwareConfig {
     config
 }
 
+/// In a `--pen-cmd` command, replaced by the scenario's single-use limit per cartridge, s
+/// (`[firmware] cartridge_limit_s`, else the reference's 1800), so a pen can be told the one
+/// firmware setting scenarios override — e.g. poked into a QEMU machine's memory with
+/// `-device loader`.
+pub const CARTRIDGE_LIMIT_PLACEHOLDER: &str = "{cartridge_limit_s}";
+
+/// The same value, in the pen command's environment.
+pub const CARTRIDGE_LIMIT_ENV: &str = "NEEDLEBENCH_CARTRIDGE_LIMIT_S";
+
 /// The shell command that runs `program emulate --pty` with the one setting scenarios
 /// override (`--cartridge-limit-s`): the `--emulator pty` pen is a pen command like any other.
 pub fn emulator_command(program: &Path, config: &FirmwareConfig) -> String {
@@ -124,17 +133,22 @@ pub fn open_link_logged(
         }
         PenChoice::Pty { program } => Box::new(PenCommandTransport::spawn(
             &emulator_command(program, &config),
+            &[],
             DEFAULT_PTY_TIMEOUT,
             output.clone(),
         )?),
         PenChoice::Command {
             command,
             pty_timeout,
-        } => Box::new(PenCommandTransport::spawn(
-            command,
-            *pty_timeout,
-            output.clone(),
-        )?),
+        } => {
+            let limit_s = config.cartridge_max_run_s.to_string();
+            Box::new(PenCommandTransport::spawn(
+                &command.replace(CARTRIDGE_LIMIT_PLACEHOLDER, &limit_s),
+                &[(CARTRIDGE_LIMIT_ENV, limit_s.clone())],
+                *pty_timeout,
+                output.clone(),
+            )?)
+        }
         PenChoice::Serial { port, baud } => Box::new(SerialTransport::open(port, *baud)?),
     };
     Link::connect(transport, opts)

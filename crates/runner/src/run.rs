@@ -570,3 +570,19 @@ fn link_failed(
         reason,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hall_reading_over_100_ms_reads_as_stopped() {
+        // The first pulse after a 36 s standstill, and one just past the 100 ms timeout.
+        assert_eq!(hall_reading_us(36_000_000.0), 0);
+        assert_eq!(hall_reading_us(102_600.0), 0);
+        assert_eq!(hall_reading_us(100_000.0), 100_000);
+        assert_eq!(hall_reading_us(7_692.4), 7_692);
+        assert_eq!(hall_reading_us(-40.0), 0);
+        assert_eq!(hall_reading_us(f64::NAN), 0);
+    }
+}

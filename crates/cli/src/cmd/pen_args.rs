@@ -44,8 +44,9 @@ pub struct PenArgs {
     /// over the pty it prints: a line that is just the path (`/dev/pts/7`), or QEMU's
     /// `char device redirected to /dev/pts/7 (label serial0)`, on stdout or stderr. It is
     /// ended (SIGTERM to its group, SIGKILL 2 s later) when the run is done; what it wrote is
-    /// kept in the recording (pen-stdout.log, pen-stderr.log). See README "Bring your own
-    /// firmware".
+    /// kept in the recording (pen-stdout.log, pen-stderr.log). `{cartridge_limit_s}` in
+    /// COMMAND, and NEEDLEBENCH_CARTRIDGE_LIMIT_S in its environment, give the scenario's
+    /// single-use limit per cartridge in seconds. See README "Bring your own firmware".
     #[arg(long, value_name = "COMMAND", conflicts_with = "emulator")]
     pub pen_cmd: Option<String>,
     /// How long --pen-cmd gets to print its pty path, seconds.
