@@ -4,6 +4,7 @@
 
 mod check;
 mod link;
+mod pen_cmd;
 mod regress;
 mod run;
 mod stroke;

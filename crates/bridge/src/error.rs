@@ -43,19 +43,32 @@ pub enum LinkError {
         /// What went wrong.
         detail: String,
     },
+    /// A pen command (`--pen-cmd`) could not be started, announced no pty in time, exited
+    /// before announcing one, or announced one that cannot be opened.
+    #[error("pen command `{command}`: {detail}")]
+    PenCommand {
+        /// The command as given.
+        command: String,
+        /// What went wrong.
+        detail: String,
+    },
     /// The pen did not answer the handshake in time.
     #[error(
-        "the pen did not answer the handshake within {:.3} s (wrong port or baud rate, or firmware not running?)", waited.as_secs_f64()
+        "{pen} did not answer the handshake within {:.3} s (wrong port or baud rate, or firmware not running?)", waited.as_secs_f64()
     )]
     HandshakeTimeout {
+        /// What the link was connected to.
+        pen: String,
         /// How long the bench waited.
         waited: Duration,
     },
     /// The pen speaks another protocol version.
     #[error(
-        "protocol version mismatch: the bench speaks {bench}, the pen `{firmware}` speaks {pen}"
+        "protocol version mismatch: the bench speaks {bench}, the pen `{firmware}` ({reached}) speaks {pen}"
     )]
     VersionMismatch {
+        /// What the link was connected to.
+        reached: String,
         /// The bench's version.
         bench: u16,
         /// The pen's version.
@@ -100,6 +113,16 @@ pub enum LinkError {
         lag_us: u64,
         /// The configured bound.
         bound_us: u64,
+    },
+    /// The pen announced a tick rate the bench cannot run (`WIRE.md` §5.2).
+    #[error(
+        "the pen `{firmware}` announced tick_rate_hz = {tick_rate_hz}: it must be 100..=10000 and divide 1000000 (a whole number of µs per tick)"
+    )]
+    BadTickRate {
+        /// The pen's firmware name.
+        firmware: String,
+        /// The rate it announced.
+        tick_rate_hz: u32,
     },
     /// The line carried only garbage for too long.
     #[error(

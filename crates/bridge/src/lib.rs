@@ -7,7 +7,7 @@
 //! | transport | reaches |
 //! |---|---|
 //! | [`SerialTransport`] | a pen on a serial device (USB CDC, FTDI…) |
-//! | [`EmulatorTransport`] | `needlebench emulate --pty` in a child process, through its pty — the same code path as a device |
+//! | [`PenCommandTransport`] | any pen command (`--pen-cmd`: the C pen, QEMU, `needlebench emulate --pty`) in its own process group, through the pty it announces — the same code path as a device |
 //! | [`InProcessTransport`] | the reference firmware in this process, still through encoded frames |
 //!
 //! in one of two clock modes ([`ClockMode`]): lockstep (deterministic, as fast as the pen
@@ -24,6 +24,7 @@ mod error;
 mod link;
 mod message;
 mod pen;
+mod pen_command;
 mod ports;
 mod stats;
 mod transport;
@@ -33,7 +34,11 @@ pub use error::LinkError;
 pub use link::{Link, LinkOptions, TickReply};
 pub use message::{PenEvent, PenIdentity};
 pub use needlebench_protocol::ClockMode;
-pub use pen::{EmulatedPen, PenStats};
+pub use pen::{EmulatedPen, PenStats, SESSION_IDLE_US};
+pub use pen_command::{
+    DEFAULT_PTY_TIMEOUT, PEN_STDERR_LOG, PEN_STDOUT_LOG, PenCommandTransport, PenOutput,
+    TERM_GRACE, parse_pty_line,
+};
 pub use ports::{PortInfo, list_ports};
 pub use stats::LinkStats;
-pub use transport::{EmulatorTransport, InProcessTransport, SerialTransport, Transport};
+pub use transport::{InProcessTransport, SerialTransport, Transport};

@@ -23,12 +23,18 @@ use crate::stats::{LinkStats, StatsRecorder};
 use crate::transport::Transport;
 use needlebench_protocol::{
     ActuatorFrame, BenchHello, ClockMode, Decoded, Decoder, Encoder, Grant, MAX_FRAME_LEN, Message,
-    PROTOCOL_VERSION, Reached, SensorFrame,
+    PROTOCOL_VERSION, Reached, SensorFrame, tick_rate_is_valid,
 };
 use std::collections::VecDeque;
 use std::io;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
+
+/// How often the bench repeats its `BenchHello` until the pen answers.
+pub const HELLO_REPEAT: Duration = Duration::from_millis(250);
+
+/// Real time: how long the bench lets late answers to repeated hellos arrive before tick 0.
+const REALTIME_HELLO_SETTLE: Duration = Duration::from_millis(300);
 
 /// How a link behaves. `Default` suits a pen on a local serial port or pty.
 #[derive(Debug, Clone)]
@@ -161,6 +167,11 @@ impl Link {
         Ok(link)
     }
 
+    /// The handshake (`WIRE.md` §5.8): `BenchHello` every 250 ms until the first `PenHello`,
+    /// never after it. The pen answers each hello it got, so in lockstep the answers to the
+    /// repeats arrive before the reply to tick 0 (a pen handles frames in order) and are
+    /// ignored until then ([`Link::receive`]); in real time, where the pen streams from its
+    /// hello on, the bench lets them arrive for 300 ms before its first tick.
     fn handshake(&mut self) -> Result<(), LinkError> {
         let begin = Instant::now();
         let hello = Message::BenchHello(BenchHello {
@@ -170,7 +181,7 @@ impl Link {
         let mut last_sent: Option<Instant> = None;
         let mut hellos_sent = 0u32;
         loop {
-            if last_sent.is_none_or(|t| t.elapsed() >= Duration::from_millis(250)) {
+            if last_sent.is_none_or(|t| t.elapsed() >= HELLO_REPEAT) {
                 self.tx.clear();
                 self.push_frame(&hello);
                 self.flush_tx(0)?;
@@ -180,6 +191,7 @@ impl Link {
             let left = self.opts.handshake_timeout.saturating_sub(begin.elapsed());
             if left.is_zero() {
                 return Err(LinkError::HandshakeTimeout {
+                    pen: self.transport.describe(),
                     waited: self.opts.handshake_timeout,
                 });
             }
@@ -192,22 +204,18 @@ impl Link {
                 let Inbound::Hello(id) = self.inbox.remove(pos).1 else {
                     unreachable!()
                 };
+                // Whatever came before or with the hello (stale frames of an earlier
+                // session) is not this session's.
                 self.inbox.clear();
                 self.pen = id;
                 break;
             }
         }
-        if hellos_sent > 1 {
-            // The pen may still answer the earlier hellos (each restarts its session): let
-            // those answers arrive and drop them before the first tick.
-            let quiet = Instant::now() + Duration::from_millis(300);
-            while let Some(left) = quiet.checked_duration_since(Instant::now()) {
-                self.receive(left, 0)?;
-            }
-            self.inbox.clear();
-        }
+        // Refuse a pen of another version, or one that cannot do what is asked, before
+        // anything else is sent to it.
         if self.pen.protocol_version != PROTOCOL_VERSION {
             return Err(LinkError::VersionMismatch {
+                reached: self.transport.describe(),
                 bench: PROTOCOL_VERSION,
                 pen: self.pen.protocol_version,
                 firmware: self.pen.firmware_name.clone(),
@@ -219,9 +227,30 @@ impl Link {
                 what: "lockstep (use --mode realtime)",
             });
         }
-        self.tick_period_us = 1_000_000 / u64::from(self.pen.capabilities.tick_rate_hz.max(1));
+        let tick_rate_hz = self.pen.capabilities.tick_rate_hz;
+        if !tick_rate_is_valid(tick_rate_hz) {
+            return Err(LinkError::BadTickRate {
+                firmware: self.pen.firmware_name.clone(),
+                tick_rate_hz,
+            });
+        }
+        if hellos_sent > 1 && self.opts.clock == ClockMode::RealTime {
+            // The pen may still answer the earlier hellos (each restarts its session): let
+            // those answers arrive and drop them before the first tick.
+            let quiet = Instant::now() + REALTIME_HELLO_SETTLE;
+            while let Some(left) = quiet.checked_duration_since(Instant::now()) {
+                self.receive(left, 0)?;
+            }
+            self.inbox.clear();
+        }
+        self.tick_period_us = 1_000_000 / u64::from(tick_rate_hz);
         self.started = Instant::now();
         Ok(())
+    }
+
+    /// The length of one firmware tick, µs (`1 000 000 / tick_rate_hz` of the pen's hello).
+    pub fn tick_period_us(&self) -> u64 {
+        self.tick_period_us
     }
 
     /// Who the pen is.
@@ -501,7 +530,8 @@ impl Link {
             };
             valid = true;
             if let (Inbound::Hello(_), true) = (&inbound, self.recorder.stats.ticks > 0) {
-                // A pen that says hello mid-run has restarted.
+                // A pen that says hello after the bench accepted a tick has restarted; one
+                // before that answers a repeated `BenchHello` and is ignored.
                 let _ = self.flush();
                 return Err(LinkError::PenDisappeared {
                     tick,

@@ -14,16 +14,27 @@
 //! Real time: the pen runs on its own clock at its tick rate ([`EmulatedPen::poll`]), each
 //! tick with the newest sensor frame that arrived since the previous tick (or none: that is
 //! how the firmware sees link loss). Its actuator frame carries the tick of the sensor frame it
-//! acted on, so the bench can measure round trips.
+//! acted on, so the bench can measure round trips. After [`SESSION_IDLE_US`] without a frame
+//! from the bench the session is over and the pen falls silent until the next hello, so a
+//! later bench never receives a backlog of stale frames.
+//!
+//! Hellos: every version-1 `BenchHello` starts a new session and is answered with a
+//! `PenHello` whose sequence number is 0. A `BenchHello` of another version is answered with a
+//! `PenHello` (which states version 1, so the bench can say what is wrong) and starts nothing.
+//! The rules are `WIRE.md` §5.8.
 
 use needlebench_firmware::Firmware;
 use needlebench_protocol::{
-    ActuatorFrame, ClockMode, Decoded, Decoder, Encoder, MAX_FRAME_LEN, Message, Reached,
-    SensorFrame,
+    ActuatorFrame, ClockMode, Decoded, Decoder, Encoder, MAX_FRAME_LEN, Message, PROTOCOL_VERSION,
+    Reached, SensorFrame,
 };
 
 /// How many sensor frames ahead of the firmware the pen keeps (lockstep batches).
 const SENSOR_WINDOW: usize = 64;
+
+/// Real time: a session ends after this long without a frame from the bench, µs
+/// (`WIRE.md` §5.8, "Session end").
+pub const SESSION_IDLE_US: u64 = 2_000_000;
 
 /// Counters of the pen's side of the link.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -52,6 +63,7 @@ pub struct EmulatedPen {
     newest_sensors: Option<SensorFrame>,
     last_acted_tick: u32,
     session_start_us: u64,
+    last_heard_us: u64,
     reply: Vec<Message<'static>>,
     reply_tick: Option<u32>,
     stats: PenStats,
@@ -72,6 +84,7 @@ impl EmulatedPen {
             newest_sensors: None,
             last_acted_tick: 0,
             session_start_us: 0,
+            last_heard_us: 0,
             reply: Vec::with_capacity(16),
             reply_tick: None,
             stats: PenStats::default(),
@@ -97,9 +110,14 @@ impl EmulatedPen {
                 Some(Decoded::Error(_)) => continue,
                 None => break,
             };
+            self.last_heard_us = now_us;
             match msg {
                 Message::BenchHello(hello) => {
-                    self.start_session(hello.clock, now_us);
+                    if hello.protocol_version == PROTOCOL_VERSION {
+                        self.start_session(hello.clock, now_us);
+                        // Sequence numbers restart with each hello (`WIRE.md` §2.1).
+                        self.encoder = Encoder::new();
+                    }
                     let pen_hello = self.firmware.hello();
                     encode_into(
                         &mut self.encoder,
@@ -127,6 +145,11 @@ impl EmulatedPen {
     /// Real time: run every tick due by `now_us`; append bytes to send to `out`.
     pub fn poll(&mut self, now_us: u64, out: &mut Vec<u8>) {
         if self.clock != Some(ClockMode::RealTime) {
+            return;
+        }
+        if now_us.saturating_sub(self.last_heard_us) > SESSION_IDLE_US {
+            // The bench has gone: the session is over.
+            self.clock = None;
             return;
         }
         while self.tick_time_us(self.next_tick) <= now_us {
@@ -161,6 +184,7 @@ impl EmulatedPen {
         self.newest_sensors = None;
         self.last_acted_tick = 0;
         self.session_start_us = now_us;
+        self.last_heard_us = now_us;
         self.reply.clear();
         self.reply_tick = None;
         self.stats.sessions += 1;

@@ -1,14 +1,13 @@
-//! Byte transports behind one interface: a serial device, the emulator behind a pty (the
-//! same code path as a device), and the reference firmware in the same process.
+//! Byte transports behind one interface: a serial device (also what a pen command's pty is
+//! reached through, `crate::PenCommandTransport`), and the reference firmware in the same
+//! process.
 
 use crate::error::LinkError;
 use crate::pen::EmulatedPen;
 use needlebench_firmware::Firmware;
 use needlebench_protocol::ClockMode;
 use std::io;
-use std::os::unix::process::CommandExt;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio_serial::{SerialPort, SerialPortBuilderExt, SerialStream};
@@ -191,95 +190,5 @@ impl Transport for SerialTransport {
 
     fn describe(&self) -> String {
         format!("serial port {}", self.path)
-    }
-}
-
-/// The emulated pen in a child process (`needlebench emulate --pty`), reached through its
-/// pseudo-terminal exactly as a real pen's serial port is.
-#[derive(Debug)]
-pub struct EmulatorTransport {
-    serial: SerialTransport,
-    child: Child,
-}
-
-impl EmulatorTransport {
-    /// Start `program` with `args` (which must make it print its pty path as the first line
-    /// on stdout, as `needlebench emulate --pty` does) and open that pty.
-    pub fn spawn(program: &Path, args: &[&str]) -> Result<Self, LinkError> {
-        use std::io::BufRead;
-        let program_name = program.display().to_string();
-        let start_err = |detail: String| LinkError::EmulatorStart {
-            program: program_name.clone(),
-            detail,
-        };
-        // Its own process group: a Ctrl-C at the terminal reaches the bench, which stops at the
-        // next tick and records "interrupted", and not the emulated pen, which the bench ends
-        // itself (on drop) once the recording is finished.
-        let mut child = Command::new(program)
-            .process_group(0)
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .map_err(|e| start_err(e.to_string()))?;
-        let mut line = String::new();
-        let stdout = child
-            .stdout
-            .take()
-            .ok_or_else(|| start_err("no stdout".into()))?;
-        let mut reader = io::BufReader::new(stdout);
-        let read = reader.read_line(&mut line);
-        let path = line.trim().to_owned();
-        if read.is_err() || path.is_empty() {
-            let _ = child.kill();
-            let _ = child.wait();
-            return Err(start_err("it exited before printing its pty path".into()));
-        }
-        // Keep draining stdout so the child never blocks on a full pipe.
-        std::thread::spawn(move || {
-            let mut sink = String::new();
-            while reader.read_line(&mut sink).map(|n| n > 0).unwrap_or(false) {
-                sink.clear();
-            }
-        });
-        match SerialTransport::open(&path, 115_200) {
-            Ok(serial) => Ok(EmulatorTransport { serial, child }),
-            Err(e) => {
-                let _ = child.kill();
-                let _ = child.wait();
-                Err(e)
-            }
-        }
-    }
-
-    /// The child's process id (tests kill it to play an unplugged pen).
-    pub fn child_id(&self) -> u32 {
-        self.child.id()
-    }
-}
-
-impl Drop for EmulatorTransport {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Transport for EmulatorTransport {
-    fn send(&mut self, bytes: &[u8]) -> io::Result<()> {
-        self.serial.send(bytes)
-    }
-
-    fn recv(&mut self, buf: &mut Vec<u8>, timeout: Duration) -> io::Result<usize> {
-        self.serial.recv(buf, timeout)
-    }
-
-    fn describe(&self) -> String {
-        format!(
-            "the emulated pen (pid {}) on {}",
-            self.child.id(),
-            self.serial.path
-        )
     }
 }

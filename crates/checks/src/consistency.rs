@@ -18,9 +18,9 @@ use crate::metrics;
 use crate::verdict::{Outcome, Verdict, Where};
 use needlebench_recording::{EventRow, Meta, PunctureRow, TelemetryRow};
 
-/// A tick of the bench, µs: how close to `sim_duration_us` the last telemetry row of a
-/// complete recording must be.
-const TICK_US: u64 = 1000;
+/// The longest tick a pen may have (at its slowest allowed tick rate, `WIRE.md` §5.2), µs:
+/// how close to `sim_duration_us` the last telemetry row of a complete recording must be.
+const TICK_US: u64 = 1_000_000 / needlebench_protocol::MIN_TICK_RATE_HZ as u64;
 
 /// The first problem of one kind: where, and what.
 #[derive(Debug, Clone)]

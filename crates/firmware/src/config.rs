@@ -107,8 +107,9 @@ impl Default for FirmwareConfig {
 /// A [`FirmwareConfig`] field that cannot work; the variant names the field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum ConfigError {
-    /// `tick_rate_hz` is 0 or above 1 MHz.
-    #[error("tick_rate_hz must be 1..=1000000, got {0}")]
+    /// `tick_rate_hz` is not a rate a pen may announce (100..=10000 Hz and a divisor of
+    /// 1 000 000, [`needlebench_protocol::tick_rate_is_valid`]).
+    #[error("tick_rate_hz must be 100..=10000 and divide 1000000, got {0}")]
     TickRate(u32),
     /// `speed_levels_hz[index]` is 0 or not above the level before it.
     #[error("speed_levels_hz[{index}] must be > 0 and above the level before it")]
@@ -136,7 +137,7 @@ pub enum ConfigError {
 impl FirmwareConfig {
     /// Checks every field; the error names the first bad one.
     pub fn validate(&self) -> Result<(), ConfigError> {
-        if self.tick_rate_hz == 0 || self.tick_rate_hz > 1_000_000 {
+        if !needlebench_protocol::tick_rate_is_valid(self.tick_rate_hz) {
             return Err(ConfigError::TickRate(self.tick_rate_hz));
         }
         let mut previous = 0u16;
@@ -236,10 +237,10 @@ mod tests {
     #[test]
     fn ms_to_ticks_rounds_up() {
         let config = FirmwareConfig {
-            tick_rate_hz: 300,
+            tick_rate_hz: 400,
             ..FirmwareConfig::default()
         };
-        assert_eq!(config.ms_to_ticks(5), 2);
+        assert_eq!(config.ms_to_ticks(3), 2);
         assert_eq!(config.ms_to_ticks(0), 1);
     }
 }

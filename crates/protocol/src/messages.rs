@@ -26,6 +26,27 @@ pub const MAX_NAME_LEN: usize = 32;
 /// Longest log line carried in [`Event::Log`], in bytes.
 pub const MAX_LOG_LEN: usize = 96;
 
+/// Slowest tick rate a pen may announce in [`Capabilities::tick_rate_hz`], Hz.
+pub const MIN_TICK_RATE_HZ: u32 = 100;
+
+/// Fastest tick rate a pen may announce in [`Capabilities::tick_rate_hz`], Hz.
+pub const MAX_TICK_RATE_HZ: u32 = 10_000;
+
+/// Whether a pen may announce `tick_rate_hz` (`WIRE.md` §5.2): within
+/// [`MIN_TICK_RATE_HZ`]..=[`MAX_TICK_RATE_HZ`] and a divisor of 1 000 000, so a tick is a
+/// whole number of microseconds and tick `n` starts at exactly `n × 1 000 000 / tick_rate_hz`
+/// µs on both sides.
+pub const fn tick_rate_is_valid(tick_rate_hz: u32) -> bool {
+    tick_rate_hz >= MIN_TICK_RATE_HZ
+        && tick_rate_hz <= MAX_TICK_RATE_HZ
+        && 1_000_000 % tick_rate_hz == 0
+}
+
+/// Longest hall period the bench sends in [`SensorFrame::hall_period_us`], µs: a slower
+/// motor (under 10 strokes/s), no pulse for longer than this, or a single pulse since
+/// standstill reads as 0, "stopped" (`WIRE.md` §5.3).
+pub const MAX_HALL_PERIOD_US: u32 = 100_000;
+
 /// One message on the wire. Text fields borrow from the received frame.
 #[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Message<'a> {
@@ -153,7 +174,8 @@ pub enum DepthControl {
 pub struct Capabilities {
     /// The firmware can run in lockstep ([`ClockMode::Lockstep`]).
     pub lockstep: bool,
-    /// Firmware tick rate in Hz (the reference firmware: 1000).
+    /// Firmware tick rate in Hz (the reference firmware: 1000); the bench refuses a rate for
+    /// which [`tick_rate_is_valid`] is false.
     pub tick_rate_hz: u32,
     /// How exposure is set.
     pub depth_control: DepthControl,
@@ -201,7 +223,9 @@ pub struct SensorFrame {
     /// Motor current, mA.
     pub motor_current_ma: u16,
     /// Time between hall pulses (one pulse per motor revolution, one revolution per needle
-    /// stroke), µs; 0 when no pulse has been seen for longer than 100 ms (motor stopped).
+    /// stroke), µs: 0 (stopped) or 1..=[`MAX_HALL_PERIOD_US`]. 0 when no pulse has been seen
+    /// for longer than 100 ms, when the last two pulses are further apart than that, or when
+    /// only one pulse was seen since standstill.
     pub hall_period_us: u32,
     /// Battery terminal voltage, mV.
     pub battery_mv: u16,
@@ -334,13 +358,15 @@ pub enum Indicator {
 /// Pen → bench, once per firmware tick: what the firmware drives.
 #[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct ActuatorFrame {
-    /// The tick this frame answers.
+    /// The tick this frame answers: in lockstep the granted tick; in real time the tick of
+    /// the newest [`SensorFrame`] the pen has acted on this session (0 before the first).
     pub tick: u32,
     /// Motor PWM duty, ‰ (0–1000).
     pub motor_duty_permille: u16,
     /// Depth actuator setpoint, µm of exposure (pens with a manual dial echo the dial).
     pub depth_setpoint_um: u16,
-    /// Selected speed level, 1–6 (0 when off).
+    /// Selected speed level: 0 in [`FirmwareState::Off`], 1–6 in every other state (the level
+    /// is kept through `Idle` and `Fault`).
     pub speed_level: u8,
     /// Indicator light.
     pub indicator: Indicator,

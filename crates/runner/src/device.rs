@@ -118,7 +118,7 @@ pub fn run_device(
     let mut local_site = skin.site.clone();
     for tick in 0..total_ticks {
         if stop.load(Ordering::Relaxed) {
-            status = crate::run::interrupted(tick);
+            status = crate::run::interrupted(tick * 1000);
             break;
         }
         let t_s = tick as f64 / 1000.0;

@@ -1,12 +1,13 @@
 //! Choosing and reaching the pen a run talks to.
 
 use needlebench_bridge::{
-    ClockMode, EmulatorTransport, InProcessTransport, Link, LinkError, LinkOptions,
-    SerialTransport, Transport,
+    ClockMode, DEFAULT_PTY_TIMEOUT, InProcessTransport, Link, LinkError, LinkOptions,
+    PenCommandTransport, PenOutput, SerialTransport, Transport,
 };
 use needlebench_firmware::{Firmware, FirmwareConfig};
 use needlebench_scenario::{FirmwareLink, Scenario};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 /// Which pen a run talks to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,6 +18,14 @@ pub enum PenChoice {
     Pty {
         /// The `needlebench` executable to start.
         program: PathBuf,
+    },
+    /// Any pen command (`--pen-cmd`): started under `sh -c` in its own process group, reached
+    /// through the pty it announces (see [`needlebench_bridge::parse_pty_line`]).
+    Command {
+        /// The shell command.
+        command: String,
+        /// How long it gets to announce its pty.
+        pty_timeout: Duration,
     },
     /// A pen on a serial port.
     Serial {
@@ -45,6 +54,7 @@ impl PenChoice {
         match self {
             PenChoice::InProcess => "in-process".to_owned(),
             PenChoice::Pty { .. } => "pty".to_owned(),
+            PenChoice::Command { command, .. } => format!("command:{command}"),
             PenChoice::Serial { port, .. } => format!("serial:{port}"),
         }
     }
@@ -64,13 +74,54 @@ pub fn firmware_config(scenario: &Scenario) -> FirmwareConfig {
     config
 }
 
-/// Open the transport and run the handshake. The in-process pen runs `config`; the emulator
-/// child is told the one setting scenarios override (`--cartridge-limit-s`); a real pen runs
-/// its own firmware.
+/// In a `--pen-cmd` command, replaced by the scenario's single-use limit per cartridge, s
+/// (`[firmware] cartridge_limit_s`, else the reference's 1800), so a pen can be told the one
+/// firmware setting scenarios override — e.g. poked into a QEMU machine's memory with
+/// `-device loader`.
+pub const CARTRIDGE_LIMIT_PLACEHOLDER: &str = "{cartridge_limit_s}";
+
+/// The same value, in the pen command's environment.
+pub const CARTRIDGE_LIMIT_ENV: &str = "NEEDLEBENCH_CARTRIDGE_LIMIT_S";
+
+/// The shell command that runs `program emulate --pty` with the one setting scenarios
+/// override (`--cartridge-limit-s`): the `--emulator pty` pen is a pen command like any other.
+pub fn emulator_command(program: &Path, config: &FirmwareConfig) -> String {
+    let mut command = format!(
+        "exec {} emulate --pty",
+        shell_quote(&program.to_string_lossy())
+    );
+    if config.cartridge_max_run_s != FirmwareConfig::default().cartridge_max_run_s {
+        command.push_str(&format!(
+            " --cartridge-limit-s {}",
+            config.cartridge_max_run_s
+        ));
+    }
+    command
+}
+
+/// `text` as one single-quoted `sh` word.
+fn shell_quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "'\\''"))
+}
+
+/// [`open_link_logged`] without keeping what a pen command writes.
 pub fn open_link(
     choice: &PenChoice,
     config: FirmwareConfig,
     opts: LinkOptions,
+) -> Result<Link, LinkError> {
+    open_link_logged(choice, config, opts, &PenOutput::default())
+}
+
+/// Open the transport and run the handshake. The in-process pen runs `config`; the emulator
+/// child is told the one setting scenarios override (`--cartridge-limit-s`); a real pen or a
+/// pen command runs its own firmware. What a pen command (the emulator included) writes goes
+/// to `output`, which the caller keeps in the recording even when this fails.
+pub fn open_link_logged(
+    choice: &PenChoice,
+    config: FirmwareConfig,
+    opts: LinkOptions,
+    output: &PenOutput,
 ) -> Result<Link, LinkError> {
     let transport: Box<dyn Transport> = match choice {
         PenChoice::InProcess => {
@@ -80,13 +131,23 @@ pub fn open_link(
             })?;
             Box::new(InProcessTransport::new(firmware))
         }
-        PenChoice::Pty { program } => {
+        PenChoice::Pty { program } => Box::new(PenCommandTransport::spawn(
+            &emulator_command(program, &config),
+            &[],
+            DEFAULT_PTY_TIMEOUT,
+            output.clone(),
+        )?),
+        PenChoice::Command {
+            command,
+            pty_timeout,
+        } => {
             let limit_s = config.cartridge_max_run_s.to_string();
-            let mut args = vec!["emulate", "--pty"];
-            if config.cartridge_max_run_s != FirmwareConfig::default().cartridge_max_run_s {
-                args.extend(["--cartridge-limit-s", &limit_s]);
-            }
-            Box::new(EmulatorTransport::spawn(program, &args)?)
+            Box::new(PenCommandTransport::spawn(
+                &command.replace(CARTRIDGE_LIMIT_PLACEHOLDER, &limit_s),
+                &[(CARTRIDGE_LIMIT_ENV, limit_s.clone())],
+                *pty_timeout,
+                output.clone(),
+            )?)
         }
         PenChoice::Serial { port, baud } => Box::new(SerialTransport::open(port, *baud)?),
     };

@@ -1,7 +1,8 @@
-//! The run loop: one iteration per firmware tick (1 ms of simulated time).
+//! The run loop: one iteration per firmware tick (`1 000 000 / tick_rate_hz` µs of simulated
+//! time, the rate the pen announced in its hello: 1 ms for the reference firmware).
 //!
 //! Per tick: the operator's buttons and the hand's position, force and tilt are evaluated;
-//! the pen plant advances 1 ms under the duty the firmware commanded on the previous tick
+//! the pen plant advances one tick under the duty the firmware commanded on the previous tick
 //! (a zero-order hold, as a PWM peripheral holds its last compare value); the sensor frame
 //! is built from the plant's outputs with any injected fault applied; the link carries it to
 //! the firmware and returns the actuator frame and events; everything is streamed to the
@@ -19,9 +20,11 @@ use crate::setup::{RunSetup, SeededWorld, active};
 use crate::{RunError, RunStatus, RunSummary};
 use needlebench_bridge::{Link, LinkStats, PenEvent};
 use needlebench_physics::{Contact, PenParams, PenPlant, PlantTick};
-use needlebench_protocol::{CartridgeInfo, FaultCode, FirmwareState, SensorFrame};
+use needlebench_protocol::{
+    CartridgeInfo, FaultCode, FirmwareState, MAX_HALL_PERIOD_US, SensorFrame,
+};
 use needlebench_recording::{
-    EndReason, LinkCounters, PunctureRow, RecordingWriter, TelemetryRow, Timing,
+    EndReason, EventRow, LinkCounters, PunctureRow, RecordingWriter, TelemetryRow, Timing,
 };
 use needlebench_scenario::{InjectedFault, Sensor};
 use rand::Rng;
@@ -60,6 +63,8 @@ pub struct Progress {
 
 /// The simulated world around the pen: plant, hand, skin and injected faults.
 struct World<'s> {
+    /// One tick, µs.
+    period_us: u64,
     setup: &'s RunSetup<'s>,
     hand: HandPath,
     tremor: Tremor,
@@ -171,8 +176,11 @@ pub fn run_until(
     let end_s = scenario
         .duration_s
         .map_or(natural_end_s, |d| d.min(natural_end_s));
-    let total_ticks = (end_s * 1000.0).ceil() as u64;
+    let period_us = link.tick_period_us().max(1);
+    let ticks_per_s = (1_000_000 / period_us).max(1);
+    let total_ticks = (end_s * 1e6 / period_us as f64).ceil() as u64;
     let mut world = World {
+        period_us,
         setup,
         hand,
         tremor,
@@ -196,13 +204,13 @@ pub fn run_until(
             break;
         }
         if stop.load(Ordering::Relaxed) {
-            status = interrupted(tick);
+            status = interrupted(t_us_of(tick, period_us));
             break;
         }
-        let t_us = tick * 1000;
-        let t_s = tick as f64 / 1000.0;
+        let t_us = tick * period_us;
+        let t_s = t_us as f64 / 1e6;
         if let Err(e) = world.start_injections(tick, link, &mut writer) {
-            status = link_failed(&mut writer, tick, &e, stop)?;
+            status = link_failed(&mut writer, tick, period_us, &e, stop)?;
             break;
         }
         world.active = if scenario.inject.is_empty() {
@@ -233,7 +241,7 @@ pub fn run_until(
             }
             world.stroke += u64::from(!out.punctures.is_empty());
             (
-                telemetry_row(tick, &sample, &out, setup),
+                telemetry_row(tick, t_us, &sample, &out, setup),
                 world.sensors(t_s, &out, &sample),
             )
         };
@@ -241,11 +249,11 @@ pub fn run_until(
             Ok(reply) => reply,
             Err(e) => {
                 for ev in link.partial_events().to_vec() {
-                    writer.event(&crate::events::firmware_event(tick, &ev))?;
+                    writer.event(&timed(crate::events::firmware_event(tick, &ev), t_us))?;
                 }
                 fill_firmware(&mut telemetry, duty_permille, last);
                 writer.telemetry(&telemetry)?;
-                status = link_failed(&mut writer, tick, &e, stop)?;
+                status = link_failed(&mut writer, tick, period_us, &e, stop)?;
                 break;
             }
         };
@@ -256,16 +264,17 @@ pub fn run_until(
             reply.actuators.speed_level,
         );
         for ev in &reply.events {
-            writer.event(&crate::events::firmware_event(tick, ev))?;
+            writer.event(&timed(crate::events::firmware_event(tick, ev), t_us))?;
             if let (PenEvent::FaultRaised { code, .. }, None) = (ev, &fault_end) {
                 let reason = format!("pen fault {} at t = {t_s:.3} s", code.name());
-                fault_end = Some((tick + (AFTER_FAULT_S * 1000.0) as u64, reason));
+                let after_ticks = (AFTER_FAULT_S * ticks_per_s as f64) as u64;
+                fault_end = Some((tick + after_ticks, reason));
             }
         }
         fill_firmware(&mut telemetry, duty_permille, last);
         writer.telemetry(&telemetry)?;
         tick += 1;
-        if tick.is_multiple_of(1000) {
+        if tick.is_multiple_of(ticks_per_s) {
             progress(Progress {
                 sim_s: t_s,
                 total_s: end_s,
@@ -301,10 +310,13 @@ impl World<'_> {
         writer: &mut RecordingWriter,
     ) -> Result<(), needlebench_bridge::LinkError> {
         for inj in &self.setup.scenario.inject {
-            if (inj.at_s * 1000.0).round() as u64 != tick {
+            if (inj.at_s * 1e6 / self.period_us as f64).round() as u64 != tick {
                 continue;
             }
-            let row = crate::events::injection_event(tick, &inj.fault);
+            let row = timed(
+                crate::events::injection_event(tick, &inj.fault),
+                t_us_of(tick, self.period_us),
+            );
             // A recording error here resurfaces at the next write.
             let _ = writer.event(&row);
             if let InjectedFault::LinkGarbage { bytes } = inj.fault {
@@ -315,7 +327,7 @@ impl World<'_> {
         Ok(())
     }
 
-    /// Advance the plant 1 ms at `t_s` under `duty_permille`.
+    /// Advance the plant one tick at `t_s` under `duty_permille`.
     fn step<'p>(
         &mut self,
         plant: &'p mut PenPlant,
@@ -356,7 +368,8 @@ impl World<'_> {
         } else {
             Contact::OFF
         };
-        let out = plant.step(duty_permille, 1000, &contact)?;
+        let dt_us = u32::try_from(self.period_us).unwrap_or(u32::MAX);
+        let out = plant.step(duty_permille, dt_us, &contact)?;
         Ok((
             Sample {
                 pen_mm,
@@ -408,7 +421,7 @@ impl World<'_> {
         SensorFrame {
             tick: 0,
             motor_current_ma: to_u16(readings[1]),
-            hall_period_us: readings[0].round().clamp(0.0, f64::from(u32::MAX)) as u32,
+            hall_period_us: hall_reading_us(readings[0]),
             battery_mv: to_u16(readings[2]),
             depth_um: to_u16(self.setup.pen.exposure_um()),
             buttons: self.operator.buttons_at(t_s),
@@ -430,14 +443,42 @@ fn to_u16(v: f64) -> u16 {
     v.round().clamp(0.0, f64::from(u16::MAX)) as u16
 }
 
-fn telemetry_row(tick: u64, s: &Sample, out: &PlantTick<'_>, setup: &RunSetup<'_>) -> TelemetryRow {
+/// A hall reading as the wire carries it (`WIRE.md` §5.3): 0 or 1..=[`MAX_HALL_PERIOD_US`];
+/// a longer period (the first pulse after a standstill measures the standstill) reads as 0.
+fn hall_reading_us(reading_us: f64) -> u32 {
+    let us = reading_us.round();
+    if us > f64::from(MAX_HALL_PERIOD_US) || us.is_nan() {
+        0
+    } else {
+        us.max(0.0) as u32
+    }
+}
+
+/// Start of `tick`, µs.
+fn t_us_of(tick: u64, period_us: u64) -> u64 {
+    tick * period_us
+}
+
+/// `row` (made at a tick) placed at `t_us`, the start of its tick at the pen's tick rate.
+fn timed(mut row: EventRow, t_us: u64) -> EventRow {
+    row.t_us = t_us;
+    row
+}
+
+fn telemetry_row(
+    tick: u64,
+    t_us: u64,
+    s: &Sample,
+    out: &PlantTick<'_>,
+    setup: &RunSetup<'_>,
+) -> TelemetryRow {
     let stroke_hz = if out.hall_period_us > 0 {
         1e6 / f64::from(out.hall_period_us)
     } else {
         0.0
     };
     TelemetryRow {
-        t_us: tick * 1000,
+        t_us,
         tick: tick as u32,
         pen_x_mm: s.pen_mm[0] as f32,
         pen_y_mm: s.pen_mm[1] as f32,
@@ -492,11 +533,11 @@ fn timing(s: &LinkStats, lag_bound_us: Option<u64>) -> Timing {
     }
 }
 
-/// How a run stopped by Ctrl-C or SIGTERM at `tick` ends.
-pub(crate) fn interrupted(tick: u64) -> RunStatus {
+/// How a run stopped by Ctrl-C or SIGTERM at `t_us` ends.
+pub(crate) fn interrupted(t_us: u64) -> RunStatus {
     RunStatus::Incomplete {
         end: EndReason::Interrupted,
-        reason: format!("{INTERRUPTED} at t = {:.3} s", tick as f64 / 1000.0),
+        reason: format!("{INTERRUPTED} at t = {:.3} s", t_us as f64 / 1e6),
     }
 }
 
@@ -506,6 +547,7 @@ pub(crate) fn interrupted(tick: u64) -> RunStatus {
 fn link_failed(
     writer: &mut RecordingWriter,
     tick: u64,
+    period_us: u64,
     e: &needlebench_bridge::LinkError,
     stop: &AtomicBool,
 ) -> Result<RunStatus, RunError> {
@@ -518,12 +560,29 @@ fn link_failed(
         std::thread::sleep(std::time::Duration::from_millis(5));
     }
     if stop.load(Ordering::Relaxed) {
-        return Ok(interrupted(tick));
+        return Ok(interrupted(t_us_of(tick, period_us)));
     }
-    writer.event(&crate::events::link_failure_event(tick, e))?;
-    let reason = format!("link failure at t = {:.3} s: {e}", tick as f64 / 1000.0);
+    let t_us = t_us_of(tick, period_us);
+    writer.event(&timed(crate::events::link_failure_event(tick, e), t_us))?;
+    let reason = format!("link failure at t = {:.3} s: {e}", t_us as f64 / 1e6);
     Ok(RunStatus::Incomplete {
         end: EndReason::LinkFailure,
         reason,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hall_reading_over_100_ms_reads_as_stopped() {
+        // The first pulse after a 36 s standstill, and one just past the 100 ms timeout.
+        assert_eq!(hall_reading_us(36_000_000.0), 0);
+        assert_eq!(hall_reading_us(102_600.0), 0);
+        assert_eq!(hall_reading_us(100_000.0), 100_000);
+        assert_eq!(hall_reading_us(7_692.4), 7_692);
+        assert_eq!(hall_reading_us(-40.0), 0);
+        assert_eq!(hall_reading_us(f64::NAN), 0);
+    }
 }

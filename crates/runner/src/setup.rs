@@ -3,12 +3,12 @@
 
 use crate::RunError;
 use crate::hand::{MotionSpec, Pattern};
-use needlebench_bridge::{ClockMode, Link};
+use needlebench_bridge::{ClockMode, Link, LinkError};
 use needlebench_firmware::FirmwareConfig;
 use needlebench_physics::Cartridge;
 use needlebench_recording::{
-    CreateOptions, FirmwareMeta, LayersUm, META_FILE, Meta, RecordingError, RecordingWriter,
-    ScenarioCopy, ScenarioMeta, SetupMeta, scenario_hash,
+    CreateOptions, EndReason, FirmwareMeta, LayersUm, META_FILE, Meta, RecordingError,
+    RecordingWriter, RunStatus, ScenarioCopy, ScenarioMeta, SetupMeta, scenario_hash,
 };
 use needlebench_scenario::{Injection, Pattern as ScenarioPattern, Pen, Scenario};
 use std::path::Path;
@@ -94,6 +94,41 @@ impl<'s> RunSetup<'s> {
         };
         meta.setup.target_stroke_hz = self.target_stroke_hz;
         meta
+    }
+
+    /// The recording of a run whose pen was never reached (a pen command that printed no
+    /// pty, a pen of another protocol version, no answer to the hello): no tick, a link
+    /// failure event, and `meta.toml` marked incomplete (`link_failure`) with `error` as the
+    /// reason, so the run leaves the same trace as one that failed later. The pen's name and
+    /// versions are `unknown` / 0 unless the error says them.
+    pub fn record_unreached(
+        &self,
+        out: &Path,
+        transport: &str,
+        clock: ClockMode,
+        replace: bool,
+        error: &LinkError,
+    ) -> Result<Meta, RunError> {
+        let (name, protocol_version) = match error {
+            LinkError::VersionMismatch { firmware, pen, .. } => (firmware.clone(), u32::from(*pen)),
+            _ => ("unknown".to_owned(), 0),
+        };
+        let mut meta = base_meta(self.scenario);
+        meta.firmware = FirmwareMeta {
+            name,
+            version: "unknown".to_owned(),
+            protocol_version,
+            transport: transport.to_owned(),
+            clock,
+        };
+        meta.setup.target_stroke_hz = self.target_stroke_hz;
+        let mut writer = self.create_recording(out, meta, replace)?;
+        writer.event(&crate::events::link_failure_event(0, error))?;
+        let status = RunStatus::Incomplete {
+            end: EndReason::LinkFailure,
+            reason: format!("link failure before the first tick: {error}"),
+        };
+        Ok(writer.finish(status, None)?)
     }
 
     /// Start the recording of this run at `out` ([`create_recording`]).

@@ -3,7 +3,7 @@
 use super::pen_args::PenArgs;
 use crate::exit::{self, Failure};
 use clap::Args;
-use needlebench_bridge::{Link, LinkStats};
+use needlebench_bridge::{Link, LinkStats, PenOutput};
 use needlebench_protocol::{CartridgeInfo, SensorFrame};
 use std::time::Instant;
 
@@ -40,7 +40,11 @@ fn resting_sensors() -> SensorFrame {
 
 /// Run the subcommand.
 pub fn run(args: LinkTestArgs) -> Result<u8, Failure> {
-    let mut link = args.pen.connect()?;
+    let output = PenOutput::default();
+    let mut link = args
+        .pen
+        .connect(&output)
+        .inspect_err(|_| echo_pen_stderr(&output))?;
     let sensors = resting_sensors();
     let started = Instant::now();
     let mut failure = None;
@@ -62,11 +66,24 @@ pub fn run(args: LinkTestArgs) -> Result<u8, Failure> {
         print_table(&link, &stats, wall_s);
     }
     match failure {
-        Some(e) => Err(Failure {
-            code: exit::LINK,
-            error: e.into(),
+        Some(e) => Err({
+            echo_pen_stderr(&output);
+            Failure {
+                code: exit::LINK,
+                error: e.into(),
+            }
         }),
         None => Ok(exit::OK),
+    }
+}
+
+/// After a failure, what a pen command wrote to stderr (link-test keeps no recording).
+fn echo_pen_stderr(output: &PenOutput) {
+    let stderr = output.stderr();
+    if !stderr.is_empty() {
+        eprintln!("--- the pen command's stderr ---");
+        eprint!("{}", String::from_utf8_lossy(&stderr));
+        eprintln!("--- end of the pen command's stderr ---");
     }
 }
 

@@ -2,10 +2,12 @@
 
 use crate::exit::{self, Coded, Failure, WithCode};
 use clap::{Args, ValueEnum};
+use needlebench_bridge::PenOutput;
 use needlebench_bridge::{ClockMode, Link, LinkOptions};
 use needlebench_firmware::FirmwareConfig;
-use needlebench_runner::pen::{PenChoice, open_link};
+use needlebench_runner::pen::{PenChoice, open_link_logged};
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// Which emulated pen to use when no `--port` is given.
 #[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,8 +38,21 @@ pub fn clock_parser() -> impl clap::builder::TypedValueParser<Value = ClockMode>
 #[derive(Args, Debug, Clone)]
 pub struct PenArgs {
     /// Serial device of a real pen (e.g. /dev/ttyACM0).
-    #[arg(long, value_name = "DEV", conflicts_with = "emulator")]
+    #[arg(long, value_name = "DEV", conflicts_with_all = ["emulator", "pen_cmd"])]
     pub port: Option<String>,
+    /// Start this shell command as the pen (`sh -c`, in its own process group) and talk to it
+    /// over the pty it prints: a line that is just the path (`/dev/pts/7`), or QEMU's
+    /// `char device redirected to /dev/pts/7 (label serial0)`, on stdout or stderr. It is
+    /// ended (SIGTERM to its group, SIGKILL 2 s later) when the run is done; what it wrote is
+    /// kept in the recording (pen-stdout.log, pen-stderr.log). `{cartridge_limit_s}` in
+    /// COMMAND, and NEEDLEBENCH_CARTRIDGE_LIMIT_S in its environment, give the scenario's
+    /// single-use limit per cartridge in seconds. See README "Bring your own firmware".
+    #[arg(long, value_name = "COMMAND", conflicts_with = "emulator")]
+    pub pen_cmd: Option<String>,
+    /// How long --pen-cmd gets to print its pty path, seconds.
+    #[arg(long, value_name = "S", default_value_t = 10.0, requires = "pen_cmd",
+          value_parser = pty_timeout_parser)]
+    pub pen_cmd_timeout_s: f64,
     /// Baud rate for --port.
     #[arg(long, default_value_t = 115_200, requires = "port")]
     pub baud: u32,
@@ -59,6 +74,12 @@ pub struct PenArgs {
 impl PenArgs {
     /// The pen the flags name, if they name one.
     pub fn choice(&self) -> Result<Option<PenChoice>, Failure> {
+        if let Some(command) = &self.pen_cmd {
+            return Ok(Some(PenChoice::Command {
+                command: command.clone(),
+                pty_timeout: Duration::from_secs_f64(self.pen_cmd_timeout_s),
+            }));
+        }
         Ok(match (&self.port, self.emulator) {
             (Some(port), _) => Some(PenChoice::Serial {
                 port: port.clone(),
@@ -93,20 +114,42 @@ impl PenArgs {
         }
     }
 
-    /// Open the pen the flags name (default: in-process, lockstep) and run the handshake.
-    pub fn connect(&self) -> Result<Link, Failure> {
+    /// Open the pen the flags name (default: in-process, lockstep) and run the handshake;
+    /// what a pen command writes goes to `output`.
+    pub fn connect(&self, output: &PenOutput) -> Result<Link, Failure> {
         let choice = self.choice()?.unwrap_or(PenChoice::InProcess);
         let clock = self.clock().unwrap_or(ClockMode::Lockstep);
-        open_link(
+        open_link_logged(
             &choice,
             FirmwareConfig::default(),
             self.options(clock, None),
+            output,
         )
         .coded()
+    }
+
+    /// Whether any flag names a pen or a clock (a roller or stamp scenario takes none).
+    pub fn names_a_pen(&self) -> bool {
+        self.port.is_some()
+            || self.emulator.is_some()
+            || self.mode.is_some()
+            || self.pen_cmd.is_some()
     }
 }
 
 /// This executable, to start `needlebench emulate --pty` from.
 pub fn self_exe() -> Result<PathBuf, Failure> {
     std::env::current_exe().code(exit::INTERNAL)
+}
+
+/// `--pen-cmd-timeout-s`: a finite number of seconds in 0.1..=600.
+fn pty_timeout_parser(text: &str) -> Result<f64, String> {
+    let s: f64 = text
+        .parse()
+        .map_err(|_| format!("`{text}` is not a number of seconds"))?;
+    if (0.1..=600.0).contains(&s) {
+        Ok(s)
+    } else {
+        Err(format!("{s} s is out of range 0.1..=600"))
+    }
 }

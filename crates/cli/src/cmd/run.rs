@@ -4,9 +4,10 @@ use super::pen_args::{PenArgs, self_exe};
 use crate::exit::{self, Coded, Failure};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
+use needlebench_bridge::{PEN_STDERR_LOG, PEN_STDOUT_LOG, PenOutput, TERM_GRACE};
 use needlebench_checks::Expectations;
 use needlebench_recording::{EndReason, Recording};
-use needlebench_runner::pen::{PenChoice, clock_of, firmware_config, open_link};
+use needlebench_runner::pen::{PenChoice, clock_of, firmware_config, open_link_logged};
 use needlebench_runner::{DeviceSetup, RunSetup, RunStatus, RunSummary, run_device};
 use needlebench_scenario::Scenario;
 use std::io::IsTerminal;
@@ -96,8 +97,30 @@ pub fn run_scenario(
     let setup = RunSetup::new(scenario, &config).coded()?;
     let clock = pen.clock().unwrap_or_else(|| clock_of(scenario));
     let options = pen.options(clock, Some(scenario.expect.max_lag_ms));
-    let mut link = open_link(choice, config, options).coded()?;
-    let meta = setup.recording_meta(&link, &choice.transport_name(), clock);
+    let output = PenOutput::default();
+    let transport = choice.transport_name();
+    let mut link = match open_link_logged(choice, config, options, &output) {
+        Ok(link) => link,
+        Err(e) if runs_a_command(choice) => {
+            // Keep what the pen command said, and mark the run incomplete, as a failure after
+            // the first tick would.
+            setup
+                .record_unreached(out, &transport, clock, replace, &e)
+                .coded()?;
+            keep_pen_output(&output, out)?;
+            return Err(Failure {
+                code: exit::ExitCoded::exit_code(&e),
+                error: anyhow::anyhow!(
+                    "{e} (recording {} kept, marked incomplete; the pen's output is in {} and {})",
+                    out.display(),
+                    PEN_STDOUT_LOG,
+                    PEN_STDERR_LOG
+                ),
+            });
+        }
+        Err(e) => return Err(e).coded(),
+    };
+    let meta = setup.recording_meta(&link, &transport, clock);
     let writer = setup.create_recording(out, meta, replace).coded()?;
     let bar = progress_bar(show_progress);
     let started = Instant::now();
@@ -122,7 +145,27 @@ pub fn run_scenario(
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
+    if runs_a_command(choice) {
+        // End the pen (SIGTERM to its group) before its output is saved, so its last words
+        // are in it.
+        drop(link);
+        keep_pen_output(&output, out)?;
+    }
     Ok(summary)
+}
+
+/// Whether `choice` starts a pen command (`--pen-cmd`, or the emulator on a pty).
+fn runs_a_command(choice: &PenChoice) -> bool {
+    matches!(choice, PenChoice::Command { .. } | PenChoice::Pty { .. })
+}
+
+/// Write what the pen command wrote into the recording at `out`.
+fn keep_pen_output(output: &PenOutput, out: &Path) -> Result<(), Failure> {
+    output.wait_closed(TERM_GRACE);
+    output.write_into(out).map_err(|e| Failure {
+        code: exit::WRITE,
+        error: anyhow::anyhow!("cannot write the pen's output into {}: {e}", out.display()),
+    })
 }
 
 /// A roller or stamp: no firmware, no link; the pen flags do not apply.
@@ -134,10 +177,10 @@ fn run_device_scenario(
     replace: bool,
 ) -> Result<RunSummary, Failure> {
     let kind = scenario.device.kind().name();
-    if pen.port.is_some() || pen.emulator.is_some() || pen.mode.is_some() {
+    if pen.names_a_pen() {
         return Err(Failure::usage(format!(
-            "{} is a {kind} scenario: a {kind} has no firmware, so --port, --emulator and \
-             --mode do not apply",
+            "{} is a {kind} scenario: a {kind} has no firmware, so --port, --pen-cmd, \
+             --emulator and --mode do not apply",
             scenario.name
         )));
     }

@@ -4,4 +4,5 @@
 mod decoder;
 mod golden;
 mod props;
+mod rules;
 mod support;

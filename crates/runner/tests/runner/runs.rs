@@ -255,3 +255,78 @@ fn events_csv_holds_names_and_words_never_debug_output() {
     }
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn tick_rate_a_500_hz_pen_is_run_2000_us_per_tick_for_the_same_simulated_time() {
+    let s = scenario("");
+    let (fast, slow) = (tmp("rate-1000"), tmp("rate-500"));
+    let at_1000 = run_with(&s, inprocess(&s), &fast);
+    let config = needlebench_firmware::FirmwareConfig {
+        tick_rate_hz: 500,
+        ..firmware_config(&s)
+    };
+    let at_500 = run_with(
+        &s,
+        Box::new(InProcessTransport::new(Firmware::new(config).unwrap())),
+        &slow,
+    );
+    assert_eq!(at_500.ticks * 2, at_1000.ticks + at_1000.ticks % 2);
+    let times: Vec<u64> = Recording::open(&slow)
+        .unwrap()
+        .telemetry()
+        .unwrap()
+        .map(|r| r.unwrap().t_us)
+        .collect();
+    assert!(
+        times.windows(2).all(|w| w[1] - w[0] == 2000),
+        "2000 µs steps"
+    );
+    assert_eq!(at_500.meta.run.sim_duration_us, times[times.len() - 1]);
+    assert!(at_500.punctures > 0, "the 500 Hz pen still ran the motor");
+    for d in [fast, slow] {
+        let _ = std::fs::remove_dir_all(d);
+    }
+}
+
+#[test]
+fn hall_period_the_bench_sends_is_0_or_at_most_100_ms() {
+    use needlebench_protocol::{Decoded, Decoder, MAX_HALL_PERIOD_US, Message};
+    // From power-on (stopped) through the run to the stop at the end.
+    let s = scenario("");
+    let (dir, capture) = (tmp("hall"), tmp("hall-capture"));
+    let config = firmware_config(&s);
+    let setup = RunSetup::new(&s, &config).unwrap();
+    let opts = LinkOptions {
+        capture: Some(capture.clone()),
+        ..LinkOptions::default()
+    };
+    let mut link = Link::connect(inprocess(&s), opts).unwrap();
+    let writer = RecordingWriter::create(&dir, Meta::default()).unwrap();
+    run(&setup, &mut link, writer, |_| {}).unwrap();
+    drop(link);
+    let bytes = std::fs::read(capture.join("to_pen.bin")).unwrap();
+    let mut decoder = Decoder::new();
+    let mut input = &bytes[..];
+    let (mut turning, mut stopped) = (0, 0);
+    while let Some(d) = decoder.feed(&mut input) {
+        if let Decoded::Frame {
+            msg: Message::Sensors(frame),
+            ..
+        } = d
+        {
+            assert!(frame.hall_period_us <= MAX_HALL_PERIOD_US, "{frame:?}");
+            if frame.hall_period_us == 0 {
+                stopped += 1;
+            } else {
+                turning += 1;
+            }
+        }
+    }
+    assert!(
+        turning > 1000 && stopped > 100,
+        "{turning} turning, {stopped} stopped"
+    );
+    for d in [dir, capture] {
+        let _ = std::fs::remove_dir_all(d);
+    }
+}
