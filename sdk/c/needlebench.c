@@ -765,8 +765,11 @@ void nb_pen_link_on_bytes(nb_pen_link *link, const uint8_t *bytes, size_t n, uin
             size_t slot = d.msg.u.sensors.tick % NB_SENSOR_WINDOW;
             link->newest = d.msg.u.sensors;
             link->has_newest = 1;
-            link->sensors[slot] = d.msg.u.sensors;
-            link->sensors_valid[slot] = 1;
+            /* Lockstep: a frame for a tick already run is ignored. */
+            if (link->clock == NB_CLOCK_REALTIME || d.msg.u.sensors.tick >= link->next_tick) {
+                link->sensors[slot] = d.msg.u.sensors;
+                link->sensors_valid[slot] = 1;
+            }
             break;
         }
         case NB_MSG_GRANT:

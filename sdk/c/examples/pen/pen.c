@@ -19,15 +19,14 @@ static void on_tick(void *ctx, uint32_t tick, uint64_t now_us, const nb_sensors 
     }
 }
 
-int pen_init(pen *p, nb_emit_fn emit, void *emit_ctx) {
-    pen_fw_config config = pen_fw_default_config();
+int pen_init(pen *p, const pen_fw_config *config, nb_emit_fn emit, void *emit_ctx) {
     nb_pen_firmware fw;
-    if (pen_fw_init(&p->fw, &config) != 0) return -1;
+    if (pen_fw_init(&p->fw, config) != 0) return -1;
     fw.ctx = p;
     fw.hello = on_hello;
     fw.session_start = on_session_start;
     fw.tick = on_tick;
-    return nb_pen_link_init(&p->link, &fw, config.tick_rate_hz, emit, emit_ctx) == NB_OK ? 0 : -1;
+    return nb_pen_link_init(&p->link, &fw, config->tick_rate_hz, emit, emit_ctx) == NB_OK ? 0 : -1;
 }
 
 void pen_on_bytes(pen *p, const uint8_t *bytes, size_t n, uint64_t now_us) {

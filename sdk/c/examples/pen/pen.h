@@ -16,9 +16,10 @@ typedef struct {
     nb_pen_link link;
 } pen;
 
-/** Sets up `p` with the shipped configuration; `emit(emit_ctx, frame, len)` receives each
- *  frame to send. Returns 0, or -1 if the configuration or the link cannot start. */
-int pen_init(pen *p, nb_emit_fn emit, void *emit_ctx);
+/** Sets up `p` with `config` (pen_fw_default_config, perhaps with the one setting scenarios
+ *  override: cartridge_max_run_s); `emit(emit_ctx, frame, len)` receives each frame to send.
+ *  Returns 0, or -1 if the configuration or the link cannot start. */
+int pen_init(pen *p, const pen_fw_config *config, nb_emit_fn emit, void *emit_ctx);
 
 /** Bytes received at `now_us` (any monotonic µs clock; 0 if the port has none). */
 void pen_on_bytes(pen *p, const uint8_t *bytes, size_t n, uint64_t now_us);

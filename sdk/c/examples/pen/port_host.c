@@ -8,10 +8,15 @@
  * bench that closes the port does not end the pen: the next bench to open the path says
  * hello and starts a fresh session, as with a powered pen on a USB port.
  *
- *     pen-host                      # prints the pty path, then serves
- *     needlebench run SCENARIO --port "$(…path…)"   or   --pen-cmd pen-host
+ *     pen-host [--cartridge-limit-s S]    # prints the pty path, then serves
+ *     needlebench run SCENARIO --pen-cmd 'pen-host --cartridge-limit-s {cartridge_limit_s}'
  *
- * Exit status: 0 on a signal, 1 if the pty cannot be created or the port fails.
+ * --cartridge-limit-s S (else the environment's NEEDLEBENCH_CARTRIDGE_LIMIT_S, else 1800)
+ * sets the single-use running time per cartridge, s: the one firmware setting scenarios
+ * override, which the bench puts in a pen command's `{cartridge_limit_s}` and environment.
+ *
+ * Exit status: 0 on a signal, 1 if the pty cannot be created or the port fails, 2 for a
+ * bad argument.
  */
 #define _XOPEN_SOURCE 600
 #define _POSIX_C_SOURCE 200809L
@@ -89,8 +94,35 @@ static int set_raw(int fd) {
     return tcsetattr(fd, TCSANOW, &t);
 }
 
-int main(void) {
+/* The cartridge limit from argv or the environment into `config`; -1 on a bad value. */
+static int configure(int argc, char **argv, pen_fw_config *config) {
+    const char *limit = getenv("NEEDLEBENCH_CARTRIDGE_LIMIT_S");
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--cartridge-limit-s") == 0 && i + 1 < argc) {
+            limit = argv[++i];
+        } else {
+            fprintf(stderr, "pen-host: unknown argument '%s' (usage: pen-host "
+                            "[--cartridge-limit-s SECONDS])\n", argv[i]);
+            return -1;
+        }
+    }
+    if (limit != NULL) {
+        char *end;
+        unsigned long s = strtoul(limit, &end, 10);
+        if (*limit == '\0' || *end != '\0' || s == 0 || s > 0xFFFFFFFFul) {
+            fprintf(stderr, "pen-host: cartridge limit '%s' is not a whole number of seconds "
+                            "above 0\n", limit);
+            return -1;
+        }
+        config->cartridge_max_run_s = (uint32_t)s;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv) {
     static pen p;
+    pen_fw_config config = pen_fw_default_config();
+    if (configure(argc, argv, &config) != 0) return 2;
     static out_buf out;
     static uint8_t in[4096];
 
@@ -120,7 +152,7 @@ int main(void) {
     sigaction(SIGHUP, &sa, NULL);
 
     out.fd = master;
-    if (pen_init(&p, emit, &out) != 0) {
+    if (pen_init(&p, &config, emit, &out) != 0) {
         fprintf(stderr, "pen-host: the pen's configuration is invalid\n");
         return 1;
     }

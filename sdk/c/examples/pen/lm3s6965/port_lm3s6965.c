@@ -5,6 +5,16 @@
  *
  *     qemu-system-arm -M lm3s6965evb -kernel pen.elf -serial pty -nographic -monitor none
  *
+ * Configuration block: the one firmware setting scenarios override (the single-use running
+ * time per cartridge, s) can be written, before the CPU starts, into the last 256 bytes of
+ * SRAM, which startup leaves alone (QEMU's loader device cannot write into flash): the magic
+ * word "NBCF" (0x4643424E) at 0x2000FF00 and the limit in seconds at 0x2000FF04. With QEMU:
+ *
+ *     -device loader,addr=0x2000FF00,data=0x4643424E,data-len=4
+ *     -device loader,addr=0x2000FF04,data={cartridge_limit_s},data-len=4
+ *
+ * Without the magic word the shipped configuration is used.
+ *
  * Lockstep only: the firmware runs when the bench grants a tick, so the pen needs no timer
  * and its behaviour does not depend on how fast QEMU emulates it. (A real-time session is
  * answered, but no tick runs without a clock: this port has none.)
@@ -36,6 +46,9 @@
 #define CTL_RXE (1u << 9)
 #define IM_RX (1u << 4) /* receive interrupt */
 #define IM_RT (1u << 6) /* receive timeout interrupt */
+#define CONFIG_MAGIC (*(volatile const uint32_t *)0x2000FF00u)
+#define CONFIG_CARTRIDGE_LIMIT_S (*(volatile const uint32_t *)0x2000FF04u)
+#define CONFIG_MAGIC_VALUE 0x4643424Eu /* "NBCF", little-endian */
 #define NVIC_ISER0 (*(volatile uint32_t *)0xE000E100u)
 #define UART0_IRQ 5u
 
@@ -79,8 +92,12 @@ static void emit(void *ctx, const uint8_t *frame, size_t len) {
 int main(void) {
     static pen p;
     uint8_t in[128];
+    pen_fw_config config = pen_fw_default_config();
+    if (CONFIG_MAGIC == CONFIG_MAGIC_VALUE && CONFIG_CARTRIDGE_LIMIT_S != 0) {
+        config.cartridge_max_run_s = CONFIG_CARTRIDGE_LIMIT_S;
+    }
     uart_init();
-    if (pen_init(&p, emit, NULL) != 0) {
+    if (pen_init(&p, &config, emit, NULL) != 0) {
         for (;;) {
         }
     }

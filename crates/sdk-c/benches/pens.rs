@@ -1,0 +1,145 @@
+//! Lockstep tick rate over a pty against each kind of pen, in one run so the figures compare:
+//! - `pty/bare_echo`: the floor — one tick's bytes (Sensors + Grant) written to a pty whose far
+//!   side echoes them straight back;
+//! - `pty/rust_emulator_tick`: one lockstep tick against the Rust reference pen served on a pty
+//!   (the serve loop of `needlebench emulate --pty`, from a thread of this process);
+//! - `pty/c_host_pen_tick`: against the C reference pen's host build (`pen-host`, a process);
+//! - `pty/qemu_pen_tick`: against the C reference pen on QEMU's `lm3s6965evb` (a process).
+//!
+//! Target: the C host pen within 1.3× of the Rust emulator's tick time. The C pens are built
+//! into the target directory first (`sdk/c/build.sh`); a missing toolchain skips its figure.
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use needlebench_bridge::emulate::{EmulatorPort, serve};
+use needlebench_bridge::{Link, LinkOptions, SerialTransport, Transport};
+use needlebench_firmware::{Firmware, FirmwareConfig};
+use needlebench_protocol::{CartridgeInfo, Encoder, Grant, MAX_FRAME_LEN, Message, SensorFrame};
+use needlebench_sdk_c::{Artifact, PenProcess, build, qemu_pen_command, tool_available};
+use serialport::SerialPort;
+use std::io::{Read, Write};
+use std::path::PathBuf;
+use std::time::Duration;
+
+fn sensors() -> SensorFrame {
+    SensorFrame {
+        tick: 0,
+        motor_current_ma: 640,
+        hall_period_us: 6_667,
+        battery_mv: 3_900,
+        depth_um: 1_000,
+        buttons: 0,
+        cartridge: CartridgeInfo {
+            present: true,
+            id: 12_345,
+            needle_count: 36,
+        },
+        skin_contact: true,
+    }
+}
+
+fn out_dir() -> PathBuf {
+    let exe = std::env::current_exe().expect("bench path");
+    exe.parent()
+        .and_then(|deps| deps.parent())
+        .map_or_else(std::env::temp_dir, |profile| profile.join("sdk-c-bench"))
+}
+
+fn connect(path: &str) -> Link {
+    let transport = SerialTransport::open(path, 115_200).expect("open pty");
+    Link::connect(Box::new(transport), LinkOptions::default()).expect("handshake")
+}
+
+fn bench_link(c: &mut Criterion, name: &str, link: &mut Link) {
+    let s = sensors();
+    let mut group = c.benchmark_group("pty");
+    group.throughput(Throughput::Elements(1));
+    group.bench_function(name, |b| {
+        b.iter(|| std::hint::black_box(link.tick(Some(&s)).expect("tick").actuators));
+    });
+    group.finish();
+}
+
+fn bench_bare_echo(c: &mut Criterion) {
+    let mut tick_bytes = Vec::new();
+    let mut enc = Encoder::new();
+    let mut buf = [0u8; MAX_FRAME_LEN];
+    for msg in [
+        Message::Sensors(sensors()),
+        Message::Grant(Grant {
+            until_tick: 0,
+            with_sensors: true,
+        }),
+    ] {
+        let n = enc.encode(&msg, &mut buf).expect("encode");
+        tick_bytes.extend_from_slice(&buf[..n]);
+    }
+    let (mut master, slave) = serialport::TTYPort::pair().expect("pty pair");
+    let echo_path = slave.name().expect("name");
+    master
+        .set_timeout(Duration::from_secs(3600))
+        .expect("timeout");
+    std::thread::spawn(move || {
+        let mut b = [0u8; 4096];
+        while let Ok(n) = master.read(&mut b) {
+            if n == 0 || master.write_all(&b[..n]).is_err() {
+                return;
+            }
+        }
+    });
+    let mut echo = SerialTransport::open(&echo_path, 115_200).expect("open echo pty");
+    let mut rx = Vec::with_capacity(4096);
+    let mut group = c.benchmark_group("pty");
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("bare_echo", |b| {
+        b.iter(|| {
+            echo.send(&tick_bytes).expect("send");
+            rx.clear();
+            while rx.len() < tick_bytes.len() {
+                echo.recv(&mut rx, Duration::from_secs(1)).expect("recv");
+            }
+            std::hint::black_box(&rx);
+        });
+    });
+    group.finish();
+    drop(slave);
+}
+
+fn bench_rust_emulator(c: &mut Criterion) {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let firmware = Firmware::new(FirmwareConfig::default()).expect("default config");
+        let _ = serve(
+            EmulatorPort::Pty,
+            firmware,
+            |p| tx.send(p.to_owned()).expect("announce"),
+            std::future::pending(),
+        );
+    });
+    let path: String = rx.recv_timeout(Duration::from_secs(5)).expect("pty path");
+    bench_link(c, "rust_emulator_tick", &mut connect(&path));
+}
+
+fn bench_c_pens(c: &mut Criterion) {
+    if tool_available("gcc") {
+        let pen = build(&out_dir(), Artifact::HostPen).unwrap_or_else(|e| panic!("{e}"));
+        let process = PenProcess::start(
+            &format!("exec '{}'", pen.display()),
+            Duration::from_secs(10),
+        )
+        .expect("C host pen");
+        bench_link(c, "c_host_pen_tick", &mut connect(&process.pty_path));
+    } else {
+        eprintln!("pty/c_host_pen_tick: skipped, gcc is not installed");
+    }
+    if tool_available("arm-none-eabi-gcc") && tool_available("qemu-system-arm") {
+        let elf = build(&out_dir(), Artifact::QemuPen).unwrap_or_else(|e| panic!("{e}"));
+        let command = qemu_pen_command(&elf).replace("{cartridge_limit_s}", "1800");
+        let process = PenProcess::start(&command, Duration::from_secs(10)).expect("QEMU pen");
+        bench_link(c, "qemu_pen_tick", &mut connect(&process.pty_path));
+    } else {
+        eprintln!("pty/qemu_pen_tick: skipped, arm-none-eabi-gcc or qemu-system-arm is missing");
+    }
+}
+
+criterion_group!(benches, bench_bare_echo, bench_rust_emulator, bench_c_pens);
+criterion_main!(benches);
