@@ -2,6 +2,7 @@
 //!
 //! One test binary for the whole workspace; each module covers one subcommand.
 
+mod c_pen;
 mod check;
 mod link;
 mod pen_cmd;

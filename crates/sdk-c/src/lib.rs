@@ -64,7 +64,9 @@ pub enum SdkError {
         output: String,
     },
     /// The pen command printed no pty path in time, or exited first.
-    #[error("the pen command `{command}` announced no pty within {timeout_s} s; it printed:\n{output}")]
+    #[error(
+        "the pen command `{command}` announced no pty within {timeout_s} s; it printed:\n{output}"
+    )]
     NoPty {
         /// The command.
         command: String,
@@ -179,8 +181,14 @@ impl PenProcess {
             })?;
         let (tx, rx) = mpsc::channel::<String>();
         for stream in [
-            child.stdout.take().map(|s| Box::new(s) as Box<dyn std::io::Read + Send>),
-            child.stderr.take().map(|s| Box::new(s) as Box<dyn std::io::Read + Send>),
+            child
+                .stdout
+                .take()
+                .map(|s| Box::new(s) as Box<dyn std::io::Read + Send>),
+            child
+                .stderr
+                .take()
+                .map(|s| Box::new(s) as Box<dyn std::io::Read + Send>),
         ]
         .into_iter()
         .flatten()

@@ -17,7 +17,10 @@ fn c_sdk_unit_tests_pass_against_wire_md_golden_vectors_under_sanitizers() {
         .expect("run test_sdk");
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "C unit tests failed:\n{stdout}\n{stderr}");
+    assert!(
+        out.status.success(),
+        "C unit tests failed:\n{stdout}\n{stderr}"
+    );
     // The C test counts its checks; hundreds run (golden vectors decoded whole and byte by
     // byte, varint table, rejections, decoder recovery, the pen link).
     let checks: u32 = stdout
@@ -47,7 +50,10 @@ fn c_unit_tests_fail_when_a_golden_vector_in_wire_md_changes() {
     let path = dir.join("WIRE.md");
     std::fs::write(&path, tampered).expect("write tampered WIRE.md");
     let out = Command::new(&test_sdk).arg(&path).output().expect("run");
-    assert!(!out.status.success(), "a wrong golden vector went unnoticed");
+    assert!(
+        !out.status.success(),
+        "a wrong golden vector went unnoticed"
+    );
     assert!(String::from_utf8_lossy(&out.stderr).contains("golden grant"));
 }
 

@@ -90,38 +90,54 @@ fn message() -> impl Strategy<Value = Owned> {
             any::<u32>(),
             depth
         )
-            .prop_map(|(v, name, version, lockstep, tick_rate_hz, depth_control)| {
-                Owned::PenHello(
-                    v,
-                    name,
-                    version,
-                    Capabilities {
-                        lockstep,
-                        tick_rate_hz,
-                        depth_control,
-                    },
-                )
-            }),
+            .prop_map(
+                |(v, name, version, lockstep, tick_rate_hz, depth_control)| {
+                    Owned::PenHello(
+                        v,
+                        name,
+                        version,
+                        Capabilities {
+                            lockstep,
+                            tick_rate_hz,
+                            depth_control,
+                        },
+                    )
+                }
+            ),
         (
-            (any::<u32>(), any::<u16>(), any::<u32>(), any::<u16>(), any::<u16>()),
-            (any::<u8>(), any::<bool>(), any::<u32>(), any::<u8>(), any::<bool>())
+            (
+                any::<u32>(),
+                any::<u16>(),
+                any::<u32>(),
+                any::<u16>(),
+                any::<u16>()
+            ),
+            (
+                any::<u8>(),
+                any::<bool>(),
+                any::<u32>(),
+                any::<u8>(),
+                any::<bool>()
+            )
         )
-            .prop_map(|((tick, ma, hall, mv, um), (buttons, present, id, needles, skin))| {
-                Owned::Plain(Message::Sensors(SensorFrame {
-                    tick,
-                    motor_current_ma: ma,
-                    hall_period_us: hall,
-                    battery_mv: mv,
-                    depth_um: um,
-                    buttons,
-                    cartridge: CartridgeInfo {
-                        present,
-                        id,
-                        needle_count: needles,
-                    },
-                    skin_contact: skin,
-                }))
-            }),
+            .prop_map(
+                |((tick, ma, hall, mv, um), (buttons, present, id, needles, skin))| {
+                    Owned::Plain(Message::Sensors(SensorFrame {
+                        tick,
+                        motor_current_ma: ma,
+                        hall_period_us: hall,
+                        battery_mv: mv,
+                        depth_um: um,
+                        buttons,
+                        cartridge: CartridgeInfo {
+                            present,
+                            id,
+                            needle_count: needles,
+                        },
+                        skin_contact: skin,
+                    }))
+                }
+            ),
         (
             any::<u32>(),
             any::<u16>(),
@@ -150,9 +166,9 @@ fn message() -> impl Strategy<Value = Owned> {
         )),
         (any::<u32>(), any::<u16>())
             .prop_map(|(tick, frames)| Owned::Plain(Message::Reached(Reached { tick, frames }))),
-        (any::<u32>(), state(), state()).prop_map(|(tick, from, to)| Owned::Plain(
-            Message::Event(Event::StateChanged { tick, from, to })
-        )),
+        (any::<u32>(), state(), state()).prop_map(|(tick, from, to)| Owned::Plain(Message::Event(
+            Event::StateChanged { tick, from, to }
+        ))),
         (any::<u32>(), fault(), any::<bool>()).prop_map(|(tick, code, raised)| Owned::Plain(
             Message::Event(if raised {
                 Event::FaultRaised { tick, code }
@@ -353,6 +369,10 @@ fn c_rejects_what_rust_rejects_for_corrupted_frames() {
     let answers = ask_c(&requests);
     assert_eq!(answers.len(), rust.len());
     for (i, (answer, rust_ok)) in answers.iter().zip(&rust).enumerate() {
-        assert_eq!(!answer.starts_with("ERR"), *rust_ok, "corruption {i}: C says {answer}");
+        assert_eq!(
+            !answer.starts_with("ERR"),
+            *rust_ok,
+            "corruption {i}: C says {answer}"
+        );
     }
 }

@@ -43,7 +43,11 @@ fn script(tick: u32, duty_permille: u16) -> Option<SensorFrame> {
     let hall_period_us = if hz >= 10.0 { (1e6 / hz) as u32 } else { 0 };
     Some(SensorFrame {
         tick,
-        motor_current_ma: if (1200..1206).contains(&tick) { 3000 } else { 400 },
+        motor_current_ma: if (1200..1206).contains(&tick) {
+            3000
+        } else {
+            400
+        },
         hall_period_us,
         battery_mv: if tick < 1000 { 3900 } else { 3450 },
         depth_um: 500,
@@ -63,7 +67,10 @@ fn run(mut link: Link) -> Vec<TickReply> {
     let mut duty = 0;
     (0..TICKS)
         .map(|tick| {
-            let reply = link.tick(script(tick, duty).as_ref()).expect("tick").clone();
+            let reply = link
+                .tick(script(tick, duty).as_ref())
+                .expect("tick")
+                .clone();
             duty = reply.actuators.motor_duty_permille;
             reply
         })
@@ -94,9 +101,15 @@ fn assert_same_session(command: &str) {
         .filter(|e| matches!(e, needlebench_bridge::PenEvent::FaultRaised { .. }))
         .collect();
     assert!(faults.len() >= 3, "the script raised only {faults:?}");
-    assert_eq!(rust.last().map(|r| r.actuators.state), Some(FirmwareState::Off));
+    assert_eq!(
+        rust.last().map(|r| r.actuators.state),
+        Some(FirmwareState::Off)
+    );
     for (tick, (c, rust)) in c.iter().zip(&rust).enumerate() {
-        assert_eq!(c, rust, "the C pen differs from the Rust reference at tick {tick}");
+        assert_eq!(
+            c, rust,
+            "the C pen differs from the Rust reference at tick {tick}"
+        );
     }
 }
 

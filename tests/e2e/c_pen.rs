@@ -1,0 +1,254 @@
+//! The C reference pen (`sdk/c/examples/pen`) against the shipped scenario suite: the same
+//! verdicts as the Rust reference firmware, and the same simulated data, byte for byte.
+//!
+//! - On QEMU (`lm3s6965evb`, the Cortex-M3 build): every pen scenario the suite holds (found
+//!   as `regress` finds them, so new ones join; rollers and stamps have no firmware), except the 10-minute full-face session: QEMU's
+//!   lockstep round trip over a pty runs about 1 000 ticks/s on the 2-core CI machine, so its
+//!   600 000 ticks would take about 10 minutes alone. `NEEDLEBENCH_QEMU_FULL_SUITE=1` runs it
+//!   too. (`cargo bench -p needlebench-sdk-c --bench pens` gives the tick rates.)
+//! - On the host (`pen-host`, the same firmware source): every scenario, full-face included.
+//! - Two QEMU runs of one scenario give byte-identical recordings: lockstep drives the
+//!   firmware's ticks, so the emulator's speed does not matter.
+//!
+//! With `CI` set a missing `gcc`, `arm-none-eabi-gcc` or `qemu-system-arm` fails these
+//! tests; elsewhere they are skipped with a note.
+
+use crate::support::needlebench;
+use needlebench_sdk_c::{Artifact, build, qemu_pen_command, require};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// The scenario too slow for QEMU in CI (see the module docs).
+const QEMU_TOO_SLOW: &str = "full-face-10min-36-150hz";
+
+fn out_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("c-pen-e2e")
+}
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Every shipped scenario that runs a pen's firmware, as `regress` finds them (rollers and
+/// stamps have none: a pen command does not apply to them).
+fn suite() -> Vec<PathBuf> {
+    needlebench_scenario::find_scenarios(&[repo().join("scenarios")])
+        .expect("scenarios/")
+        .into_iter()
+        .filter(|path| {
+            let scenario = needlebench_scenario::Scenario::from_path(path).expect("scenario");
+            matches!(scenario.device, needlebench_scenario::Device::Pen(_))
+        })
+        .collect()
+}
+
+fn scenario_name(path: &Path) -> String {
+    path.file_stem().unwrap().to_string_lossy().into_owned()
+}
+
+/// `regress` over `scenarios` (with `pen` args) into `dir`; the JSON report.
+fn regress(scenarios: &[PathBuf], pen: &[&str], dir: &Path) -> Value {
+    let json = dir.join("report.json");
+    let recordings = dir.join("rec");
+    let mut args: Vec<String> = vec!["regress".into()];
+    args.extend(scenarios.iter().map(|p| p.display().to_string()));
+    args.extend(pen.iter().map(|s| (*s).to_owned()));
+    for a in [
+        "--jobs",
+        "2",
+        "--json",
+        json.to_str().unwrap(),
+        "--out",
+        recordings.to_str().unwrap(),
+    ] {
+        args.push(a.to_owned());
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = needlebench(&args);
+    let report = std::fs::read_to_string(&json).unwrap_or_else(|e| {
+        panic!(
+            "no JSON report ({e}); regress said:\n{}\n{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        )
+    });
+    serde_json::from_str(&report).expect("JSON report")
+}
+
+/// The Rust reference's report over the whole suite, run once.
+fn rust_reference() -> &'static (Value, PathBuf) {
+    static REFERENCE: OnceLock<(Value, PathBuf)> = OnceLock::new();
+    REFERENCE.get_or_init(|| {
+        let dir = out_dir().join("rust");
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        (regress(&suite(), &[], &dir), dir.join("rec"))
+    })
+}
+
+/// Per scenario: its status and every criterion with its outcome.
+fn verdicts(report: &Value) -> Vec<(String, String, Vec<(String, String)>)> {
+    let mut out: Vec<_> = report["scenarios"]
+        .as_array()
+        .expect("scenarios")
+        .iter()
+        .map(|s| {
+            let verdicts = s["verdicts"]
+                .as_array()
+                .map(|v| {
+                    v.iter()
+                        .map(|v| {
+                            (
+                                v["criterion"].as_str().unwrap_or_default().to_owned(),
+                                v["outcome"].as_str().unwrap_or_default().to_owned(),
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            (
+                s["name"].as_str().unwrap_or_default().to_owned(),
+                s["status"].as_str().unwrap_or_default().to_owned(),
+                verdicts,
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// The simulated data of a recording: what must not depend on which pen ran the firmware.
+const DATA_FILES: [&str; 3] = ["telemetry.csv", "punctures.csv", "events.csv"];
+
+fn assert_same_verdicts_and_data(c: &Value, c_recordings: &Path, names: &[String]) {
+    let (rust, rust_recordings) = rust_reference();
+    let rust: Vec<_> = verdicts(rust)
+        .into_iter()
+        .filter(|(name, ..)| names.contains(name))
+        .collect();
+    let c = verdicts(c);
+    assert_eq!(c.len(), names.len(), "the C pen's report lacks scenarios");
+    for (c, rust) in c.iter().zip(&rust) {
+        assert!(!c.2.is_empty(), "{}: no verdicts", c.0);
+        assert_eq!(
+            c, rust,
+            "the C pen's verdicts differ from the Rust reference's"
+        );
+    }
+    for name in names {
+        for file in DATA_FILES {
+            let a = std::fs::read(rust_recordings.join(name).join(file)).unwrap();
+            let b = std::fs::read(c_recordings.join(name).join(file)).unwrap();
+            assert!(
+                a == b,
+                "{name}/{file} differs between the Rust and the C pen"
+            );
+        }
+    }
+}
+
+#[test]
+fn c_pen_on_qemu_gives_the_rust_references_verdicts_on_the_shipped_suite() {
+    if !require("arm-none-eabi-gcc") || !require("qemu-system-arm") {
+        return;
+    }
+    let elf = build(&out_dir().join("build"), Artifact::QemuPen).unwrap_or_else(|e| panic!("{e}"));
+    let full = std::env::var_os("NEEDLEBENCH_QEMU_FULL_SUITE").is_some();
+    let scenarios: Vec<PathBuf> = suite()
+        .into_iter()
+        .filter(|p| full || scenario_name(p) != QEMU_TOO_SLOW)
+        .collect();
+    assert!(scenarios.len() >= 10, "only {} scenarios", scenarios.len());
+    let names: Vec<String> = scenarios.iter().map(|p| scenario_name(p)).collect();
+    let dir = out_dir().join("qemu");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let report = regress(&scenarios, &["--pen-cmd", &qemu_pen_command(&elf)], &dir);
+    assert_same_verdicts_and_data(&report, &dir.join("rec"), &names);
+}
+
+#[test]
+fn c_host_pen_gives_the_rust_references_verdicts_on_every_shipped_scenario() {
+    if !require("gcc") {
+        return;
+    }
+    let pen = build(&out_dir().join("build"), Artifact::HostPen).unwrap_or_else(|e| panic!("{e}"));
+    let scenarios = suite();
+    let names: Vec<String> = scenarios.iter().map(|p| scenario_name(p)).collect();
+    assert!(
+        names.iter().any(|n| n == QEMU_TOO_SLOW),
+        "the full-face scenario moved"
+    );
+    let dir = out_dir().join("host");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let command = format!(
+        "exec '{}' --cartridge-limit-s {{cartridge_limit_s}}",
+        pen.display()
+    );
+    let report = regress(&scenarios, &["--pen-cmd", &command], &dir);
+    assert_same_verdicts_and_data(&report, &dir.join("rec"), &names);
+}
+
+/// meta.toml without its `[link]` table: the link counters (frames, bytes, retransmits)
+/// count re-sends, which a slow moment of the host can cause (the bench re-sends after
+/// 50 ms without an answer) — see crates/recording/FORMAT.md.
+fn meta_without_link(recording: &Path) -> String {
+    let meta = std::fs::read_to_string(recording.join("meta.toml")).unwrap();
+    let mut out = String::new();
+    let mut in_link = false;
+    for line in meta.lines() {
+        if line.starts_with('[') {
+            in_link = line == "[link]";
+        }
+        if !in_link {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+#[test]
+fn two_qemu_runs_of_a_scenario_give_byte_identical_recordings() {
+    if !require("arm-none-eabi-gcc") || !require("qemu-system-arm") {
+        return;
+    }
+    let elf =
+        build(&out_dir().join("build-twice"), Artifact::QemuPen).unwrap_or_else(|e| panic!("{e}"));
+    let scenario = repo().join("scenarios/link-garbage-recovers.toml");
+    let dir = out_dir().join("twice");
+    let _ = std::fs::remove_dir_all(&dir);
+    let command = qemu_pen_command(&elf);
+    let runs: Vec<PathBuf> = (0..2)
+        .map(|i| {
+            let out = dir.join(format!("run{i}"));
+            let o = needlebench(&[
+                "run",
+                scenario.to_str().unwrap(),
+                "--pen-cmd",
+                &command,
+                "--out",
+                out.to_str().unwrap(),
+                "-q",
+            ]);
+            assert_eq!(
+                o.status.code(),
+                Some(0),
+                "{}",
+                String::from_utf8_lossy(&o.stdout)
+            );
+            out
+        })
+        .collect();
+    for file in DATA_FILES.iter().chain(&["scenario/scenario.toml"]) {
+        let a = std::fs::read(runs[0].join(file)).unwrap();
+        let b = std::fs::read(runs[1].join(file)).unwrap();
+        assert!(
+            !a.is_empty() && a == b,
+            "{file} differs between two QEMU runs"
+        );
+    }
+    assert_eq!(meta_without_link(&runs[0]), meta_without_link(&runs[1]));
+}
