@@ -302,4 +302,36 @@ fn a_pen_command_is_told_the_scenarios_cartridge_limit() {
         String::from_utf8_lossy(&o.stdout)
     );
     assert!(read(&out, "pen-stderr.log").starts_with("limit 3 3\n"));
+    // `needlebench emulate` reads the variable itself.
+    let plain = tmp.path().join("plain");
+    let command = format!("'{BIN}' emulate --pty");
+    let o = needlebench(&[
+        "run",
+        &scenario("expired-cartridge-refused"),
+        "--pen-cmd",
+        &command,
+        "--out",
+        plain.to_str().unwrap(),
+        "-q",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+}
+
+#[test]
+fn regress_with_a_pen_command_runs_roller_and_stamp_scenarios_without_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = needlebench(&[
+        "regress",
+        &scenario("cheek-roller-0.5mm"),
+        "--pen-cmd",
+        "exit 1",
+        "--out",
+        tmp.path().join("rec").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }

@@ -1,4 +1,5 @@
-//! The fault table of the reference firmware as data, for reports to quote.
+//! The fault table of the reference firmware as data, for reports to quote. `FIRMWARE.md`
+//! (the pen contract) quotes it word for word; `tests/it/contract.rs` holds the two together.
 
 use needlebench_protocol::FaultCode;
 

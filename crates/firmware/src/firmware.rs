@@ -25,8 +25,8 @@ struct Bounds {
     max_run_us: u64,
 }
 
-/// The reference pen firmware. See the crate docs for the state machine, the UI and the
-/// fault table.
+/// The reference pen firmware. `FIRMWARE.md` (the pen contract) describes the state
+/// machine, the UI and the fault table.
 #[derive(Debug, Clone)]
 pub struct Firmware {
     config: FirmwareConfig,

@@ -31,38 +31,18 @@
 //! }
 //! ```
 //!
-//! # Sensing
-//! - stroke frequency, Hz = 1 000 000 / [`SensorFrame::hall_period_us`] (one hall pulse per
-//!   motor revolution, one revolution per needle stroke); a period of 0 reads as 0 Hz, one
-//!   below [`MIN_HALL_PERIOD_US`] (> 500 Hz) is a glitch and keeps the last reading;
-//! - motor current (mA), battery (mV), depth dial (µm, echoed as the depth setpoint: the
-//!   reference pen has a manual dial), buttons, cartridge sensor.
-//!
-//! # State machine and buttons
-//! Buttons act on the press edge (a bit set now and clear in the previous frame).
-//!
-//! | state | power press | power held 1.5 s | speed up / down |
-//! |---|---|---|---|
-//! | `Off` | → `Idle`, level = default (1) | — (the press that powered on does not count) | ignored |
-//! | `Idle` | start checks, then → `Running` (soft start) or → `Fault` | → `Off` | level ± 1 (1–6) |
-//! | `Running` | → `Idle`, motor off in the same tick | → `Off` | level ± 1, setpoint slews |
-//! | `Fault` | clears the fault if its condition is gone → `Idle`, else stays | → `Off` (clears) | ignored |
-//!
-//! Start checks, in order: cartridge seated (`CartridgeAbsent`), cartridge not used up
-//! (`CartridgeExpired`), battery ≥ 3.40 V (`LowBattery`). A refused start latches the fault
-//! (indicator red) and logs a `Warn` line saying why. Indicator: off in `Off`, red in `Fault`,
-//! otherwise green, or amber while the battery reads below 3.50 V.
+//! # The contract
+//! What this firmware does — buttons and states, speed levels, every fault with its cause,
+//! threshold, timing bound and reaction, indicators, the cartridge lockout, the events — is
+//! the pen contract every pen must meet, written once in `FIRMWARE.md` at the repository
+//! root. Its tables are this crate's defaults ([`FirmwareConfig::default`]) and
+//! [`FAULT_TABLE`]; a test (`tests/it/contract.rs`) holds them together. This page only adds
+//! what is particular to this implementation.
 //!
 //! # Speed control
-//! Six levels: 80, 95, 110, 125, 138, 150 Hz. Each start ramps the setpoint linearly from 0 to
-//! the level in 300 ms (soft start; it keeps the inrush current far below the over-current
-//! cut-off); level changes slew at 500 Hz/s. Duty = feed-forward (setpoint / (46 Hz/V ×
-//! battery V)) + PI on the stroke-frequency error (kp 0.004 /Hz, ki 0.12 /(Hz·s)) with
-//! clamping anti-windup (the integrator stops while the output is saturated in the direction
-//! of the error), clamped to 0–1000 ‰.
-//!
-//! Against the plant model of the integration tests (`tests/it/plant.rs`: the coreless motor
-//! above, 0.6 mNm needle load, 4.0 V battery with 0.1 Ω), with the default gains:
+//! Feed-forward plus PI with a soft start, as FIRMWARE.md §4 describes ([`SpeedController`]).
+//! Against the plant model of the integration tests (`tests/it/plant.rs`: a coreless motor
+//! with R ≈ 1.2 Ω and kt ≈ ke ≈ 3 mNm/A, 0.6 mNm needle load, 4.0 V battery with 0.1 Ω), with the default gains:
 //!
 //! | figure | measured | test bound |
 //! |---|---|---|
@@ -72,32 +52,9 @@
 //! | overshoot after 1 s saturated (125 Hz of 150) and release | +2.3 % (+15.6 % without anti-windup) | +5 % |
 //! | inrush during a soft start to 150 Hz | 0.84 A | 1.5 A (cut-off 2.5 A) |
 //!
-//! # Faults
-//! [`FaultCode`] is defined once, in the protocol crate, and re-exported here; the table
-//! below is also data ([`FAULT_TABLE`], [`fault_doc`]) for reports to quote. Every fault
-//! latches: motor duty 0 in the tick it is raised and every tick after until cleared,
-//! indicator red, state `Fault`, events `FaultRaised` then `StateChanged`. While one fault is
-//! latched no other is raised. Timing bounds are for the default config at 1 kHz; "sample"
-//! is one sensor frame (one tick).
-//!
-//! | code | cause | trigger and timing bound | clears (power press) when |
-//! |---|---|---|---|
-//! | `stall` | stall or excessive pressure | measured frequency < 40 % of the setpoint while the duty is ≥ 900 ‰, for 100 consecutive ticks: duty 0 at the 100th tick (≤ 100 ms after the measured collapse; the hall sensor itself reports 0 only 100 ms after the last pulse) | always |
-//! | `over_current` | motor current too high (short, locked rotor) | > 2500 mA for 5 consecutive samples, in `Idle` or `Running`: duty 0 at the 5th (≤ 5 ms after the first) | current ≤ 2500 mA |
-//! | `link_loss` | no sensor frame | 10 consecutive ticks without a frame while `Running`: duty held for 9, 0 at the 10th | always (a frame carried the press) |
-//! | `low_battery` | battery too low | start refused below 3400 mV; while running < 3200 mV for 50 consecutive samples: duty 0 at the 50th (≤ 50 ms) | battery ≥ 3400 mV |
-//! | `cartridge_absent` | no cartridge | start refused; removed while running: duty 0 in the same tick | a cartridge is seated |
-//! | `cartridge_expired` | single-use limit reached | 30 min running or 250 000 strokes per cartridge id: start refused, or duty 0 in the tick the limit is reached | a cartridge within its limits is seated |
-//! | `watchdog` | the firmware's loop overran | `now_us` more than 5000 µs after the previous tick's (or earlier than it), in any state but `Off`: duty 0 in that tick | always |
-//! | `internal` | internal error | not raised by the reference firmware (reserved) | always |
-//!
-//! Holding power for 1.5 s (`Off`) also clears a latched fault, as a power cycle would.
-//!
-//! # Cartridge lockout
-//! A table of the last 16 cartridge ids (LRU) keeps each one's running time and strokes
-//! (integrated every running tick from the measured frequency). It survives
-//! [`Firmware::on_session_start`], like flash. A cartridge with id 0 (no identity) cannot be
-//! remembered: it is counted per seating and its record resets when it is removed.
+//! # Lockout table
+//! The last [`CARTRIDGE_TABLE_LEN`] cartridge ids in an LRU table ([`CartridgeTable`]); it
+//! survives [`Firmware::on_session_start`], like flash.
 //!
 //! # Events
 //! A ring of [`EVENT_CAPACITY`] events; when full the oldest is dropped and counted

@@ -20,7 +20,11 @@ pub struct EmulateArgs {
     #[arg(long, default_value_t = 115_200, requires = "port")]
     baud: u32,
     /// Single-use lockout: running time allowed per cartridge, s [default: the firmware's, 1800].
-    #[arg(long, value_name = "S", value_parser = clap::value_parser!(u32).range(1..))]
+    /// A bench that starts the emulator with --pen-cmd sets NEEDLEBENCH_CARTRIDGE_LIMIT_S to
+    /// the scenario's limit, so `--pen-cmd 'needlebench emulate --pty'` runs every scenario as
+    /// the reference firmware would.
+    #[arg(long, value_name = "S", env = "NEEDLEBENCH_CARTRIDGE_LIMIT_S",
+          value_parser = clap::value_parser!(u32).range(1..))]
     cartridge_limit_s: Option<u32>,
 }
 

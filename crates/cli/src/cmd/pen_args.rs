@@ -128,6 +128,18 @@ impl PenArgs {
         .coded()
     }
 
+    /// These flags with no pen and no clock: a suite's roller and stamp scenarios run without
+    /// firmware whatever pen the suite's pen scenarios use.
+    pub fn without_pen(&self) -> PenArgs {
+        PenArgs {
+            port: None,
+            pen_cmd: None,
+            emulator: None,
+            mode: None,
+            ..self.clone()
+        }
+    }
+
     /// Whether any flag names a pen or a clock (a roller or stamp scenario takes none).
     pub fn names_a_pen(&self) -> bool {
         self.port.is_some()

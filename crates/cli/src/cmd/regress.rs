@@ -307,7 +307,12 @@ fn run_one(job: &Job, args: &RegressArgs, fixed: Option<&PenChoice>, program: &P
             1 => args.out.join(&scenario.name),
             _ => args.out.join(format!("{}.repeat{rep}", scenario.name)),
         };
-        let mut pen = args.pen.clone();
+        // The pen flags choose the pen of the suite's pen scenarios; a roller or stamp has none.
+        let mut pen = if scenario.device.kind().has_firmware() {
+            args.pen.clone()
+        } else {
+            args.pen.without_pen()
+        };
         pen.capture = pen
             .capture
             .map(|c| c.join(dir.file_name().unwrap_or_default()));
