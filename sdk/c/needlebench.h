@@ -363,7 +363,7 @@ typedef struct {
     uint64_t empty_frames;    /* lone 0x00 delimiters, ignored */
 } nb_decoder_stats;
 
-/** The receiving half of a link (about 420 bytes). Initialise with nb_decoder_init. */
+/** The receiving half of a link (about 500 bytes). Initialise with nb_decoder_init. */
 typedef struct {
     uint8_t window[2u * NB_MAX_FRAME_LEN]; /* the last bytes of the current run */
     size_t window_len;
@@ -477,6 +477,8 @@ typedef struct {
     uint64_t events_dropped; /* events beyond NB_REPLY_MAX_EVENTS in one tick: dropped */
 } nb_pen_link_stats;
 
+/** The pen's link: about 3.2 KiB on a Cortex-M (mostly the sensor window and the cached
+ *  reply), the decoder included. Set up with nb_pen_link_init; the fields are private. */
 typedef struct {
     nb_pen_firmware fw;
     nb_emit_fn emit;

@@ -198,7 +198,7 @@ static int is_expired(const pen_fw *fw, uint32_t id) {
 
 int pen_fw_init(pen_fw *fw, const pen_fw_config *config) {
     const pen_fw_config *c = config;
-    if (c->tick_rate_hz == 0 || c->tick_rate_hz > 1000000u) return -1;
+    if (!nb_tick_rate_valid(c->tick_rate_hz)) return -1;
     uint16_t previous = 0;
     for (size_t i = 0; i < PEN_SPEED_LEVELS; i++) {
         if (c->speed_levels_hz[i] <= previous) return -1;

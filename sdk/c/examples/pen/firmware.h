@@ -70,7 +70,7 @@ typedef struct {
     uint8_t used;
 } pen_cartridge_slot;
 
-/** The firmware's whole state (about 1.5 KiB); plain data, no pointers into itself. */
+/** The firmware's whole state (about 1.5 KiB on a Cortex-M); plain data. */
 typedef struct {
     pen_fw_config config;
     /* bounds in ticks */
@@ -114,7 +114,8 @@ typedef struct {
 pen_fw_config pen_fw_default_config(void);
 
 /** Powers up `fw` with `config` (Off, empty lockout table). Returns 0, or -1 for a
- *  configuration that cannot work (tick rate 0, levels not ascending, …). */
+ *  configuration that cannot work (a tick rate nb_tick_rate_valid refuses, levels not
+ *  ascending, …). */
 int pen_fw_init(pen_fw *fw, const pen_fw_config *config);
 
 /** A new bench session: reset as at power-on, keeping the cartridge lockout table. */
