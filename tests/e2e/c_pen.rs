@@ -87,8 +87,11 @@ fn rust_reference() -> &'static (Value, PathBuf) {
     })
 }
 
-/// Per scenario: its status and every criterion with its outcome.
-fn verdicts(report: &Value) -> Vec<(String, String, Vec<(String, String)>)> {
+/// One scenario's name, status, and every criterion with its outcome.
+type Verdicts = (String, String, Vec<(String, String)>);
+
+/// Per scenario, sorted by name: its status and every criterion with its outcome.
+fn verdicts(report: &Value) -> Vec<Verdicts> {
     let mut out: Vec<_> = report["scenarios"]
         .as_array()
         .expect("scenarios")
