@@ -86,6 +86,66 @@ fn varint_too_large_for_its_type_is_malformed_and_the_largest_value_is_not() {
     ));
 }
 
+/// `payload` with the one-byte length varint at `at` written as `len_bytes` bytes instead
+/// (non-shortest: `0x80` groups, then `00`).
+fn with_long_length(payload: &[u8], at: usize, len_bytes: usize) -> Vec<u8> {
+    assert!(payload[at] < 0x80 && len_bytes >= 2);
+    let mut long = vec![0x80; len_bytes - 1];
+    long[0] |= payload[at];
+    long.push(0x00);
+    [&payload[..at], &long[..], &payload[at + 1..]].concat()
+}
+
+#[test]
+fn varint_text_lengths_follow_the_u32_rules_five_bytes_pass_six_are_malformed() {
+    let hello = Message::PenHello(PenHello {
+        protocol_version: 1,
+        firmware_name: "pen",
+        firmware_version: "1.2",
+        capabilities: Capabilities {
+            lockstep: true,
+            tick_rate_hz: 1000,
+            depth_control: DepthControl::Motorized,
+        },
+    });
+    let mut buf = [0u8; 64];
+    let hello_payload = postcard::to_slice(&hello, &mut buf).unwrap().to_vec();
+    // tag 1, protocol_version 1, then the name's length 3; the version's length follows "pen"
+    assert_eq!(hello_payload[..3], [0x01, 0x01, 0x03]);
+    assert_eq!(hello_payload[6], 0x03);
+    // Event::Log { tick 5, info, "hi" }: tag 6, variant 3, tick, level 1, length 2, text
+    let log_payload = [0x06, 0x03, 0x05, 0x01, 0x02, b'h', b'i'];
+    let log = Message::Event(Event::Log {
+        tick: 5,
+        level: LogLevel::Info,
+        text: "hi",
+    });
+    for (msg, payload, at) in [
+        (&hello, &hello_payload[..], 2),
+        (&hello, &hello_payload[..], 6),
+        (&log, &log_payload[..], 4),
+    ] {
+        // 5 bytes is the longest a u32 allows: accepted, as the shortest form is
+        let (items, _) = decode(&frame_with_payload(7, &with_long_length(payload, at, 5)));
+        assert_eq!(items, [frame_item(7, msg)], "5-byte length at {at}");
+        // 6 bytes (postcard's usize would take up to 10 on a 64-bit host): malformed
+        for len_bytes in [6, 10] {
+            let long = with_long_length(payload, at, len_bytes);
+            let (items, decoder) = decode(&frame_with_payload(8, &long));
+            assert_eq!(
+                items,
+                [Item::Error(FrameError::Payload {
+                    seq: 8,
+                    kind: msg.kind()
+                })],
+                "{len_bytes}-byte length at {at}"
+            );
+            assert_eq!(decoder.stats().malformed, 1);
+            assert_eq!(decoder.stats().frames_ok, 0);
+        }
+    }
+}
+
 #[test]
 fn suffix_search_finds_a_frame_behind_noise_and_counts_one_resync_not_the_runs_error() {
     let noise = [0x11u8, 0x22, 0x33, 0x44, 0x55];
