@@ -60,8 +60,7 @@ fn generate(dir: &Path) -> Recording {
     for i in 0..PUNCTURES {
         w.puncture(&puncture_row(i)).expect("puncture");
     }
-    w.finish(RunStatus::Complete, Default::default())
-        .expect("finish");
+    w.finish(RunStatus::Complete).expect("finish");
     Recording::open(dir).expect("open")
 }
 

@@ -206,7 +206,8 @@ impl Checker {
         self.phase = self.phase.max(phase);
     }
 
-    /// The recording's wall-clock link measurements (`timing.toml`), for `link.lag`.
+    /// The recording's link figures (`timing.toml`): the line counters for `link.crc_rate`
+    /// (format 3 on) and the lag for `link.lag`.
     pub fn timing(&mut self, timing: Timing) {
         self.timing = Some(timing);
     }

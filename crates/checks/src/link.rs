@@ -1,9 +1,11 @@
 //! Link and run criteria: `link.crc_rate`, `link.lag`, `run.complete`.
 //!
-//! * `link.crc_rate`: `crc_errors / (frames_from_pen + crc_errors)` from `meta.toml [link]`
-//!   (`frames_from_pen` counts good frames). ≤ `max_crc_error_rate` passes; ≤ 2 × it is
-//!   acceptable (so with the default 0, any bad CRC fails). No `[link]` table (a real pen
-//!   export without link statistics): not applicable.
+//! * `link.crc_rate`: `crc_errors / (frames_from_pen + crc_errors)` from the line counters,
+//!   `[link]` of `timing.toml` (of `meta.toml` in format 1 and 2 recordings; the same
+//!   counters judge the same either way) (`frames_from_pen` counts good frames).
+//!   ≤ `max_crc_error_rate` passes; ≤ 2 × it is acceptable (so with the default 0, any bad
+//!   CRC fails). No counters (a real pen export without link statistics, a run killed before
+//!   it wrote `timing.toml`): not applicable.
 //! * `link.lag`: `lag_us_max` of `timing.toml` against `max_lag_ms` (or the run's own abort
 //!   bound, `timing.toml`'s `lag_bound_us`, where `--max-lag-ms` set it lower), only for
 //!   real-time clocks (a lockstep run cannot lag: not applicable; a real-time run without `timing.toml`,
@@ -24,12 +26,12 @@ pub(crate) fn verdicts(
     expect: &Expect,
     out: &mut Vec<Verdict>,
 ) {
-    out.push(crc_verdict(meta, expect));
+    out.push(crc_verdict(meta, timing, expect));
     out.push(lag_verdict(meta, timing, expect));
     out.push(complete_verdict(meta, expect));
 }
 
-fn crc_verdict(meta: &Meta, expect: &Expect) -> Verdict {
+fn crc_verdict(meta: &Meta, timing: Option<&Timing>, expect: &Expect) -> Verdict {
     let max = expect.max_crc_error_rate;
     let base = Verdict {
         criterion: "link.crc_rate".to_owned(),
@@ -42,7 +44,8 @@ fn crc_verdict(meta: &Meta, expect: &Expect) -> Verdict {
         first_failure: None,
         metrics: metrics(&[]),
     };
-    match &meta.link {
+    // Format 3 keeps the counters in timing.toml; formats 1 and 2 in meta.toml.
+    match timing.and_then(|t| t.link).or(meta.legacy_link) {
         Some(link) => {
             let (bad, good) = (link.crc_errors as f64, link.frames_from_pen as f64);
             let total = bad + good;
@@ -57,7 +60,7 @@ fn crc_verdict(meta: &Meta, expect: &Expect) -> Verdict {
         }
         None => Verdict {
             actual: 0.0,
-            actual_text: "not recorded (no [link] table)".to_owned(),
+            actual_text: "not recorded (no link counters)".to_owned(),
             outcome: Outcome::NotApplicable,
             ..base
         },

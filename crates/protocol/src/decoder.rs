@@ -56,7 +56,8 @@ pub enum FrameError {
         tag: u32,
     },
     /// A well-formed frame whose payload does not decode as its message type (bad field
-    /// value, truncated, trailing bytes, invalid UTF-8). Counted in [`DecoderStats::malformed`].
+    /// value, a varint too long or too large for its type — a text length is a `u32` —,
+    /// truncated, trailing bytes, invalid UTF-8). Counted in [`DecoderStats::malformed`].
     #[error("frame {seq}: malformed {} payload", kind.name())]
     Payload {
         /// The frame's sequence number.
@@ -391,6 +392,9 @@ fn parse_payload(seq: u16, payload: &[u8]) -> Result<Message<'_>, FrameError> {
         return Err(FrameError::UnknownType { seq, tag });
     }
     let kind = KINDS[tag as usize];
+    if text_lengths_fit_u32(kind, payload).is_none() {
+        return Err(FrameError::Payload { seq, kind });
+    }
     let msg = match postcard::take_from_bytes::<Message<'_>>(payload) {
         Ok((msg, [])) => msg,
         _ => return Err(FrameError::Payload { seq, kind }),
@@ -398,6 +402,48 @@ fn parse_payload(seq: u16, payload: &[u8]) -> Result<Message<'_>, FrameError> {
     msg.check_lengths()
         .map_err(|limit| FrameError::TextTooLong { seq, limit })?;
     Ok(msg)
+}
+
+/// The variant index of [`crate::Event::Log`], the one event that carries text.
+const EVENT_LOG_INDEX: u32 = 3;
+
+/// Reads the length varints of a payload's text fields by the `u32` rules of WIRE.md §4.1 (at
+/// most 5 bytes, the 5th at most `0x0F`): `None` when one breaks them (or the payload ends
+/// first). postcard reads a string's length as a `usize`, so on a 64-bit bench it would take
+/// a 6- to 10-byte non-shortest length that a 32-bit pen (the C SDK reads a `u32`) refuses;
+/// this walk, done before postcard's, makes both ends refuse the same frames. It reads only the
+/// fields before and between the texts of the two messages that carry text (`PenHello`,
+/// `Event::Log`); every other field it passes is a varint that also fits a `u32` when it is
+/// valid, so it never refuses a payload postcard would accept with `u32` lengths.
+fn text_lengths_fit_u32(kind: MessageKind, payload: &[u8]) -> Option<()> {
+    fn varint(rest: &mut &[u8]) -> Option<u32> {
+        let (value, after) = postcard::take_from_bytes::<u32>(rest).ok()?;
+        *rest = after;
+        Some(value)
+    }
+    fn text(rest: &mut &[u8]) -> Option<()> {
+        let len = usize::try_from(varint(rest)?).ok()?;
+        *rest = rest.get(len..)?;
+        Some(())
+    }
+    if !matches!(kind, MessageKind::PenHello | MessageKind::Event) {
+        return Some(()); // no text
+    }
+    let mut rest = payload;
+    varint(&mut rest)?; // the tag
+    match kind {
+        MessageKind::PenHello => {
+            varint(&mut rest)?; // protocol_version
+            text(&mut rest)?; // firmware_name
+            text(&mut rest) // firmware_version
+        }
+        MessageKind::Event if varint(&mut rest)? == EVENT_LOG_INDEX => {
+            varint(&mut rest)?; // tick
+            varint(&mut rest)?; // level
+            text(&mut rest)
+        }
+        _ => Some(()),
+    }
 }
 
 /// Message kinds by tag.

@@ -35,8 +35,7 @@ fn write(dir: &Path) {
     for i in 0..ROWS {
         w.puncture(&puncture(i)).expect("write");
     }
-    w.finish(RunStatus::Complete, Default::default())
-        .expect("finish");
+    w.finish(RunStatus::Complete).expect("finish");
 }
 
 fn bench(c: &mut Criterion) {

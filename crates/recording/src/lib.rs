@@ -4,7 +4,8 @@
 //!
 //! ```text
 //! run-dir/
-//!   meta.toml       what ran, on what, how it ended, link statistics, units   (Meta)
+//!   meta.toml       what ran, on what, how it ended, units                     (Meta)
+//!   timing.toml     link counters, round trips, real-time lag (wall clock)     (Timing)
 //!   telemetry.csv   one row per firmware tick                                  (TelemetryRow)
 //!   punctures.csv   one row per needle puncture                                (PunctureRow)
 //!   events.csv      firmware events, injected faults, link events              (EventRow)
@@ -25,13 +26,15 @@
 //!   read back equals [`Row::rounded`] of what was written.
 //! * **Names**: states, faults, layers and event sources as snake_case names (`running`,
 //!   `over_current`, `papillary_dermis`, `injected`); booleans `true`/`false`.
-//! * **Meta** ([`Meta`]): TOML, `format_version = 1`; no wall-clock time anywhere.
+//! * **Meta** ([`Meta`]): TOML, `format_version = 3`; nothing that depends on the wall clock
+//!   or the line (the link counters went to `timing.toml` in format 3), so the same scenario,
+//!   seed and firmware give a byte-identical `meta.toml`.
 //!
 //! # Writing
 //! [`RecordingWriter::create`] writes `meta.toml` at once marked `incomplete` /
 //! `running`, and the three headers; rows stream through 64 KiB buffers without allocating;
-//! [`RecordingWriter::finish`] flushes and atomically rewrites `meta.toml` with the status,
-//! counts and link statistics. A writer dropped without `finish` (error path, panic) flushes
+//! [`RecordingWriter::finish`] flushes and atomically rewrites `meta.toml` with the status and
+//! counts; the runner then writes the link statistics with [`Timing::write`]. A writer dropped without `finish` (error path, panic) flushes
 //! every row and marks the recording incomplete ([`REASON_NOT_FINISHED`]); a killed process
 //! leaves `reason = "running"` and every row flushed so far.
 //!
@@ -55,7 +58,7 @@
 //! # let dir = tmp.path().join("run");
 //! let mut w = RecordingWriter::create(&dir, Meta::default())?;
 //! w.puncture(&PunctureRow { t_us: 1_000, depth_um: 612.34, ..Default::default() })?;
-//! w.finish(RunStatus::Complete, Default::default())?;
+//! w.finish(RunStatus::Complete)?;
 //!
 //! let rec = Recording::open(&dir)?;
 //! assert!(rec.is_complete());

@@ -1,7 +1,14 @@
-//! Link figures of a run, typed: the deterministic line counters stored in `meta.toml`
-//! (`[link]`, [`LinkCounters`]) and the wall-clock measurements stored beside it in
-//! `timing.toml` ([`Timing`]). The runner writes both; the checker reads both through
-//! [`crate::Recording`].
+//! Link figures of a run, typed: everything the line and the wall clock decide, stored in
+//! `timing.toml` ([`Timing`]) beside `meta.toml`: the line counters (`[link]`,
+//! [`LinkCounters`]) and the round-trip and lag measurements. The runner writes them; the
+//! checker reads them through [`crate::Recording`].
+//!
+//! None of these figures is a function of scenario, seed and firmware alone: a lockstep tick
+//! whose reply is late (a slow pen, a loaded machine) is granted again after the link's
+//! re-send time, which adds frames and bytes each way, a retransmit, and possibly gaps in the
+//! pen's sequence numbers; CRC errors and re-syncs on a real line come from the line itself.
+//! So they stay out of `meta.toml`, whose bytes are reproducible. Formats 1 and 2 kept
+//! `[link]` in `meta.toml`: [`crate::Recording::link_counters`] reads it from either place.
 
 use crate::error::RecordingError;
 use serde::{Deserialize, Serialize};
@@ -10,9 +17,10 @@ use std::path::Path;
 /// The file beside `meta.toml` that holds the wall-clock link measurements.
 pub const TIMING_FILE: &str = "timing.toml";
 
-/// `[link]` of `meta.toml`: what crossed the line, counted. Deterministic in lockstep (the
-/// same scenario, seed and firmware give the same counts). A recording exported from a real
-/// pen without link statistics leaves the whole table out.
+/// `[link]` of `timing.toml` (of `meta.toml` in formats 1 and 2): what crossed the line,
+/// counted. They depend on the line and on the wall clock (re-sends after a late reply), so
+/// two runs of the same scenario may count differently. A recording without link statistics
+/// (a roller or stamp run, a real pen's export) leaves the whole table out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LinkCounters {
@@ -42,8 +50,8 @@ pub struct LinkCounters {
     pub retransmits: u64,
 }
 
-/// `timing.toml`: link measurements on the wall clock. They differ from run to run, so they
-/// never enter `meta.toml` (whose bytes are reproducible).
+/// `timing.toml`: the link's figures that depend on the line and the wall clock. They may
+/// differ from run to run, so they never enter `meta.toml` (whose bytes are reproducible).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Timing {
@@ -60,10 +68,13 @@ pub struct Timing {
     /// `--max-lag-ms`), µs; absent when no bound applied (lockstep).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lag_bound_us: Option<u64>,
+    /// `[link]`: the line counters (format 3 on; formats 1 and 2 kept them in `meta.toml`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<LinkCounters>,
 }
 
-const TIMING_HEADER: &str = "# Wall-clock link measurements of this run (they differ between runs; \
-meta.toml holds everything deterministic).\n";
+const TIMING_HEADER: &str = "# Link figures of this run that depend on the line and the wall clock \
+(they may differ between runs; meta.toml holds everything deterministic).\n";
 
 impl Timing {
     /// Write `timing.toml` into `dir` atomically.

@@ -13,8 +13,8 @@ use std::io::Write;
 use std::path::Path;
 
 /// The format version this crate writes. Version 1 recordings (no scenario copy, no `run.end`)
-/// still read: see FORMAT.md, "Versions".
-pub const FORMAT_VERSION: u32 = 2;
+/// and version 2 recordings (`[link]` in `meta.toml`) still read: see FORMAT.md, "Versions".
+pub const FORMAT_VERSION: u32 = 3;
 
 /// The oldest format version this crate reads.
 pub const FORMAT_VERSION_MIN: u32 = 1;
@@ -42,7 +42,7 @@ pub fn scenario_hash(scenario_bytes: &[u8]) -> String {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Meta {
-    /// Always [`FORMAT_VERSION`] (1).
+    /// [`FORMAT_VERSION`] when written; [`FORMAT_VERSION_MIN`] to it when read.
     pub format_version: u32,
     /// `[scenario]`: what was run.
     pub scenario: ScenarioMeta,
@@ -58,10 +58,12 @@ pub struct Meta {
     pub units: BTreeMap<String, BTreeMap<String, String>>,
     /// `[run]`: how the run ended and how much it recorded.
     pub run: RunMeta,
-    /// `[link]`: what crossed the line, counted; absent for a recording without link
-    /// statistics (e.g. exported from a real pen's own log).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub link: Option<LinkCounters>,
+    /// `[link]` of a format 1 or 2 recording: the line counters, which format 3 moved to
+    /// `timing.toml` (they depend on the wall clock). Read, never written; a format-3
+    /// `meta.toml` with `[link]` is refused. Use [`crate::Recording::link_counters`], which
+    /// looks in both places.
+    #[serde(rename = "link", default, skip_serializing)]
+    pub legacy_link: Option<LinkCounters>,
 }
 
 impl Default for Meta {
@@ -78,7 +80,7 @@ impl Default for Meta {
             setup: SetupMeta::default(),
             units: default_units(),
             run: RunMeta::default(),
-            link: None,
+            legacy_link: None,
         }
     }
 }
@@ -136,7 +138,7 @@ pub struct NeedlebenchMeta {
 #[serde(deny_unknown_fields)]
 pub struct SetupMeta {
     /// What treated the skin: `pen` (format 1: always), `roller` or `stamp`. A roller or
-    /// stamp has no firmware: `[firmware]` says `none` and there is no `[link]`.
+    /// stamp has no firmware: `[firmware]` says `none` and there are no link counters.
     #[serde(default)]
     pub device: needlebench_physics::DeviceKind,
     /// Anatomical site name (e.g. `forehead`).
@@ -385,6 +387,16 @@ impl Meta {
                 message: format!(
                     "unsupported version {} (this needlebench reads {FORMAT_VERSION_MIN} to \
                      {FORMAT_VERSION}; a newer needlebench wrote it)",
+                    meta.format_version
+                ),
+            });
+        }
+        if meta.format_version >= 3 && meta.legacy_link.is_some() {
+            return Err(RecordingError::MetaInvalid {
+                path: path.to_owned(),
+                field: "link".to_owned(),
+                message: format!(
+                    "format {} keeps the link counters in timing.toml, not in meta.toml",
                     meta.format_version
                 ),
             });

@@ -4,7 +4,7 @@
 
 use crate::codec::Dec;
 use crate::error::{RecordingError, RowPos};
-use crate::link::Timing;
+use crate::link::{LinkCounters, Timing};
 use crate::meta::{META_FILE, Meta};
 use crate::rows::{EventRow, PunctureRow, Row, TelemetryRow};
 use crate::source::{Got, Source};
@@ -79,9 +79,18 @@ impl Recording {
             .collect()
     }
 
-    /// The wall-clock link measurements (`timing.toml`), if the recording has them.
+    /// The link's figures that depend on the line and the wall clock (`timing.toml`), if the
+    /// recording has them.
     pub fn timing(&self) -> Result<Option<Timing>, RecordingError> {
         Timing::read(&self.dir)
+    }
+
+    /// The line counters, wherever this recording's format keeps them: `[link]` of
+    /// `timing.toml` (format 3 on) or of `meta.toml` (formats 1 and 2). `None` when the
+    /// recording has none (a roller or stamp run, a real pen's export, a killed run).
+    pub fn link_counters(&self) -> Result<Option<LinkCounters>, RecordingError> {
+        let from_timing = self.timing()?.and_then(|t| t.link);
+        Ok(from_timing.or(self.meta.legacy_link))
     }
 
     /// The recording directory.

@@ -3,7 +3,6 @@
 
 use crate::codec::Enc;
 use crate::error::RecordingError;
-use crate::link::LinkCounters;
 use crate::meta::{
     Completion, EndReason, FORMAT_VERSION, META_FILE, Meta, RunMeta, RunStatus, SCENARIO_COPY,
     SCENARIO_DIR, default_units,
@@ -251,15 +250,12 @@ impl RecordingWriter {
         self.events.flush()
     }
 
-    /// Flush everything and rewrite `meta.toml` (atomically) with the run's status, the counts
-    /// and the link statistics. Returns the final meta.
+    /// Flush everything and rewrite `meta.toml` (atomically) with the run's status and the
+    /// counts. Returns the final meta. The link statistics go to `timing.toml`
+    /// ([`crate::Timing::write`]), not here.
     ///
     /// If this fails, the drop that follows still flushes and marks the recording incomplete.
-    pub fn finish(
-        mut self,
-        status: RunStatus,
-        link: Option<LinkCounters>,
-    ) -> Result<Meta, RecordingError> {
+    pub fn finish(mut self, status: RunStatus) -> Result<Meta, RecordingError> {
         self.flush()?;
         let (completion, end, reason) = match status {
             RunStatus::Complete => (Completion::Complete, EndReason::Complete, String::new()),
@@ -269,7 +265,6 @@ impl RecordingWriter {
         meta.run.status = completion;
         meta.run.end = end;
         meta.run.reason = reason;
-        meta.link = link;
         meta.write_atomic(&self.dir.join(META_FILE))?;
         self.finished = true;
         Ok(meta)

@@ -8,7 +8,7 @@
 //! stops); the device's punctures are placed at the hand's position plus each needle's offset
 //! (turned to the direction of travel for a roller). Telemetry rows carry the hand and skin
 //! columns; the motor columns are 0 and the firmware state `off` (there is none). The
-//! recording says so: `[setup] device`, `[firmware] name = "none"`, no `[link]`, no
+//! recording says so: `[setup] device`, `[firmware] name = "none"`, no link counters, no
 //! `timing.toml`. Randomness comes from the scenario's seed, drawn in the same order as a pen
 //! run (thickness field, tremor, spread).
 
@@ -229,7 +229,7 @@ pub fn run_device(
             });
         }
     }
-    let meta = writer.finish(status.clone(), None)?;
+    let meta = writer.finish(status.clone())?;
     Ok(RunSummary {
         status,
         ticks: meta.run.ticks,

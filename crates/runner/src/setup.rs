@@ -128,7 +128,7 @@ impl<'s> RunSetup<'s> {
             end: EndReason::LinkFailure,
             reason: format!("link failure before the first tick: {error}"),
         };
-        Ok(writer.finish(status, None)?)
+        Ok(writer.finish(status)?)
     }
 
     /// Start the recording of this run at `out` ([`create_recording`]).

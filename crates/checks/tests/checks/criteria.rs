@@ -5,7 +5,9 @@ use crate::support::{
     clean, close, expect, given, names, not_applicable, not_passed, tmp_run, verdict,
 };
 use needlebench_checks::{CheckError, Outcome, check, render_table};
-use needlebench_recording::{ClockMode, EndReason, Layer, Recording, RunStatus, Timing};
+use needlebench_recording::{
+    ClockMode, EndReason, Layer, LinkCounters, Recording, RunStatus, Timing,
+};
 
 #[test]
 fn the_clean_recording_passes_every_criterion() {
@@ -175,6 +177,68 @@ fn the_target_layer_fraction_is_the_share_in_target_layers() {
     assert_eq!(
         verdict(&s.check(&e), "depth.target_fraction").outcome,
         Outcome::Acceptable
+    );
+}
+
+/// Turn the format-3 recording in `dir` into the format-2 layout: the line counters of
+/// `timing.toml` move into `meta.toml`'s `[link]` table.
+fn as_format_2(dir: &std::path::Path, link: &LinkCounters) {
+    let meta = std::fs::read_to_string(dir.join("meta.toml")).expect("meta");
+    assert!(meta.contains("format_version = 3\n"), "{meta}");
+    let table: String = [
+        ("ticks", link.ticks),
+        ("frames_to_pen", link.frames_to_pen),
+        ("frames_from_pen", link.frames_from_pen),
+        ("bytes_to_pen", link.bytes_to_pen),
+        ("bytes_from_pen", link.bytes_from_pen),
+        ("crc_errors", link.crc_errors),
+        ("resyncs", link.resyncs),
+        ("oversize", link.oversize),
+        ("unknown_type", link.unknown_type),
+        ("malformed", link.malformed),
+        ("dropped_frames", link.dropped_frames),
+        ("retransmits", link.retransmits),
+    ]
+    .iter()
+    .map(|(k, v)| format!("{k} = {v}\n"))
+    .collect();
+    let meta = meta.replace("format_version = 3\n", "format_version = 2\n");
+    std::fs::write(dir.join("meta.toml"), format!("{meta}\n[link]\n{table}")).expect("meta");
+    let timing = std::fs::read_to_string(dir.join("timing.toml")).expect("timing");
+    let cut = timing.find("[link]").expect("timing.toml has [link]");
+    std::fs::write(dir.join("timing.toml"), &timing[..cut]).expect("timing");
+}
+
+#[test]
+fn a_format_2_recording_with_link_in_meta_gets_the_same_crc_verdict() {
+    let mut s = clean();
+    let link = LinkCounters {
+        crc_errors: 30,
+        frames_from_pen: 2970,
+        ..LinkCounters::default()
+    };
+    s.link = Some(link);
+    let e = needlebench_scenario::Expect {
+        max_crc_error_rate: 0.006,
+        ..expect()
+    };
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("run");
+    let rec = s.write(&dir);
+    let now = check(&rec, &given(&e), None).expect("check");
+    as_format_2(&dir, &link);
+    let old = Recording::open(&dir).expect("a format-2 recording opens");
+    assert_eq!(old.meta().format_version, 2);
+    assert_eq!(old.timing().expect("timing").and_then(|t| t.link), None);
+    let then = check(&old, &given(&e), None).expect("check");
+    let (a, b) = (
+        verdict(&now, "link.crc_rate"),
+        verdict(&then, "link.crc_rate"),
+    );
+    assert_eq!(a.outcome, Outcome::Acceptable, "0.01 is within 2 × 0.006");
+    assert_eq!(
+        (a.outcome, a.actual, &a.actual_text),
+        (b.outcome, b.actual, &b.actual_text)
     );
 }
 

@@ -20,8 +20,9 @@ pub struct Synth {
     pub punctures: Vec<PunctureRow>,
     pub events: Vec<EventRow>,
     pub status: RunStatus,
+    /// The line counters: `[link]` of `timing.toml` (written with [`Synth::timing`]).
     pub link: Option<LinkCounters>,
-    /// Written as `timing.toml` when set.
+    /// Written as `timing.toml` when set, with [`Synth::link`] as its `[link]`.
     pub timing: Option<Timing>,
 }
 
@@ -155,8 +156,12 @@ impl Synth {
         for e in &self.events {
             w.event(e).expect("event");
         }
-        w.finish(self.status.clone(), self.link).expect("finish");
-        if let Some(t) = &self.timing {
+        w.finish(self.status.clone()).expect("finish");
+        if let Some(t) = self.timing {
+            let t = Timing {
+                link: self.link,
+                ..t
+            };
             t.write(dir).expect("timing");
         }
         Recording::open(dir).expect("open")

@@ -50,7 +50,11 @@ pub fn run(args: EmulateArgs) -> Result<u8, Failure> {
             let mut out = std::io::stdout().lock();
             let _ = writeln!(out, "{path}");
             let _ = out.flush();
-            eprintln!("emulated pen listening on {path} (Ctrl-C to stop)");
+            // One write for the whole line (eprintln! writes it in pieces): a pen command's
+            // stderr may be shared with a script announcing the pty on it, and the bench
+            // only finds a line that is whole.
+            let line = format!("emulated pen listening on {path} (Ctrl-C to stop)\n");
+            let _ = std::io::stderr().lock().write_all(line.as_bytes());
         },
         std::future::pending(),
     )

@@ -5,7 +5,8 @@ use crate::support::{Item, feed_all, frame, frame_item, frame_with_payload};
 use needlebench_protocol::{
     ActuatorFrame, BenchHello, Capabilities, CartridgeInfo, ClockMode, Decoder, DepthControl,
     Event, FaultCode, FirmwareState, FrameError, Grant, Indicator, LogLevel, MAX_LOG_LEN,
-    MAX_NAME_LEN, Message, MessageKind, PenHello, Reached, SensorFrame,
+    MAX_NAME_LEN, MAX_SENSORS_FRAME_LEN, Message, MessageKind, PenHello, Reached, SensorFrame,
+    least_realtime_baud,
 };
 
 const WIRE_MD: &str = include_str!("../../WIRE.md");
@@ -83,6 +84,66 @@ fn varint_too_large_for_its_type_is_malformed_and_the_largest_value_is_not() {
         items[..],
         [Item::Error(FrameError::Payload { .. })]
     ));
+}
+
+/// `payload` with the one-byte length varint at `at` written as `len_bytes` bytes instead
+/// (non-shortest: `0x80` groups, then `00`).
+fn with_long_length(payload: &[u8], at: usize, len_bytes: usize) -> Vec<u8> {
+    assert!(payload[at] < 0x80 && len_bytes >= 2);
+    let mut long = vec![0x80; len_bytes - 1];
+    long[0] |= payload[at];
+    long.push(0x00);
+    [&payload[..at], &long[..], &payload[at + 1..]].concat()
+}
+
+#[test]
+fn varint_text_lengths_follow_the_u32_rules_five_bytes_pass_six_are_malformed() {
+    let hello = Message::PenHello(PenHello {
+        protocol_version: 1,
+        firmware_name: "pen",
+        firmware_version: "1.2",
+        capabilities: Capabilities {
+            lockstep: true,
+            tick_rate_hz: 1000,
+            depth_control: DepthControl::Motorized,
+        },
+    });
+    let mut buf = [0u8; 64];
+    let hello_payload = postcard::to_slice(&hello, &mut buf).unwrap().to_vec();
+    // tag 1, protocol_version 1, then the name's length 3; the version's length follows "pen"
+    assert_eq!(hello_payload[..3], [0x01, 0x01, 0x03]);
+    assert_eq!(hello_payload[6], 0x03);
+    // Event::Log { tick 5, info, "hi" }: tag 6, variant 3, tick, level 1, length 2, text
+    let log_payload = [0x06, 0x03, 0x05, 0x01, 0x02, b'h', b'i'];
+    let log = Message::Event(Event::Log {
+        tick: 5,
+        level: LogLevel::Info,
+        text: "hi",
+    });
+    for (msg, payload, at) in [
+        (&hello, &hello_payload[..], 2),
+        (&hello, &hello_payload[..], 6),
+        (&log, &log_payload[..], 4),
+    ] {
+        // 5 bytes is the longest a u32 allows: accepted, as the shortest form is
+        let (items, _) = decode(&frame_with_payload(7, &with_long_length(payload, at, 5)));
+        assert_eq!(items, [frame_item(7, msg)], "5-byte length at {at}");
+        // 6 bytes (postcard's usize would take up to 10 on a 64-bit host): malformed
+        for len_bytes in [6, 10] {
+            let long = with_long_length(payload, at, len_bytes);
+            let (items, decoder) = decode(&frame_with_payload(8, &long));
+            assert_eq!(
+                items,
+                [Item::Error(FrameError::Payload {
+                    seq: 8,
+                    kind: msg.kind()
+                })],
+                "{len_bytes}-byte length at {at}"
+            );
+            assert_eq!(decoder.stats().malformed, 1);
+            assert_eq!(decoder.stats().frames_ok, 0);
+        }
+    }
 }
 
 #[test]
@@ -232,8 +293,10 @@ fn line_budget_table_is_the_longest_frame_of_each_message() {
     }
     // Real time needs 10 line bits per byte of the longest Sensors frame, per tick.
     let sensors = frame(0, &longest()[2].1).len() as u64;
-    for rate in [100u64, 500, 1000, 2000] {
-        let row = format!("| {rate} | {} | {} |", sensors * rate, sensors * rate * 10);
+    assert_eq!(sensors, u64::from(MAX_SENSORS_FRAME_LEN));
+    for rate in [100u32, 500, 1000, 2000] {
+        let per_s = sensors * u64::from(rate);
+        let row = format!("| {rate} | {per_s} | {} |", least_realtime_baud(rate));
         assert!(WIRE_MD.contains(&row), "missing: {row}");
     }
 }

@@ -14,7 +14,7 @@ fn recording(dir: &Path, n: u32) {
         w.puncture(&puncture_row(u64::from(i))).unwrap();
         w.telemetry(&telemetry_row(i)).unwrap();
     }
-    w.finish(RunStatus::Complete, None).unwrap();
+    w.finish(RunStatus::Complete).unwrap();
 }
 
 /// The error ending the stream of `R` rows, and how many good rows came before it.
@@ -280,13 +280,13 @@ fn an_unsupported_format_version_is_refused() {
     let text = sample_meta()
         .to_toml_string(&path)
         .unwrap()
-        .replace("format_version = 2", "format_version = 3");
+        .replace("format_version = 3", "format_version = 4");
     let e = Meta::from_toml_str(&text, &path).err().unwrap();
     assert!(
         matches!(&e, RecordingError::MetaInvalid { field, .. } if field == "format_version"),
         "{e:?}"
     );
-    let text = text.replace("format_version = 3", "format_version = 0");
+    let text = text.replace("format_version = 4", "format_version = 0");
     assert!(
         Meta::from_toml_str(&text, &path).is_err(),
         "format 0 never existed"
@@ -332,7 +332,7 @@ fn an_unknown_event_kind_names_file_row_column_and_the_valid_kinds() {
     for i in 0..3 {
         w.event(&crate::event_row(i)).unwrap();
     }
-    w.finish(RunStatus::Complete, None).unwrap();
+    w.finish(RunStatus::Complete).unwrap();
     let path = dir.join(EventRow::FILE);
     let text = std::fs::read_to_string(&path).unwrap();
     let second = EventKind::ALL[1].name();

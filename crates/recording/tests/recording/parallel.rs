@@ -17,7 +17,7 @@ fn recording(dir: &Path, n: u64) -> std::path::PathBuf {
             w.telemetry(&telemetry_row((i / 10) as u32)).unwrap();
         }
     }
-    w.finish(RunStatus::Complete, None).unwrap();
+    w.finish(RunStatus::Complete).unwrap();
     dir.join(PunctureRow::FILE)
 }
 

@@ -14,7 +14,7 @@ fn fully_quoted_and_crlf_puncture_files_read_like_plain_ones() {
     for i in 0..5 {
         w.puncture(&puncture_row(i)).unwrap();
     }
-    w.finish(RunStatus::Complete, None).unwrap();
+    w.finish(RunStatus::Complete).unwrap();
     let path = dir.join(PunctureRow::FILE);
     let plain = read_all::<PunctureRow>(&path).unwrap();
     assert_eq!(plain.len(), 5);
@@ -73,7 +73,7 @@ fn rows_after_multi_line_fields_are_located_by_file_line() {
     for i in 0..4 {
         w.event(&event_row(i)).unwrap(); // each detail spans two lines
     }
-    w.finish(RunStatus::Complete, None).unwrap();
+    w.finish(RunStatus::Complete).unwrap();
     let path = dir.join(EventRow::FILE);
     let text = std::fs::read_to_string(&path).unwrap();
     // row 3 starts on line 1 + 2 + 2 + 1 = 6; break its source
@@ -97,7 +97,7 @@ fn an_events_file_cut_anywhere_in_its_last_row_is_reported() {
     for i in 0..3 {
         w.event(&event_row(i)).unwrap();
     }
-    w.finish(RunStatus::Complete, None).unwrap();
+    w.finish(RunStatus::Complete).unwrap();
     let path = dir.join(EventRow::FILE);
     let full = std::fs::read(&path).unwrap();
     let last_start = full.windows(6).rposition(|w| w == b"\n20000").unwrap() + 1;

@@ -4,7 +4,8 @@
 use crate::{event_row, puncture_row, read_all, sample_meta, telemetry_row};
 use needlebench_recording::{
     EventKind, EventRow, EventSource, FIRMWARE_STATES, FaultCode, Layer, LinkCounters, META_FILE,
-    PunctureRow, Recording, RecordingWriter, Row, RunStatus, TelemetryRow, default_units, round_to,
+    PunctureRow, Recording, RecordingWriter, Row, RunStatus, TelemetryRow, Timing, default_units,
+    round_to,
 };
 use proptest::prelude::*;
 use std::path::Path;
@@ -72,11 +73,16 @@ fn write(dir: &Path, tel: &[TelemetryRow], pun: &[PunctureRow], ev: &[EventRow])
     for r in ev {
         w.event(r).unwrap();
     }
+    w.finish(RunStatus::Complete).unwrap();
     let link = LinkCounters {
         frames_to_pen: tel.len() as u64,
         ..LinkCounters::default()
     };
-    w.finish(RunStatus::Complete, Some(link)).unwrap();
+    let timing = Timing {
+        link: Some(link),
+        ..Timing::default()
+    };
+    timing.write(dir).unwrap();
 }
 
 proptest! {
@@ -272,7 +278,7 @@ fn large_seeds_round_trip_through_toml() {
         meta.scenario.seed = seed;
         RecordingWriter::create(&dir, meta)
             .unwrap()
-            .finish(RunStatus::Complete, None)
+            .finish(RunStatus::Complete)
             .unwrap();
         assert_eq!(Recording::open(&dir).unwrap().meta().scenario.seed, seed);
     }

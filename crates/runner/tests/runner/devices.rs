@@ -61,7 +61,10 @@ fn a_roller_runs_without_firmware_and_its_recording_says_so() {
     let meta = rec.meta();
     assert_eq!(meta.setup.device, DeviceKind::Roller);
     assert_eq!(meta.firmware.name, "none");
-    assert!(meta.link.is_none(), "no link, no counters");
+    assert!(
+        rec.link_counters().unwrap().is_none(),
+        "no link, no counters"
+    );
     assert!(rec.timing().unwrap().is_none(), "no link, no timing");
     assert_eq!(meta.setup.cartridge, "roller-24x8");
     let punctures: Vec<_> = rec.punctures().unwrap().map(Result::unwrap).collect();

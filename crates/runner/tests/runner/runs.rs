@@ -132,6 +132,86 @@ impl Transport for DyingLine {
     }
 }
 
+/// The in-process pen behind a line that loses the pen's whole answer to every `every`-th
+/// write: the bench hears nothing for that tick and grants it again after its re-send time,
+/// as it does when a slow pen answers late.
+struct LossyLine {
+    inner: InProcessTransport,
+    every: u32,
+    sends: u32,
+}
+
+impl Transport for LossyLine {
+    fn send(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.inner.send(bytes)?;
+        self.sends += 1;
+        if self.sends.is_multiple_of(self.every) {
+            let mut lost = Vec::new();
+            self.inner.recv(&mut lost, std::time::Duration::ZERO)?;
+        }
+        Ok(())
+    }
+    fn recv(&mut self, buf: &mut Vec<u8>, timeout: std::time::Duration) -> std::io::Result<usize> {
+        self.inner.recv(buf, timeout)
+    }
+    fn describe(&self) -> String {
+        "a lossy line".into()
+    }
+}
+
+#[test]
+fn re_sends_change_timing_toml_only_and_meta_toml_stays_byte_identical() {
+    let mut s = scenario("");
+    s.duration_s = Some(2.0);
+    let (clean, lossy) = (tmp("resend-clean"), tmp("resend-lossy"));
+    run_with(&s, inprocess(&s), &clean);
+    let line = LossyLine {
+        inner: InProcessTransport::new(Firmware::new(firmware_config(&s)).unwrap()),
+        every: 400,
+        sends: 0,
+    };
+    let config = firmware_config(&s);
+    let setup = RunSetup::new(&s, &config).unwrap();
+    let opts = LinkOptions {
+        retransmit_after: std::time::Duration::from_millis(5),
+        ..LinkOptions::default()
+    };
+    let mut link = Link::connect(Box::new(line), opts).unwrap();
+    let writer = RecordingWriter::create(&lossy, Meta::default()).unwrap();
+    let summary = run(&setup, &mut link, writer, |_| {}).unwrap();
+    assert_eq!(summary.status, RunStatus::Complete);
+    assert!(summary.link.retransmits >= 4, "{:?}", summary.link);
+    assert_eq!(
+        files(&clean),
+        files(&lossy),
+        "meta.toml and every data file are byte-identical despite the re-sends"
+    );
+    let counters = |dir: &Path| {
+        Recording::open(dir)
+            .unwrap()
+            .link_counters()
+            .unwrap()
+            .expect("timing.toml holds the link counters")
+    };
+    let (quiet, noisy) = (counters(&clean), counters(&lossy));
+    assert_eq!(quiet.retransmits, 0);
+    assert_eq!(noisy.retransmits, summary.link.retransmits);
+    assert!(
+        noisy.frames_to_pen > quiet.frames_to_pen,
+        "{noisy:?} vs {quiet:?}"
+    );
+    assert!(noisy.bytes_to_pen > quiet.bytes_to_pen);
+    assert_eq!(noisy.ticks, quiet.ticks);
+    assert!(
+        !std::fs::read_to_string(clean.join("meta.toml"))
+            .unwrap()
+            .contains("[link]")
+    );
+    for d in [clean, lossy] {
+        let _ = std::fs::remove_dir_all(d);
+    }
+}
+
 #[test]
 fn link_failure_mid_run_keeps_every_row_and_marks_the_recording_incomplete() {
     let s = scenario("");
