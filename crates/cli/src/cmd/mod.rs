@@ -12,7 +12,9 @@ mod ports;
 mod regress;
 mod run;
 mod sites;
+mod spool;
 mod stroke;
+mod suite;
 mod validate;
 mod view;
 
