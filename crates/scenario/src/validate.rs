@@ -44,7 +44,7 @@ pub(crate) fn parse(
             key: "matrix".to_owned(),
             message: "this file has a [matrix]: it is a set of variants, not one scenario; \
                       list them with `needlebench list FILE`, run them with `needlebench \
-                      regress FILE`"
+                      regress FILE`, or one with `needlebench run FILE --variant NAME`"
                 .to_owned(),
         });
     }

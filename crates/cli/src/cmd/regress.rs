@@ -99,6 +99,10 @@ pub struct RegressArgs {
     /// Allow a [matrix] of more than 10000 variants (up to 10000000).
     #[arg(long)]
     allow_large: bool,
+    /// Run only the matrix variant named NAME (its full name, as `needlebench list` prints
+    /// it); repeat for several. Shards still count every scenario of the suite.
+    #[arg(long, value_name = "NAME")]
+    variant: Vec<String>,
 }
 
 /// `--shard I/N`: shard `index` (1-based) of `count`.
@@ -157,10 +161,25 @@ pub fn run(args: RegressArgs) -> Result<u8, Failure> {
     let all = units(&args.paths, options)?;
     refuse_duplicate_names(&all)?;
     let suite_size = all.len();
+    for name in &args.variant {
+        if !all
+            .iter()
+            .any(|u| u.variant().is_some_and(|v| v.name == *name))
+        {
+            return Err(Failure::usage(format!(
+                "--variant {name}: no such matrix variant (`needlebench list` names them)"
+            )));
+        }
+    }
     let jobs: VecDeque<Job> = all
         .into_iter()
         .enumerate()
         .filter(|(k, _)| args.shard.is_none_or(|s| s.holds(*k)))
+        .filter(|(_, u)| {
+            args.variant.is_empty()
+                || u.variant()
+                    .is_some_and(|v| args.variant.iter().any(|n| *n == v.name))
+        })
         .map(|(index, unit)| Job { index, unit })
         .collect();
     let total = jobs.len();
