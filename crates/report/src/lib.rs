@@ -8,7 +8,9 @@
 //! - [`junit`]: JUnit XML (a test suite per scenario, a test case per criterion) for CI,
 //!   valid against the Jenkins xUnit plugin's `junit-10.xsd`;
 //! - [`json`]: every metric of every criterion, with the run's [`RunInfo`], for dashboards
-//!   and scripts;
+//!   and scripts, and everything a merge needs ([`result_from_json`] reads it back,
+//!   [`write_json`] streams it);
+//! - [`merge`]: the JSON reports of shards joined into the results of one run;
 //! - [`html()`]: one self-contained page (inline SVG, no script, no external files) for the
 //!   QA lead: the run, failures first with a filter, links to the recordings, and per
 //!   scenario the density heat map, the depth histogram, the time series (with limit lines

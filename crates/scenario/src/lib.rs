@@ -25,6 +25,12 @@
 //! assert_eq!(s.hand.area.area_cm2(), 2.0);
 //! ```
 //!
+//! # Matrices
+//! A file with a `[matrix]` table is a set of variants (GitHub Actions' matrix semantics):
+//! [`ScenarioFile`] reads any file and lists its variants ([`Variant`]: name, seed, values),
+//! and builds each variant's [`Scenario`] on demand. [`Scenario::from_path`] refuses such a
+//! file. The rules (names, seeds, directory names) are in [`variant`] and [`matrix`].
+//!
 //! # Errors
 //! Every [`ScenarioError`] names the file, line and column of the offending key or value and
 //! says what is allowed, rustc style (`scenarios/foo.toml:12:5: unknown key `glide_speed` in

@@ -176,9 +176,7 @@ pub fn run(args: RegressArgs) -> Result<u8, Failure> {
         .enumerate()
         .filter(|(k, _)| args.shard.is_none_or(|s| s.holds(*k)))
         .filter(|(_, u)| {
-            args.variant.is_empty()
-                || u.variant()
-                    .is_some_and(|v| args.variant.iter().any(|n| *n == v.name))
+            args.variant.is_empty() || u.variant().is_some_and(|v| args.variant.contains(&v.name))
         })
         .map(|(index, unit)| Job { index, unit })
         .collect();
