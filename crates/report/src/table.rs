@@ -1,11 +1,21 @@
 //! The plain-text summary table `needlebench regress` prints.
 
-use crate::{ScenarioResult, totals};
+use crate::{ScenarioResult, Totals, totals};
 use std::fmt::Write;
 
 /// One line per scenario (scenario, outcome, failed criteria, punctures, simulated s, wall s),
 /// columns aligned, then a totals line.
 pub fn table(results: &[ScenarioResult]) -> String {
+    let rows: Vec<TableRow> = results.iter().map(table_row).collect();
+    table_of_rows(&rows, &totals(results))
+}
+
+/// One row of [`table`]: scenario, outcome, failed criteria, punctures, simulated s, wall s.
+pub type TableRow = [String; 6];
+
+/// [`table`] from rows made earlier ([`table_row`]) and the totals: a caller that runs many
+/// scenarios keeps these instead of the results.
+pub fn table_of_rows(rows: &[TableRow], t: &Totals) -> String {
     let header = [
         "scenario",
         "outcome",
@@ -14,9 +24,8 @@ pub fn table(results: &[ScenarioResult]) -> String {
         "sim s",
         "wall s",
     ];
-    let rows: Vec<[String; 6]> = results.iter().map(row).collect();
     let mut widths = header.map(|h| h.chars().count());
-    for r in &rows {
+    for r in rows {
         for (w, cell) in widths.iter_mut().zip(r) {
             *w = (*w).max(cell.chars().count());
         }
@@ -37,10 +46,9 @@ pub fn table(results: &[ScenarioResult]) -> String {
         out.push('\n');
     };
     line(&header);
-    for r in &rows {
+    for r in rows {
         line(&r.each_ref().map(String::as_str));
     }
-    let t = totals(results);
     let _ = writeln!(
         out,
         "{} scenarios: {} passed, {} acceptable, {} failed as expected, {} not checked, {} failed, {} could not run",
@@ -49,7 +57,8 @@ pub fn table(results: &[ScenarioResult]) -> String {
     out
 }
 
-fn row(r: &ScenarioResult) -> [String; 6] {
+/// The row of `r` in [`table`].
+pub fn table_row(r: &ScenarioResult) -> TableRow {
     let detail = first_line(&r.detail(), 60);
     let detail = if detail.is_empty() {
         "-".to_owned()
