@@ -34,8 +34,8 @@ use clap::Args;
 use needlebench_checks::{CheckReport, Expectations, check};
 use needlebench_recording::{EndReason, Recording};
 use needlebench_report::{
-    PlotLimits, RunInfo, RunNumbers, ScenarioResult, ShardInfo, Status, TableRow, Totals,
-    table_of_rows, table_row,
+    PlotLimits, RunInfo, RunNumbers, ScenarioResult, ShardInfo, Status, TableLayout, TableRow,
+    Totals, table_row,
 };
 use needlebench_runner::RunStatus;
 use needlebench_runner::pen::PenChoice;
@@ -151,24 +151,24 @@ struct Done {
     code: Option<u8>,
 }
 
-/// What `regress` keeps of a finished scenario until the end (a few hundred bytes, so memory
-/// does not grow with the suite): its table row and status, the message when it could not
-/// run, where its whole result lies in the spool, and its exit code.
+/// What `regress` keeps in memory of a finished scenario until the end (tens of bytes, so
+/// memory does not grow with the suite): its status, the message when it could not run,
+/// where its table row and its whole result lie in the spools, and its exit code.
 struct Summary {
     index: usize,
-    row: TableRow,
     status: Status,
     error: Option<String>,
+    row: Entry,
     entry: Option<Entry>,
     code: Option<u8>,
 }
 
 impl Summary {
-    fn of(d: &Done, entry: Option<Entry>) -> Summary {
+    fn of(d: &Done, row: Entry, entry: Option<Entry>) -> Summary {
         let r = &d.result;
         Summary {
             index: d.index,
-            row: table_row(r),
+            row,
             status: r.status(),
             error: r.report.as_ref().err().map(|why| {
                 // The table cuts reasons to a line; the whole of each goes to stderr.
@@ -224,13 +224,15 @@ pub fn run(args: RegressArgs) -> Result<u8, Failure> {
 
     let progress = Progress::new(!args.quiet, total, workers);
     let queue = Mutex::new(jobs);
+    let rows = Spool::new()?;
+    let layout = Mutex::new(TableLayout::default());
     let done: Mutex<Vec<Summary>> = Mutex::new(Vec::with_capacity(total));
     let spool_failure: Mutex<Option<Failure>> = Mutex::new(None);
     std::thread::scope(|scope| {
         for w in 0..workers {
             let (queue, done, progress, args) = (&queue, &done, &progress, &args);
             let (program, fixed_choice) = (&program, &fixed_choice);
-            let (spool, spool_failure) = (&spool, &spool_failure);
+            let (spool, spool_failure, rows, layout) = (&spool, &spool_failure, &rows, &layout);
             scope.spawn(move || {
                 // The queue's lock is taken and released inside `next`, not held while running.
                 let next = || queue.lock().ok().and_then(|mut q| q.pop_front());
@@ -238,18 +240,28 @@ pub fn run(args: RegressArgs) -> Result<u8, Failure> {
                     progress.start(w, &job.unit.name_hint());
                     let d = run_one(&job, args, fixed_choice.as_ref(), program);
                     progress.finish(w, &d.result);
-                    let entry = spool.as_ref().and_then(|spool| match spool.put(&d.result) {
-                        Ok(e) => Some(e),
+                    let row = table_row(&d.result);
+                    if let Ok(mut layout) = layout.lock() {
+                        layout.measure(&row);
+                    }
+                    let spooled = serde_json::to_string(&row)
+                        .code(exit::INTERNAL)
+                        .and_then(|text| rows.put_text(&text))
+                        .and_then(|row| {
+                            let entry = spool.as_ref().map(|s| s.put(&d.result)).transpose()?;
+                            Ok(Summary::of(&d, row, entry))
+                        });
+                    match spooled {
+                        Ok(summary) => {
+                            if let Ok(mut done) = done.lock() {
+                                done.push(summary);
+                            }
+                        }
                         Err(f) => {
                             if let Ok(mut slot) = spool_failure.lock() {
                                 slot.get_or_insert(f);
                             }
-                            None
                         }
-                    });
-                    let summary = Summary::of(&d, entry);
-                    if let Ok(mut done) = done.lock() {
-                        done.push(summary);
                     }
                 }
             });
@@ -273,8 +285,13 @@ pub fn run(args: RegressArgs) -> Result<u8, Failure> {
     for d in &done {
         totals.add(d.status);
     }
-    let rows: Vec<TableRow> = done.iter().map(|d| d.row.clone()).collect();
-    print!("{}", table_of_rows(&rows, &totals));
+    let layout = layout.into_inner().map_err(|_| panicked())?;
+    print!("{}", layout.header());
+    for d in &done {
+        let row: TableRow = serde_json::from_str(&rows.text(d.row)?).code(exit::INTERNAL)?;
+        print!("{}", layout.line(&row));
+    }
+    print!("{}", TableLayout::totals(&totals));
     for error in done.iter().filter_map(|d| d.error.as_ref()) {
         eprintln!("{error}");
     }
@@ -312,7 +329,7 @@ pub fn run(args: RegressArgs) -> Result<u8, Failure> {
 fn run_one(job: &Job, args: &RegressArgs, fixed: Option<&PenChoice>, program: &Path) -> Done {
     let started = Instant::now();
     let path_text = job.unit.path.display().to_string();
-    let variant = job.unit.variant().map(variant_info);
+    let variant = job.unit.variant().as_ref().map(variant_info);
     let not_run = |name: String, failure: Failure| Done {
         index: job.index,
         result: ScenarioResult {

@@ -1,7 +1,8 @@
 //! Where `regress` keeps finished results while the suite runs, so that its memory does not
 //! grow with the number of scenarios: each result's full JSON object goes to an anonymous
 //! temporary file as soon as it is known, and only its table row, status and exit code stay
-//! in memory. The reports are written from the file at the end:
+//! in memory. The summary table's rows are kept the same way (a second spool), so the table
+//! is written line by line at the end. The reports are written from the file at the end:
 //! the JSON report streamed scenario by scenario, JUnit and HTML from the results read back
 //! (those two pages are built whole in memory, so they grow with the suite as their files
 //! do).
@@ -35,7 +36,11 @@ impl Spool {
 
     /// Stores `r`'s JSON object; returns where it lies.
     pub fn put(&self, r: &ScenarioResult) -> Result<Entry, Failure> {
-        let text = scenario_json(r).to_string();
+        self.put_text(&scenario_json(r).to_string())
+    }
+
+    /// Stores `text`; returns where it lies.
+    pub fn put_text(&self, text: &str) -> Result<Entry, Failure> {
         let mut guard = self.file.lock().map_err(|_| poisoned())?;
         let (file, end) = &mut *guard;
         file.seek(SeekFrom::Start(*end)).code(exit::WRITE)?;
