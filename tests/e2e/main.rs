@@ -5,6 +5,7 @@
 mod c_pen;
 mod check;
 mod link;
+mod matrix;
 mod pen_cmd;
 mod regress;
 mod run;

@@ -139,6 +139,18 @@ impl std::error::Error for WriteError {
 
 /// Write `text` to `path`, creating its parent directories.
 pub fn write_output(path: &std::path::Path, text: &str) -> Result<(), Failure> {
+    use std::io::Write;
+    create_output(path)?
+        .write_all(text.as_bytes())
+        .map_err(|source| WriteError {
+            path: path.to_owned(),
+            source,
+        })
+        .coded()
+}
+
+/// Create (or truncate) the file `path`, creating its parent directories.
+pub fn create_output(path: &std::path::Path) -> Result<std::fs::File, Failure> {
     let err = |path: &std::path::Path| {
         let path = path.to_owned();
         move |source| WriteError { path, source }
@@ -148,7 +160,7 @@ pub fn write_output(path: &std::path::Path, text: &str) -> Result<(), Failure> {
             .map_err(err(parent))
             .coded()?;
     }
-    std::fs::write(path, text).map_err(err(path)).coded()
+    std::fs::File::create(path).map_err(err(path)).coded()
 }
 
 impl ExitCoded for WriteError {
