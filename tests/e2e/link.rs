@@ -231,3 +231,32 @@ fn port_this_user_may_not_open_is_permission_denied() {
         "{stderr}"
     );
 }
+
+#[test]
+fn line_too_slow_for_real_time_is_warned_about_up_front_and_a_fast_one_is_not() {
+    for (baud, warned) in [("115200", true), ("460800", false)] {
+        let (mut emulator, path) = spawn_emulator();
+        let out = needlebench(&[
+            "link-test",
+            "--port",
+            &path,
+            "--baud",
+            baud,
+            "--mode",
+            "realtime",
+            "--ticks",
+            "50",
+            "--max-lag-ms",
+            "1000",
+        ]);
+        let _ = emulator.kill();
+        let _ = emulator.wait();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{stderr}");
+        assert_eq!(
+            stderr.contains("real time at 1000 Hz needs at least 370000 baud"),
+            warned,
+            "{baud}: {stderr}"
+        );
+    }
+}

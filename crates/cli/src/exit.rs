@@ -57,8 +57,9 @@ Exit codes:
   1   a check criterion failed, or could not be checked (no expectations)
   2   usage error (bad flag, unknown choice, value out of range)
   3   bad input file (the message names the file and position)
-  4   link failure (port missing, busy or denied; handshake; pen vanished mid-run;
-      real-time lag over its bound)
+  4   link failure (port missing, busy or denied; a pen command that does not start,
+      prints no pty or exits; handshake; another protocol version or a bad tick rate;
+      pen vanished mid-run; real-time lag over its bound)
   5   internal error
   6   cannot write output (disk full, permission, report path, recording target taken)
   130 interrupted (Ctrl-C, SIGTERM); the recording so far is flushed and marked incomplete

@@ -42,6 +42,16 @@ pub const fn tick_rate_is_valid(tick_rate_hz: u32) -> bool {
         && 1_000_000 % tick_rate_hz == 0
 }
 
+/// Longest `Sensors` frame on the wire (every varint at its longest), bytes: the real-time
+/// budget towards the pen per tick (`WIRE.md` §1.1).
+pub const MAX_SENSORS_FRAME_LEN: u32 = 37;
+
+/// The least UART baud rate (8N1: 10 line bits per byte) that carries real time at
+/// `tick_rate_hz` towards the pen (`WIRE.md` §1.1). USB CDC and ptys ignore the baud rate.
+pub const fn least_realtime_baud(tick_rate_hz: u32) -> u64 {
+    MAX_SENSORS_FRAME_LEN as u64 * 10 * tick_rate_hz as u64
+}
+
 /// Longest hall period the bench sends in [`SensorFrame::hall_period_us`], µs: a slower
 /// motor (under 10 strokes/s), no pulse for longer than this, or a single pulse since
 /// standstill reads as 0, "stopped" (`WIRE.md` §5.3).

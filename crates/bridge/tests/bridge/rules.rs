@@ -12,6 +12,7 @@ use needlebench_protocol::{
 };
 use std::collections::VecDeque;
 use std::io;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// What the pen sent, owned.
@@ -201,6 +202,8 @@ struct Misbehaving {
     hold_until: Option<Instant>,
     hold: Duration,
     queue: VecDeque<u8>,
+    /// Everything the bench wrote.
+    sent: Arc<Mutex<Vec<u8>>>,
 }
 
 impl Misbehaving {
@@ -211,6 +214,7 @@ impl Misbehaving {
             hold_until: None,
             hold: Duration::ZERO,
             queue: VecDeque::new(),
+            sent: Arc::default(),
         }
     }
 }
@@ -218,6 +222,7 @@ impl Misbehaving {
 impl Transport for Misbehaving {
     fn send(&mut self, bytes: &[u8]) -> io::Result<()> {
         self.hold_until.get_or_insert(Instant::now() + self.hold);
+        self.sent.lock().unwrap().extend_from_slice(bytes);
         self.pen.send(bytes)?;
         if self.duplicate_to_pen {
             self.pen.send(bytes)?;
@@ -271,6 +276,7 @@ fn handshake_race_late_answers_to_repeated_hellos_are_ignored_until_tick_0() {
         hold: Duration::from_millis(600),
         ..Misbehaving::new()
     };
+    let sent = line.sent.clone();
     let mut link = Link::connect(Box::new(line), LinkOptions::default()).unwrap();
     let clean = {
         let mut link = Link::connect(
@@ -283,6 +289,20 @@ fn handshake_race_late_answers_to_repeated_hellos_are_ignored_until_tick_0() {
     // Three hellos went out (0, 250, 500 ms); the answers to the last two arrive after the
     // first and before tick 0's reply, and change nothing.
     assert_eq!(run_script(&mut link, 200), clean);
+    // The bench stopped repeating at the first answer: every hello precedes every tick frame.
+    let sent = sent.lock().unwrap().clone();
+    let mut decoder = Decoder::new();
+    let mut input = &sent[..];
+    let mut kinds = Vec::new();
+    while let Some(Decoded::Frame { msg, .. }) = decoder.feed(&mut input) {
+        kinds.push(matches!(msg, Message::BenchHello(_)));
+    }
+    let hellos = kinds.iter().filter(|&&h| h).count();
+    assert_eq!(hellos, 3, "repeated every 250 ms while the pen was silent");
+    assert!(
+        kinds[..hellos].iter().all(|&h| h),
+        "no hello after a tick frame"
+    );
 }
 
 /// A pen that answers every write with `answer` (its hello).

@@ -119,13 +119,15 @@ impl PenArgs {
     pub fn connect(&self, output: &PenOutput) -> Result<Link, Failure> {
         let choice = self.choice()?.unwrap_or(PenChoice::InProcess);
         let clock = self.clock().unwrap_or(ClockMode::Lockstep);
-        open_link_logged(
+        let link = open_link_logged(
             &choice,
             FirmwareConfig::default(),
             self.options(clock, None),
             output,
         )
-        .coded()
+        .coded()?;
+        warn_if_line_too_slow(&choice, &link);
+        Ok(link)
     }
 
     /// These flags with no pen and no clock: a suite's roller and stamp scenarios run without
@@ -146,6 +148,24 @@ impl PenArgs {
             || self.emulator.is_some()
             || self.mode.is_some()
             || self.pen_cmd.is_some()
+    }
+}
+
+/// Warns when a UART at `choice`'s baud rate cannot carry real time at the pen's tick rate
+/// (`WIRE.md` §1.1). Only a warning: USB CDC ignores the baud rate, and a line that does fall
+/// behind fails the run on its lag bound.
+pub fn warn_if_line_too_slow(choice: &PenChoice, link: &Link) {
+    let PenChoice::Serial { port, baud } = choice else {
+        return;
+    };
+    let tick_rate_hz = link.pen().capabilities.tick_rate_hz;
+    let least = needlebench_protocol::least_realtime_baud(tick_rate_hz);
+    if link.lag_bound_us().is_some() && u64::from(*baud) < least {
+        eprintln!(
+            "warning: real time at {tick_rate_hz} Hz needs at least {least} baud towards the \
+             pen on a UART; {port} is set to {baud}. A USB CDC pen ignores the baud rate; a \
+             UART pen will fall behind and fail the run on its lag bound (see WIRE.md §1.1)."
+        );
     }
 }
 

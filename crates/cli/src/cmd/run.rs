@@ -120,6 +120,7 @@ pub fn run_scenario(
         }
         Err(e) => return Err(e).coded(),
     };
+    super::pen_args::warn_if_line_too_slow(choice, &link);
     let meta = setup.recording_meta(&link, &transport, clock);
     let writer = setup.create_recording(out, meta, replace).coded()?;
     let bar = progress_bar(show_progress);

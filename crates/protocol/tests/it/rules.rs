@@ -5,7 +5,8 @@ use crate::support::{Item, feed_all, frame, frame_item, frame_with_payload};
 use needlebench_protocol::{
     ActuatorFrame, BenchHello, Capabilities, CartridgeInfo, ClockMode, Decoder, DepthControl,
     Event, FaultCode, FirmwareState, FrameError, Grant, Indicator, LogLevel, MAX_LOG_LEN,
-    MAX_NAME_LEN, Message, MessageKind, PenHello, Reached, SensorFrame,
+    MAX_NAME_LEN, MAX_SENSORS_FRAME_LEN, Message, MessageKind, PenHello, Reached, SensorFrame,
+    least_realtime_baud,
 };
 
 const WIRE_MD: &str = include_str!("../../WIRE.md");
@@ -232,8 +233,10 @@ fn line_budget_table_is_the_longest_frame_of_each_message() {
     }
     // Real time needs 10 line bits per byte of the longest Sensors frame, per tick.
     let sensors = frame(0, &longest()[2].1).len() as u64;
-    for rate in [100u64, 500, 1000, 2000] {
-        let row = format!("| {rate} | {} | {} |", sensors * rate, sensors * rate * 10);
+    assert_eq!(sensors, u64::from(MAX_SENSORS_FRAME_LEN));
+    for rate in [100u32, 500, 1000, 2000] {
+        let per_s = sensors * u64::from(rate);
+        let row = format!("| {rate} | {per_s} | {} |", least_realtime_baud(rate));
         assert!(WIRE_MD.contains(&row), "missing: {row}");
     }
 }
