@@ -2,14 +2,16 @@
 //! - `pty/bare_echo`: the floor — one tick's bytes (Sensors + Grant) written to a pty whose far
 //!   side echoes them straight back;
 //! - `pty/rust_emulator_tick`: one lockstep tick against the Rust reference pen served on a pty
-//!   (the serve loop of `needlebench emulate --pty`, from a thread of this process);
+//!   by a process of its own, as `needlebench emulate --pty` does (this benchmark binary
+//!   started again with `NEEDLEBENCH_SDKC_SERVE_RUST_PEN` set runs that same serve loop), so
+//!   every pen pays the same process-to-process wake-ups;
 //! - `pty/c_host_pen_tick`: against the C reference pen's host build (`pen-host`, a process);
 //! - `pty/qemu_pen_tick`: against the C reference pen on QEMU's `lm3s6965evb` (a process).
 //!
 //! Target: the C host pen within 1.3× of the Rust emulator's tick time. The C pens are built
 //! into the target directory first (`sdk/c/build.sh`); a missing toolchain skips its figure.
 
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{Criterion, Throughput, criterion_group};
 use needlebench_bridge::emulate::{EmulatorPort, serve};
 use needlebench_bridge::{Link, LinkOptions, SerialTransport, Transport};
 use needlebench_firmware::{Firmware, FirmwareConfig};
@@ -104,19 +106,33 @@ fn bench_bare_echo(c: &mut Criterion) {
     drop(slave);
 }
 
+/// With this variable set the benchmark binary is the Rust pen: it serves the reference
+/// firmware on a pty (the serve loop of `needlebench emulate --pty`), prints the path, and
+/// runs until SIGTERM.
+const SERVE_RUST_PEN: &str = "NEEDLEBENCH_SDKC_SERVE_RUST_PEN";
+
+fn serve_rust_pen() {
+    let firmware = Firmware::new(FirmwareConfig::default()).expect("default config");
+    let served = serve(
+        EmulatorPort::Pty,
+        firmware,
+        |path| {
+            println!("{path}");
+            let _ = std::io::stdout().flush();
+        },
+        std::future::pending(),
+    );
+    if let Err(e) = served {
+        eprintln!("serving the Rust pen: {e}");
+        std::process::exit(1);
+    }
+}
+
 fn bench_rust_emulator(c: &mut Criterion) {
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let firmware = Firmware::new(FirmwareConfig::default()).expect("default config");
-        let _ = serve(
-            EmulatorPort::Pty,
-            firmware,
-            |p| tx.send(p.to_owned()).expect("announce"),
-            std::future::pending(),
-        );
-    });
-    let path: String = rx.recv_timeout(Duration::from_secs(5)).expect("pty path");
-    bench_link(c, "rust_emulator_tick", &mut connect(&path));
+    let exe = std::env::current_exe().expect("bench path");
+    let command = format!("{SERVE_RUST_PEN}=1 exec '{}'", exe.display());
+    let process = PenProcess::start(&command, Duration::from_secs(10)).expect("Rust pen");
+    bench_link(c, "rust_emulator_tick", &mut connect(&process.pty_path));
 }
 
 fn bench_c_pens(c: &mut Criterion) {
@@ -142,4 +158,12 @@ fn bench_c_pens(c: &mut Criterion) {
 }
 
 criterion_group!(benches, bench_bare_echo, bench_rust_emulator, bench_c_pens);
-criterion_main!(benches);
+
+fn main() {
+    if std::env::var_os(SERVE_RUST_PEN).is_some() {
+        serve_rust_pen();
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

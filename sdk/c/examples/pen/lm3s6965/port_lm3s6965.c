@@ -61,6 +61,11 @@ static volatile uint32_t rx_tail; /* written by the main loop */
 void uart0_handler(void);
 
 void uart0_handler(void) {
+    /* Clear first, then drain: a byte that lands after the last FIFO check raises the
+     * interrupt again. (Clearing after the drain could wipe that byte's interrupt, and the
+     * PL011 raises the next one only when the FIFO refills from empty: the pen would sleep
+     * with bytes waiting.) */
+    UART_ICR = IM_RX | IM_RT;
     while (!(UART_FR & FR_RXFE)) {
         uint8_t byte = (uint8_t)UART_DR;
         uint32_t head = rx_head;
@@ -69,7 +74,6 @@ void uart0_handler(void) {
             rx_head = head + 1u;
         }
     }
-    UART_ICR = IM_RX | IM_RT;
 }
 
 static void uart_init(void) {
