@@ -194,22 +194,34 @@ fn c_host_pen_gives_the_rust_references_verdicts_on_every_shipped_scenario() {
     assert_same_verdicts_and_data(&report, &dir.join("rec"), &names);
 }
 
-/// meta.toml without its `[link]` table: the link counters (frames, bytes, retransmits)
-/// count re-sends, which a slow moment of the host can cause (the bench re-sends after
-/// 50 ms without an answer) — see crates/recording/FORMAT.md.
-fn meta_without_link(recording: &Path) -> String {
-    let meta = std::fs::read_to_string(recording.join("meta.toml")).unwrap();
-    let mut out = String::new();
-    let mut in_link = false;
-    for line in meta.lines() {
-        if line.starts_with('[') {
-            in_link = line == "[link]";
-        }
-        if !in_link {
-            out.push_str(line);
-            out.push('\n');
+/// Every file of a recording by its path inside it, except those that hold wall-clock or
+/// process output by design: `timing.toml` (link timing and counters, which count re-sends
+/// a slow moment of the host can cause) and the pen command's `pen-stdout.log` and
+/// `pen-stderr.log` (crates/recording/FORMAT.md).
+fn reproducible_files(recording: &Path) -> Vec<(String, Vec<u8>)> {
+    fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(root, &path, out);
+                continue;
+            }
+            let name = path
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            if !matches!(
+                name.as_str(),
+                "timing.toml" | "pen-stdout.log" | "pen-stderr.log"
+            ) {
+                out.push((name, std::fs::read(&path).unwrap()));
+            }
         }
     }
+    let mut out = Vec::new();
+    walk(recording, recording, &mut out);
+    out.sort();
     out
 }
 
@@ -253,5 +265,15 @@ fn two_qemu_runs_of_a_scenario_give_byte_identical_recordings() {
             "{file} differs between two QEMU runs"
         );
     }
-    assert_eq!(meta_without_link(&runs[0]), meta_without_link(&runs[1]));
+    let (a, b) = (reproducible_files(&runs[0]), reproducible_files(&runs[1]));
+    let names: Vec<&str> = a.iter().map(|(n, _)| n.as_str()).collect();
+    assert!(names.contains(&"meta.toml"), "{names:?}");
+    assert_eq!(
+        names,
+        b.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(),
+        "the two QEMU runs wrote different files"
+    );
+    for ((name, x), (_, y)) in a.iter().zip(&b) {
+        assert!(x == y, "{name} differs between two QEMU runs");
+    }
 }
