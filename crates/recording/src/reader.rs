@@ -181,14 +181,14 @@ impl<R: Row> Rows<R> {
                     found => found,
                 }
                 .ok_or_else(|| RecordingError::MissingColumn {
-                        path: path.to_owned(),
-                        column,
-                        header: header
-                            .iter()
-                            .map(|h| String::from_utf8_lossy(h))
-                            .collect::<Vec<_>>()
-                            .join(","),
-                    })
+                    path: path.to_owned(),
+                    column,
+                    header: header
+                        .iter()
+                        .map(|h| String::from_utf8_lossy(h))
+                        .collect::<Vec<_>>()
+                        .join(","),
+                })
             })
             .collect::<Result<Vec<_>, _>>()?;
         let header_len = header.len();

@@ -30,6 +30,7 @@ mod junit;
 mod run;
 mod table;
 pub mod validation;
+pub mod verification;
 
 pub use html::html;
 pub use json::json;
