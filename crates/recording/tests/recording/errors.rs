@@ -380,7 +380,10 @@ fn a_telemetry_file_written_before_needle_peak_um_reads_with_the_column_not_reco
     assert_eq!(rows.len(), 10);
     assert!(rows.iter().all(|r| r.needle_peak_um.is_nan()));
     assert_eq!(rows[3].tick, telemetry_row(3).tick);
-    assert_eq!(rows[3].exposure_um, telemetry_row(3).rounded().exposure_um);
+    assert_eq!(
+        rows[3].exposure_um.to_bits(),
+        telemetry_row(3).rounded().exposure_um.to_bits()
+    );
     // any other missing column is still an error naming it
     let text = std::fs::read_to_string(&path).unwrap();
     std::fs::write(&path, text.replacen("exposure_um", "exposure", 1)).unwrap();
