@@ -4,6 +4,7 @@
 
 mod check;
 mod link;
+mod matrix;
 mod regress;
 mod run;
 mod stroke;

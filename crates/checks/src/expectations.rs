@@ -10,7 +10,7 @@
 use crate::error::CheckError;
 use crate::verdict::ExpectationSource;
 use needlebench_recording::Recording;
-use needlebench_scenario::{Expect, Scenario};
+use needlebench_scenario::{ExpandOptions, Expect, ScenarioFile};
 use std::path::Path;
 
 /// The criteria judged without a scenario: they hold every recording to the same rules.
@@ -48,8 +48,11 @@ impl Expectations {
     /// Errors when the given file or the recording's copy does not parse (the message names
     /// the file, line and column).
     pub fn load(recording: &Recording, scenario: Option<&Path>) -> Result<Self, CheckError> {
+        // A variant of a matrix scenario is selected by the name its recording stores.
+        let variant = Some(recording.meta().scenario.variant.as_str()).filter(|v| !v.is_empty());
         if let Some(path) = scenario {
-            let s = Scenario::from_path(path)?;
+            let s =
+                ScenarioFile::read(path, ExpandOptions { allow_large: true })?.select(variant)?;
             return Ok(Expectations::given(
                 s.expect,
                 ExpectationSource::File {
@@ -59,7 +62,8 @@ impl Expectations {
         }
         match recording.scenario_copy() {
             Some(copy) => {
-                let s = Scenario::from_copy(&copy, &recording.scenario_files())?;
+                let s =
+                    ScenarioFile::from_copy(&copy, &recording.scenario_files())?.select(variant)?;
                 Ok(Expectations::given(
                     s.expect,
                     ExpectationSource::Recording {

@@ -41,6 +41,7 @@ pub mod expectations;
 pub mod firmware;
 pub mod limits;
 pub mod link;
+mod nan;
 mod series;
 pub mod table;
 pub mod verdict;

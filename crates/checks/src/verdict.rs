@@ -5,12 +5,12 @@
 
 /// The kind of a [`Marker`]: the recording's event kind (re-exported for the reports).
 pub use needlebench_recording::{EventKind, Layer};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// How a criterion came out, from best to worst (a report's outcome is the worst of its
 /// verdicts, so the order matters).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     /// Nothing to judge (no punctures for a depth criterion, no expected fault, a lockstep run
@@ -52,7 +52,7 @@ impl Outcome {
 }
 
 /// Where the expectations a recording was checked against came from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ExpectationSource {
     /// The exact copy of the scenario stored in the recording (`scenario.toml`).
@@ -85,7 +85,7 @@ impl ExpectationSource {
 }
 
 /// Where and when a criterion first failed.
-#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 pub struct Where {
     /// Time in the run, µs, if the failure has one.
     pub t_us: Option<u64>,
@@ -96,7 +96,7 @@ pub struct Where {
 }
 
 /// One criterion's verdict, with its evidence.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Verdict {
     /// Stable identifier, dotted: `depth.max`, `depth.forbidden_layer`, `depth.target_fraction`,
     /// `depth.site_max`, `density.range`, `density.coverage`, `density.tram_tracks`,
@@ -106,6 +106,7 @@ pub struct Verdict {
     /// One sentence a QA engineer reads: what was checked.
     pub description: String,
     /// The measured value, as a number where it is one.
+    #[serde(deserialize_with = "crate::nan::f64")]
     pub actual: f64,
     /// The measured value as shown (with unit, or a list such as `stall, link_loss`).
     pub actual_text: String,
@@ -118,11 +119,12 @@ pub struct Verdict {
     /// Where and when it first failed (for `fail` and `acceptable`).
     pub first_failure: Option<Where>,
     /// Every metric the check computed, by name, for the JSON report.
+    #[serde(deserialize_with = "crate::nan::map")]
     pub metrics: BTreeMap<String, f64>,
 }
 
 /// Punctures per cell over the treated area.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DensityGrid {
     /// Lower-left corner of cell (0, 0), mm.
     pub origin_mm: [f64; 2],
@@ -133,13 +135,14 @@ pub struct DensityGrid {
     /// Rows (y).
     pub rows: usize,
     /// Punctures per cm², row-major (`row * cols + col`).
+    #[serde(deserialize_with = "crate::nan::vec")]
     pub per_cm2: Vec<f64>,
     /// Whether the cell's centre lies in the treated area, row-major.
     pub in_area: Vec<bool>,
 }
 
 /// Depths reached, binned.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DepthHistogram {
     /// Bin width, µm; bin `i` covers `[i·bin_um, (i+1)·bin_um)`.
     pub bin_um: f64,
@@ -148,6 +151,7 @@ pub struct DepthHistogram {
     /// Depth of each layer boundary below the surface, µm, indexed like [`Layer::ALL`]: 0,
     /// then the bottom of each layer (a layer absent at this site, and the floor, have no
     /// thickness: two equal values). Format-1 recordings give the first six.
+    #[serde(deserialize_with = "crate::nan::vec")]
     pub layer_boundaries_um: Vec<f64>,
     /// The layer the column ends in (bone or cartilage), at the depth where the penetrable
     /// layers end; `None` for a format-1 recording.
@@ -155,26 +159,32 @@ pub struct DepthHistogram {
 }
 
 /// One point of the decimated time series.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct SeriesPoint {
     /// Time, s.
+    #[serde(deserialize_with = "crate::nan::f64")]
     pub t_s: f64,
     /// Motor current, mA (mean over the decimation window).
+    #[serde(deserialize_with = "crate::nan::f64")]
     pub motor_current_ma: f64,
     /// Stroke frequency, Hz (mean over the window).
+    #[serde(deserialize_with = "crate::nan::f64")]
     pub stroke_hz: f64,
     /// Deepest puncture in the window, µm (0 if none).
+    #[serde(deserialize_with = "crate::nan::f64")]
     pub max_depth_um: f64,
     /// Battery voltage at the pen, mV (mean over the window; NaN where not recorded, and the
     /// report's plot leaves a gap there).
+    #[serde(deserialize_with = "crate::nan::f64")]
     pub battery_mv: f64,
     /// Force the hand presses the pen onto the skin with, N (mean over the window; NaN where
     /// not recorded).
+    #[serde(deserialize_with = "crate::nan::f64")]
     pub hand_force_n: f64,
 }
 
 /// A firmware or injected event worth marking on a plot.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Marker {
     /// Time, s.
     pub t_s: f64,
@@ -186,7 +196,7 @@ pub struct Marker {
 }
 
 /// Everything the checks concluded about one recording.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CheckReport {
     /// Scenario name (from the recording's meta).
     pub scenario: String,

@@ -150,6 +150,20 @@ pub fn write_output(path: &std::path::Path, text: &str) -> Result<(), Failure> {
     std::fs::write(path, text).map_err(err(path)).coded()
 }
 
+/// Create (or truncate) the file `path`, creating its parent directories.
+pub fn create_output(path: &std::path::Path) -> Result<std::fs::File, Failure> {
+    let err = |path: &std::path::Path| {
+        let path = path.to_owned();
+        move |source| WriteError { path, source }
+    };
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .map_err(err(parent))
+            .coded()?;
+    }
+    std::fs::File::create(path).map_err(err(path)).coded()
+}
+
 impl ExitCoded for WriteError {
     fn exit_code(&self) -> u8 {
         WRITE

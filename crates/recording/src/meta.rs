@@ -105,6 +105,11 @@ pub struct ScenarioMeta {
     /// the scenario → its copy's path inside the recording.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub files: BTreeMap<String, String>,
+    /// The matrix variant run (its full name, also in `name`), when the scenario file has a
+    /// `[matrix]`: the copy is the whole file, and this selects the variant in it. Empty (and
+    /// absent from the file) otherwise.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub variant: String,
 }
 
 /// `[firmware]`.

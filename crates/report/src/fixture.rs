@@ -113,6 +113,8 @@ pub fn ran(report: CheckReport) -> ScenarioResult {
         divergence: None,
         negative: false,
         limits: PlotLimits::default(),
+        unit: 0,
+        variant: None,
     }
 }
 
@@ -128,6 +130,8 @@ pub fn not_run(name: &str, why: &str) -> ScenarioResult {
         negative: false,
         recording_files: Vec::new(),
         limits: PlotLimits::default(),
+        unit: 0,
+        variant: None,
     }
 }
 
@@ -142,6 +146,8 @@ pub fn run_info() -> RunInfo {
         duration_s: 12.5,
         jobs: 2,
         html_dir: "out".to_owned(),
+        shard: None,
+        suite_size: 4,
     }
 }
 
@@ -165,7 +171,7 @@ pub fn unverified() -> ScenarioResult {
 /// Four scenarios: one passing (with a not-applicable criterion), one failing two criteria
 /// (one acceptable), one not run, one not checked ([`unverified`]).
 pub fn suite() -> Vec<ScenarioResult> {
-    vec![
+    let mut suite = vec![
         ran(report(
             "glabella",
             vec![
@@ -191,5 +197,9 @@ pub fn suite() -> Vec<ScenarioResult> {
             "scenarios/broken.toml:3:1: unknown key `x` <here>",
         ),
         unverified(),
-    ]
+    ];
+    for (unit, r) in suite.iter_mut().enumerate() {
+        r.unit = unit;
+    }
+    suite
 }

@@ -8,7 +8,9 @@
 //! - [`junit`]: JUnit XML (a test suite per scenario, a test case per criterion) for CI,
 //!   valid against the Jenkins xUnit plugin's `junit-10.xsd`;
 //! - [`json`]: every metric of every criterion, with the run's [`RunInfo`], for dashboards
-//!   and scripts;
+//!   and scripts, and everything a merge needs ([`result_from_json`] reads it back,
+//!   [`write_json`] streams it);
+//! - [`merge`]: the JSON reports of shards joined into the results of one run;
 //! - [`html()`]: one self-contained page (inline SVG, no script, no external files) for the
 //!   QA lead: the run, failures first with a filter, links to the recordings, and per
 //!   scenario the density heat map, the depth histogram, the time series (with limit lines
@@ -27,22 +29,24 @@
 pub mod html;
 mod json;
 mod junit;
+mod merge;
 mod run;
 mod table;
 pub mod validation;
 pub mod verification;
 
 pub use html::html;
-pub use json::json;
+pub use json::{json, result_from_json, scenario_json, write_json};
 pub use junit::junit;
+pub use merge::{MergeError, Shard, merge, read_shard};
 pub use needlebench_checks::{CheckReport, Outcome};
-pub use run::{PlotLimits, RunInfo};
+pub use run::{PlotLimits, RunInfo, ShardInfo, VariantInfo, VariantValue};
 use std::collections::BTreeMap;
 pub use table::table;
 pub use validation::{ValidationTotals, validation_html, validation_table};
 
 /// What a runner reports about one run, besides the checks' verdicts.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RunNumbers {
     /// Ticks simulated.
     pub ticks: u64,
@@ -81,6 +85,11 @@ pub struct ScenarioResult {
     /// Limits the HTML plots draw that the verdicts do not carry as numbers (see
     /// [`PlotLimits`]; the default draws only those the verdicts carry).
     pub limits: PlotLimits,
+    /// Position in the whole suite (0-based, over every scenario and variant found, before
+    /// `--shard`): merged shard reports are put back in this order.
+    pub unit: usize,
+    /// The matrix variant this result is, `None` for a scenario file without `[matrix]`.
+    pub variant: Option<VariantInfo>,
 }
 
 /// How one scenario came out overall.
@@ -210,7 +219,7 @@ pub(crate) fn missing_expectations(report: &CheckReport) -> String {
 }
 
 /// Counts of scenarios by status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct Totals {
     /// Scenarios.
     pub scenarios: usize,
@@ -230,21 +239,26 @@ pub struct Totals {
 
 /// Count `results` by status.
 pub fn totals(results: &[ScenarioResult]) -> Totals {
-    let mut t = Totals {
-        scenarios: results.len(),
-        ..Totals::default()
-    };
+    let mut t = Totals::default();
     for r in results {
-        match r.status() {
-            Status::Pass => t.pass += 1,
-            Status::Acceptable => t.acceptable += 1,
-            Status::ExpectedFail => t.expected_fail += 1,
-            Status::NotChecked => t.not_checked += 1,
-            Status::Fail => t.fail += 1,
-            Status::NotRun => t.not_run += 1,
-        }
+        t.add(r.status());
     }
     t
+}
+
+impl Totals {
+    /// Count one more scenario with `status`.
+    pub fn add(&mut self, status: Status) {
+        self.scenarios += 1;
+        match status {
+            Status::Pass => self.pass += 1,
+            Status::Acceptable => self.acceptable += 1,
+            Status::ExpectedFail => self.expected_fail += 1,
+            Status::NotChecked => self.not_checked += 1,
+            Status::Fail => self.fail += 1,
+            Status::NotRun => self.not_run += 1,
+        }
+    }
 }
 
 /// The first difference between the verdicts of two runs of one scenario (criterion, outcome

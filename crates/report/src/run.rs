@@ -2,12 +2,12 @@
 //! the limits the HTML plots draw ([`PlotLimits`]).
 
 use needlebench_checks::CheckReport;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The regression run as a whole, for the reports' headers: the JUnit suites' `timestamp` and
 /// `hostname`, the HTML page's run metadata and the JSON report's `run`. Supplied by the
 /// caller (the renderers read no clock and no environment, so they stay pure).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunInfo {
     /// `needlebench --version`'s number, e.g. `0.4.0`.
     pub needlebench_version: String,
@@ -27,6 +27,44 @@ pub struct RunInfo {
     /// directory). The page's links to recordings are relative to it. Not serialized.
     #[serde(skip)]
     pub html_dir: String,
+    /// `--shard I/N` of this run, `None` for a whole suite (or a merge of shards).
+    #[serde(default)]
+    pub shard: Option<ShardInfo>,
+    /// Scenarios (each matrix variant counted) in the whole suite before `--shard`; 0 when
+    /// unknown (a report from before this field).
+    #[serde(default)]
+    pub suite_size: usize,
+}
+
+/// `--shard I/N`: shard `index` (1-based) of `count`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShardInfo {
+    /// 1 ≤ index ≤ count.
+    pub index: usize,
+    /// Number of shards.
+    pub count: usize,
+}
+
+/// The matrix variant a result is (see `needlebench_scenario::Variant`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VariantInfo {
+    /// The scenario file's `name`.
+    pub base_name: String,
+    /// The variant's seed.
+    pub seed: u64,
+    /// The values the matrix set, those in the name first.
+    pub values: Vec<VariantValue>,
+}
+
+/// One value a matrix set on a variant.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VariantValue {
+    /// Dotted scenario key, `pen.exposure_mm`.
+    pub key: String,
+    /// The value (a TOML value written as JSON).
+    pub value: serde_json::Value,
+    /// Whether it is part of the variant's name.
+    pub in_name: bool,
 }
 
 /// Whether `s` is an RFC 3339 date-time: `YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)`.
@@ -84,7 +122,7 @@ pub(crate) fn is_rfc3339(s: &str) -> bool {
 /// `site_max_um`): [`PlotLimits::resolve`] takes those when a field is unset. The others are
 /// not in a [`CheckReport`] as numbers: the caller fills them from the scenario's
 /// expectations (they stay unset, and the plot draws no line, when there are none).
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PlotLimits {
     /// Deepest puncture that passes `depth.max` (exposure + tolerance), µm.
     pub depth_max_um: Option<f64>,

@@ -117,6 +117,11 @@ pub fn base_meta(scenario: &Scenario) -> Meta {
             path: scenario.source.path.display().to_string(),
             hash: scenario_hash(scenario.source.text.as_bytes()),
             seed: scenario.seed,
+            variant: scenario
+                .variant
+                .as_ref()
+                .map(|v| v.name.clone())
+                .unwrap_or_default(),
             ..ScenarioMeta::default()
         },
         setup: SetupMeta {

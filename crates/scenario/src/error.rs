@@ -104,6 +104,16 @@ pub enum ScenarioError {
         /// Where the scenario names the CSV file.
         at: Location,
     },
+    /// An error in one variant of a matrix scenario (a value the matrix set breaks a rule,
+    /// or the base file does, seen through this variant).
+    #[error("{source} (in variant `{variant}`)")]
+    Variant {
+        /// The variant's name, `demo[exposure_mm=0.5]`.
+        variant: String,
+        /// The error, pointing at the matrix key (or value) that set the offending value
+        /// where the matrix set it.
+        source: Box<ScenarioError>,
+    },
 }
 
 impl ScenarioError {
@@ -120,6 +130,7 @@ impl ScenarioError {
             | ScenarioError::Schema { at, .. }
             | ScenarioError::Invalid { at, .. }
             | ScenarioError::Site { at, .. } => at.clone(),
+            ScenarioError::Variant { source, .. } => source.location(),
             ScenarioError::Waypoints { csv, csv_line, .. } => Location {
                 file: csv.clone(),
                 line: usize::try_from(*csv_line).unwrap_or(usize::MAX),

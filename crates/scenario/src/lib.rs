@@ -25,6 +25,12 @@
 //! assert_eq!(s.hand.area.area_cm2(), 2.0);
 //! ```
 //!
+//! # Matrices
+//! A file with a `[matrix]` table is a set of variants (GitHub Actions' matrix semantics):
+//! [`ScenarioFile`] reads any file and lists its variants ([`Variant`]: name, seed, values),
+//! and builds each variant's [`Scenario`] on demand. [`Scenario::from_path`] refuses such a
+//! file. The rules (names, seeds, directory names) are in [`variant`] and [`matrix`].
+//!
 //! # Errors
 //! Every [`ScenarioError`] names the file, line and column of the offending key or value and
 //! says what is allowed, rustc style (`scenarios/foo.toml:12:5: unknown key `glide_speed` in
@@ -39,16 +45,19 @@ pub mod device;
 mod doc;
 pub mod error;
 pub mod expect;
+pub mod matrix;
 pub mod model;
 mod raw;
 mod validate;
 mod validate_device;
 mod validate_hand;
 mod validate_inject_expect;
+pub mod variant;
 pub mod waypoints;
 
 pub use error::{Location, ScenarioError};
 pub use expect::{BELOW_HYPODERMIS, Expect, NON_FACIAL_SITES};
+pub use matrix::{ExpandOptions, VARIANT_HARD_LIMIT, VARIANT_LIMIT};
 pub use model::{
     Area, BoundingBox, Device, Firmware, FirmwareLink, Force, Hand, INJECTION_KINDS, InjectedFault,
     Injection, Pattern, Pen, Scenario, Sensor, Skin, Source, Speed, Waypoint,
@@ -56,6 +65,7 @@ pub use model::{
 pub use needlebench_protocol::{ClockMode, FaultCode};
 pub use validate_device::STAMP_PRESS_MM_S;
 pub use validate_hand::{DEFAULT_FORCE_N, DEFAULT_GLIDE_MM_S};
+pub use variant::{MatrixValue, ScenarioFile, Variant, name_value, variant_seed};
 pub use waypoints::{load_waypoints, parse_waypoints};
 
 use std::path::{Path, PathBuf};

@@ -35,6 +35,9 @@ pub struct Scenario {
     pub expect: Expect,
     /// The file the scenario came from and a hash of its bytes.
     pub source: Source,
+    /// The matrix variant this scenario is (`None` for a file without `[matrix]`): its
+    /// name (also in `name`), seed (also in `seed`) and the values the matrix set.
+    pub variant: Option<crate::variant::Variant>,
 }
 
 impl Scenario {

@@ -15,18 +15,49 @@ use toml::de::DeTable;
 /// Longest simulated run a scenario may ask for, s (one day).
 pub(crate) const DURATION_MAX_S: f64 = 86_400.0;
 
+/// Parses `text` into a TOML tree with positions; `origin` names the file in errors.
+pub(crate) fn parse_root<'i>(
+    text: &'i str,
+    origin: &Path,
+) -> Result<toml::Spanned<DeTable<'i>>, ScenarioError> {
+    DeTable::parse(text).map_err(|e| ScenarioError::Syntax {
+        at: crate::error::Location::from_offset(origin, text, e.span().map_or(0, |s| s.start)),
+        message: e.message().trim().to_owned(),
+    })
+}
+
 /// Parses and validates `text`; `origin` names the file in errors and anchors relative paths,
 /// except those in `redirects` (path as written → where the file is), which a scenario copy
 /// inside a recording uses to find the copies of the files it read.
+///
+/// A file with a `[matrix]` table is refused here: it is many scenarios
+/// ([`crate::ScenarioFile`] expands it).
 pub(crate) fn parse(
     text: &str,
     origin: &Path,
     redirects: &BTreeMap<String, PathBuf>,
 ) -> Result<Scenario, ScenarioError> {
-    let root = DeTable::parse(text).map_err(|e| ScenarioError::Syntax {
-        at: crate::error::Location::from_offset(origin, text, e.span().map_or(0, |s| s.start)),
-        message: e.message().trim().to_owned(),
-    })?;
+    let root = parse_root(text, origin)?;
+    if let Some((key, _)) = root.get_ref().get_key_value("matrix") {
+        return Err(ScenarioError::Invalid {
+            at: crate::error::Location::from_offset(origin, text, key.span().start),
+            key: "matrix".to_owned(),
+            message: "this file has a [matrix]: it is a set of variants, not one scenario; \
+                      list them with `needlebench list FILE`, run them with `needlebench \
+                      regress FILE`, or one with `needlebench run FILE --variant NAME`"
+                .to_owned(),
+        });
+    }
+    validate_root(text, origin, redirects, root)
+}
+
+/// Validates a parsed tree (`root`, from `text`, possibly with values set by a matrix).
+pub(crate) fn validate_root<'i>(
+    text: &'i str,
+    origin: &Path,
+    redirects: &BTreeMap<String, PathBuf>,
+    root: toml::Spanned<DeTable<'i>>,
+) -> Result<Scenario, ScenarioError> {
     let doc = Doc {
         file: origin.to_owned(),
         text,
@@ -308,6 +339,7 @@ impl Validator<'_, '_> {
             inject,
             expect,
             source,
+            variant: None,
         })
     }
 

@@ -7,12 +7,16 @@ mod check;
 mod diff;
 mod emulate;
 mod link_test;
+mod list;
 mod pen_args;
 mod ports;
 mod regress;
+mod report;
 mod run;
 mod sites;
+mod spool;
 mod stroke;
+mod suite;
 mod validate;
 mod verify;
 mod view;
@@ -30,6 +34,11 @@ pub enum Command {
     Ports(ports::PortsArgs),
     /// Exchange N ticks of frames with a pen and report the link's health.
     LinkTest(link_test::LinkTestArgs),
+    /// List the scenarios of files or directories, matrix variants one by one (name, seed, values).
+    List(list::ListArgs),
+    /// Merge the JSON reports of shards into one JSON, JUnit and HTML report.
+    #[command(subcommand)]
+    Report(report::ReportCommand),
     /// Run every scenario found (in parallel), check each, print a table, write reports.
     Regress(regress::RegressArgs),
     /// Run one scenario against a pen and write its recording.
@@ -54,6 +63,8 @@ pub fn run(command: Command) -> Result<u8, Failure> {
         Command::Emulate(args) => emulate::run(args),
         Command::Ports(args) => ports::run(args),
         Command::LinkTest(args) => link_test::run(args),
+        Command::List(args) => list::run(args),
+        Command::Report(command) => report::run(command),
         Command::Regress(args) => regress::run(args),
         Command::Run(args) => run::run(args),
         Command::Sites(args) => sites::run(args),

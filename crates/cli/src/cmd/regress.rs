@@ -1,10 +1,13 @@
 //! `needlebench regress`: run every scenario found, in parallel, check each recording, print a
 //! summary table and write JUnit XML, JSON and HTML reports.
 //!
-//! Scenarios are found with `needlebench_scenario::find_scenarios` (default `scenarios/`) and
-//! sorted by path. `--shard I/N` keeps scenario k (0-based, over the sorted list) when
-//! `k mod N = I − 1`, so shards 1/N … N/N together run each scenario exactly once, whatever
-//! machine they run on. `--repeat N` runs each scenario N times with its own seed: the bench
+//! Scenarios are found with `needlebench_scenario::find_scenarios` (default `scenarios/`,
+//! searched recursively) and sorted by path; a file with a `[matrix]` is expanded into its
+//! variants, in the matrix's order, each a scenario of its own (own seed, recording
+//! `OUT/<variant dir name>`, JUnit suite, table row). `--shard I/N` keeps scenario k
+//! (0-based, over that list) when `k mod N = I − 1`, so shards 1/N … N/N together run each
+//! scenario exactly once, whatever machine they run on. Results are spooled to a temporary
+//! file as they finish (see `spool`), so memory does not grow with the number of scenarios. `--repeat N` runs each scenario N times with its own seed: the bench
 //! is deterministic, so any difference between the verdicts of the repeats is reported as a
 //! failure (`repeat.identical`) — a flakiness check, not a statistics tool.
 //!
@@ -23,15 +26,17 @@
 
 use super::pen_args::{PenArgs, self_exe};
 use super::run::run_scenario;
+use super::spool::{Entry, Spool, lighten};
+use super::suite::{Unit, dir_name, refuse_duplicate_names, units, variant_info};
 use crate::exit::{self, Coded, Failure, WithCode};
 use clap::Args;
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use needlebench_checks::{CheckReport, Expectations, check};
 use needlebench_recording::{EndReason, Recording};
-use needlebench_report::{PlotLimits, RunInfo, RunNumbers, ScenarioResult};
+use needlebench_report::{PlotLimits, RunInfo, RunNumbers, ScenarioResult, ShardInfo};
 use needlebench_runner::RunStatus;
 use needlebench_runner::pen::PenChoice;
-use needlebench_scenario::{Scenario, find_scenarios};
+use needlebench_scenario::{ExpandOptions, Scenario};
 use std::collections::VecDeque;
 use std::io::IsTerminal;
 use std::num::NonZeroUsize;
@@ -51,8 +56,9 @@ Exit codes (the largest over all scenarios wins):
   1   a criterion failed or was not checked, a `negative` scenario passed, or repeated
       runs (--repeat) gave different verdicts
   2   usage error (bad flag, --shard not I/N with 1 <= I <= N)
-  3   a scenario could not run: bad or missing scenario file, two scenarios with the same
-      name, unreadable recording
+  3   a scenario could not run: bad or missing scenario file, a [matrix] that does not
+      expand (or has more than 10000 variants without --allow-large), two scenarios with
+      the same name, unreadable recording
   4   link failure: port missing, handshake, pen vanished mid-run, lag over its bound
   6   a recording or report could not be written (disk full, permission, path taken)
   130 interrupted (Ctrl-C, SIGTERM); recordings so far are flushed and marked incomplete";
@@ -66,7 +72,8 @@ pub struct RegressArgs {
     /// Scenarios run at once [default: available parallelism; 1 with --port].
     #[arg(long, short = 'j', value_name = "N")]
     jobs: Option<NonZeroUsize>,
-    /// Run only shard I of N (1-based): scenario k of the sorted list goes to shard (k mod N)+1.
+    /// Run only shard I of N (1-based): scenario k of the sorted list (matrix variants counted
+    /// one by one) goes to shard (k mod N)+1.
     #[arg(long, value_name = "I/N")]
     shard: Option<Shard>,
     /// Run each scenario N times with the same seed and fail it if the verdicts differ.
@@ -89,6 +96,13 @@ pub struct RegressArgs {
     /// No progress display and no per-scenario lines on stderr.
     #[arg(long, short)]
     quiet: bool,
+    /// Allow a [matrix] of more than 10000 variants (up to 10000000).
+    #[arg(long)]
+    allow_large: bool,
+    /// Run only the matrix variant named NAME (its full name, as `needlebench list` prints
+    /// it); repeat for several. Shards still count every scenario of the suite.
+    #[arg(long, value_name = "NAME")]
+    variant: Vec<String>,
 }
 
 /// `--shard I/N`: shard `index` (1-based) of `count`.
@@ -122,16 +136,18 @@ impl Shard {
     }
 }
 
-/// One scenario to run: its position in the sorted list and its file.
+/// One scenario to run: its position in the suite and what it is.
 struct Job {
     index: usize,
-    path: PathBuf,
+    unit: Unit,
 }
 
-/// What one job produced: the report's result, and the exit code when it could not run.
+/// What one job produced: the report's result (light when spooled), where its full JSON
+/// lies in the spool, and the exit code when it could not run.
 struct Done {
     index: usize,
     result: ScenarioResult,
+    entry: Option<Entry>,
     code: Option<u8>,
 }
 
@@ -139,24 +155,30 @@ struct Done {
 pub fn run(args: RegressArgs) -> Result<u8, Failure> {
     crate::signals::install();
     let started = (std::time::SystemTime::now(), Instant::now());
-    let paths = if args.paths.is_empty() {
-        vec![PathBuf::from("scenarios")]
-    } else {
-        args.paths.clone()
+    let options = ExpandOptions {
+        allow_large: args.allow_large,
     };
-    let all = find_scenarios(&paths).coded()?;
-    if all.is_empty() {
-        return Err(Failure {
-            code: exit::BAD_INPUT,
-            error: anyhow::anyhow!("no scenario files (*.toml) in {}", list(&paths)),
-        });
-    }
+    let all = units(&args.paths, options)?;
     refuse_duplicate_names(&all)?;
+    let suite_size = all.len();
+    for name in &args.variant {
+        if !all
+            .iter()
+            .any(|u| u.variant().is_some_and(|v| v.name == *name))
+        {
+            return Err(Failure::usage(format!(
+                "--variant {name}: no such matrix variant (`needlebench list` names them)"
+            )));
+        }
+    }
     let jobs: VecDeque<Job> = all
         .into_iter()
         .enumerate()
         .filter(|(k, _)| args.shard.is_none_or(|s| s.holds(*k)))
-        .map(|(index, path)| Job { index, path })
+        .filter(|(_, u)| {
+            args.variant.is_empty() || u.variant().is_some_and(|v| args.variant.contains(&v.name))
+        })
+        .map(|(index, unit)| Job { index, unit })
         .collect();
     let total = jobs.len();
     let workers = if args.pen.port.is_some() {
@@ -168,21 +190,36 @@ pub fn run(args: RegressArgs) -> Result<u8, Failure> {
     .clamp(1, total.max(1));
     let program = self_exe()?;
     let fixed_choice = args.pen.choice()?;
+    let reports = args.json.is_some() || args.junit.is_some() || args.html.is_some();
+    let spool = if reports { Some(Spool::new()?) } else { None };
 
     let progress = Progress::new(!args.quiet, total, workers);
     let queue = Mutex::new(jobs);
     let done: Mutex<Vec<Done>> = Mutex::new(Vec::with_capacity(total));
+    let spool_failure: Mutex<Option<Failure>> = Mutex::new(None);
     std::thread::scope(|scope| {
         for w in 0..workers {
             let (queue, done, progress, args) = (&queue, &done, &progress, &args);
             let (program, fixed_choice) = (&program, &fixed_choice);
+            let (spool, spool_failure) = (&spool, &spool_failure);
             scope.spawn(move || {
                 // The queue's lock is taken and released inside `next`, not held while running.
                 let next = || queue.lock().ok().and_then(|mut q| q.pop_front());
                 while let Some(job) = next() {
-                    progress.start(w, &job.path);
-                    let d = run_one(&job, args, fixed_choice.as_ref(), program);
+                    progress.start(w, &job.unit.name_hint());
+                    let mut d = run_one(&job, args, fixed_choice.as_ref(), program);
                     progress.finish(w, &d);
+                    if let Some(spool) = spool {
+                        match spool.put(&d.result) {
+                            Ok(e) => d.entry = Some(e),
+                            Err(f) => {
+                                if let Ok(mut slot) = spool_failure.lock() {
+                                    slot.get_or_insert(f);
+                                }
+                            }
+                        }
+                    }
+                    lighten(&mut d.result);
                     if let Ok(mut done) = done.lock() {
                         done.push(d);
                     }
@@ -191,18 +228,20 @@ pub fn run(args: RegressArgs) -> Result<u8, Failure> {
         }
     });
     progress.clear();
-    let mut done = done.into_inner().map_err(|_| Failure {
+    let panicked = || Failure {
         code: exit::INTERNAL,
         error: anyhow::anyhow!("a worker thread panicked"),
-    })?;
+    };
+    if let Some(f) = spool_failure.into_inner().map_err(|_| panicked())? {
+        return Err(f);
+    }
+    let mut done = done.into_inner().map_err(|_| panicked())?;
     if done.len() != total {
-        return Err(Failure {
-            code: exit::INTERNAL,
-            error: anyhow::anyhow!("a worker thread panicked"),
-        });
+        return Err(panicked());
     }
     done.sort_by_key(|d| d.index);
     let worst_not_run = done.iter().filter_map(|d| d.code).max();
+    let entries: Vec<Entry> = done.iter().filter_map(|d| d.entry).collect();
     let results: Vec<ScenarioResult> = done.into_iter().map(|d| d.result).collect();
 
     print!("{}", needlebench_report::table(&results));
@@ -225,8 +264,15 @@ pub fn run(args: RegressArgs) -> Result<u8, Failure> {
             .and_then(Path::parent)
             .map(|p| p.display().to_string())
             .unwrap_or_default(),
+        shard: args.shard.map(|s| ShardInfo {
+            index: s.index,
+            count: s.count,
+        }),
+        suite_size,
     };
-    write_reports(&args, &results, &info)?;
+    if let Some(spool) = &spool {
+        write_reports(&args, spool, &entries, &results, &info)?;
+    }
     Ok(match worst_not_run {
         Some(code) => code,
         None if results.iter().any(|r| r.status().is_failure()) => exit::CHECK_FAILED,
@@ -234,49 +280,14 @@ pub fn run(args: RegressArgs) -> Result<u8, Failure> {
     })
 }
 
-/// Two scenarios with the same `name` would write the same recording directory: refuse the
-/// run before anything is written, naming both files. A file that does not parse is left for
-/// its job to report.
-fn refuse_duplicate_names(paths: &[PathBuf]) -> Result<(), Failure> {
-    let mut seen: std::collections::BTreeMap<String, &PathBuf> = std::collections::BTreeMap::new();
-    for path in paths {
-        let Ok(s) = Scenario::from_path(path) else {
-            continue;
-        };
-        if let Some(first) = seen.insert(s.name.clone(), path) {
-            return Err(Failure {
-                code: exit::BAD_INPUT,
-                error: anyhow::anyhow!(
-                    "{} and {} both have name = \"{}\": their recordings would overwrite each \
-                     other; give each scenario its own name",
-                    first.display(),
-                    path.display(),
-                    s.name
-                ),
-            });
-        }
-    }
-    Ok(())
-}
-
-fn list(paths: &[PathBuf]) -> String {
-    paths
-        .iter()
-        .map(|p| p.display().to_string())
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// Run, record and check one scenario `args.repeat` times.
 fn run_one(job: &Job, args: &RegressArgs, fixed: Option<&PenChoice>, program: &Path) -> Done {
     let started = Instant::now();
-    let path_text = job.path.display().to_string();
-    let fallback_name = job.path.file_stem().map_or_else(
-        || format!("scenario-{}", job.index),
-        |s| s.to_string_lossy().into_owned(),
-    );
+    let path_text = job.unit.path.display().to_string();
+    let variant = job.unit.variant().map(variant_info);
     let not_run = |name: String, failure: Failure| Done {
         index: job.index,
+        entry: None,
         result: ScenarioResult {
             name,
             path: path_text.clone(),
@@ -287,13 +298,16 @@ fn run_one(job: &Job, args: &RegressArgs, fixed: Option<&PenChoice>, program: &P
             negative: false,
             recording_files: Vec::new(),
             limits: PlotLimits::default(),
+            unit: job.index,
+            variant: variant.clone(),
         },
         code: Some(failure.code),
     };
-    let scenario = match Scenario::from_path(&job.path).coded() {
+    let scenario = match job.unit.scenario() {
         Ok(s) => s,
-        Err(f) => return not_run(fallback_name, f),
+        Err(f) => return not_run(job.unit.name_hint(), f),
     };
+    let dir_name = dir_name(&scenario);
     let choice = fixed
         .cloned()
         .unwrap_or_else(|| PenChoice::from_scenario(&scenario, program.to_owned()));
@@ -302,10 +316,11 @@ fn run_one(job: &Job, args: &RegressArgs, fixed: Option<&PenChoice>, program: &P
     // A run that lost its pen (4) or was interrupted (130) has a report, and its code.
     let mut link_code: Option<u8> = None;
     for rep in 1..=args.repeat {
-        // Recordings go to DIR/<name>, repeats to DIR/<name>.repeat<k>.
+        // Recordings go to DIR/<name>, repeats to DIR/<name>.repeat<k> (a variant's
+        // directory name for <name>).
         let dir = match rep {
-            1 => args.out.join(&scenario.name),
-            _ => args.out.join(format!("{}.repeat{rep}", scenario.name)),
+            1 => args.out.join(&dir_name),
+            _ => args.out.join(format!("{dir_name}.repeat{rep}")),
         };
         let mut pen = args.pen.clone();
         pen.capture = pen
@@ -358,6 +373,7 @@ fn run_one(job: &Job, args: &RegressArgs, fixed: Option<&PenChoice>, program: &P
     let limits = plot_limits(&scenario, &report);
     Done {
         index: job.index,
+        entry: None,
         result: ScenarioResult {
             name: scenario.name.clone(),
             path: path_text,
@@ -366,8 +382,10 @@ fn run_one(job: &Job, args: &RegressArgs, fixed: Option<&PenChoice>, program: &P
             run: Some(numbers),
             divergence,
             negative: scenario.tags.iter().any(|t| t == NEGATIVE),
-            recording_files: recording_files(&args.out.join(&scenario.name)),
+            recording_files: recording_files(&args.out.join(&dir_name)),
             limits,
+            unit: job.index,
+            variant,
         },
         code: link_code,
     }
@@ -411,23 +429,43 @@ fn plot_limits(scenario: &Scenario, report: &CheckReport) -> PlotLimits {
     }
 }
 
+/// Writes the reports asked for from the spooled results (`entries`, in suite order;
+/// `light` the same results, light, for the totals).
 fn write_reports(
     args: &RegressArgs,
-    results: &[ScenarioResult],
+    spool: &Spool,
+    entries: &[Entry],
+    light: &[ScenarioResult],
     info: &RunInfo,
 ) -> Result<(), Failure> {
+    if let Some(p) = &args.json {
+        let file = exit::create_output(p)?;
+        let totals = needlebench_report::totals(light);
+        let texts = entries
+            .iter()
+            .map(|e| spool.text(*e).map_err(|f| std::io::Error::other(f.error)));
+        needlebench_report::write_json(std::io::BufWriter::new(file), info, &totals, texts)
+            .map_err(|source| exit::WriteError {
+                path: p.clone(),
+                source,
+            })
+            .coded()?;
+        eprintln!("wrote {}", p.display());
+    }
+    if args.junit.is_none() && args.html.is_none() {
+        return Ok(());
+    }
+    let results = entries
+        .iter()
+        .map(|e| spool.result(*e))
+        .collect::<Result<Vec<_>, _>>()?;
     let mut files: Vec<(&Path, String)> = Vec::new();
     if let Some(p) = &args.junit {
-        let xml = needlebench_report::junit(results, info).code(exit::INTERNAL)?;
+        let xml = needlebench_report::junit(&results, info).code(exit::INTERNAL)?;
         files.push((p, xml));
     }
-    if let Some(p) = &args.json {
-        let text = serde_json::to_string_pretty(&needlebench_report::json(results, info))
-            .code(exit::INTERNAL)?;
-        files.push((p, text));
-    }
     if let Some(p) = &args.html {
-        files.push((p, needlebench_report::html(results, info)));
+        files.push((p, needlebench_report::html(&results, info)));
     }
     for (path, text) in files {
         exit::write_output(path, &text)?;
@@ -472,12 +510,12 @@ impl Progress {
         }
     }
 
-    fn start(&self, worker: usize, path: &Path) {
+    fn start(&self, worker: usize, name: &str) {
         if let Some((_, _, workers)) = &self.bars
             && let Some(b) = workers.get(worker)
         {
             b.reset_elapsed();
-            b.set_message(path.display().to_string());
+            b.set_message(name.to_owned());
             b.enable_steady_tick(Duration::from_millis(120));
         }
     }

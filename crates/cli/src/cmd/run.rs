@@ -8,7 +8,7 @@ use needlebench_checks::Expectations;
 use needlebench_recording::{EndReason, Recording};
 use needlebench_runner::pen::{PenChoice, clock_of, firmware_config, open_link};
 use needlebench_runner::{DeviceSetup, RunSetup, RunStatus, RunSummary, run_device};
-use needlebench_scenario::Scenario;
+use needlebench_scenario::{ExpandOptions, Scenario, ScenarioFile};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -29,6 +29,10 @@ pub struct RunArgs {
     /// Seed for every random draw, instead of the scenario's.
     #[arg(long)]
     seed: Option<u64>,
+    /// The variant to run, for a scenario file with a [matrix]: its full name, as
+    /// `needlebench list FILE` prints it (e.g. `demo[exposure_mm=0.5]`).
+    #[arg(long, value_name = "NAME")]
+    variant: Option<String>,
     #[command(flatten)]
     pen: PenArgs,
     /// No progress display.
@@ -39,14 +43,17 @@ pub struct RunArgs {
 /// Run the subcommand.
 pub fn run(args: RunArgs) -> Result<u8, Failure> {
     crate::signals::install();
-    let mut scenario = Scenario::from_path(&args.scenario).coded()?;
+    let options = ExpandOptions { allow_large: true };
+    let mut scenario = ScenarioFile::read(&args.scenario, options)
+        .and_then(|f| f.select(args.variant.as_deref()))
+        .coded()?;
     if let Some(seed) = args.seed {
         scenario.seed = seed;
     }
     let out = args
         .out
         .clone()
-        .unwrap_or_else(|| Path::new("recordings").join(&scenario.name));
+        .unwrap_or_else(|| Path::new("recordings").join(super::suite::dir_name(&scenario)));
     let choice = match args.pen.choice()? {
         Some(c) => c,
         None => PenChoice::from_scenario(&scenario, self_exe()?),

@@ -136,3 +136,26 @@ fn negative_diverging_and_empty_runs_validate() {
     no_verdicts.wall_s = f64::NAN;
     assert_valid("no-verdicts", &[no_verdicts]);
 }
+
+#[test]
+fn a_merged_run_validates_like_a_single_one() {
+    use crate::{ShardInfo, json, merge, read_shard};
+    let all = fixture::suite();
+    let shard = |index: usize, results: &[ScenarioResult]| {
+        let mut info = fixture::run_info();
+        info.shard = Some(ShardInfo { index, count: 2 });
+        let text = json(results, &info).to_string();
+        read_shard(std::path::Path::new("shard.json"), &text).expect("a report")
+    };
+    let (info, merged) = merge(
+        vec![shard(1, &all[..2]), shard(2, &all[2..])],
+        "merge".into(),
+    )
+    .expect("merged");
+    let xml = junit(&merged, &info).expect("serializes");
+    if let Err(why) = validate("merged", &xml) {
+        panic!("the merged run does not validate against junit-10.xsd:\n{why}\n{xml}");
+    }
+    let single = junit(&all, &info).expect("serializes");
+    assert_eq!(xml, single, "a merge writes the JUnit a single run would");
+}

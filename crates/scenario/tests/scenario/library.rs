@@ -3,19 +3,30 @@
 
 use needlebench_firmware::FirmwareConfig;
 use needlebench_physics::{Needle, PenParams, StrokeInput, stroke};
-use needlebench_scenario::{FaultCode, InjectedFault, Pattern, Scenario, Speed, find_scenarios};
+use needlebench_scenario::{
+    ExpandOptions, FaultCode, InjectedFault, Pattern, Scenario, ScenarioFile, Speed, find_scenarios,
+};
 use std::path::{Path, PathBuf};
 
 fn library_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scenarios")
 }
 
+/// Every scenario of the library, each variant of a matrix file one by one.
 fn library() -> Vec<Scenario> {
     let files = find_scenarios(&[library_dir()]).unwrap();
-    files
-        .iter()
-        .map(|f| Scenario::from_path(f).unwrap_or_else(|e| panic!("shipped scenario broken: {e}")))
-        .collect()
+    let mut out = Vec::new();
+    for f in &files {
+        let file = ScenarioFile::read(f, ExpandOptions::default())
+            .unwrap_or_else(|e| panic!("shipped scenario broken: {e}"));
+        for unit in 0..file.len() {
+            out.push(
+                file.unit(unit)
+                    .unwrap_or_else(|e| panic!("shipped scenario broken: {e}")),
+            );
+        }
+    }
+    out
 }
 
 fn get(name: &str) -> Scenario {
@@ -40,9 +51,13 @@ fn every_shipped_scenario_parses_and_is_named_after_its_file() {
         files.len()
     );
     for f in &files {
-        let s = Scenario::from_path(f).unwrap_or_else(|e| panic!("{e}"));
+        let file =
+            ScenarioFile::read(f, ExpandOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+        let s = file.unit(0).unwrap_or_else(|e| panic!("{e}"));
+        // A matrix file is named after its base name; its variants add their values.
+        let base = s.variant.as_ref().map_or(&s.name, |v| &v.base_name);
         assert_eq!(
-            Some(s.name.as_str()),
+            Some(base.as_str()),
             f.file_stem().and_then(|n| n.to_str()),
             "{}",
             f.display()

@@ -7,6 +7,7 @@
 mod errors;
 mod helpers;
 mod library;
+mod matrix;
 
 use needlebench_scenario::{Scenario, ScenarioError};
 
