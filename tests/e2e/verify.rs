@@ -1,22 +1,30 @@
-//! `needlebench verify`: a small suite (two shipped verification scenarios) writes the three
-//! report files with one row per requirement and variant; an existing report needs --force.
+//! `needlebench verify`: a small suite (the shipped depth matrix cut to two exposures, and the
+//! link-loss fault) writes the three report files with one row per requirement and variant;
+//! an existing report needs --force.
 
 use crate::support::needlebench;
 use serde_json::Value;
 use std::path::Path;
 
 const SUITE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../scenarios/verification");
-const VARIANTS: [&str; 2] = ["depth-rate-0.25mm-level-1", "fault-link-loss"];
+/// One of the two depth variants of the small suite (the other is at 2.5 mm).
+const DEPTH: &str = "depth-setting[exposure_mm=0.5,speed_level=6]";
 
 #[test]
 fn verify_writes_html_json_and_csv_with_a_row_per_requirement_and_variant() {
     let tmp = tempfile::tempdir().unwrap();
     let suite = tmp.path().join("suite");
     std::fs::create_dir(&suite).unwrap();
-    for v in VARIANTS {
-        let name = format!("{v}.toml");
-        std::fs::copy(Path::new(SUITE).join(&name), suite.join(&name)).unwrap();
-    }
+    std::fs::copy(
+        Path::new(SUITE).join("fault-link-loss.toml"),
+        suite.join("fault-link-loss.toml"),
+    )
+    .unwrap();
+    let depth = std::fs::read_to_string(Path::new(SUITE).join("depth-setting.toml")).unwrap();
+    let (base, _) = depth.split_once("[matrix]").expect("a matrix");
+    let small =
+        format!("{base}[matrix]\n\"pen.exposure_mm\" = [0.5, 2.5]\n\"pen.speed_level\" = [6]\n");
+    std::fs::write(suite.join("depth-setting.toml"), small).unwrap();
     let out = tmp.path().join("out");
     let args = [
         "verify",
@@ -30,13 +38,15 @@ fn verify_writes_html_json_and_csv_with_a_row_per_requirement_and_variant() {
         String::from_utf8_lossy(&run.stderr).into_owned() + &String::from_utf8_lossy(&run.stdout);
     assert_eq!(run.status.code(), Some(0), "{log}");
 
-    // CSV: 4 requirements × 2 variants
+    // CSV: 4 requirements × 3 variants (the matrix gives two); a variant's name has commas,
+    // so it is quoted
     let csv = std::fs::read_to_string(out.join("report.csv")).unwrap();
     let rows: Vec<&str> = csv.lines().skip(1).collect();
-    assert_eq!(rows.len(), 8, "{csv}");
+    assert_eq!(rows.len(), 12, "{csv}");
+    let depth = format!("\"{DEPTH}\"");
     for (id, judged_by) in [
-        ("DV-1", "depth-rate-0.25mm-level-1"),
-        ("DV-2", "depth-rate-0.25mm-level-1"),
+        ("DV-1", depth.as_str()),
+        ("DV-2", depth.as_str()),
         ("DV-3", "fault-link-loss"),
         ("DV-4", "fault-link-loss"),
     ] {
@@ -48,11 +58,10 @@ fn verify_writes_html_json_and_csv_with_a_row_per_requirement_and_variant() {
             .unwrap_or_else(|| panic!("{id} passed by {judged_by}: {csv}"));
         assert!(row.contains("878.4430"), "{row}");
     }
-    // the depth variant raises no fault: DV-4 is N/A there (never PASS)
+    // the depth variants raise no fault: DV-4 is N/A there (never PASS)
     assert!(
         rows.iter()
-            .any(|r| r.starts_with("DV-4,")
-                && r.contains(",depth-rate-0.25mm-level-1,not_applicable,")),
+            .any(|r| r.starts_with("DV-4,") && r.contains(&format!(",{depth},not_applicable,"))),
         "{csv}"
     );
 
@@ -63,7 +72,7 @@ fn verify_writes_html_json_and_csv_with_a_row_per_requirement_and_variant() {
     assert_eq!(reqs.len(), 4);
     assert!(reqs.iter().all(|r| r["result"] == "pass"), "{json}");
     let variants = json["variants"].as_array().unwrap();
-    assert_eq!(variants.len(), 2);
+    assert_eq!(variants.len(), 3);
     for v in variants {
         assert_eq!(v["scenario_hash"].as_str().unwrap().len(), 64);
         assert!(v["seed"].as_u64().is_some());
@@ -84,6 +93,10 @@ fn verify_writes_html_json_and_csv_with_a_row_per_requirement_and_variant() {
     assert!(html.matches("<svg").count() >= 3);
     assert!(html.contains(r#"href="fault-link-loss/events.csv""#));
     assert!(out.join("fault-link-loss/events.csv").is_file());
+    // a variant's recording is in its own directory, linked from the report
+    let variant_dir = "depth-setting@exposure_mm=0.5,speed_level=6";
+    assert!(out.join(variant_dir).join("meta.toml").is_file());
+    assert!(html.contains(&format!(r#"href="{variant_dir}/""#)));
 
     // a second run refuses to overwrite the report (6), --force replaces it (0)
     let again = needlebench(&args);

@@ -7,7 +7,7 @@
 //! |---|---|
 //! | `stall` | first tick of the run of ticks before the fault with `stroke_hz` below the firmware's stall percentage of the set rate and `motor_duty` at or above its stall duty |
 //! | `over_current` | first tick of the run with `motor_current_ma` above the firmware's limit |
-//! | `low_battery` | first tick of the run, while `running`, with `battery_mv` below the firmware's running minimum |
+//! | `low_battery` | first tick of the run, while `running`, with `battery_mv` below the firmware's running minimum; else the last injected `battery_sag` at or before the fault (a sag is applied to the sensor reading, not to the cell the telemetry records) |
 //! | `link_loss` | the last injected `link_drop` at or before the fault |
 //! | `cartridge_absent` | the last injected `cartridge_removed` at or before the fault |
 //! | `cartridge_expired` | the tick the time spent `running` reaches the scenario's `[firmware] cartridge_limit_s`, rounded up to whole seconds as the emulated firmware's `cartridge_max_run_s` is |
@@ -105,6 +105,7 @@ pub struct FaultResponse {
     low_battery_since: Option<u64>,
     running_us: u64,
     expired_at: Option<u64>,
+    prev_state: FirmwareState,
     last_t_us: u64,
 }
 
@@ -126,6 +127,7 @@ impl FaultResponse {
             low_battery_since: None,
             running_us: 0,
             expired_at: None,
+            prev_state: FirmwareState::Off,
             last_t_us: 0,
         }
     }
@@ -162,6 +164,17 @@ impl FaultResponse {
     pub fn tick(&mut self, r: &TelemetryRow) {
         let t = r.t_us;
         self.last_t_us = t;
+        // the firmware counts every tick it runs in: the ticks recorded `running`, and the one
+        // that left running (the limit is reached, and the fault raised, in that tick)
+        if r.state == FirmwareState::Running || self.prev_state == FirmwareState::Running {
+            self.running_us += self.config.tick_period_us();
+            if let Some(limit) = self.limit_us
+                && self.running_us >= limit
+            {
+                self.expired_at.get_or_insert(t);
+            }
+        }
+        self.prev_state = r.state;
         // faults raised in this tick: their onset is judged on the rows before it
         while let Some(raise) = self.raises.get(self.next)
             && raise.t_us <= t
@@ -169,7 +182,9 @@ impl FaultResponse {
             let onset = match raise.fault {
                 FaultCode::Stall => self.stall_since,
                 FaultCode::OverCurrent => self.over_current_since,
-                FaultCode::LowBattery => self.low_battery_since,
+                FaultCode::LowBattery => self
+                    .low_battery_since
+                    .or_else(|| self.last_injected(EventKind::BatterySag, raise.t_us)),
                 FaultCode::LinkLoss => self.last_injected(EventKind::LinkDrop, raise.t_us),
                 FaultCode::CartridgeAbsent => {
                     self.last_injected(EventKind::CartridgeRemoved, raise.t_us)
@@ -206,14 +221,6 @@ impl FaultResponse {
             &mut self.low_battery_since,
             r.state == FirmwareState::Running && r.battery_mv < f32::from(c.battery_run_min_mv),
         );
-        if r.state == FirmwareState::Running {
-            self.running_us += c.tick_period_us();
-            if let Some(limit) = self.limit_us
-                && self.running_us >= limit
-            {
-                self.expired_at.get_or_insert(t);
-            }
-        }
     }
 
     /// `verify.fault_response`.
@@ -224,6 +231,7 @@ impl FaultResponse {
         let mut first_failure: Option<Where> = None;
         let mut worst_margin = f64::NEG_INFINITY;
         let mut judged = 0u32;
+        let mut untimed: Vec<&str> = Vec::new();
         for raise in &self.raises {
             let name = raise.fault.name();
             let bound = self
@@ -241,6 +249,10 @@ impl FaultResponse {
                 first_failure.get_or_insert(raise.at.unwrap_or_default());
                 m_ms
             };
+            if raise.onset_us.is_none() {
+                m.insert(format!("{name}.detect_untimed"), 1.0);
+                untimed.push(name);
+            }
             if let (Some(onset), Some(bound_ms)) = (raise.onset_us, bound.detect_ms) {
                 let ms = raise.t_us.saturating_sub(onset) as f64 / 1000.0;
                 let limit = bound_ms + transit_ms;
@@ -310,7 +322,15 @@ impl FaultResponse {
             _ => {
                 let mut names: Vec<&str> = self.raises.iter().map(|r| r.fault.name()).collect();
                 names.dedup();
-                format!("{} within bounds ({})", names.len(), names.join(", "))
+                let mut text = format!("{} within bounds ({})", names.len(), names.join(", "));
+                if !untimed.is_empty() {
+                    untimed.dedup();
+                    text.push_str(&format!(
+                        "; detection not timed (trigger not observed): {}",
+                        untimed.join(", ")
+                    ));
+                }
+                text
             }
         };
         Verdict {

@@ -242,3 +242,32 @@ fn the_firmware_bounds_follow_its_configuration_and_expect_overrides_them() {
     assert_eq!(of(FaultCode::Watchdog), None);
     assert_eq!(b.len(), FaultCode::ALL.len() - 1);
 }
+
+#[test]
+fn cartridge_expiry_is_timed_from_the_running_time_reaching_the_limit() {
+    // running from 0.1 s: the 1 s limit is reached in the tick at 1.099 s (the 1000th)
+    for (raised_us, outcome) in [(1_099_000, Outcome::Pass), (1_200_000, Outcome::Fail)] {
+        let s = faulted(FaultCode::CartridgeExpired, raised_us, raised_us);
+        let e = Expect {
+            cartridge_limit_s: Some(1.0),
+            ..verifying()
+        };
+        let v = verdict(&s.check(&e), "verify.fault_response").clone();
+        assert_eq!(v.outcome, outcome, "raised at {raised_us} µs");
+        assert_eq!(
+            v.metrics["cartridge_expired.detect_ms"],
+            (raised_us - 1_099_000) as f64 / 1000.0
+        );
+    }
+}
+
+#[test]
+fn a_fault_without_an_observed_trigger_is_not_timed_and_says_so() {
+    // a stall raised while the telemetry shows the motor at speed (e.g. a stuck hall sensor)
+    let s = faulted(FaultCode::Stall, 1_500_000, 1_500_000);
+    let v = verdict(&s.check(&verifying()), "verify.fault_response").clone();
+    assert_eq!(v.outcome, Outcome::Pass, "the stop is judged");
+    assert_eq!(v.metrics["stall.detect_untimed"], 1.0);
+    assert!(!v.metrics.contains_key("stall.detect_ms"));
+    assert!(v.actual_text.contains("not timed"), "{}", v.actual_text);
+}

@@ -1,15 +1,17 @@
 //! `needlebench verify`: run the design-verification suite and write one report (HTML, JSON,
 //! CSV) with a table per requirement (`needlebench_report::verification`).
 //!
-//! Every scenario of the suite (default `scenarios/verification`) runs against the pen the
-//! flags name (default: each scenario's own, the in-process reference firmware), its
-//! recording goes to `OUT/<name>/`, and is checked against its own scenario copy; the
+//! Every scenario of the suite (default `scenarios/verification`; a file with a `[matrix]`
+//! gives one scenario per variant) runs against the pen the flags name (default: each
+//! scenario's own, the in-process reference firmware), its recording goes to `OUT/<name>/`
+//! (a variant's `Variant::dir_name`), and is checked against its own scenario copy; the
 //! `verify.*` verdicts become the requirements' evidence. The report is `OUT/report.html`,
 //! `OUT/report.json` and `OUT/report.csv`; an existing report is replaced only with `--force`
 //! (as `run --out`), and recordings of an earlier verify in OUT are replaced.
 
 use super::pen_args::{PenArgs, self_exe};
 use super::run::run_scenario;
+use super::suite::{dir_name, refuse_duplicate_names, units};
 use crate::exit::{self, Coded, Failure, WithCode};
 use clap::Args;
 use needlebench_checks::{Expectations, check};
@@ -18,7 +20,7 @@ use needlebench_report::verification::{
     VerificationInfo, VerificationReport, VerifiedVariant, verification_csv, verification_html,
 };
 use needlebench_runner::pen::PenChoice;
-use needlebench_scenario::{Scenario, find_scenarios};
+use needlebench_scenario::{ExpandOptions, Scenario};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -72,24 +74,11 @@ pub fn run(args: VerifyArgs) -> Result<u8, Failure> {
             ),
         });
     }
-    let paths = find_scenarios(std::slice::from_ref(&args.suite)).coded()?;
-    if paths.is_empty() {
-        return Err(Failure {
-            code: exit::BAD_INPUT,
-            error: anyhow::anyhow!("no scenario files (*.toml) in {}", args.suite.display()),
-        });
-    }
-    let mut scenarios = Vec::with_capacity(paths.len());
-    for p in &paths {
-        scenarios.push((p.clone(), Scenario::from_path(p).coded()?));
-    }
-    let mut names: Vec<&str> = scenarios.iter().map(|(_, s)| s.name.as_str()).collect();
-    names.sort_unstable();
-    if let Some(w) = names.windows(2).find(|w| w[0] == w[1]) {
-        return Err(Failure {
-            code: exit::BAD_INPUT,
-            error: anyhow::anyhow!("two scenarios in the suite are named `{}`", w[0]),
-        });
+    let units = units(std::slice::from_ref(&args.suite), ExpandOptions::default())?;
+    refuse_duplicate_names(&units)?;
+    let mut scenarios = Vec::with_capacity(units.len());
+    for u in &units {
+        scenarios.push((u.path.clone(), u.scenario()?));
     }
     let program = self_exe()?;
     let fixed = args.pen.choice()?;
@@ -137,7 +126,7 @@ pub fn run(args: VerifyArgs) -> Result<u8, Failure> {
                     scenario_path: path.display().to_string(),
                     scenario_hash: scenario_hash(s.source.text.as_bytes()),
                     seed: s.seed,
-                    recording: s.name.clone(),
+                    recording: dir_name(s),
                     firmware: String::new(),
                     report: Err(format!("{:#}", f.error)),
                 });
@@ -181,7 +170,7 @@ fn run_variant(
     choice: &PenChoice,
     args: &VerifyArgs,
 ) -> Result<VerifiedVariant, Failure> {
-    let dir = args.out.join(&scenario.name);
+    let dir = args.out.join(dir_name(scenario));
     // verify owns its output directory: it replaces its own earlier recordings there
     let summary = run_scenario(scenario, choice, &args.pen, &dir, false, true)?;
     if let Some(lost) = super::run::link_lost(&summary) {
