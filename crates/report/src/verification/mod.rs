@@ -209,3 +209,60 @@ impl VerificationReport {
                 .all(|r| matches!(r.result, Outcome::Pass | Outcome::Acceptable))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fixture::{report, verdict};
+
+    fn variant(name: &str, outcomes: &[(&str, Outcome)]) -> VerifiedVariant {
+        let verdicts = outcomes.iter().map(|&(c, o)| verdict(c, o, 1.0)).collect();
+        VerifiedVariant {
+            name: name.to_owned(),
+            scenario_path: format!("{name}.toml"),
+            scenario_hash: "0".repeat(64),
+            seed: 1,
+            recording: name.to_owned(),
+            firmware: "fw 1".to_owned(),
+            report: Ok(report(name, verdicts, 1, 1)),
+        }
+    }
+
+    fn info() -> VerificationInfo {
+        VerificationInfo {
+            needlebench_version: "0.1.0".to_owned(),
+            suite: "suite".to_owned(),
+            command_line: "needlebench verify".to_owned(),
+        }
+    }
+
+    #[test]
+    fn a_requirement_is_the_worst_judged_outcome_and_na_is_not_met() {
+        let all = |o: Outcome| REQUIREMENTS.map(|r| (r.criterion, o));
+        let mut a = all(Outcome::Pass).to_vec();
+        a[3].1 = Outcome::NotApplicable;
+        let b = all(Outcome::Pass);
+        let r = VerificationReport::new(info(), vec![variant("a", &a), variant("b", &b)]);
+        assert!(r.all_met());
+        assert_eq!(r.requirements[3].judged, 1);
+        // one failing variant fails the requirement
+        let mut c = all(Outcome::Pass).to_vec();
+        c[0].1 = Outcome::Fail;
+        let r = VerificationReport::new(info(), vec![variant("a", &a), variant("c", &c)]);
+        assert_eq!(r.requirements[0].result, Outcome::Fail);
+        assert!(!r.all_met());
+        // no variant judged DV-4: N/A, and the suite did not verify it
+        let r = VerificationReport::new(info(), vec![variant("a", &a)]);
+        assert_eq!(r.requirements[3].result, Outcome::NotApplicable);
+        assert!(!r.all_met());
+        let csv = verification_csv(&r).unwrap();
+        assert!(
+            csv.lines()
+                .any(|l| l.starts_with("DV-4,") && l.contains(",not_applicable,a,not_applicable,")),
+            "{csv}"
+        );
+        let html = verification_html(&r);
+        assert!(html.contains("some requirements NOT met"));
+        assert!(html.contains(DISCLAIMER));
+    }
+}
