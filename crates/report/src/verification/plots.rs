@@ -97,8 +97,14 @@ pub(super) fn for_requirement(q: &RequirementResult) -> String {
             }
         }
         _ => {
-            (x_title, y_title, band_title) = ("variant", "latency / bound", "bound");
-            for (i, e) in q.evidence.iter().enumerate() {
+            (x_title, y_title, band_title) = (
+                "fault variant (hover a point for its fault)",
+                "latency / bound",
+                "bound",
+            );
+            let mut i = 0.0;
+            for e in &q.evidence {
+                let before = pts.len();
                 for (k, v) in &e.metrics {
                     let Some(fault) = k.strip_suffix(".detect_ms") else {
                         continue;
@@ -108,7 +114,7 @@ pub(super) fn for_requirement(q: &RequirementResult) -> String {
                     {
                         pts.push((
                             Point {
-                                x: i as f64 + 1.0,
+                                x: i + 1.0,
                                 y: v / b,
                                 lo: v / b,
                                 hi: v / b,
@@ -123,7 +129,7 @@ pub(super) fn for_requirement(q: &RequirementResult) -> String {
                     ) {
                         pts.push((
                             Point {
-                                x: i as f64 + 1.2,
+                                x: i + 1.2,
                                 y: s / sb,
                                 lo: s / sb,
                                 hi: s / sb,
@@ -132,6 +138,9 @@ pub(super) fn for_requirement(q: &RequirementResult) -> String {
                             1.0,
                         ));
                     }
+                }
+                if pts.len() > before {
+                    i += 1.0;
                 }
             }
         }
