@@ -3,7 +3,7 @@
 //! (same totals as a single run, a JUnit that validates, refusals). Uses
 //! `tests/fixtures/matrix/fx-matrix.toml` (4 variants, all pass).
 
-use crate::support::needlebench;
+use crate::support::{names, needlebench, read_json, text};
 use serde_json::Value;
 use std::path::Path;
 use std::process::Output;
@@ -19,30 +19,8 @@ const VARIANTS: [&str; 4] = [
     "fx-matrix[exposure_mm=0.75,speed_level=6,force_n=2.0]",
 ];
 
-fn text(out: &Output) -> String {
-    format!(
-        "status {:?}\n--- stdout\n{}\n--- stderr\n{}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
-
 fn path(p: &Path) -> &str {
     p.to_str().expect("utf-8 path")
-}
-
-fn read_json(p: &Path) -> Value {
-    serde_json::from_str(&std::fs::read_to_string(p).expect("written")).expect("valid JSON")
-}
-
-fn names(doc: &Value) -> Vec<String> {
-    doc["scenarios"]
-        .as_array()
-        .expect("scenarios")
-        .iter()
-        .map(|s| s["name"].as_str().expect("name").to_owned())
-        .collect()
 }
 
 /// `regress MATRIX` into `dir/rec` with `extra` flags.

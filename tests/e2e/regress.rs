@@ -2,10 +2,9 @@
 //! `tests/fixtures/scenarios/` (all pass, each ≤ 3 s simulated) and
 //! `tests/fixtures/scenarios-failing/` (runs, fails its checks).
 
-use crate::support::needlebench;
+use crate::support::{names, needlebench, read_json, text};
 use quick_xml::Reader;
 use quick_xml::events::Event;
-use serde_json::Value;
 use std::path::Path;
 use std::process::Output;
 
@@ -23,15 +22,6 @@ const NAMES: [&str; 3] = [
     "fx-neck-crosshatch",
 ];
 
-fn text(out: &Output) -> String {
-    format!(
-        "status {:?}\n--- stdout\n{}\n--- stderr\n{}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    )
-}
-
 fn regress(extra: &[&str], tmp: &Path) -> Output {
     let out_dir = tmp.join("rec");
     let mut args = vec![
@@ -42,19 +32,6 @@ fn regress(extra: &[&str], tmp: &Path) -> Output {
     ];
     args.extend_from_slice(extra);
     needlebench(&args)
-}
-
-fn read_json(path: &Path) -> Value {
-    serde_json::from_str(&std::fs::read_to_string(path).expect("JSON written")).expect("valid JSON")
-}
-
-fn names(doc: &Value) -> Vec<String> {
-    doc["scenarios"]
-        .as_array()
-        .expect("scenarios array")
-        .iter()
-        .map(|s| s["name"].as_str().expect("name").to_owned())
-        .collect()
 }
 
 #[test]

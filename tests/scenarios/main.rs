@@ -59,9 +59,8 @@ fn trials(root: &Path, file: PathBuf) -> Vec<Trial> {
         return vec![Trial::test(name, move || run(&file, None, negative)).with_kind("scenario")];
     };
     variants
-        .iter()
         .map(|v| {
-            let tags = read.variant(v).map(|s| s.tags).unwrap_or_default();
+            let tags = read.variant(&v).map(|s| s.tags).unwrap_or_default();
             let negative = negative(&tags);
             let label = v.name.strip_prefix(&v.base_name).unwrap_or(&v.name);
             let (file, variant) = (file.clone(), v.name.clone());

@@ -138,16 +138,14 @@ impl std::error::Error for WriteError {
 
 /// Write `text` to `path`, creating its parent directories.
 pub fn write_output(path: &std::path::Path, text: &str) -> Result<(), Failure> {
-    let err = |path: &std::path::Path| {
-        let path = path.to_owned();
-        move |source| WriteError { path, source }
-    };
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent)
-            .map_err(err(parent))
-            .coded()?;
-    }
-    std::fs::write(path, text).map_err(err(path)).coded()
+    use std::io::Write;
+    create_output(path)?
+        .write_all(text.as_bytes())
+        .map_err(|source| WriteError {
+            path: path.to_owned(),
+            source,
+        })
+        .coded()
 }
 
 /// Create (or truncate) the file `path`, creating its parent directories.

@@ -42,7 +42,7 @@ pub use merge::{MergeError, Shard, merge, read_shard};
 pub use needlebench_checks::{CheckReport, Outcome};
 pub use run::{PlotLimits, RunInfo, ShardInfo, VariantInfo, VariantValue};
 use std::collections::BTreeMap;
-pub use table::table;
+pub use table::{TableLayout, TableRow, table, table_of_rows, table_row};
 pub use validation::{ValidationTotals, validation_html, validation_table};
 
 /// What a runner reports about one run, besides the checks' verdicts.

@@ -1,30 +1,86 @@
 //! The plain-text summary table `needlebench regress` prints.
 
-use crate::{ScenarioResult, totals};
+use crate::{ScenarioResult, Totals, totals};
 use std::fmt::Write;
 
 /// One line per scenario (scenario, outcome, failed criteria, punctures, simulated s, wall s),
 /// columns aligned, then a totals line.
 pub fn table(results: &[ScenarioResult]) -> String {
-    let header = [
-        "scenario",
-        "outcome",
-        "failed criteria",
-        "punctures",
-        "sim s",
-        "wall s",
-    ];
-    let rows: Vec<[String; 6]> = results.iter().map(row).collect();
-    let mut widths = header.map(|h| h.chars().count());
-    for r in &rows {
-        for (w, cell) in widths.iter_mut().zip(r) {
+    let rows: Vec<TableRow> = results.iter().map(table_row).collect();
+    table_of_rows(&rows, &totals(results))
+}
+
+/// One row of [`table`]: scenario, outcome, failed criteria, punctures, simulated s, wall s.
+pub type TableRow = [String; 6];
+
+/// [`table`] from rows made earlier ([`table_row`]) and the totals.
+pub fn table_of_rows(rows: &[TableRow], t: &Totals) -> String {
+    let mut layout = TableLayout::default();
+    for r in rows {
+        layout.measure(r);
+    }
+    let mut out = layout.header();
+    for r in rows {
+        out.push_str(&layout.line(r));
+    }
+    out.push_str(&TableLayout::totals(t));
+    out
+}
+
+const HEADER: [&str; 6] = [
+    "scenario",
+    "outcome",
+    "failed criteria",
+    "punctures",
+    "sim s",
+    "wall s",
+];
+
+/// The column widths of [`table`], measured row by row: a caller that runs many scenarios
+/// keeps its rows on disk, measures each as it is made, and writes the table line by line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TableLayout {
+    widths: [usize; 6],
+}
+
+impl Default for TableLayout {
+    /// The widths of the header.
+    fn default() -> Self {
+        TableLayout {
+            widths: HEADER.map(|h| h.chars().count()),
+        }
+    }
+}
+
+impl TableLayout {
+    /// Widen the columns to fit `row`.
+    pub fn measure(&mut self, row: &TableRow) {
+        for (w, cell) in self.widths.iter_mut().zip(row) {
             *w = (*w).max(cell.chars().count());
         }
     }
-    let mut out = String::new();
-    let mut line = |cells: &[&str]| {
+
+    /// The header line.
+    pub fn header(&self) -> String {
+        self.cells(&HEADER)
+    }
+
+    /// The line of `row`.
+    pub fn line(&self, row: &TableRow) -> String {
+        self.cells(&row.each_ref().map(String::as_str))
+    }
+
+    /// The totals line.
+    pub fn totals(t: &Totals) -> String {
+        format!(
+            "{} scenarios: {} passed, {} acceptable, {} failed as expected, {} not checked, {} failed, {} could not run\n",
+            t.scenarios, t.pass, t.acceptable, t.expected_fail, t.not_checked, t.fail, t.not_run
+        )
+    }
+
+    fn cells(&self, cells: &[&str]) -> String {
         let mut l = String::new();
-        for (i, (cell, w)) in cells.iter().zip(widths).enumerate() {
+        for (i, (cell, w)) in cells.iter().zip(self.widths).enumerate() {
             let pad = w.saturating_sub(cell.chars().count());
             // Numbers (the last three columns) align right.
             if i >= 3 {
@@ -33,23 +89,14 @@ pub fn table(results: &[ScenarioResult]) -> String {
                 let _ = write!(l, "{cell}{}  ", " ".repeat(pad));
             }
         }
-        out.push_str(l.trim_end());
+        let mut out = l.trim_end().to_owned();
         out.push('\n');
-    };
-    line(&header);
-    for r in &rows {
-        line(&r.each_ref().map(String::as_str));
+        out
     }
-    let t = totals(results);
-    let _ = writeln!(
-        out,
-        "{} scenarios: {} passed, {} acceptable, {} failed as expected, {} not checked, {} failed, {} could not run",
-        t.scenarios, t.pass, t.acceptable, t.expected_fail, t.not_checked, t.fail, t.not_run
-    );
-    out
 }
 
-fn row(r: &ScenarioResult) -> [String; 6] {
+/// The row of `r` in [`table`].
+pub fn table_row(r: &ScenarioResult) -> TableRow {
     let detail = first_line(&r.detail(), 60);
     let detail = if detail.is_empty() {
         "-".to_owned()

@@ -21,7 +21,7 @@
 //!   names on Linux, macOS and Windows and in shells without quoting, and one-to-one.
 
 use crate::error::ScenarioError;
-use crate::matrix::{Combo, Ctx, ExpandOptions, Pick, Plan, set};
+use crate::matrix::{Ctx, ExpandOptions, Pick, Plan, set};
 use crate::model::Scenario;
 use crate::validate::{num, parse_root, validate_root};
 use sha2::{Digest, Sha256};
@@ -122,15 +122,94 @@ pub fn name_value(v: &toml::Value) -> String {
 }
 
 /// A scenario file read as the units a suite runs: one scenario, or one per variant of its
-/// `[matrix]`. Variants are listed when the file is read; each variant's scenario is built
-/// and validated on demand ([`ScenarioFile::variant`]), so a large matrix costs little until
-/// it runs.
+/// `[matrix]`. The matrix is expanded when the file is read (so its errors, its size and
+/// duplicate names are known at once), but each combination is kept as a few indexes (tens of
+/// bytes): a [`Variant`] is built when asked for ([`ScenarioFile::variant_at`]) and its
+/// scenario validated when it runs ([`ScenarioFile::variant`]), so even a million variants
+/// cost little memory.
 #[derive(Debug, Clone)]
 pub struct ScenarioFile {
     path: PathBuf,
     text: String,
     redirects: BTreeMap<String, PathBuf>,
-    variants: Option<Vec<Variant>>,
+    matrix: Option<Expanded>,
+}
+
+/// A value the matrix may set: its dotted key, its label in names, the value.
+#[derive(Debug, Clone)]
+struct Owned {
+    key: String,
+    label: String,
+    value: toml::Value,
+}
+
+/// An expanded matrix, compactly: the values it may set, and each combination as a run of
+/// picks into them.
+#[derive(Debug, Clone)]
+struct Expanded {
+    base_name: String,
+    base_seed: u64,
+    /// `axes[axis][index]`.
+    axes: Vec<Vec<Owned>>,
+    /// `include[entry][pair]`.
+    include: Vec<Vec<Owned>>,
+    /// Every combination's picks, back to back.
+    picks: Vec<Pick>,
+    /// Per combination: start in `picks`, picks in the name, picks after them.
+    combos: Vec<(usize, u16, u16)>,
+}
+
+impl Expanded {
+    fn owned(&self, pick: Pick) -> &Owned {
+        match pick {
+            Pick::Axis { axis, index } => &self.axes[axis][index],
+            Pick::Include { entry, pair } => &self.include[entry][pair],
+        }
+    }
+
+    /// The name of combination `i` (module docs).
+    fn name(&self, i: usize) -> String {
+        let (start, named, _) = self.combos[i];
+        let pairs: Vec<String> = self.picks[start..start + usize::from(named)]
+            .iter()
+            .map(|p| {
+                let o = self.owned(*p);
+                format!("{}={}", o.label, name_value(&o.value))
+            })
+            .collect();
+        format!("{}[{}]", self.base_name, pairs.join(","))
+    }
+
+    /// Variant `i`.
+    fn variant(&self, i: usize) -> Variant {
+        let (start, named, extra) = self.combos[i];
+        let picks = &self.picks[start..start + usize::from(named) + usize::from(extra)];
+        let values: Vec<MatrixValue> = picks
+            .iter()
+            .enumerate()
+            .map(|(k, p)| {
+                let o = self.owned(*p);
+                MatrixValue {
+                    key: o.key.clone(),
+                    value: o.value.clone(),
+                    in_name: k < usize::from(named),
+                }
+            })
+            .collect();
+        let name = self.name(i);
+        let seed = match values.iter().find(|v| v.key == "seed").map(|v| &v.value) {
+            Some(toml::Value::Integer(s)) => u64::try_from(*s).unwrap_or(0),
+            _ => variant_seed(self.base_seed, &name),
+        };
+        Variant {
+            base_name: self.base_name.clone(),
+            name,
+            seed,
+            values,
+            index: i,
+            picks: picks.to_vec(),
+        }
+    }
 }
 
 impl ScenarioFile {
@@ -173,12 +252,12 @@ impl ScenarioFile {
         redirects: BTreeMap<String, PathBuf>,
         options: ExpandOptions,
     ) -> Result<ScenarioFile, ScenarioError> {
-        let variants = expand(&text, path, options)?;
+        let matrix = expand(&text, path, options)?;
         Ok(ScenarioFile {
             path: path.to_owned(),
             text,
             redirects,
-            variants,
+            matrix,
         })
     }
 
@@ -187,14 +266,28 @@ impl ScenarioFile {
         &self.path
     }
 
-    /// The variants, in order; `None` for a file without `[matrix]`.
-    pub fn variants(&self) -> Option<&[Variant]> {
-        self.variants.as_deref()
+    /// How many variants the file's matrix has; `None` for a file without `[matrix]`.
+    pub fn variant_count(&self) -> Option<usize> {
+        self.matrix.as_ref().map(|m| m.combos.len())
+    }
+
+    /// Variant `i` (0-based, in the matrix's order); `None` past the end or without
+    /// `[matrix]`.
+    pub fn variant_at(&self, i: usize) -> Option<Variant> {
+        let m = self.matrix.as_ref()?;
+        (i < m.combos.len()).then(|| m.variant(i))
+    }
+
+    /// The variants, in order, each built as it is reached; `None` for a file without
+    /// `[matrix]`.
+    pub fn variants(&self) -> Option<impl Iterator<Item = Variant> + '_> {
+        let m = self.matrix.as_ref()?;
+        Some((0..m.combos.len()).map(|i| m.variant(i)))
     }
 
     /// How many scenarios the file holds: its variants, or 1.
     pub fn len(&self) -> usize {
-        self.variants.as_ref().map_or(1, Vec::len)
+        self.variant_count().unwrap_or(1)
     }
 
     /// Never true: a file holds at least one scenario (a matrix without variants is an
@@ -211,8 +304,8 @@ impl ScenarioFile {
     /// Scenario `unit` of the file (0-based): the file's own scenario for unit 0 of a file
     /// without `[matrix]`, else the variant at that index.
     pub fn unit(&self, unit: usize) -> Result<Scenario, ScenarioError> {
-        match self.variants.as_ref().and_then(|v| v.get(unit)) {
-            Some(v) => self.variant(v),
+        match self.variant_at(unit) {
+            Some(v) => self.variant(&v),
             None => self.scenario(),
         }
     }
@@ -221,7 +314,7 @@ impl ScenarioFile {
     /// `variant` is `None`; an error names the file when the two do not fit (a variant of a
     /// file without `[matrix]`, no variant of a matrix, a name the matrix does not make).
     pub fn select(&self, variant: Option<&str>) -> Result<Scenario, ScenarioError> {
-        let (Some(name), Some(variants)) = (variant, &self.variants) else {
+        let (Some(name), Some(m)) = (variant, &self.matrix) else {
             return match variant {
                 Some(name) => Err(self.file_error(format!(
                     "variant `{name}` asked for, but the file has no [matrix]"
@@ -229,12 +322,12 @@ impl ScenarioFile {
                 None => self.scenario(),
             };
         };
-        match variants.iter().find(|v| v.name == name) {
-            Some(v) => self.variant(v),
+        match (0..m.combos.len()).find(|i| m.name(*i) == name) {
+            Some(i) => self.variant(&m.variant(i)),
             None => Err(self.file_error(format!(
                 "the matrix has no variant `{name}` ({} variants; `needlebench list {}` names \
                  them)",
-                variants.len(),
+                m.combos.len(),
                 self.path.display()
             ))),
         }
@@ -292,12 +385,12 @@ impl ScenarioFile {
     }
 }
 
-/// The variants of the file `text` (from `path`), `None` without `[matrix]`.
+/// The expanded matrix of the file `text` (from `path`), `None` without `[matrix]`.
 fn expand(
     text: &str,
     path: &Path,
     options: ExpandOptions,
-) -> Result<Option<Vec<Variant>>, ScenarioError> {
+) -> Result<Option<Expanded>, ScenarioError> {
     let root = parse_root(text, path)?;
     let ctx = Ctx { file: path, text };
     let Some(plan) = Plan::read(root.get_ref(), &ctx)? else {
@@ -321,26 +414,69 @@ fn expand(
     };
     let combos = plan.combos(options, &ctx, &matrix_span)?;
     let labels = labels(&plan);
-    let mut variants = Vec::with_capacity(combos.len());
-    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-    for (index, combo) in combos.into_iter().enumerate() {
-        let at = combo
-            .created_by
-            .map_or(matrix_span.clone(), |e| plan.include[e].span.clone());
-        let v = variant(&plan, &labels, &base_name, base_seed, index, combo);
-        if let Some(first) = seen.insert(v.name.clone(), index) {
+    let own = |key: &crate::matrix::Key, value: &toml::Value| Owned {
+        key: key.dotted.clone(),
+        label: labels.get(&key.dotted).unwrap_or(&key.dotted).clone(),
+        value: value.clone(),
+    };
+    let mut m = Expanded {
+        base_name,
+        base_seed,
+        axes: plan
+            .axes
+            .iter()
+            .map(|a| a.owned.iter().map(|v| own(&a.key, v)).collect())
+            .collect(),
+        include: plan
+            .include
+            .iter()
+            .map(|e| {
+                e.pairs
+                    .iter()
+                    .zip(&e.owned)
+                    .map(|((k, _), v)| own(k, v))
+                    .collect()
+            })
+            .collect(),
+        picks: Vec::new(),
+        combos: Vec::with_capacity(combos.len()),
+    };
+    let mut created_by = Vec::new();
+    for combo in combos {
+        let narrow = |n: usize| u16::try_from(n).unwrap_or(u16::MAX);
+        m.combos.push((
+            m.picks.len(),
+            narrow(combo.named.len()),
+            narrow(combo.extra.len()),
+        ));
+        m.picks.extend(combo.named);
+        m.picks.extend(combo.extra);
+        created_by.push(combo.created_by);
+    }
+    // Duplicate names, by a hash of each name (a collision is confirmed on the names).
+    let mut seen: std::collections::HashMap<u64, Vec<usize>> = std::collections::HashMap::new();
+    for (index, created_by) in created_by.iter().enumerate() {
+        let name = m.name(index);
+        let hash = {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            name.hash(&mut h);
+            h.finish()
+        };
+        let same = seen.entry(hash).or_default();
+        if let Some(&first) = same.iter().find(|&&i| m.name(i) == name) {
+            let at = created_by.map_or(matrix_span.clone(), |e| plan.include[e].span.clone());
             let msg = format!(
-                "matrix: variants {} and {} are both named `{}` (include entries that create \
-                 combinations must differ in what they set)",
+                "matrix: variants {} and {} are both named `{name}` (include entries that \
+                 create combinations must differ in what they set)",
                 first + 1,
                 index + 1,
-                v.name
             );
             return Err(ctx.err(&at, "matrix", msg));
         }
-        variants.push(v);
+        same.push(index);
     }
-    Ok(Some(variants))
+    Ok(Some(m))
 }
 
 fn owned_of(v: &toml::de::DeValue<'_>) -> toml::Value {
@@ -372,46 +508,4 @@ fn labels(plan: &Plan<'_>) -> BTreeMap<String, String> {
         );
     }
     out
-}
-
-fn variant(
-    plan: &Plan<'_>,
-    labels: &BTreeMap<String, String>,
-    base_name: &str,
-    base_seed: u64,
-    index: usize,
-    combo: Combo,
-) -> Variant {
-    let mut values = Vec::new();
-    let mut pairs = Vec::new();
-    for (pick, in_name) in combo
-        .named
-        .iter()
-        .map(|p| (p, true))
-        .chain(combo.extra.iter().map(|p| (p, false)))
-    {
-        let (key, _, value) = plan.pick(*pick);
-        if in_name {
-            let label = labels.get(&key.dotted).unwrap_or(&key.dotted);
-            pairs.push(format!("{label}={}", name_value(value)));
-        }
-        values.push(MatrixValue {
-            key: key.dotted.clone(),
-            value: value.clone(),
-            in_name,
-        });
-    }
-    let name = format!("{base_name}[{}]", pairs.join(","));
-    let seed = match values.iter().find(|v| v.key == "seed").map(|v| &v.value) {
-        Some(toml::Value::Integer(i)) => u64::try_from(*i).unwrap_or(0),
-        _ => variant_seed(base_seed, &name),
-    };
-    Variant {
-        base_name: base_name.to_owned(),
-        name,
-        seed,
-        values,
-        index,
-        picks: combo.named.into_iter().chain(combo.extra).collect(),
-    }
 }

@@ -10,6 +10,7 @@ mod link_test;
 mod list;
 mod pen_args;
 mod ports;
+mod progress;
 mod regress;
 mod report;
 mod run;

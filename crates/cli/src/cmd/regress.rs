@@ -25,25 +25,27 @@
 //! else 0; 2 for usage errors.
 
 use super::pen_args::{PenArgs, self_exe};
+use super::progress::Progress;
 use super::run::run_scenario;
-use super::spool::{Entry, Spool, lighten};
+use super::spool::{Entry, Spool};
 use super::suite::{Unit, dir_name, refuse_duplicate_names, units, variant_info};
 use crate::exit::{self, Coded, Failure, WithCode};
 use clap::Args;
-use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use needlebench_checks::{CheckReport, Expectations, check};
 use needlebench_recording::{EndReason, Recording};
-use needlebench_report::{PlotLimits, RunInfo, RunNumbers, ScenarioResult, ShardInfo};
+use needlebench_report::{
+    PlotLimits, RunInfo, RunNumbers, ScenarioResult, ShardInfo, Status, TableLayout, TableRow,
+    Totals, table_row,
+};
 use needlebench_runner::RunStatus;
 use needlebench_runner::pen::PenChoice;
 use needlebench_scenario::{ExpandOptions, Scenario};
 use std::collections::VecDeque;
-use std::io::IsTerminal;
 use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// Tag of scenarios that must fail their checks (the suite passes when they do).
 const NEGATIVE: &str = "negative";
@@ -142,13 +144,40 @@ struct Job {
     unit: Unit,
 }
 
-/// What one job produced: the report's result (light when spooled), where its full JSON
-/// lies in the spool, and the exit code when it could not run.
+/// What one job produced: the report's result, and the exit code when it could not run.
 struct Done {
     index: usize,
     result: ScenarioResult,
+    code: Option<u8>,
+}
+
+/// What `regress` keeps in memory of a finished scenario until the end (tens of bytes, so
+/// memory does not grow with the suite): its status, the message when it could not run,
+/// where its table row and its whole result lie in the spools, and its exit code.
+struct Summary {
+    index: usize,
+    status: Status,
+    error: Option<String>,
+    row: Entry,
     entry: Option<Entry>,
     code: Option<u8>,
+}
+
+impl Summary {
+    fn of(d: &Done, row: Entry, entry: Option<Entry>) -> Summary {
+        let r = &d.result;
+        Summary {
+            index: d.index,
+            row,
+            status: r.status(),
+            error: r.report.as_ref().err().map(|why| {
+                // The table cuts reasons to a line; the whole of each goes to stderr.
+                format!("error: {} ({}) could not run: {why}", r.name, r.path)
+            }),
+            entry,
+            code: d.code,
+        }
+    }
 }
 
 /// Run the subcommand.
@@ -195,33 +224,44 @@ pub fn run(args: RegressArgs) -> Result<u8, Failure> {
 
     let progress = Progress::new(!args.quiet, total, workers);
     let queue = Mutex::new(jobs);
-    let done: Mutex<Vec<Done>> = Mutex::new(Vec::with_capacity(total));
+    let rows = Spool::new()?;
+    let layout = Mutex::new(TableLayout::default());
+    let done: Mutex<Vec<Summary>> = Mutex::new(Vec::with_capacity(total));
     let spool_failure: Mutex<Option<Failure>> = Mutex::new(None);
     std::thread::scope(|scope| {
         for w in 0..workers {
             let (queue, done, progress, args) = (&queue, &done, &progress, &args);
             let (program, fixed_choice) = (&program, &fixed_choice);
-            let (spool, spool_failure) = (&spool, &spool_failure);
+            let (spool, spool_failure, rows, layout) = (&spool, &spool_failure, &rows, &layout);
             scope.spawn(move || {
                 // The queue's lock is taken and released inside `next`, not held while running.
                 let next = || queue.lock().ok().and_then(|mut q| q.pop_front());
                 while let Some(job) = next() {
                     progress.start(w, &job.unit.name_hint());
-                    let mut d = run_one(&job, args, fixed_choice.as_ref(), program);
-                    progress.finish(w, &d);
-                    if let Some(spool) = spool {
-                        match spool.put(&d.result) {
-                            Ok(e) => d.entry = Some(e),
-                            Err(f) => {
-                                if let Ok(mut slot) = spool_failure.lock() {
-                                    slot.get_or_insert(f);
-                                }
+                    let d = run_one(&job, args, fixed_choice.as_ref(), program);
+                    progress.finish(w, &d.result);
+                    let row = table_row(&d.result);
+                    if let Ok(mut layout) = layout.lock() {
+                        layout.measure(&row);
+                    }
+                    let spooled = serde_json::to_string(&row)
+                        .code(exit::INTERNAL)
+                        .and_then(|text| rows.put_text(&text))
+                        .and_then(|row| {
+                            let entry = spool.as_ref().map(|s| s.put(&d.result)).transpose()?;
+                            Ok(Summary::of(&d, row, entry))
+                        });
+                    match spooled {
+                        Ok(summary) => {
+                            if let Ok(mut done) = done.lock() {
+                                done.push(summary);
                             }
                         }
-                    }
-                    lighten(&mut d.result);
-                    if let Ok(mut done) = done.lock() {
-                        done.push(d);
+                        Err(f) => {
+                            if let Ok(mut slot) = spool_failure.lock() {
+                                slot.get_or_insert(f);
+                            }
+                        }
                     }
                 }
             });
@@ -241,15 +281,19 @@ pub fn run(args: RegressArgs) -> Result<u8, Failure> {
     }
     done.sort_by_key(|d| d.index);
     let worst_not_run = done.iter().filter_map(|d| d.code).max();
-    let entries: Vec<Entry> = done.iter().filter_map(|d| d.entry).collect();
-    let results: Vec<ScenarioResult> = done.into_iter().map(|d| d.result).collect();
-
-    print!("{}", needlebench_report::table(&results));
-    // The table cuts reasons to a line; the whole of each goes to stderr.
-    for r in &results {
-        if let Err(why) = &r.report {
-            eprintln!("error: {} ({}) could not run: {why}", r.name, r.path);
-        }
+    let mut totals = Totals::default();
+    for d in &done {
+        totals.add(d.status);
+    }
+    let layout = layout.into_inner().map_err(|_| panicked())?;
+    print!("{}", layout.header());
+    for d in &done {
+        let row: TableRow = serde_json::from_str(&rows.text(d.row)?).code(exit::INTERNAL)?;
+        print!("{}", layout.line(&row));
+    }
+    print!("{}", TableLayout::totals(&totals));
+    for error in done.iter().filter_map(|d| d.error.as_ref()) {
+        eprintln!("{error}");
     }
     let info = RunInfo {
         needlebench_version: env!("CARGO_PKG_VERSION").to_owned(),
@@ -271,11 +315,12 @@ pub fn run(args: RegressArgs) -> Result<u8, Failure> {
         suite_size,
     };
     if let Some(spool) = &spool {
-        write_reports(&args, spool, &entries, &results, &info)?;
+        let entries: Vec<Entry> = done.iter().filter_map(|d| d.entry).collect();
+        write_reports(&args, spool, &entries, &totals, &info)?;
     }
     Ok(match worst_not_run {
         Some(code) => code,
-        None if results.iter().any(|r| r.status().is_failure()) => exit::CHECK_FAILED,
+        None if done.iter().any(|d| d.status.is_failure()) => exit::CHECK_FAILED,
         None => exit::OK,
     })
 }
@@ -284,10 +329,9 @@ pub fn run(args: RegressArgs) -> Result<u8, Failure> {
 fn run_one(job: &Job, args: &RegressArgs, fixed: Option<&PenChoice>, program: &Path) -> Done {
     let started = Instant::now();
     let path_text = job.unit.path.display().to_string();
-    let variant = job.unit.variant().map(variant_info);
+    let variant = job.unit.variant().as_ref().map(variant_info);
     let not_run = |name: String, failure: Failure| Done {
         index: job.index,
-        entry: None,
         result: ScenarioResult {
             name,
             path: path_text.clone(),
@@ -373,7 +417,6 @@ fn run_one(job: &Job, args: &RegressArgs, fixed: Option<&PenChoice>, program: &P
     let limits = plot_limits(&scenario, &report);
     Done {
         index: job.index,
-        entry: None,
         result: ScenarioResult {
             name: scenario.name.clone(),
             path: path_text,
@@ -429,22 +472,20 @@ fn plot_limits(scenario: &Scenario, report: &CheckReport) -> PlotLimits {
     }
 }
 
-/// Writes the reports asked for from the spooled results (`entries`, in suite order;
-/// `light` the same results, light, for the totals).
+/// Writes the reports asked for from the spooled results (`entries`, in suite order).
 fn write_reports(
     args: &RegressArgs,
     spool: &Spool,
     entries: &[Entry],
-    light: &[ScenarioResult],
+    totals: &Totals,
     info: &RunInfo,
 ) -> Result<(), Failure> {
     if let Some(p) = &args.json {
         let file = exit::create_output(p)?;
-        let totals = needlebench_report::totals(light);
         let texts = entries
             .iter()
             .map(|e| spool.text(*e).map_err(|f| std::io::Error::other(f.error)));
-        needlebench_report::write_json(std::io::BufWriter::new(file), info, &totals, texts)
+        needlebench_report::write_json(std::io::BufWriter::new(file), info, totals, texts)
             .map_err(|source| exit::WriteError {
                 path: p.clone(),
                 source,
@@ -472,92 +513,6 @@ fn write_reports(
         eprintln!("wrote {}", path.display());
     }
     Ok(())
-}
-
-/// Progress on stderr: bars when it is a terminal, one line per finished scenario otherwise.
-struct Progress {
-    enabled: bool,
-    bars: Option<(MultiProgress, ProgressBar, Vec<ProgressBar>)>,
-    finished: Mutex<usize>,
-    total: usize,
-}
-
-impl Progress {
-    fn new(enabled: bool, total: usize, workers: usize) -> Self {
-        let bars = (enabled && std::io::stderr().is_terminal()).then(|| {
-            let multi = MultiProgress::new();
-            let overall = multi.add(ProgressBar::new(total as u64));
-            let style =
-                ProgressStyle::with_template("{bar:30} {pos}/{len} scenarios · {elapsed} · {msg}")
-                    .unwrap_or_else(|_| ProgressStyle::default_bar());
-            overall.set_style(style);
-            let spinner = ProgressStyle::with_template("  {spinner} {msg} ({elapsed})")
-                .unwrap_or_else(|_| ProgressStyle::default_spinner());
-            let workers = (0..workers)
-                .map(|_| {
-                    let b = multi.add(ProgressBar::new_spinner());
-                    b.set_style(spinner.clone());
-                    b
-                })
-                .collect();
-            (multi, overall, workers)
-        });
-        Progress {
-            enabled,
-            bars,
-            finished: Mutex::new(0),
-            total,
-        }
-    }
-
-    fn start(&self, worker: usize, name: &str) {
-        if let Some((_, _, workers)) = &self.bars
-            && let Some(b) = workers.get(worker)
-        {
-            b.reset_elapsed();
-            b.set_message(name.to_owned());
-            b.enable_steady_tick(Duration::from_millis(120));
-        }
-    }
-
-    fn finish(&self, worker: usize, d: &Done) {
-        let n = self.finished.lock().map(|mut n| {
-            *n += 1;
-            *n
-        });
-        let r = &d.result;
-        let line = format!(
-            "[{}/{}] {} {} ({:.1} s)",
-            n.unwrap_or(0),
-            self.total,
-            r.status().name(),
-            r.name,
-            r.wall_s
-        );
-        match &self.bars {
-            Some((multi, overall, workers)) => {
-                let _ = multi.println(line);
-                overall.inc(1);
-                if let Some(b) = workers.get(worker) {
-                    b.disable_steady_tick();
-                    b.set_message("idle");
-                }
-            }
-            None if self.enabled => eprintln!("{line}"),
-            None => {}
-        }
-    }
-
-    /// Remove every bar, so that nothing is drawn after the summary table.
-    fn clear(&self) {
-        if let Some((multi, overall, workers)) = &self.bars {
-            for b in workers {
-                b.finish_and_clear();
-            }
-            overall.finish_and_clear();
-            let _ = multi.clear();
-        }
-    }
 }
 
 #[cfg(test)]

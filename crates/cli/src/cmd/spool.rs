@@ -1,7 +1,8 @@
 //! Where `regress` keeps finished results while the suite runs, so that its memory does not
 //! grow with the number of scenarios: each result's full JSON object goes to an anonymous
-//! temporary file as soon as it is known, and only a light copy (what the summary table and
-//! the exit code need) stays in memory. The reports are written from the file at the end:
+//! temporary file as soon as it is known, and only its table row, status and exit code stay
+//! in memory. The summary table's rows are kept the same way (a second spool), so the table
+//! is written line by line at the end. The reports are written from the file at the end:
 //! the JSON report streamed scenario by scenario, JUnit and HTML from the results read back
 //! (those two pages are built whole in memory, so they grow with the suite as their files
 //! do).
@@ -35,7 +36,11 @@ impl Spool {
 
     /// Stores `r`'s JSON object; returns where it lies.
     pub fn put(&self, r: &ScenarioResult) -> Result<Entry, Failure> {
-        let text = scenario_json(r).to_string();
+        self.put_text(&scenario_json(r).to_string())
+    }
+
+    /// Stores `text`; returns where it lies.
+    pub fn put_text(&self, text: &str) -> Result<Entry, Failure> {
         let mut guard = self.file.lock().map_err(|_| poisoned())?;
         let (file, end) = &mut *guard;
         file.seek(SeekFrom::Start(*end)).code(exit::WRITE)?;
@@ -72,25 +77,5 @@ fn poisoned() -> Failure {
     Failure {
         code: exit::INTERNAL,
         error: anyhow::anyhow!("a worker thread panicked"),
-    }
-}
-
-/// `r` without what only the reports need (plot data, firmware log, verdict evidence): its
-/// status, detail and table row stay the same.
-pub fn lighten(r: &mut ScenarioResult) {
-    r.recording_files = Vec::new();
-    if let Ok(report) = &mut r.report {
-        report.series = Vec::new();
-        report.markers = Vec::new();
-        report.firmware_log = Vec::new();
-        report.density.per_cm2 = Vec::new();
-        report.density.in_area = Vec::new();
-        report.depths.counts = Vec::new();
-        for v in &mut report.verdicts {
-            v.description = String::new();
-            v.actual_text = String::new();
-            v.expected = String::new();
-            v.metrics = Default::default();
-        }
     }
 }

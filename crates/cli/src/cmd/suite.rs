@@ -16,8 +16,8 @@ use std::sync::Arc;
 /// be read or expanded (it is reported as not run).
 #[derive(Clone)]
 pub struct Unit {
-    /// The file.
-    pub path: PathBuf,
+    /// The file (shared by the variants of a matrix file).
+    pub path: Arc<Path>,
     /// The file read, or why it could not be.
     pub file: Result<Arc<ScenarioFile>, Arc<ScenarioError>>,
     /// The variant's position in the file's list, for a matrix file.
@@ -25,10 +25,10 @@ pub struct Unit {
 }
 
 impl Unit {
-    /// The variant, for a matrix file.
-    pub fn variant(&self) -> Option<&Variant> {
+    /// The variant, for a matrix file (built on each call: keep it if needed twice).
+    pub fn variant(&self) -> Option<Variant> {
         let file = self.file.as_ref().ok()?;
-        file.variants()?.get(self.variant?)
+        file.variant_at(self.variant?)
     }
 
     /// Its name as known without validating it: the variant's name, else the file stem.
@@ -96,13 +96,13 @@ pub fn units(paths: &[PathBuf], options: ExpandOptions) -> Result<Vec<Unit>, Fai
     }
     let mut units = Vec::new();
     for path in files {
+        let path: Arc<Path> = Arc::from(path);
         match ScenarioFile::read(&path, options) {
             Ok(file) => {
                 let file = Arc::new(file);
-                let n = file.variants().map(<[Variant]>::len);
-                match n {
+                match file.variant_count() {
                     Some(n) => units.extend((0..n).map(|i| Unit {
-                        path: path.clone(),
+                        path: Arc::clone(&path),
                         file: Ok(Arc::clone(&file)),
                         variant: Some(i),
                     })),
@@ -123,14 +123,21 @@ pub fn units(paths: &[PathBuf], options: ExpandOptions) -> Result<Vec<Unit>, Fai
     Ok(units)
 }
 
-/// Two units with the same name would write the same recording directory: refuse the run
-/// before anything is written, naming both files. A unit that does not validate is left for
-/// its job to report.
+/// Two files with the same `name` (a scenario's, or a matrix's base name) would write the
+/// same recording directories: refuse the run before anything is written, naming both files.
+/// (The variants of one matrix never share a name: the matrix refuses that.) A file that does
+/// not validate is left for its job to report.
 pub fn refuse_duplicate_names(units: &[Unit]) -> Result<(), Failure> {
     let mut seen: std::collections::HashMap<String, &Path> = std::collections::HashMap::new();
+    let mut last: Option<&Path> = None;
     for u in units {
+        // One check per file: its first unit.
+        if last.is_some_and(|p| *p == *u.path) {
+            continue;
+        }
+        last = Some(&u.path);
         let name = match (u.variant(), &u.file) {
-            (Some(v), _) => v.name.clone(),
+            (Some(v), _) => v.base_name,
             (None, Ok(file)) => match file.scenario() {
                 Ok(s) => s.name,
                 Err(_) => continue,
@@ -141,8 +148,8 @@ pub fn refuse_duplicate_names(units: &[Unit]) -> Result<(), Failure> {
             return Err(Failure {
                 code: exit::BAD_INPUT,
                 error: anyhow::anyhow!(
-                    "{} and {} both have a scenario named \"{name}\": their recordings would \
-                     overwrite each other; give each scenario its own name",
+                    "{} and {} both have name = \"{name}\": their recordings would overwrite \
+                     each other; give each scenario its own name",
                     first.display(),
                     u.path.display(),
                 ),

@@ -12,10 +12,8 @@ fn file(matrix: &str) -> Result<ScenarioFile, ScenarioError> {
 
 fn names(f: &ScenarioFile) -> Vec<String> {
     f.variants()
+        .map(|v| v.map(|v| v.name).collect())
         .unwrap_or_default()
-        .iter()
-        .map(|v| v.name.clone())
-        .collect()
 }
 
 fn err(matrix: &str) -> String {
@@ -38,7 +36,7 @@ fn product_is_enumerated_first_axis_outermost_with_names_in_file_order() {
             "t[exposure_mm=1,speed_level=3]",
         ]
     );
-    let s = f.variant(&f.variants().unwrap()[2]).unwrap();
+    let s = f.variant(&f.variant_at(2).unwrap()).unwrap();
     assert_eq!(s.pen().unwrap().exposure_mm, 1.0);
     assert_eq!(s.name, "t[exposure_mm=1,speed_level=1]");
     assert_eq!(s.variant.as_ref().unwrap().index, 2);
@@ -85,14 +83,14 @@ include = [
             "t[exposure_mm=2.0,speed_level=6,force_n=4.0]",
         ]
     );
-    let v = &f.variants().unwrap()[2];
+    let v = &f.variant_at(2).unwrap();
     // A later include entry overwrites what an earlier one added (1 matches 1.0).
     assert_eq!(
         v.value("expect.max_depth_um"),
         Some(&toml::Value::Float(1600.0))
     );
     assert_eq!(f.variant(v).unwrap().expect.max_depth_um, Some(1600.0));
-    assert_eq!(f.variants().unwrap()[0].value("expect.max_depth_um"), None);
+    assert_eq!(f.variant_at(0).unwrap().value("expect.max_depth_um"), None);
     let created = f.unit(3).unwrap();
     assert_eq!(created.hand.force.at_s(0.0), 4.0);
 }
@@ -101,7 +99,7 @@ include = [
 fn seed_is_sha256_of_base_seed_and_name_unless_the_matrix_sets_it() {
     let text = format!("seed = 7\n{BASE}[matrix]\n\"pen.speed_level\" = [2]\n");
     let f = ScenarioFile::from_str(&text, "s/t.toml".as_ref(), ExpandOptions::default()).unwrap();
-    let v = &f.variants().unwrap()[0];
+    let v = &f.variant_at(0).unwrap();
     // printf '%s' '7 t[speed_level=2]' | sha256sum | cut -c1-16
     assert_eq!(v.seed, 0x16ff800777a97a5c_u64);
     assert_eq!(v.seed, variant_seed(7, "t[speed_level=2]"));
@@ -114,7 +112,7 @@ fn seed_is_sha256_of_base_seed_and_name_unless_the_matrix_sets_it() {
 #[test]
 fn directory_names_are_shell_and_filesystem_safe_and_distinct() {
     let f = file("[matrix]\n\"skin.site\" = [\"forehead\", \"a b/c\"]\n").unwrap();
-    let v: &[Variant] = f.variants().unwrap();
+    let v: Vec<Variant> = f.variants().unwrap().collect();
     assert_eq!(v[0].dir_name(), "t@site=forehead");
     assert_eq!(v[1].name, "t[site=\"a b/c\"]");
     assert_eq!(v[1].dir_name(), "t@site=%22a%20b%2Fc%22");
@@ -243,7 +241,9 @@ fn a_matrix_file_is_not_one_scenario_and_selection_finds_variants() {
     let e = f.select(Some("t[speed_level=9]")).unwrap_err().to_string();
     assert!(e.contains("no variant `t[speed_level=9]`"), "{e}");
     let plain = file("").unwrap();
-    assert!(plain.variants().is_none());
+    assert!(plain.variants().is_none() && plain.variant_count().is_none());
+    assert_eq!(f.variant_count(), Some(2));
+    assert!(f.variant_at(2).is_none());
     assert_eq!(plain.len(), 1);
     assert!(plain.select(Some("t[x=1]")).is_err());
     assert_eq!(plain.unit(0).unwrap().name, "t");
