@@ -12,4 +12,5 @@ mod run;
 mod stroke;
 mod support;
 mod trust;
+mod verify;
 mod view;

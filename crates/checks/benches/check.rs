@@ -75,6 +75,7 @@ fn tick_row(tick: u64) -> TelemetryRow {
         hand_force_n: 2.5,
         skin_contact: true,
         needle_z_um: 400.0,
+        needle_peak_um: 1000.0,
         exposure_um: 1000.0,
         motor_duty: 0.7,
         motor_current_ma: 140.0 + (tick % 7) as f32,

@@ -52,6 +52,25 @@ struct Onset {
     stopped_us: Option<u64>,
 }
 
+/// The stroke frequency while loaded (the same ticks and blocks `firmware.stroke_hz` judges).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Loaded {
+    /// The set frequency, Hz.
+    pub(crate) target_hz: f64,
+    /// Loaded ticks.
+    pub(crate) ticks: u64,
+    /// Blocks of [`BLOCK_US`] judged.
+    pub(crate) blocks: u64,
+    /// Mean over the loaded ticks, Hz (NaN without any).
+    pub(crate) mean_hz: f64,
+    /// The worst block's deviation from the target, %.
+    pub(crate) worst_block_dev_pct: f64,
+    /// Where the worst block began.
+    pub(crate) worst_at: Option<Where>,
+    /// Battery at the first and last loaded tick and the lowest while loaded, mV.
+    pub(crate) battery_mv: Option<(f64, f64, f64)>,
+}
+
 #[derive(Debug, Default)]
 struct Block {
     start: Option<Where>,
@@ -84,6 +103,8 @@ pub(crate) struct FirmwareCheck {
     first_over: Option<Where>,
     first_over_band: Option<Where>,
     fault_intervals: Vec<(u64, u64)>,
+    /// Battery voltage at the first and last loaded tick, and the lowest while loaded, mV.
+    loaded_battery_mv: Option<(f64, f64, f64)>,
     last_t_us: u64,
     // punctures
     interval: usize,
@@ -123,6 +144,7 @@ impl FirmwareCheck {
             first_over: None,
             first_over_band: None,
             fault_intervals: Vec::new(),
+            loaded_battery_mv: None,
             last_t_us: 0,
             interval: 0,
             in_fault: 0,
@@ -240,6 +262,9 @@ impl FirmwareCheck {
             return;
         }
         let hz = f64::from(r.stroke_hz);
+        let mv = f64::from(r.battery_mv);
+        let b = self.loaded_battery_mv.get_or_insert((mv, mv, mv));
+        (b.1, b.2) = (mv, b.2.min(mv));
         self.loaded_ticks += 1;
         self.loaded_sum_hz += hz;
         let start = *self.block.start.get_or_insert(Where {
@@ -303,6 +328,23 @@ impl FirmwareCheck {
                     y_mm: Some(f64::from(p.y_mm)),
                 });
             }
+        }
+    }
+
+    /// What the stroke frequency did while loaded (for `verify.stroke_rate`).
+    pub(crate) fn loaded(&self) -> Loaded {
+        Loaded {
+            target_hz: self.target_hz,
+            ticks: self.loaded_ticks,
+            blocks: self.blocks,
+            mean_hz: if self.loaded_ticks > 0 {
+                self.loaded_sum_hz / self.loaded_ticks as f64
+            } else {
+                f64::NAN
+            },
+            worst_block_dev_pct: self.worst_dev_pct,
+            worst_at: self.worst_at,
+            battery_mv: self.loaded_battery_mv,
         }
     }
 

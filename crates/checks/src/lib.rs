@@ -21,6 +21,7 @@
 //! | `link.crc_rate`, `link.lag`, `run.complete` | [`link`] | 2 × limit; none; none |
 //! | `run.consistency` | [`consistency`] | none |
 //! | `golden` | [`mod@diff`] | none |
+//! | `verify.depth_setting`, `verify.max_depth`, `verify.stroke_rate`, `verify.fault_response` (only with `[expect] verification = true`) | [`verification`] | none |
 //!
 //! A criterion with nothing to judge (no punctures for a depth limit, no fault for the stop
 //! time, a lockstep run for the lag) is [`Outcome::NotApplicable`], never a pass. What a
@@ -44,6 +45,7 @@ mod nan;
 mod series;
 pub mod table;
 pub mod verdict;
+pub mod verification;
 
 pub use diff::{ColumnTolerance, DiffReport, Divergence, Tolerances, diff};
 pub use error::CheckError;
@@ -158,6 +160,8 @@ pub struct Checker {
     depth: depth::DepthCheck,
     density: density::DensityCheck,
     fw: firmware::FirmwareCheck,
+    /// `verify.*`, when the scenario asks for them.
+    verify: Option<(verification::Mechanics, verification::FaultResponse)>,
     series: series::Series,
     phase: u8,
     ticks: u64,
@@ -184,6 +188,12 @@ impl Checker {
             depth: depth::DepthCheck::new(setup.exposure_um, expect),
             density: density::DensityCheck::new(&setup.area, expect)?,
             fw: firmware::FirmwareCheck::new(setup.target_stroke_hz, expect),
+            verify: expect.verification.then(|| {
+                (
+                    verification::Mechanics::new(meta, expect),
+                    verification::FaultResponse::new(setup.target_stroke_hz, expect),
+                )
+            }),
             series: series::Series::new(meta.run.sim_duration_us),
             meta: meta.clone(),
             expect: expect.clone(),
@@ -218,6 +228,9 @@ impl Checker {
         self.events += 1;
         self.consistency.event(e, self.events);
         self.fw.event(e);
+        if let Some((_, faults)) = &mut self.verify {
+            faults.event(e);
+        }
     }
 
     /// One telemetry row (after the events, before any puncture).
@@ -229,6 +242,10 @@ impl Checker {
         self.ticks += 1;
         self.consistency.tick(r);
         self.fw.tick(r);
+        if let Some((mechanics, faults)) = &mut self.verify {
+            mechanics.tick(r);
+            faults.tick(r);
+        }
         self.series.tick(r);
     }
 
@@ -254,6 +271,16 @@ impl Checker {
         self.depth.verdicts(expect, &mut verdicts);
         self.density.verdicts(expect, &mut verdicts);
         self.fw.verdicts(expect, &mut verdicts);
+        if let Some((mechanics, faults)) = &self.verify {
+            mechanics.verdicts(&mut verdicts);
+            let pen = meta.setup.device == needlebench_recording::DeviceKind::Pen;
+            verdicts.push(verification::mechanics::stroke_rate_verdict(
+                &self.fw.loaded(),
+                pen,
+                expect,
+            ));
+            verdicts.push(faults.verdict());
+        }
         link::verdicts(meta, self.timing.as_ref(), expect, &mut verdicts);
         let consistency = std::mem::take(&mut self.consistency);
         verdicts.push(consistency.verdict(meta));

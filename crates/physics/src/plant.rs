@@ -101,6 +101,10 @@ pub struct PlantTick<'a> {
     pub battery_mv: u32,
     /// Needle tip position past the guard plane at the end of the tick, µm (negative: inside).
     pub needle_z_um: i32,
+    /// Furthest the needle tip went past the guard plane during the tick, µm: exactly the
+    /// exposure when the cam passed full extension (θ = π) in this tick, else the larger end
+    /// of the tick's travel (the tip position is monotonic on each half-turn).
+    pub needle_peak_um: f64,
     /// Punctures completed during this tick (empty in most ticks).
     pub punctures: &'a [Puncture],
 }
@@ -135,6 +139,8 @@ pub struct PenPlant {
     motor: MotorStep,
     /// Extra Coulomb friction of a jammed carriage, N·m.
     jam_torque_nm: f64,
+    /// Furthest tip position past the guard in the current tick, µm.
+    peak_z_um: f64,
 }
 
 impl PenPlant {
@@ -166,6 +172,7 @@ impl PenPlant {
             table_active: false,
             path: ForcePath::new(),
             jam_torque_nm: 0.0,
+            peak_z_um: 0.0,
             motor: motor_step(&params, f64::from(params.substep_us) * 1e-6),
             cartridge,
         })
@@ -250,6 +257,7 @@ impl PenPlant {
             site.validate()?;
         }
         self.punctures.clear();
+        self.peak_z_um = self.tip_z_um(self.theta_rad);
         let duty = f64::from(duty_permille.min(1000)) / 1000.0;
         let n = dt_us.div_ceil(self.params.substep_us).max(1);
         let mut left_us = dt_us;
@@ -278,6 +286,7 @@ impl PenPlant {
             hall_period_us: if stopped { 0 } else { self.hall_period_us },
             battery_mv: (self.battery_v * 1000.0).round().max(0.0) as u32,
             needle_z_um: self.tip_z_um(self.theta_rad).round() as i32,
+            needle_peak_um: self.peak_z_um,
             punctures: &self.punctures,
         })
     }
@@ -352,6 +361,11 @@ impl PenPlant {
         let mut after = before + if dtheta.is_finite() { dtheta } else { 0.0 };
         let t0 = self.t_us;
         self.t_us += u64::from(h_us);
+        // the apex (θ = π) passed in this sub-step, either way round
+        if before.min(after) <= PI && PI <= before.max(after) {
+            self.peak_z_um = self.peak_z_um.max(self.tip_z_um(PI));
+        }
+        self.peak_z_um = self.peak_z_um.max(self.tip_z_um(after.rem_euclid(TAU)));
         if before < PI && after >= PI {
             self.complete_stroke();
         }

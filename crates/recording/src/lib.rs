@@ -92,8 +92,8 @@ pub use meta::{
 pub use parallel::{ReadOptions, THREADS_ENV};
 pub use reader::{Recording, Rows};
 pub use rows::{
-    ColumnKind, EventKind, EventRow, EventSource, FIRMWARE_STATES, PunctureRow, Row, TelemetryRow,
-    columns_of, fault_from_name, round_to, state_from_name,
+    ColumnKind, EventKind, EventRow, EventSource, FIRMWARE_STATES, OPTIONAL_COLUMNS, PunctureRow,
+    Row, TelemetryRow, columns_of, fault_from_name, round_to, state_from_name,
 };
 pub use writer::{
     CreateOptions, REASON_NOT_FINISHED, RecordingWriter, ScenarioCopy, scenario_file_copy_path,

@@ -129,6 +129,10 @@ impl Recording {
     }
 }
 
+/// `idx` entry of an optional column ([`crate::OPTIONAL_COLUMNS`]) the file does not have: its
+/// values read as `NaN`.
+pub(crate) const ABSENT: usize = usize::MAX;
+
 /// The rows of one CSV file, streamed: an iterator of `Result<R, RecordingError>` that ends
 /// after the first error.
 ///
@@ -179,18 +183,21 @@ impl<R: Row> Rows<R> {
         let idx = R::COLUMNS
             .iter()
             .map(|&column| {
-                header
-                    .iter()
-                    .position(|h| *h == column.as_bytes())
-                    .ok_or_else(|| RecordingError::MissingColumn {
-                        path: path.to_owned(),
-                        column,
-                        header: header
-                            .iter()
-                            .map(|h| String::from_utf8_lossy(h))
-                            .collect::<Vec<_>>()
-                            .join(","),
-                    })
+                let found = header.iter().position(|h| *h == column.as_bytes());
+                let optional = crate::rows::OPTIONAL_COLUMNS.contains(&(R::FILE, column));
+                match found {
+                    None if optional => Some(ABSENT),
+                    found => found,
+                }
+                .ok_or_else(|| RecordingError::MissingColumn {
+                    path: path.to_owned(),
+                    column,
+                    header: header
+                        .iter()
+                        .map(|h| String::from_utf8_lossy(h))
+                        .collect::<Vec<_>>()
+                        .join(","),
+                })
             })
             .collect::<Result<Vec<_>, _>>()?;
         let header_len = header.len();

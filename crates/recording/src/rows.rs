@@ -93,6 +93,11 @@ pub fn columns_of(file: &str) -> Option<(&'static [&'static str], &'static [Colu
 
 use resolution as r;
 
+/// Columns added after format 2 was released, per file: a recording written before they existed
+/// lacks them, and its rows read back with the column `NaN` ("not recorded") instead of failing
+/// with a missing column. Every other column is required.
+pub const OPTIONAL_COLUMNS: &[(&str, &str)] = &[("telemetry.csv", "needle_peak_um")];
+
 row_type! {
     /// One firmware tick: what the hand, the pen and the firmware did.
     #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
@@ -114,6 +119,11 @@ row_type! {
         /// Needle tip position beyond the guard face, µm (0 = flush, positive = out toward the
         /// skin).
         needle_z_um: f32 => float(r::UM), "um";
+        /// Furthest the needle tip went past the guard face during this tick, µm: the stroke's
+        /// apex in the tick where the cam passes full extension. The per-stroke mechanical
+        /// excursion is the largest value between two strokes. `NaN` = not recorded (a
+        /// recording written before this column existed: see [`OPTIONAL_COLUMNS`]).
+        needle_peak_um: f32 => float(r::UM), "um";
         /// Needle exposure set on the pen (depth dial or actuator), µm.
         exposure_um: f32 => float(r::UM), "um";
         /// Motor PWM duty as a fraction, 0–1.
@@ -270,8 +280,9 @@ mod tests {
     fn the_declarations_give_the_documented_headers_and_units() {
         check_declaration::<TelemetryRow>(
             "t_us,tick,pen_x_mm,pen_y_mm,hand_force_n,tilt_deg,skin_contact,needle_z_um,\
-             exposure_um,motor_duty,motor_current_ma,stroke_hz,battery_mv,speed_level,state,fault",
-            "us,tick,mm,mm,N,deg,bool,um,um,fraction,mA,Hz,mV,level,name,name",
+             needle_peak_um,exposure_um,motor_duty,motor_current_ma,stroke_hz,battery_mv,\
+             speed_level,state,fault",
+            "us,tick,mm,mm,N,deg,bool,um,um,um,fraction,mA,Hz,mV,level,name,name",
         );
         check_declaration::<PunctureRow>(
             "t_us,stroke,needle,x_mm,y_mm,depth_um,layer,peak_force_n,tenting_um,bleeding",

@@ -33,6 +33,7 @@ mod merge;
 mod run;
 mod table;
 pub mod validation;
+pub mod verification;
 
 pub use html::html;
 pub use json::{json, result_from_json, scenario_json, write_json};

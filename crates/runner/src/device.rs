@@ -212,6 +212,7 @@ pub fn run_device(
             tilt_deg: tilt_deg as f32,
             skin_contact: at.on_skin,
             needle_z_um: 0.0,
+            needle_peak_um: 0.0,
             exposure_um: travel_um as f32,
             motor_duty: 0.0,
             motor_current_ma: 0.0,

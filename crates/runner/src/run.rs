@@ -486,6 +486,7 @@ fn telemetry_row(
         tilt_deg: setup.scenario.hand.tilt_deg as f32,
         skin_contact: s.on_skin,
         needle_z_um: out.needle_z_um as f32,
+        needle_peak_um: out.needle_peak_um as f32,
         exposure_um: setup.pen.exposure_um() as f32,
         motor_duty: 0.0,
         motor_current_ma: out.motor_current_ma as f32,

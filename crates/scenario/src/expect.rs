@@ -58,6 +58,23 @@ pub struct Expect {
     /// Whether the run must run to its end (false for runs that end in a refusal or a link
     /// failure). Default true.
     pub complete: bool,
+    /// Add the design-verification criteria (`verify.depth_setting`, `verify.stroke_rate`,
+    /// `verify.max_depth`, `verify.fault_response`). Default false.
+    pub verification: bool,
+    /// Allowed deviation of each stroke's mechanical excursion past the guard from the set
+    /// exposure, µm. Default 150 (±0.15 mm, the depth tolerance of FDA 510(k) K182407).
+    pub exposure_tolerance_um: f64,
+    /// The deepest exposure the pen's label offers, µm: no stroke may go further, whatever
+    /// happens. Default 2500 (the reference pen's 0.25–2.5 mm scale, as SkinPen's).
+    pub labelled_max_exposure_um: f64,
+    /// Detection bounds that replace the reference firmware's for `verify.fault_response`,
+    /// ms, per fault (sorted in wire order, no duplicates). Default none (every bound from the
+    /// firmware's configuration).
+    pub fault_detect_ms: Vec<(FaultCode, f64)>,
+    /// The emulated firmware's single-use running-time limit the scenario set
+    /// (`[firmware] cartridge_limit_s`, not an `[expect]` key), s: `verify.fault_response`
+    /// times `cartridge_expired` from the moment the running time reaches it. Default none.
+    pub cartridge_limit_s: Option<f64>,
 }
 
 impl Expect {
@@ -83,6 +100,10 @@ impl Expect {
     pub const MAX_CRC_ERROR_RATE: f64 = 0.0;
     /// Default of `max_lag_ms`.
     pub const MAX_LAG_MS: f64 = 50.0;
+    /// Default of `exposure_tolerance_um`: ±0.15 mm (FDA 510(k) summary K182407).
+    pub const EXPOSURE_TOLERANCE_UM: f64 = 150.0;
+    /// Default of `labelled_max_exposure_um`: 2.5 mm.
+    pub const LABELLED_MAX_EXPOSURE_UM: f64 = 2500.0;
 
     /// Default forbidden layers for a site: everything below the fat
     /// ([`BELOW_HYPODERMIS`]) everywhere, and the hypodermis too on the built-in sites other
@@ -116,6 +137,11 @@ impl Expect {
             max_lag_ms: Self::MAX_LAG_MS,
             golden: None,
             complete: true,
+            verification: false,
+            exposure_tolerance_um: Self::EXPOSURE_TOLERANCE_UM,
+            labelled_max_exposure_um: Self::LABELLED_MAX_EXPOSURE_UM,
+            fault_detect_ms: Vec::new(),
+            cartridge_limit_s: None,
         }
     }
 }

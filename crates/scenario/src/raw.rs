@@ -208,10 +208,14 @@ pub(crate) struct RawExpect {
     pub max_lag_ms: Option<f64>,
     pub golden: Option<String>,
     pub complete: Option<bool>,
+    pub verification: Option<bool>,
+    pub exposure_tolerance_um: Option<f64>,
+    pub labelled_max_exposure_um: Option<f64>,
+    pub fault_detect_ms: Option<std::collections::BTreeMap<ExpectedFault, f64>>,
 }
 
 /// A fault code a scenario may expect: any [`FaultCode`] by name except `none`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) struct ExpectedFault(pub FaultCode);
 
 /// The names of the faults a scenario may expect, for "expected one of" messages.

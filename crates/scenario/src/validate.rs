@@ -319,7 +319,8 @@ impl Validator<'_, '_> {
             .map(|(i, r)| self.injection(i, r, duration_s))
             .collect::<Result<Vec<_>, _>>()?;
         self.device_without_firmware(&device, &firmware, &inject)?;
-        let expect = self.expect(&raw.expect, &skin)?;
+        let mut expect = self.expect(&raw.expect, &skin)?;
+        expect.cartridge_limit_s = firmware.cartridge_limit_s;
         let source = Source {
             path: origin.to_owned(),
             text: text.to_owned(),

@@ -255,6 +255,27 @@ impl Validator<'_, '_> {
         e.max_lag_ms = pos("max_lag_ms", raw.max_lag_ms, e.max_lag_ms, 60_000.0)?;
         e.golden = raw.golden.as_deref().map(|g| self.resolve_read(g));
         e.complete = raw.complete.unwrap_or(true);
+        e.verification = raw.verification.unwrap_or(false);
+        e.exposure_tolerance_um = range(
+            "exposure_tolerance_um",
+            raw.exposure_tolerance_um,
+            e.exposure_tolerance_um,
+            0.0,
+            3000.0,
+        )?;
+        e.labelled_max_exposure_um = pos(
+            "labelled_max_exposure_um",
+            raw.labelled_max_exposure_um,
+            e.labelled_max_exposure_um,
+            3000.0,
+        )?;
+        if let Some(bounds) = &raw.fault_detect_ms {
+            for (fault, &ms) in bounds {
+                let path = keys(&["expect", "fault_detect_ms", fault.0.name()]);
+                e.fault_detect_ms
+                    .push((fault.0, self.pos(&path, ms, 3_600_000.0)?));
+            }
+        }
         Ok(e)
     }
 }

@@ -13,3 +13,4 @@ mod firmware;
 mod parallel;
 mod support;
 mod trust;
+mod verification;

@@ -183,12 +183,12 @@ fn a_bad_row_in_the_middle_gives_the_same_error_with_any_thread_count() {
         );
     }
     corrupt(&dir2, "punctures.csv", 9_000, 7, "0.03");
-    corrupt(&dir2, "telemetry.csv", 2_500, 15, "none,extra");
+    corrupt(&dir2, "telemetry.csv", 2_500, 16, "none,extra");
     for opts in [ReadOptions::sequential(), options(4, 1000)] {
         let e = check_with(&rec2, &given(&expect()), None, opts).expect_err("extra field");
         assert!(
             e.to_string()
-                .contains("telemetry.csv: row 2500 (line 2501): expected 16 fields"),
+                .contains("telemetry.csv: row 2500 (line 2501): expected 17 fields"),
             "{e}"
         );
     }

@@ -19,6 +19,7 @@ mod spool;
 mod stroke;
 mod suite;
 mod validate;
+mod verify;
 mod view;
 
 /// Every subcommand of `needlebench`.
@@ -49,6 +50,8 @@ pub enum Command {
     Stroke(stroke::StrokeArgs),
     /// Run the penetration model against every published case; print the validation table.
     Validate(validate::ValidateArgs),
+    /// Run the design-verification suite; write one report (HTML, JSON, CSV) per requirement.
+    Verify(verify::VerifyArgs),
     /// Replay a recording (or a scenario, run first) in the 3D viewer (`needlebench-viewer`).
     View(view::ViewArgs),
 }
@@ -68,6 +71,7 @@ pub fn run(command: Command) -> Result<u8, Failure> {
         Command::Sites(args) => sites::run(args),
         Command::Stroke(args) => stroke::run(args),
         Command::Validate(args) => validate::run(args),
+        Command::Verify(args) => verify::run(args),
         Command::View(args) => view::run(args),
     }
 }

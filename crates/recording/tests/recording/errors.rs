@@ -84,7 +84,7 @@ fn a_row_with_too_few_fields_in_the_middle_is_reported() {
     assert_eq!(good, 3);
     assert!(matches!(e, RecordingError::Truncated { .. }), "{e:?}");
     assert_eq!(e.row_pos(), Some(RowPos { row: 4, line: 5 }));
-    assert!(e.to_string().contains("expected 16 fields"), "{e}");
+    assert!(e.to_string().contains("expected 17 fields"), "{e}");
 }
 
 #[test]
@@ -353,4 +353,40 @@ fn an_unknown_event_kind_names_file_row_column_and_the_valid_kinds() {
     for kind in EventKind::ALL {
         assert!(message.contains(kind.name()), "{message} lacks {kind}");
     }
+}
+
+#[test]
+fn a_telemetry_file_written_before_needle_peak_um_reads_with_the_column_not_recorded() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("run");
+    recording(&dir, 10);
+    let path = dir.join(TelemetryRow::FILE);
+    let at = TelemetryRow::COLUMNS
+        .iter()
+        .position(|&c| c == "needle_peak_um")
+        .unwrap();
+    // drop the column from every line, as an older writer wrote the file
+    let text = std::fs::read_to_string(&path).unwrap();
+    let old: String = text
+        .lines()
+        .map(|l| {
+            let mut fields: Vec<&str> = l.split(',').collect();
+            fields.remove(at);
+            fields.join(",") + "\n"
+        })
+        .collect();
+    std::fs::write(&path, old).unwrap();
+    let rows = read_all::<TelemetryRow>(&path).unwrap();
+    assert_eq!(rows.len(), 10);
+    assert!(rows.iter().all(|r| r.needle_peak_um.is_nan()));
+    assert_eq!(rows[3].tick, telemetry_row(3).tick);
+    assert_eq!(
+        rows[3].exposure_um.to_bits(),
+        telemetry_row(3).rounded().exposure_um.to_bits()
+    );
+    // any other missing column is still an error naming it
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replacen("exposure_um", "exposure", 1)).unwrap();
+    let e = read_all::<TelemetryRow>(&path).unwrap_err();
+    assert!(e.to_string().contains("exposure_um"), "{e}");
 }

@@ -47,6 +47,7 @@ pub fn telemetry_row(i: u32) -> TelemetryRow {
         tilt_deg: 3.3333,
         skin_contact: !i.is_multiple_of(7),
         needle_z_um: (f * 1.234).sin() * 500.0,
+        needle_peak_um: 500.0 - (f * 0.5).cos().abs() * 10.0,
         exposure_um: 500.0,
         motor_duty: 0.61237,
         motor_current_ma: 212.345,

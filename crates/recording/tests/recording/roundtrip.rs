@@ -20,7 +20,7 @@ fn finite() -> impl Strategy<Value = f32> {
 prop_compose! {
     fn telemetry()(
         t_us in any::<u64>(), tick in any::<u32>(),
-        f in prop::array::uniform10(finite()),
+        f in prop::array::uniform11(finite()),
         skin_contact in any::<bool>(), speed_level in any::<u8>(),
         state in prop::sample::select(FIRMWARE_STATES.to_vec()),
         fault in prop::sample::select(FaultCode::ALL.to_vec()),
@@ -28,7 +28,8 @@ prop_compose! {
         TelemetryRow {
             t_us, tick, pen_x_mm: f[0], pen_y_mm: f[1], hand_force_n: f[2], tilt_deg: f[3],
             skin_contact, needle_z_um: f[4], exposure_um: f[5], motor_duty: f[6],
-            motor_current_ma: f[7], stroke_hz: f[8], battery_mv: f[9], speed_level, state, fault,
+            motor_current_ma: f[7], stroke_hz: f[8], battery_mv: f[9], needle_peak_um: f[10],
+            speed_level, state, fault,
         }
     }
 }

@@ -150,6 +150,7 @@ pub fn write_with(dir: &Path, options: &Options<'_>) {
             hand_force_n: 2.0,
             skin_contact: true,
             needle_z_um: (tick % 8) as f32 * 100.0,
+            needle_peak_um: 500.0,
             exposure_um: 500.0,
             motor_duty: 0.5,
             motor_current_ma: 300.0 + (tick % 10) as f32,
