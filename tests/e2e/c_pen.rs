@@ -1,12 +1,15 @@
 //! The C reference pen (`sdk/c/examples/pen`) against the shipped scenario suite: the same
 //! verdicts as the Rust reference firmware, and the same simulated data, byte for byte.
 //!
-//! - On QEMU (`lm3s6965evb`, the Cortex-M3 build): every pen scenario the suite holds (found
-//!   as `regress` finds them, so new ones join; rollers and stamps have no firmware), except the 10-minute full-face session: QEMU's
-//!   lockstep round trip over a pty runs about 1 000 ticks/s on the 2-core CI machine, so its
-//!   600 000 ticks would take about 10 minutes alone. `NEEDLEBENCH_QEMU_FULL_SUITE=1` runs it
+//! - On QEMU (`lm3s6965evb`, the Cortex-M3 build): every pen scenario file the suite holds
+//!   (found as `regress` finds them, so new ones join; rollers and stamps have no firmware),
+//!   the verification suite's fault-response files included, except the 10-minute full-face
+//!   session and the verification matrices: QEMU's lockstep round trip over a pty runs about
+//!   1 000 ticks/s on the 2-core CI machine, so full-face's 600 000 ticks would take about
+//!   10 minutes and the matrices' 340 000 about 6. `NEEDLEBENCH_QEMU_FULL_SUITE=1` runs them
 //!   too. (`cargo bench -p needlebench-sdk-c --bench pens` gives the tick rates.)
-//! - On the host (`pen-host`, the same firmware source): every scenario, full-face included.
+//! - On the host (`pen-host`, the same firmware source): every scenario and every variant,
+//!   full-face and the verification matrices included.
 //! - Two QEMU runs of one scenario give byte-identical recordings: lockstep drives the
 //!   firmware's ticks, so the emulator's speed does not matter.
 //!
@@ -30,21 +33,50 @@ fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// Every shipped scenario that runs a pen's firmware, as `regress` finds them (rollers and
-/// stamps have none: a pen command does not apply to them).
-fn suite() -> Vec<PathBuf> {
+/// One scenario file of the suite and its units: (name in reports, recording directory) —
+/// one unit for a plain file, one per variant for a matrix file.
+struct SuiteFile {
+    path: PathBuf,
+    units: Vec<(String, String)>,
+}
+
+/// Every shipped scenario file that runs a pen's firmware, as `regress` finds them (rollers
+/// and stamps have none: a pen command does not apply to them), matrices included
+/// (`scenarios/verification/`).
+fn suite() -> Vec<SuiteFile> {
+    use needlebench_scenario::{Device, ExpandOptions, ScenarioFile};
     needlebench_scenario::find_scenarios(&[repo().join("scenarios")])
         .expect("scenarios/")
         .into_iter()
-        .filter(|path| {
-            let scenario = needlebench_scenario::Scenario::from_path(path).expect("scenario");
-            matches!(scenario.device, needlebench_scenario::Device::Pen(_))
+        .filter_map(|path| {
+            let file = ScenarioFile::read(&path, ExpandOptions::default()).expect("scenario");
+            let first = file.unit(0).expect("scenario");
+            if !matches!(first.device, Device::Pen(_)) {
+                return None;
+            }
+            let units = match file.variants() {
+                Some(variants) => variants.map(|v| (v.name.clone(), v.dir_name())).collect(),
+                None => vec![(first.name.clone(), first.name.clone())],
+            };
+            Some(SuiteFile { path, units })
         })
         .collect()
 }
 
-fn scenario_name(path: &Path) -> String {
-    path.file_stem().unwrap().to_string_lossy().into_owned()
+/// Whether the QEMU test runs `file` by default: every scenario file of the suite but the
+/// 10-minute full-face session and the verification matrices (depth per setting and level,
+/// rate hold: 114 variants, 340 000 ticks, ~8 minutes on QEMU). The verification suite's
+/// fault-response files run: they are what a firmware port gets wrong. The host pen runs all.
+fn qemu_in_ci(file: &SuiteFile) -> bool {
+    file.units.len() == 1 && file.units[0].0 != QEMU_TOO_SLOW
+}
+
+fn paths(files: &[SuiteFile]) -> Vec<PathBuf> {
+    files.iter().map(|f| f.path.clone()).collect()
+}
+
+fn units(files: &[SuiteFile]) -> Vec<(String, String)> {
+    files.iter().flat_map(|f| f.units.clone()).collect()
 }
 
 /// `regress` over `scenarios` (with `pen` args) into `dir`; the JSON report.
@@ -83,7 +115,7 @@ fn rust_reference() -> &'static (Value, PathBuf) {
         let dir = out_dir().join("rust");
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
-        (regress(&suite(), &[], &dir), dir.join("rec"))
+        (regress(&paths(&suite()), &[], &dir), dir.join("rec"))
     })
 }
 
@@ -124,14 +156,20 @@ fn verdicts(report: &Value) -> Vec<Verdicts> {
 /// The simulated data of a recording: what must not depend on which pen ran the firmware.
 const DATA_FILES: [&str; 3] = ["telemetry.csv", "punctures.csv", "events.csv"];
 
-fn assert_same_verdicts_and_data(c: &Value, c_recordings: &Path, names: &[String]) {
+fn assert_same_verdicts_and_data(c: &Value, c_recordings: &Path, units: &[(String, String)]) {
     let (rust, rust_recordings) = rust_reference();
+    let names: Vec<&String> = units.iter().map(|(name, _)| name).collect();
     let rust: Vec<_> = verdicts(rust)
         .into_iter()
-        .filter(|(name, ..)| names.contains(name))
+        .filter(|(name, ..)| names.contains(&name))
         .collect();
     let c = verdicts(c);
-    assert_eq!(c.len(), names.len(), "the C pen's report lacks scenarios");
+    assert_eq!(c.len(), units.len(), "the C pen's report lacks scenarios");
+    assert_eq!(
+        rust.len(),
+        units.len(),
+        "the Rust reference's report lacks scenarios"
+    );
     for (c, rust) in c.iter().zip(&rust) {
         assert!(!c.2.is_empty(), "{}: no verdicts", c.0);
         assert_eq!(
@@ -139,10 +177,10 @@ fn assert_same_verdicts_and_data(c: &Value, c_recordings: &Path, names: &[String
             "the C pen's verdicts differ from the Rust reference's"
         );
     }
-    for name in names {
+    for (name, dir) in units {
         for file in DATA_FILES {
-            let a = std::fs::read(rust_recordings.join(name).join(file)).unwrap();
-            let b = std::fs::read(c_recordings.join(name).join(file)).unwrap();
+            let a = std::fs::read(rust_recordings.join(dir).join(file)).unwrap();
+            let b = std::fs::read(c_recordings.join(dir).join(file)).unwrap();
             assert!(
                 a == b,
                 "{name}/{file} differs between the Rust and the C pen"
@@ -158,12 +196,12 @@ fn c_pen_on_qemu_gives_the_rust_references_verdicts_on_the_shipped_suite() {
     }
     let elf = build(&out_dir().join("build"), Artifact::QemuPen).unwrap_or_else(|e| panic!("{e}"));
     let full = std::env::var_os("NEEDLEBENCH_QEMU_FULL_SUITE").is_some();
-    let scenarios: Vec<PathBuf> = suite()
+    let files: Vec<SuiteFile> = suite()
         .into_iter()
-        .filter(|p| full || scenario_name(p) != QEMU_TOO_SLOW)
+        .filter(|f| full || qemu_in_ci(f))
         .collect();
-    assert!(scenarios.len() >= 10, "only {} scenarios", scenarios.len());
-    let names: Vec<String> = scenarios.iter().map(|p| scenario_name(p)).collect();
+    assert!(files.len() >= 15, "only {} scenario files", files.len());
+    let (scenarios, names) = (paths(&files), units(&files));
     let dir = out_dir().join("qemu");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
@@ -177,12 +215,16 @@ fn c_host_pen_gives_the_rust_references_verdicts_on_every_shipped_scenario() {
         return;
     }
     let pen = build(&out_dir().join("build"), Artifact::HostPen).unwrap_or_else(|e| panic!("{e}"));
-    let scenarios = suite();
-    let names: Vec<String> = scenarios.iter().map(|p| scenario_name(p)).collect();
+    let files = suite();
     assert!(
-        names.iter().any(|n| n == QEMU_TOO_SLOW),
+        files.iter().any(|f| f.units[0].0 == QEMU_TOO_SLOW),
         "the full-face scenario moved"
     );
+    assert!(
+        files.iter().any(|f| f.units.len() > 1),
+        "the suite's matrices (scenarios/verification/) are missing"
+    );
+    let (scenarios, names) = (paths(&files), units(&files));
     let dir = out_dir().join("host");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
