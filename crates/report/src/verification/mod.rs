@@ -29,7 +29,11 @@ pub struct RequirementDef {
     pub method: &'static str,
     /// The acceptance criterion, defaults and their sources.
     pub acceptance: &'static str,
-    /// The special control of 21 CFR 878.4430 it supports.
+    /// The special control of 21 CFR 878.4430 it supports. Paragraphs as codified by the
+    /// classification order 83 FR 26575 (8 June 2018, docket FDA-2018-N-1900) and checked
+    /// against eCFR: (b)(2)(i) accuracy of needle penetration depth and puncture rate,
+    /// (b)(2)(iii) maximum safe needle penetration depth, (b)(6) software verification,
+    /// validation and hazard analysis.
     pub special_control: &'static str,
 }
 
