@@ -128,8 +128,8 @@ impl Firmware {
         self.cartridges = cartridges;
     }
 
-    /// One firmware tick at the firmware's own clock `now_us` (µs; in lockstep the bench
-    /// passes tick × 1000). `sensors` is `None` when no sensor frame arrived for this tick
+    /// One firmware tick at the firmware's own clock `now_us` (µs; in lockstep the pen passes
+    /// tick × 1 000 000 / `tick_rate_hz`). `sensors` is `None` when no sensor frame arrived for this tick
     /// (link loss is seen that way). Returns what the pen drives after this tick; its `tick`
     /// is the frame's tick, or the previous tick + 1 when no frame arrived.
     pub fn tick(&mut self, now_us: u64, sensors: Option<&SensorFrame>) -> ActuatorFrame {
