@@ -186,8 +186,7 @@ pub fn write_with(dir: &Path, options: &Options<'_>) {
         .expect("puncture");
         t_us += PUNCTURE_EVERY_US;
     }
-    w.finish(RunStatus::Complete)
-        .expect("finish");
+    w.finish(RunStatus::Complete).expect("finish");
 }
 
 /// Number of punctures at or before `t_us`.
