@@ -224,6 +224,8 @@ impl PenCommandTransport {
             Ok(path) => path,
             Err(why) => {
                 let status = end_group(&mut child);
+                // its last words: the readers may still be copying what it wrote
+                output.wait_closed(TERM_GRACE);
                 let tail = output.stderr_tail(3);
                 let mut detail = match why {
                     NoPath::Exited => format!("it exited ({status}) before printing a pty path"),
@@ -239,8 +241,9 @@ impl PenCommandTransport {
                 return Err(start_err(detail));
             }
         };
-        // Keep the rest flowing into `output` without blocking the child on a full pipe.
-        std::thread::spawn(move || while rx.recv().is_ok() {});
+        // Nobody listens for lines any more: the readers go on copying the streams into
+        // `output` (so the child never blocks on a full pipe) without sending lines.
+        drop(rx);
         match SerialTransport::open(&path, 115_200) {
             Ok(serial) => Ok(PenCommandTransport {
                 serial,
@@ -250,6 +253,7 @@ impl PenCommandTransport {
             }),
             Err(e) => {
                 end_group(&mut child);
+                output.wait_closed(TERM_GRACE);
                 Err(start_err(format!(
                     "it announced {path}, which cannot be opened: {e}"
                 )))

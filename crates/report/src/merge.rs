@@ -231,6 +231,18 @@ fn check_shards(shards: &[Shard]) -> Result<(), MergeError> {
                 ),
             });
         }
+        if s.info.suite_size != with.info.suite_size {
+            return Err(MergeError::Shards {
+                message: format!(
+                    "{} is a shard of a suite of {} scenarios, {} of one of {}: merge shards \
+                     of one suite",
+                    s.file.display(),
+                    s.info.suite_size,
+                    with.file.display(),
+                    with.info.suite_size
+                ),
+            });
+        }
         if let Some(prev) = by_index.insert(shard.index, &s.file) {
             return Err(MergeError::Shards {
                 message: format!(
@@ -307,6 +319,18 @@ mod tests {
         let text = e.to_string();
         assert!(text.contains("is in both a.json and b.json"), "{text}");
         assert!(matches!(e, MergeError::Overlap { .. }));
+    }
+
+    #[test]
+    fn shards_of_suites_of_different_sizes_are_refused() {
+        let all = fixture::suite();
+        let mut b = shard("b.json", 2, 2, &all[2..]);
+        b.info.suite_size += 1;
+        let e =
+            merge(vec![shard("a.json", 1, 2, &all[..2]), b], String::new()).expect_err("refused");
+        assert!(matches!(e, MergeError::Shards { .. }));
+        let text = e.to_string();
+        assert!(text.contains("b.json is a shard of a suite of"), "{text}");
     }
 
     #[test]

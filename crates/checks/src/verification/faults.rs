@@ -321,9 +321,11 @@ impl FaultResponse {
             Outcome::Fail => failures.join("; "),
             _ => {
                 let mut names: Vec<&str> = self.raises.iter().map(|r| r.fault.name()).collect();
+                names.sort_unstable();
                 names.dedup();
                 let mut text = format!("{} within bounds ({})", names.len(), names.join(", "));
                 if !untimed.is_empty() {
+                    untimed.sort_unstable();
                     untimed.dedup();
                     text.push_str(&format!(
                         "; detection not timed (trigger not observed): {}",

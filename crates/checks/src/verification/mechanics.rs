@@ -200,6 +200,11 @@ impl Mechanics {
                     self.deepest_um, self.ticks_over_max
                 ),
             ),
+            // the needle never made a full stroke: nothing was driven that could pass the label
+            None if self.strokes == 0 => (
+                Outcome::NotApplicable,
+                format!("no full stroke (deepest {:.1} µm)", self.deepest_um),
+            ),
             None => (Outcome::Pass, format!("{:.1} µm", self.deepest_um)),
         };
         let judged = outcome != Outcome::NotApplicable;

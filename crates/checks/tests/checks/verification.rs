@@ -106,6 +106,20 @@ fn a_recording_without_needle_peak_um_has_nothing_to_judge_for_depth() {
 }
 
 #[test]
+fn max_depth_without_a_full_stroke_has_nothing_to_judge() {
+    // the needle recorded but never at an apex (a motor that never turned): no stroke
+    let mut s = clean();
+    s.ticks(0, u64::MAX, |r| r.needle_peak_um = 0.0);
+    let v = verdict(&s.check(&verifying()), "verify.max_depth").clone();
+    assert_eq!(v.outcome, Outcome::NotApplicable, "{}", v.actual_text);
+    assert!(
+        v.actual_text.contains("no full stroke"),
+        "{}",
+        v.actual_text
+    );
+}
+
+#[test]
 fn verification_criteria_appear_only_when_the_scenario_asks() {
     let report = strokes(|_| 500.0).check(&expect());
     assert!(

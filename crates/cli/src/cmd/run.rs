@@ -148,18 +148,19 @@ pub fn run_scenario(
             }
         },
         crate::signals::stop_flag(),
-    )
-    .coded()?;
+    );
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
     if runs_a_command(choice) {
         // End the pen (SIGTERM to its group) before its output is saved, so its last words
-        // are in it.
+        // are in it — whether the run succeeded or not (its output may say why not).
         drop(link);
-        keep_pen_output(&output, out)?;
+        if out.is_dir() {
+            keep_pen_output(&output, out)?;
+        }
     }
-    Ok(summary)
+    summary.coded()
 }
 
 /// Whether `choice` starts a pen command (`--pen-cmd`, or the emulator on a pty).

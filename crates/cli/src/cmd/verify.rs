@@ -136,7 +136,7 @@ pub fn run(args: VerifyArgs) -> Result<u8, Failure> {
     let info = VerificationInfo {
         needlebench_version: env!("CARGO_PKG_VERSION").to_owned(),
         suite: args.suite.display().to_string(),
-        command_line: std::env::args().collect::<Vec<_>>().join(" "),
+        command_line: crate::runinfo::command_line(),
     };
     let report = VerificationReport::new(info, variants);
     let json = serde_json::to_string_pretty(&report).code(exit::INTERNAL)?;
