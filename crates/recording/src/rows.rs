@@ -209,10 +209,11 @@ row_type! {
 }
 
 impl EventRow {
-    /// An event at firmware tick `tick` (time `tick` ms) with an empty code and detail.
-    pub fn at_tick(tick: u64, source: EventSource, kind: EventKind) -> EventRow {
+    /// An event at firmware tick `tick`, which starts at `t_us` (the tick times the pen's
+    /// tick period), with an empty code and detail.
+    pub fn at_tick(tick: u64, t_us: u64, source: EventSource, kind: EventKind) -> EventRow {
         EventRow {
-            t_us: tick * 1000,
+            t_us,
             tick: tick as u32,
             source,
             kind,
@@ -222,27 +223,27 @@ impl EventRow {
     }
 
     /// Firmware `state_changed`, code `from->to`.
-    pub fn state_changed(tick: u64, from: FirmwareState, to: FirmwareState) -> EventRow {
+    pub fn state_changed(tick: u64, t_us: u64, from: FirmwareState, to: FirmwareState) -> EventRow {
         EventRow {
             code: format!("{}->{}", from.name(), to.name()),
-            ..EventRow::at_tick(tick, EventSource::Firmware, EventKind::StateChanged)
+            ..EventRow::at_tick(tick, t_us, EventSource::Firmware, EventKind::StateChanged)
         }
     }
 
     /// Firmware `fault_raised` or `fault_cleared` (`kind`), code the fault's name.
-    pub fn fault(tick: u64, kind: EventKind, fault: FaultCode) -> EventRow {
+    pub fn fault(tick: u64, t_us: u64, kind: EventKind, fault: FaultCode) -> EventRow {
         EventRow {
             code: fault.name().to_owned(),
-            ..EventRow::at_tick(tick, EventSource::Firmware, kind)
+            ..EventRow::at_tick(tick, t_us, EventSource::Firmware, kind)
         }
     }
 
     /// Firmware `log`, code the level's name, detail the text.
-    pub fn log(tick: u64, level: LogLevel, text: &str) -> EventRow {
+    pub fn log(tick: u64, t_us: u64, level: LogLevel, text: &str) -> EventRow {
         EventRow {
             code: level.name().to_owned(),
             detail: text.to_owned(),
-            ..EventRow::at_tick(tick, EventSource::Firmware, EventKind::Log)
+            ..EventRow::at_tick(tick, t_us, EventSource::Firmware, EventKind::Log)
         }
     }
 
@@ -339,7 +340,7 @@ mod tests {
 
     #[test]
     fn event_constructors_write_codes_from_enum_names() {
-        let e = EventRow::state_changed(5, FirmwareState::Idle, FirmwareState::Running);
+        let e = EventRow::state_changed(5, 5000, FirmwareState::Idle, FirmwareState::Running);
         assert_eq!(
             (e.t_us, e.tick, e.code.as_str()),
             (5000, 5, "idle->running")
@@ -348,11 +349,11 @@ mod tests {
             e.transition(),
             Some((FirmwareState::Idle, FirmwareState::Running))
         );
-        let f = EventRow::fault(7, EventKind::FaultRaised, FaultCode::OverCurrent);
+        let f = EventRow::fault(7, 7000, EventKind::FaultRaised, FaultCode::OverCurrent);
         assert_eq!(f.code, "over_current");
         assert_eq!(f.fault_code(), Some(FaultCode::OverCurrent));
         assert_eq!(e.fault_code(), None);
-        let l = EventRow::log(1, LogLevel::Warn, "low, \"battery\"");
+        let l = EventRow::log(1, 1000, LogLevel::Warn, "low, \"battery\"");
         assert_eq!((l.kind, l.code.as_str()), (EventKind::Log, "warn"));
     }
 }

@@ -124,7 +124,7 @@ pub fn run_device(
         let t_s = tick as f64 / 1000.0;
         for inj in &scenario.inject {
             if (inj.at_s * 1000.0).round() as u64 == tick {
-                writer.event(&injection_event(tick, &inj.fault))?;
+                writer.event(&injection_event(tick, tick * 1000, &inj.fault))?;
             }
         }
         let at = hand.at(t_s);

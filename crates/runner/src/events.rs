@@ -19,33 +19,35 @@ pub fn injection_kind(fault: &InjectedFault) -> EventKind {
     }
 }
 
-/// An injection starting at `tick`: code the sensor (sensor faults) or empty, detail the
-/// injection in words.
-pub fn injection_event(tick: u64, fault: &InjectedFault) -> EventRow {
+/// An injection starting at `tick` (at `t_us`): code the sensor (sensor faults) or empty,
+/// detail the injection in words.
+pub fn injection_event(tick: u64, t_us: u64, fault: &InjectedFault) -> EventRow {
     EventRow {
         code: fault.sensor().map_or("", |s| s.name()).to_owned(),
         detail: fault.to_string(),
-        ..EventRow::at_tick(tick, EventSource::Injected, injection_kind(fault))
+        ..EventRow::at_tick(tick, t_us, EventSource::Injected, injection_kind(fault))
     }
 }
 
-/// The link failed at `tick`: detail the error.
-pub fn link_failure_event(tick: u64, error: &needlebench_bridge::LinkError) -> EventRow {
+/// The link failed at `tick` (at `t_us`): detail the error.
+pub fn link_failure_event(tick: u64, t_us: u64, error: &needlebench_bridge::LinkError) -> EventRow {
     EventRow {
         detail: error.to_string(),
-        ..EventRow::at_tick(tick, EventSource::Link, EventKind::LinkFailure)
+        ..EventRow::at_tick(tick, t_us, EventSource::Link, EventKind::LinkFailure)
     }
 }
 
-/// A firmware event at `tick`.
-pub fn firmware_event(tick: u64, ev: &PenEvent) -> EventRow {
+/// A firmware event at `tick` (at `t_us`).
+pub fn firmware_event(tick: u64, t_us: u64, ev: &PenEvent) -> EventRow {
     match ev {
-        PenEvent::StateChanged { from, to, .. } => EventRow::state_changed(tick, *from, *to),
-        PenEvent::FaultRaised { code, .. } => EventRow::fault(tick, EventKind::FaultRaised, *code),
-        PenEvent::FaultCleared { code, .. } => {
-            EventRow::fault(tick, EventKind::FaultCleared, *code)
+        PenEvent::StateChanged { from, to, .. } => EventRow::state_changed(tick, t_us, *from, *to),
+        PenEvent::FaultRaised { code, .. } => {
+            EventRow::fault(tick, t_us, EventKind::FaultRaised, *code)
         }
-        PenEvent::Log { level, text, .. } => EventRow::log(tick, *level, text),
+        PenEvent::FaultCleared { code, .. } => {
+            EventRow::fault(tick, t_us, EventKind::FaultCleared, *code)
+        }
+        PenEvent::Log { level, text, .. } => EventRow::log(tick, t_us, *level, text),
     }
 }
 
@@ -81,14 +83,14 @@ mod tests {
         ];
         for (f, name) in faults.iter().zip(INJECTION_KINDS) {
             assert_eq!(f.kind(), name);
-            let e = injection_event(3, f);
+            let e = injection_event(3, 3000, f);
             assert_eq!(e.kind.name(), name);
             assert!(e.kind.is_injection());
             assert_eq!(e.detail, f.to_string());
         }
-        assert_eq!(injection_event(0, &faults[3]).code, "battery");
+        assert_eq!(injection_event(0, 0, &faults[3]).code, "battery");
         assert_eq!(
-            injection_event(0, &faults[6]).detail,
+            injection_event(0, 0, &faults[6]).detail,
             "battery sag: −800 mV for 0.4 s"
         );
     }

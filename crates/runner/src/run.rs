@@ -24,7 +24,7 @@ use needlebench_protocol::{
     CartridgeInfo, FaultCode, FirmwareState, MAX_HALL_PERIOD_US, SensorFrame,
 };
 use needlebench_recording::{
-    EndReason, EventRow, LinkCounters, PunctureRow, RecordingWriter, TelemetryRow, Timing,
+    EndReason, LinkCounters, PunctureRow, RecordingWriter, TelemetryRow, Timing,
 };
 use needlebench_scenario::{InjectedFault, Sensor};
 use rand::Rng;
@@ -65,6 +65,10 @@ pub struct Progress {
 struct World<'s> {
     /// One tick, µs.
     period_us: u64,
+    /// One tick, µs, as the plant takes it.
+    dt_us: u32,
+    /// The tick each of the scenario's injections starts at (in its order).
+    inject_ticks: Vec<u64>,
     setup: &'s RunSetup<'s>,
     hand: HandPath,
     tremor: Tremor,
@@ -181,6 +185,12 @@ pub fn run_until(
     let total_ticks = (end_s * 1e6 / period_us as f64).ceil() as u64;
     let mut world = World {
         period_us,
+        dt_us: u32::try_from(period_us).unwrap_or(u32::MAX),
+        inject_ticks: scenario
+            .inject
+            .iter()
+            .map(|inj| (inj.at_s * 1e6 / period_us as f64).round() as u64)
+            .collect(),
         setup,
         hand,
         tremor,
@@ -249,7 +259,7 @@ pub fn run_until(
             Ok(reply) => reply,
             Err(e) => {
                 for ev in link.partial_events().to_vec() {
-                    writer.event(&timed(crate::events::firmware_event(tick, &ev), t_us))?;
+                    writer.event(&crate::events::firmware_event(tick, t_us, &ev))?;
                 }
                 fill_firmware(&mut telemetry, duty_permille, last);
                 writer.telemetry(&telemetry)?;
@@ -264,7 +274,7 @@ pub fn run_until(
             reply.actuators.speed_level,
         );
         for ev in &reply.events {
-            writer.event(&timed(crate::events::firmware_event(tick, ev), t_us))?;
+            writer.event(&crate::events::firmware_event(tick, t_us, ev))?;
             if let (PenEvent::FaultRaised { code, .. }, None) = (ev, &fault_end) {
                 let reason = format!("pen fault {} at t = {t_s:.3} s", code.name());
                 let after_ticks = (AFTER_FAULT_S * ticks_per_s as f64) as u64;
@@ -309,14 +319,10 @@ impl World<'_> {
         link: &mut Link,
         writer: &mut RecordingWriter,
     ) -> Result<(), needlebench_bridge::LinkError> {
-        for inj in &self.setup.scenario.inject {
-            if (inj.at_s * 1e6 / self.period_us as f64).round() as u64 != tick {
-                continue;
-            }
-            let row = timed(
-                crate::events::injection_event(tick, &inj.fault),
-                t_us_of(tick, self.period_us),
-            );
+        let starting = self.setup.scenario.inject.iter().zip(&self.inject_ticks);
+        for (inj, _) in starting.filter(|(_, at)| **at == tick) {
+            let row =
+                crate::events::injection_event(tick, t_us_of(tick, self.period_us), &inj.fault);
             // A recording error here resurfaces at the next write.
             let _ = writer.event(&row);
             if let InjectedFault::LinkGarbage { bytes } = inj.fault {
@@ -368,8 +374,7 @@ impl World<'_> {
         } else {
             Contact::OFF
         };
-        let dt_us = u32::try_from(self.period_us).unwrap_or(u32::MAX);
-        let out = plant.step(duty_permille, dt_us, &contact)?;
+        let out = plant.step(duty_permille, self.dt_us, &contact)?;
         Ok((
             Sample {
                 pen_mm,
@@ -457,12 +462,6 @@ fn hall_reading_us(reading_us: f64) -> u32 {
 /// Start of `tick`, µs.
 fn t_us_of(tick: u64, period_us: u64) -> u64 {
     tick * period_us
-}
-
-/// `row` (made at a tick) placed at `t_us`, the start of its tick at the pen's tick rate.
-fn timed(mut row: EventRow, t_us: u64) -> EventRow {
-    row.t_us = t_us;
-    row
 }
 
 fn telemetry_row(
@@ -566,7 +565,7 @@ fn link_failed(
         return Ok(interrupted(t_us_of(tick, period_us)));
     }
     let t_us = t_us_of(tick, period_us);
-    writer.event(&timed(crate::events::link_failure_event(tick, e), t_us))?;
+    writer.event(&crate::events::link_failure_event(tick, t_us, e))?;
     let reason = format!("link failure at t = {:.3} s: {e}", t_us as f64 / 1e6);
     Ok(RunStatus::Incomplete {
         end: EndReason::LinkFailure,

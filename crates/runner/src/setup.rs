@@ -123,7 +123,7 @@ impl<'s> RunSetup<'s> {
         };
         meta.setup.target_stroke_hz = self.target_stroke_hz;
         let mut writer = self.create_recording(out, meta, replace)?;
-        writer.event(&crate::events::link_failure_event(0, error))?;
+        writer.event(&crate::events::link_failure_event(0, 0, error))?;
         let status = RunStatus::Incomplete {
             end: EndReason::LinkFailure,
             reason: format!("link failure before the first tick: {error}"),

@@ -156,9 +156,12 @@ fn stroke_rate_has_no_acceptable_band_and_reports_the_battery() {
 /// The clean run with `fault` raised at `raised_us` and the duty cut at `stopped_us`.
 fn faulted(fault: FaultCode, raised_us: u64, stopped_us: u64) -> Synth {
     let mut s = clean();
-    let mut e = EventRow::fault(raised_us / 1000, EventKind::FaultRaised, fault);
-    e.t_us = raised_us;
-    s.events.push(e);
+    s.events.push(EventRow::fault(
+        raised_us / 1000,
+        raised_us,
+        EventKind::FaultRaised,
+        fault,
+    ));
     s.ticks(raised_us, u64::MAX, |r| {
         r.state = FirmwareState::Fault;
         r.fault = fault;
@@ -171,8 +174,12 @@ fn faulted(fault: FaultCode, raised_us: u64, stopped_us: u64) -> Synth {
 }
 
 fn injected(s: &mut Synth, at_us: u64, kind: EventKind) {
-    s.events
-        .push(EventRow::at_tick(at_us / 1000, EventSource::Injected, kind));
+    s.events.push(EventRow::at_tick(
+        at_us / 1000,
+        at_us,
+        EventSource::Injected,
+        kind,
+    ));
     s.events.sort_by_key(|e| e.t_us);
 }
 
