@@ -13,10 +13,12 @@
 
 use criterion::{Criterion, Throughput, criterion_group};
 use needlebench_bridge::emulate::{EmulatorPort, serve};
-use needlebench_bridge::{Link, LinkOptions, SerialTransport, Transport};
+use needlebench_bridge::{
+    Link, LinkOptions, PenCommandTransport, PenOutput, SerialTransport, Transport,
+};
 use needlebench_firmware::{Firmware, FirmwareConfig};
 use needlebench_protocol::{CartridgeInfo, Encoder, Grant, MAX_FRAME_LEN, Message, SensorFrame};
-use needlebench_sdk_c::{Artifact, PenProcess, build, qemu_pen_command, tool_available};
+use needlebench_sdk_c::{Artifact, build, qemu_pen_command, tool_available};
 use serialport::SerialPort;
 use std::io::{Read, Write};
 use std::path::PathBuf;
@@ -46,8 +48,12 @@ fn out_dir() -> PathBuf {
         .map_or_else(std::env::temp_dir, |profile| profile.join("sdk-c-bench"))
 }
 
-fn connect(path: &str) -> Link {
-    let transport = SerialTransport::open(path, 115_200).expect("open pty");
+/// Starts `command` as `--pen-cmd` does (its own process group, ended when the link is
+/// dropped) and connects to the pty it announces.
+fn connect(command: &str) -> Link {
+    let transport =
+        PenCommandTransport::spawn(command, &[], Duration::from_secs(10), PenOutput::default())
+            .expect("the pen starts and its pty opens");
     Link::connect(Box::new(transport), LinkOptions::default()).expect("handshake")
 }
 
@@ -131,27 +137,21 @@ fn serve_rust_pen() {
 fn bench_rust_emulator(c: &mut Criterion) {
     let exe = std::env::current_exe().expect("bench path");
     let command = format!("{SERVE_RUST_PEN}=1 exec '{}'", exe.display());
-    let process = PenProcess::start(&command, Duration::from_secs(10)).expect("Rust pen");
-    bench_link(c, "rust_emulator_tick", &mut connect(&process.pty_path));
+    bench_link(c, "rust_emulator_tick", &mut connect(&command));
 }
 
 fn bench_c_pens(c: &mut Criterion) {
     if tool_available("gcc") {
         let pen = build(&out_dir(), Artifact::HostPen).unwrap_or_else(|e| panic!("{e}"));
-        let process = PenProcess::start(
-            &format!("exec '{}'", pen.display()),
-            Duration::from_secs(10),
-        )
-        .expect("C host pen");
-        bench_link(c, "c_host_pen_tick", &mut connect(&process.pty_path));
+        let command = format!("exec '{}'", pen.display());
+        bench_link(c, "c_host_pen_tick", &mut connect(&command));
     } else {
         eprintln!("pty/c_host_pen_tick: skipped, gcc is not installed");
     }
     if tool_available("arm-none-eabi-gcc") && tool_available("qemu-system-arm") {
         let elf = build(&out_dir(), Artifact::QemuPen).unwrap_or_else(|e| panic!("{e}"));
         let command = qemu_pen_command(&elf).replace("{cartridge_limit_s}", "1800");
-        let process = PenProcess::start(&command, Duration::from_secs(10)).expect("QEMU pen");
-        bench_link(c, "qemu_pen_tick", &mut connect(&process.pty_path));
+        bench_link(c, "qemu_pen_tick", &mut connect(&command));
     } else {
         eprintln!("pty/qemu_pen_tick: skipped, arm-none-eabi-gcc or qemu-system-arm is missing");
     }

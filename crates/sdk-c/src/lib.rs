@@ -1,6 +1,7 @@
 //! Builds the C SDK (`sdk/c`: `needlebench.h`, `needlebench.c`) and the C reference pen from
-//! cargo, and starts pen commands, for this crate's tests and benchmarks and the workspace's
-//! end-to-end tests. The C code itself lives in `sdk/c`; this crate only drives
+//! cargo, and spells the QEMU pen's command, for this crate's tests and benchmarks and the
+//! workspace's end-to-end tests (which start pen commands with the bridge's
+//! `PenCommandTransport`, as `--pen-cmd` does). The C code itself lives in `sdk/c`; this crate only drives
 //! `sdk/c/build.sh`, which builds into a directory of the caller's choice (the target
 //! directory), never into the source tree.
 //!
@@ -8,11 +9,8 @@
 //! `qemu-system-arm` to run it. [`require`] says whether one is on `PATH`; with `CI` set a
 //! missing one is an error, never a silent skip.
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
-use std::time::Duration;
+use std::process::{Command, Stdio};
 
 /// Something `sdk/c/build.sh` can build.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,7 +42,7 @@ impl Artifact {
     }
 }
 
-/// Why a build or a pen command failed.
+/// Why a build failed.
 #[derive(Debug, thiserror::Error)]
 pub enum SdkError {
     /// `build.sh` could not be started.
@@ -61,18 +59,6 @@ pub enum SdkError {
         /// The build.sh target.
         target: &'static str,
         /// stdout and stderr of the build.
-        output: String,
-    },
-    /// The pen command printed no pty path in time, or exited first.
-    #[error(
-        "the pen command `{command}` announced no pty within {timeout_s} s; it printed:\n{output}"
-    )]
-    NoPty {
-        /// The command.
-        command: String,
-        /// The time allowed, s.
-        timeout_s: u64,
-        /// What it printed.
         output: String,
     },
 }
@@ -153,112 +139,4 @@ pub fn qemu_pen_command(elf: &Path) -> String {
          -device loader,addr=0x2000FF04,data={{cartridge_limit_s}},data-len=4",
         elf.display()
     )
-}
-
-/// A pen command running in the background, ended (killed and reaped) when dropped.
-#[derive(Debug)]
-pub struct PenProcess {
-    child: Child,
-    /// The pty it announced.
-    pub pty_path: String,
-}
-
-impl PenProcess {
-    /// Runs `sh -c command` and waits up to `timeout` for it to announce its pty on stdout or
-    /// stderr, as `--pen-cmd` accepts it: a line that is an absolute path, or QEMU's
-    /// `char device redirected to /dev/pts/N (label serial0)`.
-    pub fn start(command: &str, timeout: Duration) -> Result<PenProcess, SdkError> {
-        let mut child = Command::new("sh")
-            .arg("-c")
-            .arg(command)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .map_err(|source| SdkError::Spawn {
-                script: command.to_owned(),
-                source,
-            })?;
-        let (tx, rx) = mpsc::channel::<String>();
-        for stream in [
-            child
-                .stdout
-                .take()
-                .map(|s| Box::new(s) as Box<dyn std::io::Read + Send>),
-            child
-                .stderr
-                .take()
-                .map(|s| Box::new(s) as Box<dyn std::io::Read + Send>),
-        ]
-        .into_iter()
-        .flatten()
-        {
-            let tx = tx.clone();
-            std::thread::spawn(move || {
-                for line in BufReader::new(stream).lines().map_while(Result::ok) {
-                    if tx.send(line).is_err() {
-                        // Nobody listens any more: keep draining so the pen never blocks.
-                    }
-                }
-            });
-        }
-        drop(tx);
-        let deadline = std::time::Instant::now() + timeout;
-        let mut seen = String::new();
-        loop {
-            let left = deadline.saturating_duration_since(std::time::Instant::now());
-            match rx.recv_timeout(left) {
-                Ok(line) => {
-                    if let Some(path) = pty_in_line(&line) {
-                        return Ok(PenProcess {
-                            child,
-                            pty_path: path.to_owned(),
-                        });
-                    }
-                    seen.push_str(&line);
-                    seen.push('\n');
-                }
-                Err(_) => {
-                    let _ = child.kill();
-                    let _ = child.wait();
-                    return Err(SdkError::NoPty {
-                        command: command.to_owned(),
-                        timeout_s: timeout.as_secs(),
-                        output: seen,
-                    });
-                }
-            }
-        }
-    }
-}
-
-impl Drop for PenProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// The pty path a line announces, in the forms `--pen-cmd` accepts.
-pub fn pty_in_line(line: &str) -> Option<&str> {
-    let line = line.trim_end_matches('\r');
-    if let Some(rest) = line.strip_prefix("char device redirected to ") {
-        return rest.split(' ').next();
-    }
-    (line.starts_with('/') && !line.contains(char::is_whitespace)).then_some(line)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn pty_lines_are_recognised_in_both_forms() {
-        assert_eq!(pty_in_line("/dev/pts/7"), Some("/dev/pts/7"));
-        assert_eq!(
-            pty_in_line("char device redirected to /dev/pts/3 (label serial0)\r"),
-            Some("/dev/pts/3")
-        );
-        assert_eq!(pty_in_line("Timer with period zero, disabling"), None);
-    }
 }

@@ -5,10 +5,12 @@
 //! Cortex-M build on QEMU.
 
 use crate::support::built;
-use needlebench_bridge::{InProcessTransport, Link, LinkOptions, SerialTransport, TickReply};
+use needlebench_bridge::{
+    InProcessTransport, Link, LinkOptions, PenCommandTransport, PenOutput, TickReply,
+};
 use needlebench_firmware::{Firmware, FirmwareConfig};
 use needlebench_protocol::{CartridgeInfo, FirmwareState, SensorFrame, buttons};
-use needlebench_sdk_c::{Artifact, PenProcess, qemu_pen_command, require};
+use needlebench_sdk_c::{Artifact, qemu_pen_command, require};
 use std::time::Duration;
 
 /// The sensor frame of `tick` given the pen's last duty (`None`: the frame is withheld).
@@ -88,8 +90,9 @@ fn rust_reference() -> Vec<TickReply> {
 }
 
 fn assert_same_session(command: &str) {
-    let pen = PenProcess::start(command, Duration::from_secs(10)).expect("pen starts");
-    let transport = SerialTransport::open(&pen.pty_path, 115_200).expect("open the pen's pty");
+    let transport =
+        PenCommandTransport::spawn(command, &[], Duration::from_secs(10), PenOutput::default())
+            .expect("the pen starts and its pty opens");
     let link = Link::connect(Box::new(transport), LinkOptions::default()).expect("handshake");
     assert_eq!(link.pen().firmware_name, "needlebench-c-pen");
     let c = run(link);
