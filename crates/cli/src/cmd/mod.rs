@@ -9,6 +9,7 @@ mod emulate;
 mod link_test;
 mod list;
 mod pen_args;
+mod pool;
 mod ports;
 mod progress;
 mod regress;

@@ -25,6 +25,7 @@
 //! else 0; 2 for usage errors.
 
 use super::pen_args::{PenArgs, self_exe};
+use super::pool::{for_each_parallel, worker_count};
 use super::progress::Progress;
 use super::run::run_scenario;
 use super::spool::{Entry, Spool};
@@ -210,61 +211,43 @@ pub fn run(args: RegressArgs) -> Result<u8, Failure> {
         .map(|(index, unit)| Job { index, unit })
         .collect();
     let total = jobs.len();
-    let workers = if args.pen.port.is_some() {
-        1
-    } else {
-        let default = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
-        args.jobs.map_or(default, NonZeroUsize::get)
-    }
-    .clamp(1, total.max(1));
+    let workers = worker_count(&args.pen, args.jobs, total);
     let program = self_exe()?;
     let fixed_choice = args.pen.choice()?;
     let reports = args.json.is_some() || args.junit.is_some() || args.html.is_some();
     let spool = if reports { Some(Spool::new()?) } else { None };
 
     let progress = Progress::new(!args.quiet, total, workers);
-    let queue = Mutex::new(jobs);
     let rows = Spool::new()?;
     let layout = Mutex::new(TableLayout::default());
     let done: Mutex<Vec<Summary>> = Mutex::new(Vec::with_capacity(total));
     let spool_failure: Mutex<Option<Failure>> = Mutex::new(None);
-    std::thread::scope(|scope| {
-        for w in 0..workers {
-            let (queue, done, progress, args) = (&queue, &done, &progress, &args);
-            let (program, fixed_choice) = (&program, &fixed_choice);
-            let (spool, spool_failure, rows, layout) = (&spool, &spool_failure, &rows, &layout);
-            scope.spawn(move || {
-                // The queue's lock is taken and released inside `next`, not held while running.
-                let next = || queue.lock().ok().and_then(|mut q| q.pop_front());
-                while let Some(job) = next() {
-                    progress.start(w, &job.unit.name_hint());
-                    let d = run_one(&job, args, fixed_choice.as_ref(), program);
-                    progress.finish(w, &d.result);
-                    let row = table_row(&d.result);
-                    if let Ok(mut layout) = layout.lock() {
-                        layout.measure(&row);
-                    }
-                    let spooled = serde_json::to_string(&row)
-                        .code(exit::INTERNAL)
-                        .and_then(|text| rows.put_text(&text))
-                        .and_then(|row| {
-                            let entry = spool.as_ref().map(|s| s.put(&d.result)).transpose()?;
-                            Ok(Summary::of(&d, row, entry))
-                        });
-                    match spooled {
-                        Ok(summary) => {
-                            if let Ok(mut done) = done.lock() {
-                                done.push(summary);
-                            }
-                        }
-                        Err(f) => {
-                            if let Ok(mut slot) = spool_failure.lock() {
-                                slot.get_or_insert(f);
-                            }
-                        }
-                    }
-                }
+    for_each_parallel(workers, jobs, |w, job| {
+        progress.start(w, &job.unit.name_hint());
+        let d = run_one(&job, &args, fixed_choice.as_ref(), &program);
+        progress.finish(w, &d.result);
+        let row = table_row(&d.result);
+        if let Ok(mut layout) = layout.lock() {
+            layout.measure(&row);
+        }
+        let spooled = serde_json::to_string(&row)
+            .code(exit::INTERNAL)
+            .and_then(|text| rows.put_text(&text))
+            .and_then(|row| {
+                let entry = spool.as_ref().map(|s| s.put(&d.result)).transpose()?;
+                Ok(Summary::of(&d, row, entry))
             });
+        match spooled {
+            Ok(summary) => {
+                if let Ok(mut done) = done.lock() {
+                    done.push(summary);
+                }
+            }
+            Err(f) => {
+                if let Ok(mut slot) = spool_failure.lock() {
+                    slot.get_or_insert(f);
+                }
+            }
         }
     });
     progress.clear();

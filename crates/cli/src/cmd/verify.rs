@@ -10,6 +10,7 @@
 //! (as `run --out`), and recordings of an earlier verify in OUT are replaced.
 
 use super::pen_args::{PenArgs, self_exe};
+use super::pool::{for_each_parallel, worker_count};
 use super::run::run_scenario;
 use super::suite::{dir_name, refuse_duplicate_names, units};
 use crate::exit::{self, Coded, Failure, WithCode};
@@ -82,29 +83,16 @@ pub fn run(args: VerifyArgs) -> Result<u8, Failure> {
     }
     let program = self_exe()?;
     let fixed = args.pen.choice()?;
-    let workers = if args.pen.port.is_some() {
-        1
-    } else {
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        args.jobs.map_or(cores, |n| n.get())
-    }
-    .clamp(1, scenarios.len());
-    let queue = Mutex::new((0..scenarios.len()).collect::<Vec<_>>());
+    let workers = worker_count(&args.pen, args.jobs, scenarios.len());
     let results: Mutex<Vec<(usize, Result<VerifiedVariant, Failure>)>> = Mutex::new(Vec::new());
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| {
-                while let Some(i) = queue.lock().ok().and_then(|mut q| q.pop()) {
-                    let (path, scenario) = &scenarios[i];
-                    let choice = fixed
-                        .clone()
-                        .unwrap_or_else(|| PenChoice::from_scenario(scenario, program.clone()));
-                    let r = run_variant(path, scenario, &choice, &args);
-                    if let Ok(mut all) = results.lock() {
-                        all.push((i, r));
-                    }
-                }
-            });
+    for_each_parallel(workers, 0..scenarios.len(), |_, i| {
+        let (path, scenario) = &scenarios[i];
+        let choice = fixed
+            .clone()
+            .unwrap_or_else(|| PenChoice::from_scenario(scenario, program.clone()));
+        let r = run_variant(path, scenario, &choice, &args);
+        if let Ok(mut all) = results.lock() {
+            all.push((i, r));
         }
     });
     let mut results = results.into_inner().map_err(|_| Failure {
