@@ -324,8 +324,12 @@ fn spawn_reader(
     });
 }
 
-/// `SIGTERM` to the child's group, up to [`TERM_GRACE`] for it to exit, then `SIGKILL`;
-/// reaps the child and says how it ended.
+/// `SIGTERM` to the child's group, up to [`TERM_GRACE`] for the whole group to exit, then
+/// `SIGKILL`; reaps the child and says how it ended.
+///
+/// The whole group, not just the child: with `sh -c 'pen …'` the shell dies of the `SIGTERM`
+/// at once while the pen it started is still saying goodbye, and killing the group as soon
+/// as the shell is gone would cut the pen's last words off.
 fn end_group(child: &mut Child) -> String {
     if let Ok(Some(status)) = child.try_wait() {
         signal_group(child.id(), rustix::process::Signal::KILL);
@@ -333,18 +337,31 @@ fn end_group(child: &mut Child) -> String {
     }
     signal_group(child.id(), rustix::process::Signal::TERM);
     let deadline = Instant::now() + TERM_GRACE;
+    let mut status = None;
     while Instant::now() < deadline {
-        if let Ok(Some(_)) = child.try_wait() {
+        if status.is_none() {
+            status = child.try_wait().ok().flatten();
+        }
+        // Reaped first: the group of a zombie leader still answers.
+        if status.is_some() && !group_alive(child.id()) {
             break;
         }
         std::thread::sleep(Duration::from_millis(10));
     }
-    // Whatever of the group is left (the shell may have exited and left its children).
+    // Whatever of the group is left after the grace.
     signal_group(child.id(), rustix::process::Signal::KILL);
-    match child.wait() {
+    match status.map_or_else(|| child.wait(), Ok) {
         Ok(status) => status.to_string(),
         Err(e) => format!("status unknown: {e}"),
     }
+}
+
+/// Whether any process of the group `pid` is left.
+fn group_alive(pid: u32) -> bool {
+    i32::try_from(pid)
+        .ok()
+        .and_then(rustix::process::Pid::from_raw)
+        .is_some_and(|pid| rustix::process::test_kill_process_group(pid).is_ok())
 }
 
 fn signal_group(pid: u32, signal: rustix::process::Signal) {
