@@ -216,6 +216,10 @@ impl Parser<'_> {
             return Err(self.err(Kind::TooFewPoints, ring.span(), msg));
         }
         let out: Vec<[f64; 2]> = kept.iter().map(|k| k.0).collect();
+        if area_mm2(&out) < 1e-6 {
+            let msg = format!("{what}: encloses no area (its points are collinear)");
+            return Err(self.err(Kind::ZeroArea, ring.span(), msg));
+        }
         if let Some((i, j, at)) = self_crossing(&out) {
             let n = out.len();
             let msg = format!(
@@ -227,10 +231,6 @@ impl Parser<'_> {
                 pt(at)
             );
             return Err(self.err(Kind::SelfCrossing, points[kept[j].1].span(), msg));
-        }
-        if area_mm2(&out) < 1e-6 {
-            let msg = format!("{what}: encloses no area (its points are collinear)");
-            return Err(self.err(Kind::ZeroArea, ring.span(), msg));
         }
         Ok(out)
     }
