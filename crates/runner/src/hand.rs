@@ -131,6 +131,12 @@ impl HandPath {
         }
     }
 
+    /// Append `segment` (it must start where the path ends): a path that grows as a hand's
+    /// input arrives.
+    pub fn push(&mut self, segment: Segment) {
+        self.segments.push(segment);
+    }
+
     /// The segment the last [`HandPath::at`] fell in (its index in [`HandPath::segments`]).
     pub fn cursor(&self) -> usize {
         self.cursor

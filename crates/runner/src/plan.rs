@@ -194,6 +194,12 @@ impl PlanPath {
             .unwrap_or((0.0, 0.0))
     }
 
+    /// Give the next segment of the hand's path (appended to it separately, as a live
+    /// session's path grows) force `force_n` and tilt `tilt_deg`.
+    pub(crate) fn push_force_tilt(&mut self, force_n: f64, tilt_deg: f64) {
+        self.force_tilt.push((force_n, tilt_deg));
+    }
+
     /// The exposure set on the pen at `t_s`, µm.
     pub fn exposure_um_at(&self, t_s: f64) -> f64 {
         self.depth_changes
