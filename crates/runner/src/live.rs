@@ -514,25 +514,10 @@ fn write(path: &Path, text: &str) -> Result<(), LiveError> {
 
 /// A TOML basic string.
 fn quoted(s: &str) -> String {
-    let mut out = String::from("\"");
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    toml::Value::String(s.to_owned()).to_string()
 }
 
-/// A TOML float that reads back to `x` exactly (shortest round-trip digits, with a point).
+/// A TOML float that reads back to `x` exactly.
 fn float(x: f64) -> String {
-    let s = x.to_string();
-    if s.contains(['.', 'e', 'E', 'i', 'N']) {
-        s
-    } else {
-        format!("{s}.0")
-    }
+    toml::Value::Float(x).to_string()
 }
