@@ -92,12 +92,7 @@ pub struct HandAt {
 impl HandPath {
     /// Build the path of `spec`, starting at `t0_s`.
     pub fn new(spec: &MotionSpec, t0_s: f64) -> Self {
-        let mut b = Builder {
-            segments: Vec::new(),
-            t_s: t0_s,
-            at: None,
-            glide: spec.glide_mm_s,
-        };
+        let mut b = Builder::new(t0_s, spec.glide_mm_s);
         for pass in 0..spec.passes.max(1) {
             match &spec.pattern {
                 Pattern::Straight { angle_deg } => {
@@ -126,6 +121,25 @@ impl HandPath {
             segments: b.segments,
             cursor: 0,
         }
+    }
+
+    /// A path of these segments (in time order, each starting where the previous ended).
+    pub fn from_segments(segments: Vec<Segment>) -> Self {
+        HandPath {
+            segments,
+            cursor: 0,
+        }
+    }
+
+    /// Append `segment` (it must start where the path ends): a path that grows as a hand's
+    /// input arrives.
+    pub fn push(&mut self, segment: Segment) {
+        self.segments.push(segment);
+    }
+
+    /// The segment the last [`HandPath::at`] fell in (its index in [`HandPath::segments`]).
+    pub fn cursor(&self) -> usize {
+        self.cursor
     }
 
     /// When the path ends, s.
@@ -185,16 +199,30 @@ impl HandPath {
     }
 }
 
-struct Builder {
-    segments: Vec<Segment>,
-    t_s: f64,
-    at: Option<[f64; 2]>,
-    glide: f64,
+/// Builds a path segment by segment: glides on the skin, lifted travel, holds.
+pub(crate) struct Builder {
+    pub(crate) segments: Vec<Segment>,
+    /// The time the next segment starts, s.
+    pub(crate) t_s: f64,
+    /// Where the pen is (`None` before the first point).
+    pub(crate) at: Option<[f64; 2]>,
+    /// Glide speed on the skin, mm/s.
+    pub(crate) glide: f64,
 }
 
 impl Builder {
+    /// An empty path starting at `t0_s`, gliding at `glide_mm_s`.
+    pub(crate) fn new(t0_s: f64, glide_mm_s: f64) -> Builder {
+        Builder {
+            segments: Vec::new(),
+            t_s: t0_s,
+            at: None,
+            glide: glide_mm_s,
+        }
+    }
+
     /// Move to `p` lifted (travel speed), unless already there.
-    fn travel_to(&mut self, p: [f64; 2]) {
+    pub(crate) fn travel_to(&mut self, p: [f64; 2]) {
         if let Some(at) = self.at {
             let d = dist(at, p);
             if d > 1e-9 {
@@ -205,7 +233,7 @@ impl Builder {
     }
 
     /// Glide on the skin to `p`.
-    fn glide_to(&mut self, p: [f64; 2]) {
+    pub(crate) fn glide_to(&mut self, p: [f64; 2]) {
         let at = self.at.unwrap_or(p);
         let d = dist(at, p);
         if d > 1e-9 {
@@ -215,19 +243,20 @@ impl Builder {
     }
 
     /// Stay at the current point for `dt_s`.
-    fn hold(&mut self, dt_s: f64, on_skin: bool) {
+    pub(crate) fn hold(&mut self, dt_s: f64, on_skin: bool) {
         let at = self.at.unwrap_or([0.0, 0.0]);
         self.push(at, at, dt_s, on_skin);
     }
 
     /// End of a pass: lift the pen for a moment.
-    fn lift(&mut self) {
+    pub(crate) fn lift(&mut self) {
         if self.at.is_some() {
             self.hold(0.2, false);
         }
     }
 
-    fn push(&mut self, from: [f64; 2], to: [f64; 2], dt_s: f64, on_skin: bool) {
+    /// A segment from `from` to `to` taking `dt_s`, on the skin or lifted.
+    pub(crate) fn push(&mut self, from: [f64; 2], to: [f64; 2], dt_s: f64, on_skin: bool) {
         let t0 = self.t_s;
         self.t_s += dt_s.max(0.0);
         self.segments.push(Segment {
@@ -244,24 +273,67 @@ fn dist(a: [f64; 2], b: [f64; 2]) -> f64 {
     (a[0] - b[0]).hypot(a[1] - b[1])
 }
 
+/// A raster's frame: `area` rotated so the lines at `angle_deg` run along +u (v across them),
+/// and the `v` of each line, `spacing_mm` apart (at least 0.05 mm), centred across the area.
+pub(crate) struct Scan {
+    sin: f64,
+    cos: f64,
+    /// The area in (u, v).
+    pub(crate) poly: Vec<[f64; 2]>,
+    /// Line spacing, mm.
+    pub(crate) spacing: f64,
+    v_min: f64,
+    offset: f64,
+    /// Number of lines.
+    pub(crate) lines: usize,
+}
+
+impl Scan {
+    pub(crate) fn new(area: &[[f64; 2]], angle_deg: f64, spacing_mm: f64) -> Scan {
+        let (sin, cos) = angle_deg.to_radians().sin_cos();
+        let poly: Vec<[f64; 2]> = area
+            .iter()
+            .map(|p| [p[0] * cos + p[1] * sin, -p[0] * sin + p[1] * cos])
+            .collect();
+        let (v_min, v_max) = poly.iter().fold((f64::MAX, f64::MIN), |(lo, hi), p| {
+            (lo.min(p[1]), hi.max(p[1]))
+        });
+        let spacing = spacing_mm.max(0.05);
+        let lines = ((v_max - v_min) / spacing).floor() as usize + 1;
+        let offset = (v_max - v_min - (lines - 1) as f64 * spacing) / 2.0;
+        Scan {
+            sin,
+            cos,
+            poly,
+            spacing,
+            v_min,
+            offset,
+            lines,
+        }
+    }
+
+    /// The `v` of the `i`-th line, counted from the far end when `reverse`.
+    pub(crate) fn v(&self, i: usize, reverse: bool) -> f64 {
+        let k = if reverse { self.lines - 1 - i } else { i };
+        self.v_min + self.offset + k as f64 * self.spacing
+    }
+
+    /// A point of the rotated frame back in the area's frame.
+    pub(crate) fn to_xy(&self, q: [f64; 2]) -> [f64; 2] {
+        let (sin, cos) = (self.sin, self.cos);
+        [q[0] * cos - q[1] * sin, q[0] * sin + q[1] * cos]
+    }
+}
+
 /// Back-and-forth lines at `angle_deg`, `spacing_mm` apart, clipped to `area`.
 fn raster(b: &mut Builder, area: &[[f64; 2]], angle_deg: f64, spacing_mm: f64, reverse: bool) {
-    let (sin, cos) = angle_deg.to_radians().sin_cos();
-    // Rotate the area so the lines run along +u; v is across the lines.
-    let to_uv = |p: [f64; 2]| [p[0] * cos + p[1] * sin, -p[0] * sin + p[1] * cos];
-    let to_xy = |q: [f64; 2]| [q[0] * cos - q[1] * sin, q[0] * sin + q[1] * cos];
-    let poly: Vec<[f64; 2]> = area.iter().map(|&p| to_uv(p)).collect();
-    let (v_min, v_max) = poly.iter().fold((f64::MAX, f64::MIN), |(lo, hi), p| {
-        (lo.min(p[1]), hi.max(p[1]))
-    });
-    let spacing = spacing_mm.max(0.05);
-    let lines = ((v_max - v_min) / spacing).floor() as usize + 1;
-    let offset = (v_max - v_min - (lines - 1) as f64 * spacing) / 2.0;
+    let scan = Scan::new(area, angle_deg, spacing_mm);
+    let (poly, spacing) = (&scan.poly, scan.spacing);
+    let to_xy = |q: [f64; 2]| scan.to_xy(q);
     let mut forward = true;
-    for i in 0..lines {
-        let k = if reverse { lines - 1 - i } else { i };
-        let v = v_min + offset + k as f64 * spacing;
-        let Some((u0, u1)) = crossing_span(&poly, v) else {
+    for i in 0..scan.lines {
+        let v = scan.v(i, reverse);
+        let Some((u0, u1)) = crossing_span(poly, v) else {
             continue;
         };
         let (a, z) = if forward { (u0, u1) } else { (u1, u0) };
@@ -323,7 +395,7 @@ fn centroid(poly: &[[f64; 2]]) -> [f64; 2] {
 }
 
 /// An Archimedean spiral from the centre outwards, kept to the area.
-fn spiral(b: &mut Builder, area: &[[f64; 2]], pitch_mm: f64) {
+pub(crate) fn spiral(b: &mut Builder, area: &[[f64; 2]], pitch_mm: f64) {
     let c = centroid(area);
     let r_max = area.iter().map(|&p| dist(p, c)).fold(0.0, f64::max);
     let pitch = pitch_mm.max(0.05);
@@ -353,7 +425,7 @@ fn spiral(b: &mut Builder, area: &[[f64; 2]], pitch_mm: f64) {
 }
 
 /// Stamps on a grid inside the area: down, hold, up, move.
-fn stamping(b: &mut Builder, area: &[[f64; 2]], pitch_mm: f64, dwell_s: f64) {
+pub(crate) fn stamping(b: &mut Builder, area: &[[f64; 2]], pitch_mm: f64, dwell_s: f64) {
     let pitch = pitch_mm.max(0.1);
     let (lo, hi) = area
         .iter()
@@ -383,7 +455,7 @@ fn stamping(b: &mut Builder, area: &[[f64; 2]], pitch_mm: f64, dwell_s: f64) {
 }
 
 /// Glide through waypoints at their own times (the glide speed is not used).
-fn freehand(b: &mut Builder, waypoints: &[(f64, f64, f64)]) {
+pub(crate) fn freehand(b: &mut Builder, waypoints: &[(f64, f64, f64)]) {
     let Some(&(_, x0, y0)) = waypoints.first() else {
         return;
     };

@@ -180,11 +180,11 @@ fn the_target_layer_fraction_is_the_share_in_target_layers() {
     );
 }
 
-/// Turn the format-3 recording in `dir` into the format-2 layout: the line counters of
+/// Turn the format-4 recording in `dir` into the format-2 layout: the line counters of
 /// `timing.toml` move into `meta.toml`'s `[link]` table.
 fn as_format_2(dir: &std::path::Path, link: &LinkCounters) {
     let meta = std::fs::read_to_string(dir.join("meta.toml")).expect("meta");
-    assert!(meta.contains("format_version = 3\n"), "{meta}");
+    assert!(meta.contains("format_version = 4\n"), "{meta}");
     let table: String = [
         ("ticks", link.ticks),
         ("frames_to_pen", link.frames_to_pen),
@@ -202,11 +202,43 @@ fn as_format_2(dir: &std::path::Path, link: &LinkCounters) {
     .iter()
     .map(|(k, v)| format!("{k} = {v}\n"))
     .collect();
-    let meta = meta.replace("format_version = 3\n", "format_version = 2\n");
+    let meta = meta.replace("format_version = 4\n", "format_version = 2\n");
     std::fs::write(dir.join("meta.toml"), format!("{meta}\n[link]\n{table}")).expect("meta");
     let timing = std::fs::read_to_string(dir.join("timing.toml")).expect("timing");
     let cut = timing.find("[link]").expect("timing.toml has [link]");
     std::fs::write(dir.join("timing.toml"), &timing[..cut]).expect("timing");
+}
+
+#[test]
+fn a_format_3_recording_without_zones_gets_the_same_verdicts() {
+    let s = clean();
+    let e = expect();
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("run");
+    let rec = s.write(&dir);
+    let now = check(&rec, &given(&e), None).expect("check");
+    // format 3 had no zones: a recording without a face map has no `zone` column either, so
+    // only the version differs
+    let meta = std::fs::read_to_string(dir.join("meta.toml")).expect("meta");
+    let punctures = std::fs::read_to_string(dir.join("punctures.csv")).expect("punctures");
+    assert!(
+        punctures
+            .lines()
+            .next()
+            .is_some_and(|h| h.ends_with(",bleeding"))
+    );
+    let v3 = meta.replace("format_version = 4\n", "format_version = 3\n");
+    std::fs::write(dir.join("meta.toml"), v3).expect("meta");
+    let old = Recording::open(&dir).expect("a format-3 recording opens");
+    assert_eq!(old.meta().format_version, 3);
+    let then = check(&old, &given(&e), None).expect("check");
+    let shown = |r: &needlebench_checks::CheckReport| -> Vec<String> {
+        r.verdicts
+            .iter()
+            .map(|v| format!("{} {} {}", v.criterion, v.outcome.name(), v.actual_text))
+            .collect()
+    };
+    assert_eq!(shown(&now), shown(&then));
 }
 
 #[test]
