@@ -11,6 +11,7 @@
 //! * `depth.target_fraction` (only when `target_layers` is set): share ≥ the minimum passes;
 //!   within 0.05 below it is acceptable.
 
+use crate::cells::at;
 use crate::limits::{at_least, at_most};
 use crate::metrics;
 use crate::verdict::{DepthHistogram, Outcome, Verdict, Where};
@@ -44,14 +45,6 @@ pub(crate) struct DepthCheck {
     first_forbidden: Option<Where>,
     per_layer: [u64; LAYER_COUNT],
     bins: Vec<u64>,
-}
-
-fn at(p: &PunctureRow) -> Where {
-    Where {
-        t_us: Some(p.t_us),
-        x_mm: Some(f64::from(p.x_mm)),
-        y_mm: Some(f64::from(p.y_mm)),
-    }
 }
 
 fn layer_mask(layers: &[Layer]) -> [bool; LAYER_COUNT] {

@@ -32,6 +32,7 @@
 //! `depth.site_max` appears only when `max_depth_um` is set, `depth.target_fraction` only
 //! when `target_layers` is, `golden` only with a golden recording.
 
+mod cells;
 pub mod consistency;
 pub mod density;
 pub mod depth;

@@ -25,6 +25,10 @@ pub struct Expect {
     pub max_depth_um: Option<f64>,
     /// Layers no puncture may end in. Default [`Expect::forbidden_layers_for`] the site.
     pub forbidden_layers: Vec<Layer>,
+    /// Whether the scenario wrote `forbidden_layers` itself. The per-zone checks of a face map
+    /// then hold every zone to that list; otherwise each zone gets
+    /// [`Expect::forbidden_layers_for`] its own site. Default false.
+    pub forbidden_layers_written: bool,
     /// Layers punctures should end in. Default empty = not checked.
     pub target_layers: Vec<Layer>,
     /// Share of punctures that must end in a target layer, 0–1. Default 0.6 (only checked
@@ -75,6 +79,9 @@ pub struct Expect {
     /// (`[firmware] cartridge_limit_s`, not an `[expect]` key), s: `verify.fault_response`
     /// times `cartridge_expired` from the moment the running time reaches it. Default none.
     pub cartridge_limit_s: Option<f64>,
+    /// Judge a recording that holds a face map zone by zone (the `zone.*` criteria of
+    /// `needlebench-checks`). Default true; false leaves those criteria out of the report.
+    pub zone_checks: bool,
 }
 
 impl Expect {
@@ -123,6 +130,7 @@ impl Expect {
             depth_tolerance_um: Self::DEPTH_TOLERANCE_UM,
             max_depth_um: None,
             forbidden_layers: Self::forbidden_layers_for(site, builtin),
+            forbidden_layers_written: false,
             target_layers: Vec::new(),
             min_target_fraction: Self::MIN_TARGET_FRACTION,
             density_cell_mm: Self::DENSITY_CELL_MM,
@@ -142,6 +150,7 @@ impl Expect {
             labelled_max_exposure_um: Self::LABELLED_MAX_EXPOSURE_UM,
             fault_detect_ms: Vec::new(),
             cartridge_limit_s: None,
+            zone_checks: true,
         }
     }
 }

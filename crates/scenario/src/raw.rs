@@ -212,6 +212,7 @@ pub(crate) struct RawExpect {
     pub exposure_tolerance_um: Option<f64>,
     pub labelled_max_exposure_um: Option<f64>,
     pub fault_detect_ms: Option<std::collections::BTreeMap<ExpectedFault, f64>>,
+    pub zone_checks: Option<bool>,
 }
 
 /// A fault code a scenario may expect: any [`FaultCode`] by name except `none`.
