@@ -29,21 +29,21 @@ const TARGET_BAND: f64 = 0.05;
 /// Streaming state of the depth criteria.
 #[derive(Debug)]
 pub(crate) struct DepthCheck {
-    pass_limit_um: f64,
-    fail_limit_um: f64,
+    pub(crate) pass_limit_um: f64,
+    pub(crate) fail_limit_um: f64,
     site_max_um: Option<f64>,
-    forbidden: [bool; LAYER_COUNT],
+    pub(crate) forbidden: [bool; LAYER_COUNT],
     target: [bool; LAYER_COUNT],
-    count: u64,
+    pub(crate) count: u64,
     max_um: f64,
-    max_at: Option<Where>,
-    first_over_pass: Option<Where>,
-    first_over_fail: Option<Where>,
+    pub(crate) max_at: Option<Where>,
+    pub(crate) first_over_pass: Option<Where>,
+    pub(crate) first_over_fail: Option<Where>,
     first_over_site: Option<Where>,
-    non_finite: u64,
-    in_forbidden: u64,
-    first_forbidden: Option<Where>,
-    per_layer: [u64; LAYER_COUNT],
+    pub(crate) non_finite: u64,
+    pub(crate) in_forbidden: u64,
+    pub(crate) first_forbidden: Option<Where>,
+    pub(crate) per_layer: [u64; LAYER_COUNT],
     bins: Vec<u64>,
 }
 

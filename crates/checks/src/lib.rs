@@ -47,6 +47,7 @@ mod series;
 pub mod table;
 pub mod verdict;
 pub mod verification;
+pub mod zones;
 
 pub use diff::{ColumnTolerance, DiffReport, Divergence, Tolerances, diff};
 pub use error::CheckError;
@@ -160,6 +161,8 @@ pub struct Checker {
     events: u64,
     depth: depth::DepthCheck,
     density: density::DensityCheck,
+    /// `zone.*`, once [`Checker::zones`] gave the face map's zones.
+    zones: Option<zones::ZoneCheck>,
     fw: firmware::FirmwareCheck,
     /// `verify.*`, when the scenario asks for them.
     verify: Option<(verification::Mechanics, verification::FaultResponse)>,
@@ -188,6 +191,7 @@ impl Checker {
         Ok(Checker {
             depth: depth::DepthCheck::new(setup.exposure_um, expect),
             density: density::DensityCheck::new(&setup.area, expect)?,
+            zones: None,
             fw: firmware::FirmwareCheck::new(setup.target_stroke_hz, expect),
             verify: expect.verification.then(|| {
                 (
@@ -224,6 +228,16 @@ impl Checker {
         self.timing = Some(timing);
     }
 
+    /// The zones of the recording's face map (before any event): adds the `zone.*`
+    /// criteria ([`zones`]) unless `[expect] zone_checks = false`. Without this call they are
+    /// N/A. Errors when a zone's grid cannot be built (see [`CheckError::InvalidExpect`]).
+    pub fn zones(&mut self, setup: zones::ZoneSetup) -> Result<(), CheckError> {
+        if self.expect.zone_checks {
+            self.zones = Some(zones::ZoneCheck::new(setup, &self.expect)?);
+        }
+        Ok(())
+    }
+
     /// One event (before any telemetry).
     pub fn event(&mut self, e: &EventRow) {
         self.events += 1;
@@ -248,6 +262,9 @@ impl Checker {
             faults.tick(r);
         }
         self.series.tick(r);
+        if let Some(z) = &mut self.zones {
+            z.tick(r.t_us, r.exposure_um);
+        }
     }
 
     /// One puncture (after the telemetry).
@@ -262,6 +279,10 @@ impl Checker {
         self.density.add(p);
         self.fw.puncture(p);
         self.series.puncture(p.t_us, p.depth_um);
+        if let Some(z) = &mut self.zones {
+            let zone = z.locate(p);
+            z.add(p, zone);
+        }
     }
 
     /// The report; `recording` is the directory it names.
@@ -271,6 +292,12 @@ impl Checker {
         let mut verdicts = Vec::with_capacity(16);
         self.depth.verdicts(expect, &mut verdicts);
         self.density.verdicts(expect, &mut verdicts);
+        if expect.zone_checks {
+            match &self.zones {
+                Some(z) => z.verdicts(expect, &mut verdicts),
+                None => zones::not_applicable(&mut verdicts),
+            }
+        }
         self.fw.verdicts(expect, &mut verdicts);
         if let Some((mechanics, faults)) = &self.verify {
             mechanics.verdicts(&mut verdicts);

@@ -82,6 +82,10 @@ pub struct Expect {
     /// Judge a recording that holds a face map zone by zone (the `zone.*` criteria of
     /// `needlebench-checks`). Default true; false leaves those criteria out of the report.
     pub zone_checks: bool,
+    /// Share of all punctures that may land outside the zones the plan treats (outside every
+    /// zone, or in a zone the plan skips) and still be acceptable for `zone.outside`: a
+    /// cartridge's needles reach past the edge of a pass guided by its centre. Default 0.01.
+    pub zone_outside_max_fraction: f64,
 }
 
 impl Expect {
@@ -111,6 +115,8 @@ impl Expect {
     pub const EXPOSURE_TOLERANCE_UM: f64 = 150.0;
     /// Default of `labelled_max_exposure_um`: 2.5 mm.
     pub const LABELLED_MAX_EXPOSURE_UM: f64 = 2500.0;
+    /// Default of `zone_outside_max_fraction`.
+    pub const ZONE_OUTSIDE_MAX_FRACTION: f64 = 0.01;
 
     /// Default forbidden layers for a site: everything below the fat
     /// ([`BELOW_HYPODERMIS`]) everywhere, and the hypodermis too on the built-in sites other
@@ -151,6 +157,7 @@ impl Expect {
             fault_detect_ms: Vec::new(),
             cartridge_limit_s: None,
             zone_checks: true,
+            zone_outside_max_fraction: Self::ZONE_OUTSIDE_MAX_FRACTION,
         }
     }
 }

@@ -258,6 +258,13 @@ impl Validator<'_, '_> {
         e.complete = raw.complete.unwrap_or(true);
         e.verification = raw.verification.unwrap_or(false);
         e.zone_checks = raw.zone_checks.unwrap_or(true);
+        e.zone_outside_max_fraction = range(
+            "zone_outside_max_fraction",
+            raw.zone_outside_max_fraction,
+            e.zone_outside_max_fraction,
+            0.0,
+            1.0,
+        )?;
         e.exposure_tolerance_um = range(
             "exposure_tolerance_um",
             raw.exposure_tolerance_um,

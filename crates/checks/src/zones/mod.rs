@@ -1,0 +1,267 @@
+//! Per-zone criteria for a recording that holds a face map: `zone.depth`,
+//! `zone.forbidden_layers`, `zone.density`, `zone.coverage`, `zone.tram_tracks` (one verdict
+//! per zone, named `zone.<criterion>.<zone id>`, e.g. `zone.depth.nose`) and `zone.outside`
+//! (one verdict).
+//!
+//! Each zone is held to its own limits: the face map's chart depth (`depth_mm`), density band
+//! (`density_per_cm2`) and site (its default forbidden layers), and the plan's exposure for
+//! it. The scenario-wide `[expect]` keys `depth_tolerance_um`, `density_cell_mm`,
+//! `min_coverage` and `tram_track_cells` apply to every zone; a `forbidden_layers` list the
+//! scenario wrote replaces every zone's site default. There are no per-zone overrides: a zone
+//! that needs other limits gets them in the face map. `[expect] zone_checks = false` leaves
+//! every `zone.*` criterion out.
+//!
+//! A puncture belongs to the zone its `zone` column names (`punctures.csv`, format 4); a row
+//! that does not record it is placed by position. Rules (the same code as the treated area's
+//! depth and density criteria: [`crate::depth`], [`crate::cells`]):
+//!
+//! * `zone.depth.<id>`: the plan's setting for the zone within the zone's chart range (above
+//!   the chart fails, naming the zone, setting and chart; below it is acceptable: too shallow
+//!   is a missed effect, not an injury), and the zone's deepest puncture within the setting +
+//!   `depth_tolerance_um` (acceptable to + 2 × tolerance, like `depth.max`). A zone the plan
+//!   does not treat is held to its chart's maximum instead. A zone treated twice is held to
+//!   its deepest setting. N/A with neither a setting nor a puncture.
+//! * `zone.forbidden_layers.<id>`: no puncture in the zone ends in a forbidden layer (any
+//!   fails; N/A without punctures). The evidence names the layers, the pen's exposure at the
+//!   first such puncture, and the plan zone being treated then when it is another zone: a pass
+//!   that strays from the cheek onto the periorbital zone reads "right periorbital: 212
+//!   punctures in hypodermis at right cheek depth 1.00 mm".
+//! * `zone.density.<id>` (zones the plan treats): `density.range` over the zone's cells with
+//!   the zone's band (whole cells held to the minimum, every cell to the maximum; ±10 %
+//!   acceptable).
+//! * `zone.coverage.<id>` (zones the plan treats): share of the zone's whole cells (in-zone
+//!   cells when none is whole) with at least one puncture, against `min_coverage` (0.05 below
+//!   acceptable). N/A for a zone smaller than a cell.
+//! * `zone.tram_tracks.<id>` (zones the plan treats): `density.tram_tracks` over the zone's
+//!   cells with the zone's maximum.
+//! * `zone.outside`: punctures outside every zone, plus (with a plan) punctures in zones the
+//!   plan does not treat. None passes; up to `zone_outside_max_fraction` of all punctures is
+//!   acceptable (a cartridge's needles reach past the edge of a pass guided by its centre);
+//!   more fails. N/A without punctures.
+//!
+//! Without a plan (a recording checked against a scenario without `[plan]`) every zone a
+//! puncture reached is judged as treated, with no setting. Zones the plan does not treat and
+//! no puncture reached get no verdicts. A recording without a face map gets the six criteria
+//! as `zone.depth`, `zone.forbidden_layers`, … once each, N/A.
+
+mod verdicts;
+
+pub(crate) use verdicts::not_applicable;
+
+use crate::cells::{Cells, at};
+use crate::density::point_in_polygon;
+use crate::depth::DepthCheck;
+use crate::error::CheckError;
+use crate::verdict::{Verdict, Where};
+use needlebench_recording::{Layer, PunctureRow};
+use needlebench_scenario::Expect;
+
+/// The criteria families, in report order.
+pub const CRITERIA: [&str; 6] = [
+    "zone.depth",
+    "zone.forbidden_layers",
+    "zone.density",
+    "zone.coverage",
+    "zone.tram_tracks",
+    "zone.outside",
+];
+
+/// One zone of a face map as the checks judge it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ZoneLimits {
+    /// Stable id (`left_cheek`): the verdicts are named after it.
+    pub id: String,
+    /// Name for people (`left cheek`): the evidence starts with it.
+    pub label: String,
+    /// The zone's outline, mm, face coordinates (no repeated closing point).
+    pub outline_mm: Vec<[f64; 2]>,
+    /// The chart's recommended exposure range, mm.
+    pub depth_mm: [f64; 2],
+    /// Target puncture density for one treatment, /cm².
+    pub density_per_cm2: [f64; 2],
+    /// Layers no puncture in this zone may end in.
+    pub forbidden_layers: Vec<Layer>,
+    /// The plan's exposure settings for this zone, mm, in plan order; empty when the plan
+    /// does not treat it.
+    pub exposures_mm: Vec<f64>,
+}
+
+/// The zones of a recording's face map, and whether a plan said which ones to treat.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ZoneSetup {
+    /// In face-map order (the order of the recording's zone ids).
+    pub zones: Vec<ZoneLimits>,
+    /// Whether the expectations came with a plan; without one every zone a puncture reached
+    /// is judged as treated and no setting is checked.
+    pub planned: bool,
+}
+
+impl ZoneSetup {
+    /// The forbidden layers of a zone on `site_name` (a built-in site's name, or anything
+    /// else for a custom stack): `expect.forbidden_layers` when the scenario wrote them, else
+    /// [`Expect::forbidden_layers_for`] the zone's site.
+    pub fn forbidden_for(expect: &Expect, site_name: &str, builtin: bool) -> Vec<Layer> {
+        if expect.forbidden_layers_written {
+            expect.forbidden_layers.clone()
+        } else {
+            Expect::forbidden_layers_for(site_name, builtin)
+        }
+    }
+}
+
+/// Streaming state of one zone.
+#[derive(Debug)]
+struct ZoneState {
+    limits: ZoneLimits,
+    /// Treated by the plan (or, without one, reached by a puncture: decided at the end).
+    treated: bool,
+    depth: DepthCheck,
+    cells: Cells,
+    bbox_mm: [[f64; 2]; 2],
+    /// Pen exposure and plan zone being treated at the first forbidden puncture.
+    forbidden_exposure_um: Option<f64>,
+    forbidden_during: Option<usize>,
+}
+
+/// Streaming state of the `zone.*` criteria.
+#[derive(Debug)]
+pub(crate) struct ZoneCheck {
+    zones: Vec<ZoneState>,
+    planned: bool,
+    /// Pen exposure over time, µm: `(t_us, exposure)` at each change.
+    exposures: Vec<(u64, f32)>,
+    exposure_cursor: usize,
+    /// Plan zone being treated over time: `(t_us, zone)` at each zone start.
+    starts: Vec<(u64, usize)>,
+    start_cursor: usize,
+    punctures: u64,
+    outside: u64,
+    first_outside: Option<Where>,
+    off_plan: u64,
+    first_off_plan: Option<Where>,
+}
+
+impl ZoneCheck {
+    pub(crate) fn new(setup: ZoneSetup, expect: &Expect) -> Result<Self, CheckError> {
+        let mut zones = Vec::with_capacity(setup.zones.len());
+        for z in setup.zones {
+            let chart_max_mm = z.depth_mm[1];
+            let setting_mm = z.exposures_mm.iter().copied().fold(f64::NAN, f64::max);
+            let limit_um = 1000.0
+                * if setting_mm.is_finite() {
+                    setting_mm
+                } else {
+                    chart_max_mm
+                };
+            let zone_expect = Expect {
+                forbidden_layers: z.forbidden_layers.clone(),
+                target_layers: Vec::new(),
+                max_depth_um: None,
+                ..expect.clone()
+            };
+            let mut lo = [f64::INFINITY; 2];
+            let mut hi = [f64::NEG_INFINITY; 2];
+            for p in &z.outline_mm {
+                for k in 0..2 {
+                    lo[k] = lo[k].min(p[k]);
+                    hi[k] = hi[k].max(p[k]);
+                }
+            }
+            zones.push(ZoneState {
+                treated: !z.exposures_mm.is_empty(),
+                depth: DepthCheck::new(limit_um, &zone_expect),
+                cells: Cells::new(&z.outline_mm, expect.density_cell_mm, z.density_per_cm2)?,
+                bbox_mm: [lo, hi],
+                limits: z,
+                forbidden_exposure_um: None,
+                forbidden_during: None,
+            });
+        }
+        Ok(ZoneCheck {
+            zones,
+            planned: setup.planned,
+            exposures: Vec::new(),
+            exposure_cursor: 0,
+            starts: Vec::new(),
+            start_cursor: 0,
+            punctures: 0,
+            outside: 0,
+            first_outside: None,
+            off_plan: 0,
+            first_off_plan: None,
+        })
+    }
+
+    /// The index of the zone with `id`.
+    pub(crate) fn index(&self, id: &str) -> Option<usize> {
+        self.zones.iter().position(|z| z.limits.id == id)
+    }
+
+    /// The plan began treating zone `zone` at `t_us` (events come in time order).
+    pub(crate) fn zone_start(&mut self, t_us: u64, zone: usize) {
+        self.starts.push((t_us, zone));
+    }
+
+    /// One telemetry row's time and pen exposure (rows in time order).
+    #[inline]
+    pub(crate) fn tick(&mut self, t_us: u64, exposure_um: f32) {
+        if self.exposures.last().is_none_or(|&(_, e)| e != exposure_um) {
+            self.exposures.push((t_us, exposure_um));
+        }
+    }
+
+    /// The zone at `p` by position (for rows that do not record their zone).
+    pub(crate) fn locate(&self, p: &PunctureRow) -> Option<usize> {
+        let q = [f64::from(p.x_mm), f64::from(p.y_mm)];
+        self.zones.iter().position(|z| {
+            let [lo, hi] = z.bbox_mm;
+            q[0] >= lo[0]
+                && q[0] <= hi[0]
+                && q[1] >= lo[1]
+                && q[1] <= hi[1]
+                && point_in_polygon(q, &z.limits.outline_mm)
+        })
+    }
+
+    /// The last entry of `steps` at or before `t_us`, moving `cursor` forward (punctures come
+    /// in time order).
+    fn step_at<T: Copy>(steps: &[(u64, T)], cursor: &mut usize, t_us: u64) -> Option<T> {
+        while *cursor + 1 < steps.len() && steps[*cursor + 1].0 <= t_us {
+            *cursor += 1;
+        }
+        steps
+            .get(*cursor)
+            .filter(|&&(t, _)| t <= t_us)
+            .map(|&(_, v)| v)
+    }
+
+    /// One puncture in zone `zone` (`None`: outside every zone), in time order.
+    #[inline]
+    pub(crate) fn add(&mut self, p: &PunctureRow, zone: Option<usize>) {
+        self.punctures += 1;
+        let Some(z) = zone.filter(|&z| z < self.zones.len()) else {
+            self.outside += 1;
+            self.first_outside.get_or_insert_with(|| at(p));
+            return;
+        };
+        if self.planned && !self.zones[z].treated {
+            self.off_plan += 1;
+            self.first_off_plan.get_or_insert_with(|| at(p));
+        }
+        let state = &mut self.zones[z];
+        let before = state.depth.in_forbidden;
+        state.depth.add(p);
+        state.cells.add(p);
+        if before == 0 && state.depth.in_forbidden == 1 {
+            let exposure = Self::step_at(&self.exposures, &mut self.exposure_cursor, p.t_us);
+            let during = Self::step_at(&self.starts, &mut self.start_cursor, p.t_us);
+            let state = &mut self.zones[z];
+            state.forbidden_exposure_um = exposure.map(f64::from);
+            state.forbidden_during = during;
+        }
+    }
+
+    pub(crate) fn verdicts(&self, expect: &Expect, out: &mut Vec<Verdict>) {
+        verdicts::all(self, expect, out);
+    }
+}
