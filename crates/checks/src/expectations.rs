@@ -9,6 +9,7 @@
 
 use crate::error::CheckError;
 use crate::verdict::ExpectationSource;
+use crate::zones::PlannedZone;
 use needlebench_recording::Recording;
 use needlebench_scenario::{ExpandOptions, Expect, ScenarioFile};
 use std::path::Path;
@@ -23,6 +24,9 @@ pub struct Expectations {
     pub expect: Option<Expect>,
     /// Where they came from (shown in every report).
     pub source: ExpectationSource,
+    /// The scenario's treatment plan, as the zone checks need it ([`crate::zones`]); `None`
+    /// when the scenario has no `[plan]` (or there is no scenario).
+    pub plan: Option<Vec<PlannedZone>>,
 }
 
 impl Expectations {
@@ -31,6 +35,15 @@ impl Expectations {
         Expectations {
             expect: Some(expect),
             source,
+            plan: None,
+        }
+    }
+
+    /// These expectations with a treatment plan's steps.
+    pub fn with_plan(self, plan: Vec<PlannedZone>) -> Self {
+        Expectations {
+            plan: Some(plan),
+            ..self
         }
     }
 
@@ -39,6 +52,7 @@ impl Expectations {
         Expectations {
             expect: None,
             source: ExpectationSource::None,
+            plan: None,
         }
     }
 

@@ -110,6 +110,12 @@ pub fn check_with(
     };
     let expect = &expect;
     let mut checker = Checker::new(recording.meta(), expect, expectations.source.clone())?;
+    if let Some(text) = recording.face_map_text()? {
+        let path = recording.dir().join(needlebench_recording::FACE_MAP_FILE);
+        let map = needlebench_face::FaceMap::parse(&text, &path)?;
+        let plan = expectations.plan.as_deref();
+        checker.zones(zones::ZoneSetup::new(&map, plan, expect))?;
+    }
     if let Some(timing) = recording.timing()? {
         checker.timing(timing);
     }
@@ -242,6 +248,12 @@ impl Checker {
     pub fn event(&mut self, e: &EventRow) {
         self.events += 1;
         self.consistency.event(e, self.events);
+        if let Some(z) = &mut self.zones
+            && e.kind == EventKind::ZoneStart
+            && let Some(i) = z.index(&e.code)
+        {
+            z.zone_start(e.t_us, i);
+        }
         self.fw.event(e);
         if let Some((_, faults)) = &mut self.verify {
             faults.event(e);
@@ -280,7 +292,12 @@ impl Checker {
         self.fw.puncture(p);
         self.series.puncture(p.t_us, p.depth_um);
         if let Some(z) = &mut self.zones {
-            let zone = z.locate(p);
+            let zone = match p.zone.index() {
+                Some(i) => Some(i),
+                None if p.zone.is_outside() => None,
+                // not recorded: placed by position
+                None => z.locate(p),
+            };
             z.add(p, zone);
         }
     }

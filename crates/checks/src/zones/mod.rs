@@ -53,6 +53,7 @@ use crate::density::point_in_polygon;
 use crate::depth::DepthCheck;
 use crate::error::CheckError;
 use crate::verdict::{Verdict, Where};
+use needlebench_face::FaceMap;
 use needlebench_recording::{Layer, PunctureRow};
 use needlebench_scenario::Expect;
 
@@ -86,6 +87,15 @@ pub struct ZoneLimits {
     pub exposures_mm: Vec<f64>,
 }
 
+/// One step of a treatment plan as the zone checks need it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlannedZone {
+    /// The zone's id in the face map.
+    pub zone: String,
+    /// The exposure the plan sets for it, mm.
+    pub exposure_mm: f64,
+}
+
 /// The zones of a recording's face map, and whether a plan said which ones to treat.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ZoneSetup {
@@ -97,6 +107,38 @@ pub struct ZoneSetup {
 }
 
 impl ZoneSetup {
+    /// The zones of `map` with the settings of `plan` (`None`: no plan; a plan step naming a
+    /// zone the map lacks is ignored, the scenario's own validation refuses it) and each
+    /// zone's forbidden layers ([`ZoneSetup::forbidden_for`]).
+    pub fn new(map: &FaceMap, plan: Option<&[PlannedZone]>, expect: &Expect) -> ZoneSetup {
+        let zones = map
+            .zones
+            .iter()
+            .map(|z| ZoneLimits {
+                id: z.id.clone(),
+                label: z.label.clone(),
+                outline_mm: z.outline_mm.clone(),
+                depth_mm: z.depth_mm,
+                density_per_cm2: z.density_per_cm2,
+                forbidden_layers: Self::forbidden_for(
+                    expect,
+                    &z.site_name,
+                    z.site_name != "custom",
+                ),
+                exposures_mm: plan
+                    .unwrap_or_default()
+                    .iter()
+                    .filter(|s| s.zone == z.id)
+                    .map(|s| s.exposure_mm)
+                    .collect(),
+            })
+            .collect();
+        ZoneSetup {
+            zones,
+            planned: plan.is_some(),
+        }
+    }
+
     /// The forbidden layers of a zone on `site_name` (a built-in site's name, or anything
     /// else for a custom stack): `expect.forbidden_layers` when the scenario wrote them, else
     /// [`Expect::forbidden_layers_for`] the zone's site.
@@ -205,7 +247,11 @@ impl ZoneCheck {
     /// One telemetry row's time and pen exposure (rows in time order).
     #[inline]
     pub(crate) fn tick(&mut self, t_us: u64, exposure_um: f32) {
-        if self.exposures.last().is_none_or(|&(_, e)| e != exposure_um) {
+        if self
+            .exposures
+            .last()
+            .is_none_or(|&(_, e)| e.to_bits() != exposure_um.to_bits())
+        {
             self.exposures.push((t_us, exposure_um));
         }
     }

@@ -132,7 +132,11 @@ fn depth(check: &ZoneCheck, i: usize, expect: &Expect) -> Verdict {
             ),
         ),
         None => (
-            format!("{label}: not in the plan; {deepest}"),
+            if check.planned {
+                format!("{label}: not in the plan; {deepest}")
+            } else {
+                format!("{label}: no plan to set its depth; {deepest}")
+            },
             format!(
                 "deepest ≤ {:.1} µm (the chart's maximum {:.2} mm + {tol:.0} µm)",
                 d.pass_limit_um, z.limits.depth_mm[1]

@@ -13,7 +13,7 @@
 use crate::support::{clean, expect};
 use needlebench_checks::zones::{ZoneLimits, ZoneSetup};
 use needlebench_checks::{CheckReport, Checker, ExpectationSource, Outcome, Verdict};
-use needlebench_recording::{Layer, PunctureRow, TelemetryRow};
+use needlebench_recording::{EventRow, Layer, PunctureRow, TelemetryRow};
 use needlebench_scenario::Expect;
 use std::path::Path;
 
@@ -112,7 +112,25 @@ fn clean_plan() -> Vec<PunctureRow> {
 
 /// Check `punctures` (sorted by time) with the pen at 1.0 mm until t = 2.5 s and at 0.25 mm
 /// after.
-fn run(setup: Option<ZoneSetup>, expect: &Expect, mut punctures: Vec<PunctureRow>) -> CheckReport {
+fn run(setup: Option<ZoneSetup>, expect: &Expect, punctures: Vec<PunctureRow>) -> CheckReport {
+    run_with(setup, expect, &[], punctures)
+}
+
+/// The plan's zone starts: the cheek at 0.9 s (1.0 mm), the periorbital zone at 2.9 s.
+fn starts() -> Vec<EventRow> {
+    vec![
+        EventRow::zone_start(900, 900_000, "right_cheek", 1.0, 1),
+        EventRow::zone_start(2900, 2_900_000, "right_periorbital", 0.25, 2),
+    ]
+}
+
+/// [`run`], with `events` first.
+fn run_with(
+    setup: Option<ZoneSetup>,
+    expect: &Expect,
+    events: &[EventRow],
+    mut punctures: Vec<PunctureRow>,
+) -> CheckReport {
     let meta = clean().meta;
     let source = ExpectationSource::File {
         path: "test".to_owned(),
@@ -120,6 +138,9 @@ fn run(setup: Option<ZoneSetup>, expect: &Expect, mut punctures: Vec<PunctureRow
     let mut checker = Checker::new(&meta, expect, source).expect("checker");
     if let Some(setup) = setup {
         checker.zones(setup).expect("zones");
+    }
+    for e in events {
+        checker.event(e);
     }
     for tick in 0..5000u64 {
         checker.tick(&TelemetryRow {
@@ -253,8 +274,9 @@ fn a_setting_shallower_than_the_chart_is_acceptable_and_depth_past_it_is_judged_
     assert_eq!(v.first_failure.and_then(|w| w.t_us), Some(1_500_000));
 }
 
-#[test]
-fn a_pass_straying_from_the_cheek_onto_the_periorbital_zone_at_cheek_depth_fails_there() {
+/// The clean plan with 212 punctures in the periorbital zone's fat at 1000 µm at t = 2 s:
+/// during the cheek pass (1.0 mm), the pen strayed over the zone border.
+fn strayed() -> Vec<PunctureRow> {
     let mut p = clean_plan();
     // during the cheek pass (1.0 mm, t < 2.5 s): 212 punctures in the periorbital zone reach
     // its fat at 1000 µm
@@ -268,14 +290,20 @@ fn a_pass_straying_from_the_cheek_onto_the_periorbital_zone_at_cheek_depth_fails
             ..PunctureRow::default()
         });
     }
-    let report = run(Some(face()), &expect(), p);
+    p
+}
+
+#[test]
+fn a_pass_straying_from_the_cheek_onto_the_periorbital_zone_at_cheek_depth_fails_there() {
+    let report = run_with(Some(face()), &expect(), &starts(), strayed());
     let v = verdict(&report, "zone.forbidden_layers.right_periorbital");
     assert_eq!(v.outcome, Outcome::Fail);
     assert_eq!(v.actual, 212.0);
     assert_eq!(
         v.actual_text,
-        "right periorbital: 212 punctures in hypodermis at 1.00 mm"
+        "right periorbital: 212 punctures in hypodermis at right cheek depth 1.00 mm"
     );
+    assert_eq!(v.metrics["exposure_um"], 1000.0);
     assert_eq!(v.expected, "0 in {hypodermis, muscle, cartilage, bone}");
     assert_eq!(v.metrics["in_hypodermis"], 212.0);
     assert_eq!(v.first_failure.and_then(|w| w.t_us), Some(2_000_000));
@@ -288,6 +316,16 @@ fn a_pass_straying_from_the_cheek_onto_the_periorbital_zone_at_cheek_depth_fails
     assert_eq!(
         verdict(&report, "zone.forbidden_layers.right_cheek").outcome,
         Outcome::Pass
+    );
+    // without zone starts, only the exposure is known
+    let v = verdict(
+        &run(Some(face()), &expect(), strayed()),
+        "zone.forbidden_layers.right_periorbital",
+    )
+    .clone();
+    assert_eq!(
+        v.actual_text,
+        "right periorbital: 212 punctures in hypodermis at 1.00 mm"
     );
 }
 
@@ -499,4 +537,104 @@ fn zone_checks_off_leaves_every_zone_criterion_out() {
     };
     assert_eq!(zone_verdicts(&run(Some(face()), &off, clean_plan())), []);
     assert_eq!(zone_verdicts(&run(None, &off, clean_plan())), []);
+}
+
+/// The three zones as a face map file.
+const FACE_MAP: &str = r#"
+name = "three-zones"
+description = "test face"
+sources = ["drawn by hand"]
+outline = [[0.0, 0.0], [12.0, 0.0], [12.0, 12.0], [0.0, 12.0], [0.0, 0.0]]
+
+[[zone]]
+id = "right_cheek"
+label = "right cheek"
+site = "cheek"
+depth_mm = [1.0, 1.5]
+density_per_cm2 = [2000.0, 20000.0]
+outline = [[0.0, 0.0], [8.0, 0.0], [8.0, 8.0], [0.0, 8.0], [0.0, 0.0]]
+
+[[zone]]
+id = "right_periorbital"
+label = "right periorbital"
+site = "periorbital"
+depth_mm = [0.25, 0.5]
+density_per_cm2 = [1000.0, 10000.0]
+outline = [[0.0, 8.0], [8.0, 8.0], [8.0, 12.0], [0.0, 12.0], [0.0, 8.0]]
+
+[[zone]]
+id = "nose"
+label = "nose"
+site = "nose"
+depth_mm = [0.25, 0.5]
+density_per_cm2 = [2000.0, 20000.0]
+outline = [[8.0, 0.0], [12.0, 0.0], [12.0, 12.0], [8.0, 12.0], [8.0, 0.0]]
+"#;
+
+#[test]
+fn a_recording_with_a_face_map_is_judged_by_the_zones_its_punctures_carry() {
+    use needlebench_checks::zones::PlannedZone;
+    use needlebench_recording::{
+        CreateOptions, FaceMapCopy, Recording, RecordingWriter, RunStatus, ZoneRef,
+    };
+    let (_tmp, dir) = crate::support::tmp_run();
+    let options = CreateOptions {
+        face_map: Some(FaceMapCopy {
+            name: "three-zones",
+            text: FACE_MAP,
+        }),
+        ..CreateOptions::default()
+    };
+    let mut w = RecordingWriter::create_with(&dir, clean().meta, options).expect("create");
+    for e in starts() {
+        w.event(&e).expect("event");
+    }
+    for tick in 0..5000u64 {
+        w.telemetry(&TelemetryRow {
+            t_us: tick * 1000,
+            tick: tick as u32,
+            exposure_um: if tick < 2500 { 1000.0 } else { 250.0 },
+            ..TelemetryRow::default()
+        })
+        .expect("tick");
+    }
+    let mut p = strayed();
+    p.sort_by_key(|p| p.t_us);
+    for mut row in p {
+        // the zone column decides, not the position: the strays are recorded as periorbital
+        row.zone = ZoneRef::zone(if row.y_mm > 8.0 { 1 } else { 0 });
+        w.puncture(&row).expect("puncture");
+    }
+    w.finish(RunStatus::Complete).expect("finish");
+    let rec = Recording::open(&dir).expect("open");
+    let plan = vec![
+        PlannedZone {
+            zone: "right_cheek".to_owned(),
+            exposure_mm: 1.0,
+        },
+        PlannedZone {
+            zone: "right_periorbital".to_owned(),
+            exposure_mm: 0.25,
+        },
+    ];
+    let expectations = crate::support::given(&expect()).with_plan(plan);
+    let report = needlebench_checks::check(&rec, &expectations, None).expect("check");
+    let v = verdict(&report, "zone.forbidden_layers.right_periorbital");
+    assert_eq!(v.outcome, Outcome::Fail);
+    assert_eq!(
+        v.actual_text,
+        "right periorbital: 212 punctures in hypodermis at right cheek depth 1.00 mm"
+    );
+    assert_eq!(
+        verdict(&report, "zone.depth.right_cheek").outcome,
+        Outcome::Pass
+    );
+    assert_eq!(verdict(&report, "zone.outside").outcome, Outcome::Pass);
+    // the same file without a plan: every reached zone judged as treated, no setting
+    let report =
+        needlebench_checks::check(&rec, &crate::support::given(&expect()), None).expect("check");
+    assert_eq!(
+        verdict(&report, "zone.depth.right_cheek").actual_text,
+        "right cheek: no plan to set its depth; deepest 900.0 µm"
+    );
 }
