@@ -132,6 +132,17 @@ impl Recording {
         }
     }
 
+    /// The face map the recording was made on, parsed from its copy (`face-map.toml`); `None`
+    /// when the recording has none. Its zones are in the order of [`Recording::zone_ids`], so
+    /// a puncture's [`ZoneRef::index`] indexes its `zones` too.
+    pub fn face_map(
+        &self,
+    ) -> Option<Result<needlebench_face::FaceMap, needlebench_face::FaceMapError>> {
+        let path = self.dir.join(FACE_MAP_FILE);
+        path.is_file()
+            .then(|| needlebench_face::FaceMap::load(&path))
+    }
+
     /// The recording directory.
     pub fn dir(&self) -> &Path {
         &self.dir

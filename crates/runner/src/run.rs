@@ -369,6 +369,7 @@ impl World<'_> {
                 .scale_into(factor, &mut self.local_site)?;
             Contact {
                 site: Some(&self.local_site),
+                needle_sites: None,
                 hand_force_n: force_n,
                 tilt_deg: scenario.hand.tilt_deg,
             }

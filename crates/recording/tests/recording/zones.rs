@@ -93,6 +93,49 @@ fn the_parallel_reader_interns_the_same_zones_as_the_sequential_one() {
 }
 
 #[test]
+fn the_face_map_copy_parses_into_the_face_map_with_zones_in_the_recordings_order() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("run");
+    let map = needlebench_face::FaceMap::builtin(needlebench_face::FaceMap::DEFAULT).unwrap();
+    let options = CreateOptions {
+        face_map: Some(FaceMapCopy {
+            name: &map.name,
+            text: &map.text,
+        }),
+        ..CreateOptions::default()
+    };
+    let mut w = RecordingWriter::create_with(&dir, sample_meta(), options).unwrap();
+    w.puncture(&PunctureRow {
+        zone: ZoneRef::zone(3),
+        ..puncture_row(0)
+    })
+    .unwrap();
+    w.finish(RunStatus::Complete).unwrap();
+    let rec = Recording::open(&dir).unwrap();
+    let parsed = rec.face_map().expect("a face map").unwrap();
+    assert_eq!(parsed.text, map.text);
+    let ids: Vec<&str> = parsed.zones.iter().map(|z| z.id.as_str()).collect();
+    assert_eq!(rec.zone_ids(), ids.as_slice());
+    let row = rec.punctures().unwrap().next().unwrap().unwrap();
+    assert_eq!(parsed.zones[row.zone.index().unwrap()].id, map.zones[3].id);
+    let plain = zoned_recording(&tmp.path().join("b"), 0);
+    std::fs::remove_file(plain.join(FACE_MAP_FILE)).unwrap();
+    let meta = std::fs::read_to_string(plain.join(META_FILE)).unwrap();
+    let meta: String = meta
+        .lines()
+        .filter(|l| !l.starts_with("face_map"))
+        .map(|l| {
+            format!(
+                "{l}
+"
+            )
+        })
+        .collect();
+    std::fs::write(plain.join(META_FILE), meta).unwrap();
+    assert!(Recording::open(&plain).unwrap().face_map().is_none());
+}
+
+#[test]
 fn a_zone_the_face_map_lacks_names_row_column_and_the_valid_zones() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = zoned_recording(tmp.path(), 3);
