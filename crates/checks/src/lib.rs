@@ -17,6 +17,7 @@
 //! |---|---|---|
 //! | `depth.max`, `depth.forbidden_layer`, `depth.site_max`, `depth.target_fraction` | [`depth`] | +1 × tolerance; none; none; −0.05 |
 //! | `density.range`, `density.coverage`, `density.tram_tracks` | [`density`] | ±10 % of the bounds; −0.05; none |
+//! | `zone.depth.<zone>`, `zone.forbidden_layers.<zone>`, `zone.density.<zone>`, `zone.coverage.<zone>`, `zone.tram_tracks.<zone>`, `zone.outside` (with a face map; else `zone.depth` … `zone.outside` once each, N/A; none with `[expect] zone_checks = false`) | [`zones`] | a setting below the chart and +1 × tolerance past the setting; none; ±10 % of the zone's band; −0.05; none; up to `zone_outside_max_fraction` |
 //! | `firmware.stroke_hz`, `firmware.fault_stop`, `firmware.no_motion_in_fault`, `firmware.expected_faults` | [`firmware`] | 2 × tolerance; none; none; none |
 //! | `link.crc_rate`, `link.lag`, `run.complete` | [`link`] | 2 × limit; none; none |
 //! | `run.consistency` | [`consistency`] | none |
@@ -30,7 +31,9 @@
 //! [`Outcome::NotChecked`].
 //!
 //! `depth.site_max` appears only when `max_depth_um` is set, `depth.target_fraction` only
-//! when `target_layers` is, `golden` only with a golden recording.
+//! when `target_layers` is, `golden` only with a golden recording. The `zone.*` criteria are
+//! one per zone of the recording's face map (`zone.depth.nose`): the zones the plan treats
+//! and those a puncture reached, in face-map order within each criterion (see [`zones`]).
 
 mod cells;
 pub mod consistency;
@@ -110,9 +113,8 @@ pub fn check_with(
     };
     let expect = &expect;
     let mut checker = Checker::new(recording.meta(), expect, expectations.source.clone())?;
-    if let Some(text) = recording.face_map_text()? {
-        let path = recording.dir().join(needlebench_recording::FACE_MAP_FILE);
-        let map = needlebench_face::FaceMap::parse(&text, &path)?;
+    if let Some(map) = recording.face_map() {
+        let map = map?;
         let plan = expectations.plan.as_deref();
         checker.zones(zones::ZoneSetup::new(&map, plan, expect))?;
     }
