@@ -11,7 +11,7 @@ use crate::error::CheckError;
 use crate::verdict::ExpectationSource;
 use crate::zones::PlannedZone;
 use needlebench_recording::Recording;
-use needlebench_scenario::{ExpandOptions, Expect, ScenarioFile};
+use needlebench_scenario::{ExpandOptions, Expect, Scenario, ScenarioFile};
 use std::path::Path;
 
 /// The criteria judged without a scenario: they hold every recording to the same rules.
@@ -67,25 +67,46 @@ impl Expectations {
         if let Some(path) = scenario {
             let s =
                 ScenarioFile::read(path, ExpandOptions { allow_large: true })?.select(variant)?;
-            return Ok(Expectations::given(
-                s.expect,
-                ExpectationSource::File {
-                    path: path.display().to_string(),
-                },
-            ));
+            let plan = plan_of(&s);
+            return Ok(Expectations {
+                plan,
+                ..Expectations::given(
+                    s.expect,
+                    ExpectationSource::File {
+                        path: path.display().to_string(),
+                    },
+                )
+            });
         }
         match recording.scenario_copy() {
             Some(copy) => {
                 let s =
                     ScenarioFile::from_copy(&copy, &recording.scenario_files())?.select(variant)?;
-                Ok(Expectations::given(
-                    s.expect,
-                    ExpectationSource::Recording {
-                        path: copy.display().to_string(),
-                    },
-                ))
+                let plan = plan_of(&s);
+                Ok(Expectations {
+                    plan,
+                    ..Expectations::given(
+                        s.expect,
+                        ExpectationSource::Recording {
+                            path: copy.display().to_string(),
+                        },
+                    )
+                })
             }
             None => Ok(Expectations::none()),
         }
     }
+}
+
+/// The steps of `s`'s `[plan]` (zone id and exposure), if it has one.
+fn plan_of(s: &Scenario) -> Option<Vec<PlannedZone>> {
+    s.plan.as_ref().map(|plan| {
+        plan.zones
+            .iter()
+            .map(|step| PlannedZone {
+                zone: plan.zone_of(step).id.clone(),
+                exposure_mm: step.exposure_mm,
+            })
+            .collect()
+    })
 }

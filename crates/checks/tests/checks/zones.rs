@@ -638,3 +638,50 @@ fn a_recording_with_a_face_map_is_judged_by_the_zones_its_punctures_carry() {
         "right cheek: no plan to set its depth; deepest 900.0 µm"
     );
 }
+
+#[test]
+fn expectations_from_a_plan_scenario_carry_each_steps_zone_and_exposure() {
+    use needlebench_checks::Expectations;
+    use needlebench_checks::zones::PlannedZone;
+    use needlebench_recording::{CreateOptions, Recording, RecordingWriter, ScenarioCopy};
+    const PLAN: &str = r#"name = "p"
+[pen]
+cartridge = "12"
+speed_level = 6
+[plan]
+[[plan.zone]]
+zone = "nose"
+exposure_mm = 0.25
+pattern = "straight"
+[[plan.zone]]
+zone = "left_cheek"
+exposure_mm = 1.0
+pattern = "straight"
+[expect]
+zone_outside_max_fraction = 0.02
+"#;
+    let (_tmp, dir) = crate::support::tmp_run();
+    let options = CreateOptions {
+        scenario: Some(ScenarioCopy {
+            text: PLAN.as_bytes(),
+            files: &[],
+        }),
+        ..CreateOptions::default()
+    };
+    drop(RecordingWriter::create_with(&dir, clean().meta, options).expect("create"));
+    let e = Expectations::load(&Recording::open(&dir).expect("open"), None).expect("load");
+    assert_eq!(
+        e.plan,
+        Some(vec![
+            PlannedZone {
+                zone: "nose".to_owned(),
+                exposure_mm: 0.25
+            },
+            PlannedZone {
+                zone: "left_cheek".to_owned(),
+                exposure_mm: 1.0
+            },
+        ])
+    );
+    assert_eq!(e.expect.map(|x| x.zone_outside_max_fraction), Some(0.02));
+}
