@@ -222,12 +222,11 @@ fn forbidden(check: &ZoneCheck, i: usize, _expect: &Expect) -> Verdict {
             )
         })
         .collect();
-    let mut m = metrics(&[
-        ("in_forbidden", n as f64),
-        ("punctures", d.count as f64),
-        ("exposure_um", z.forbidden_exposure_um.unwrap_or(f64::NAN)),
-    ]);
+    let mut m = metrics(&[("in_forbidden", n as f64), ("punctures", d.count as f64)]);
     m.extend(per_layer);
+    if let Some(e) = z.forbidden_exposure_um {
+        m.insert("exposure_um".to_owned(), e);
+    }
     Verdict {
         criterion: name("zone.forbidden_layers", z),
         description: format!("No puncture in the {label} ends in a layer forbidden there"),
