@@ -29,6 +29,7 @@ pub mod plan;
 mod plan_run;
 mod run;
 pub mod setup;
+mod world;
 
 pub use device::{DeviceSetup, run_device};
 pub use needlebench_recording::RunStatus;
