@@ -86,6 +86,11 @@ pub struct Expect {
     /// zone, or in a zone the plan skips) and still be acceptable for `zone.outside`: a
     /// cartridge's needles reach past the edge of a pass guided by its centre. Default 0.01.
     pub zone_outside_max_fraction: f64,
+    /// Punctures past a zone's depth limit within this distance of the zone's edge, mm, are
+    /// border spill (the needles at the edge of a cartridge guided along the zone's border):
+    /// `zone.depth` is then at most acceptable for them. Forbidden layers are never excused.
+    /// Default 0 (every puncture held to its zone's limit).
+    pub zone_border_mm: f64,
 }
 
 impl Expect {
@@ -158,6 +163,7 @@ impl Expect {
             cartridge_limit_s: None,
             zone_checks: true,
             zone_outside_max_fraction: Self::ZONE_OUTSIDE_MAX_FRACTION,
+            zone_border_mm: 0.0,
         }
     }
 }

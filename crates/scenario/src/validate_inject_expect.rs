@@ -265,6 +265,13 @@ impl Validator<'_, '_> {
             0.0,
             1.0,
         )?;
+        e.zone_border_mm = range(
+            "zone_border_mm",
+            raw.zone_border_mm,
+            e.zone_border_mm,
+            0.0,
+            50.0,
+        )?;
         e.exposure_tolerance_um = range(
             "exposure_tolerance_um",
             raw.exposure_tolerance_um,

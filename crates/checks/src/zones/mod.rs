@@ -6,7 +6,7 @@
 //! Each zone is held to its own limits: the face map's chart depth (`depth_mm`), density band
 //! (`density_per_cm2`) and site (its default forbidden layers), and the plan's exposure for
 //! it. The scenario-wide `[expect]` keys `depth_tolerance_um`, `density_cell_mm`,
-//! `min_coverage` and `tram_track_cells` apply to every zone; a `forbidden_layers` list the
+//! `min_coverage`, `tram_track_cells` and `zone_border_mm` apply to every zone; a `forbidden_layers` list the
 //! scenario wrote replaces every zone's site default. There are no per-zone overrides: a zone
 //! that needs other limits gets them in the face map. `[expect] zone_checks = false` leaves
 //! every `zone.*` criterion out.
@@ -20,7 +20,10 @@
 //!   is a missed effect, not an injury), and the zone's deepest puncture within the setting +
 //!   `depth_tolerance_um` (acceptable to + 2 × tolerance, like `depth.max`). A zone the plan
 //!   does not treat is held to its chart's maximum instead. A zone treated twice is held to
-//!   its deepest setting. N/A with neither a setting nor a puncture.
+//!   its deepest setting. Punctures past the limit within `[expect] zone_border_mm` of the
+//!   zone's edge (default 0: none) are border spill — the edge needles of a cartridge guided
+//!   along the border of a deeper neighbour — and make the verdict at most acceptable; the
+//!   rest are judged as above. N/A with neither a setting nor a puncture.
 //! * `zone.forbidden_layers.<id>`: no puncture in the zone ends in a forbidden layer (any
 //!   fails; N/A without punctures). The evidence names the layers, the pen's exposure at the
 //!   first such puncture, and the plan zone being treated then when it is another zone: a pass
@@ -54,6 +57,7 @@ use crate::depth::DepthCheck;
 use crate::error::CheckError;
 use crate::verdict::{Verdict, Where};
 use needlebench_face::FaceMap;
+use needlebench_face::geometry::boundary_distance_mm;
 use needlebench_recording::{Layer, PunctureRow};
 use needlebench_scenario::Expect;
 
@@ -163,6 +167,49 @@ struct ZoneState {
     /// Pen exposure and plan zone being treated at the first forbidden puncture.
     forbidden_exposure_um: Option<f64>,
     forbidden_during: Option<usize>,
+    /// `[expect] zone_border_mm`: punctures past the depth limit this close to the edge are
+    /// border spill.
+    border_mm: f64,
+    /// Punctures past the depth limit within `border_mm` of the zone's edge: count, deepest,
+    /// first.
+    spill: u64,
+    spill_max_um: f64,
+    first_spill: Option<Where>,
+    /// The other punctures' deepest finite depth and first moments past the limits (every
+    /// puncture's when `border_mm` is 0).
+    inner_max_um: f64,
+    inner_first_over_pass: Option<Where>,
+    inner_first_over_fail: Option<Where>,
+}
+
+impl ZoneState {
+    /// Tally `p` for the depth limit: border spill, or against the limits.
+    #[inline]
+    fn judge_depth(&mut self, p: &PunctureRow) {
+        let depth = f64::from(p.depth_um);
+        let over = depth > self.depth.pass_limit_um;
+        if over
+            && self.border_mm > 0.0
+            && boundary_distance_mm(
+                &self.limits.outline_mm,
+                [f64::from(p.x_mm), f64::from(p.y_mm)],
+            ) <= self.border_mm
+        {
+            self.spill += 1;
+            self.spill_max_um = self.spill_max_um.max(depth);
+            self.first_spill.get_or_insert_with(|| at(p));
+            return;
+        }
+        if depth.is_finite() {
+            self.inner_max_um = self.inner_max_um.max(depth);
+        }
+        if over {
+            self.inner_first_over_pass.get_or_insert_with(|| at(p));
+        }
+        if depth > self.depth.fail_limit_um {
+            self.inner_first_over_fail.get_or_insert_with(|| at(p));
+        }
+    }
 }
 
 /// Streaming state of the `zone.*` criteria.
@@ -217,6 +264,13 @@ impl ZoneCheck {
                 limits: z,
                 forbidden_exposure_um: None,
                 forbidden_during: None,
+                border_mm: expect.zone_border_mm,
+                spill: 0,
+                spill_max_um: f64::NEG_INFINITY,
+                first_spill: None,
+                inner_max_um: f64::NEG_INFINITY,
+                inner_first_over_pass: None,
+                inner_first_over_fail: None,
             });
         }
         Ok(ZoneCheck {
@@ -298,6 +352,7 @@ impl ZoneCheck {
         let before = state.depth.in_forbidden;
         state.depth.add(p);
         state.cells.add(p);
+        state.judge_depth(p);
         if before == 0 && state.depth.in_forbidden == 1 {
             let exposure = Self::step_at(&self.exposures, &mut self.exposure_cursor, p.t_us);
             let during = Self::step_at(&self.starts, &mut self.start_cursor, p.t_us);

@@ -102,6 +102,27 @@ fn depth(check: &ZoneCheck, i: usize, expect: &Expect) -> Verdict {
         )
     } else if d.count == 0 {
         (None, "no punctures".to_owned())
+    } else if z.spill > 0 {
+        // the other punctures judged as usual; the spill at most acceptable
+        let inner = if z.inner_max_um.is_finite() {
+            at_most(z.inner_max_um, d.pass_limit_um, d.fail_limit_um)
+        } else {
+            Outcome::Pass
+        };
+        (
+            Some(inner.max(Outcome::Acceptable)),
+            format!(
+                "{}{} past the limit within {:.1} mm of the edge (border spill, deepest {:.1} µm)",
+                if z.inner_max_um.is_finite() {
+                    format!("deepest {:.1} µm elsewhere; ", z.inner_max_um)
+                } else {
+                    String::new()
+                },
+                z.spill,
+                z.border_mm,
+                z.spill_max_um
+            ),
+        )
     } else {
         (
             Some(at_most(d.max_um(), d.pass_limit_um, d.fail_limit_um)),
@@ -115,8 +136,8 @@ fn depth(check: &ZoneCheck, i: usize, expect: &Expect) -> Verdict {
         .max()
         .unwrap_or(Outcome::NotApplicable);
     let first_failure = match punctures {
-        Some(Outcome::Fail) => d.first_over_fail,
-        Some(Outcome::Acceptable) => d.first_over_pass,
+        Some(Outcome::Fail) => z.inner_first_over_fail,
+        Some(Outcome::Acceptable) => z.inner_first_over_pass.or(z.first_spill),
         _ if outcome != Outcome::Pass => d.max_at,
         _ => None,
     };
@@ -172,6 +193,7 @@ fn depth(check: &ZoneCheck, i: usize, expect: &Expect) -> Verdict {
             ("chart_max_mm", z.limits.depth_mm[1]),
             ("punctures", d.count as f64),
             ("non_finite", d.non_finite as f64),
+            ("border_spill", z.spill as f64),
         ]),
     }
 }

@@ -685,3 +685,47 @@ zone_outside_max_fraction = 0.02
     );
     assert_eq!(e.expect.map(|x| x.zone_outside_max_fraction), Some(0.02));
 }
+
+#[test]
+fn border_spill_past_a_zones_depth_is_acceptable_within_zone_border_mm_and_fails_further_in() {
+    // the cheek pass's edge needles land 0.5–0.9 mm into the untreated nose at 900 µm: past
+    // its chart's 0.50 mm + 2 × 50 µm
+    let mut p = clean_plan();
+    cell(
+        &mut p,
+        (8.0, 2.0),
+        5,
+        1_200_000,
+        900.0,
+        Layer::ReticularDermis,
+    );
+    let strict = run(Some(face()), &expect(), p.clone());
+    let v = verdict(&strict, "zone.depth.nose");
+    assert_eq!(v.outcome, Outcome::Fail);
+    assert_eq!(v.actual_text, "nose: not in the plan; deepest 900.0 µm");
+    let lenient = Expect {
+        zone_border_mm: 1.0,
+        ..expect()
+    };
+    let report = run(Some(face()), &lenient, p.clone());
+    let v = verdict(&report, "zone.depth.nose");
+    assert_eq!(v.outcome, Outcome::Acceptable);
+    assert_eq!(
+        v.actual_text,
+        "nose: not in the plan; 5 past the limit within 1.0 mm of the edge (border spill, deepest 900.0 µm)"
+    );
+    assert_eq!(v.metrics["border_spill"], 5.0);
+    assert_eq!(v.first_failure.and_then(|w| w.t_us), Some(1_200_000));
+    // 2 mm in is no longer the border
+    cell(
+        &mut p,
+        (9.5, 4.0),
+        1,
+        1_300_000,
+        900.0,
+        Layer::ReticularDermis,
+    );
+    let v = verdict(&run(Some(face()), &lenient, p), "zone.depth.nose").clone();
+    assert_eq!(v.outcome, Outcome::Fail);
+    assert_eq!(v.first_failure.and_then(|w| w.t_us), Some(1_300_000));
+}
