@@ -17,7 +17,7 @@
 //! |---|---|---|
 //! | `depth.max`, `depth.forbidden_layer`, `depth.site_max`, `depth.target_fraction` | [`depth`] | +1 × tolerance; none; none; −0.05 |
 //! | `density.range`, `density.coverage`, `density.tram_tracks` | [`density`] | ±10 % of the bounds; −0.05; none |
-//! | `zone.depth.<zone>`, `zone.forbidden_layers.<zone>`, `zone.density.<zone>`, `zone.coverage.<zone>`, `zone.tram_tracks.<zone>`, `zone.outside` (with a face map; else `zone.depth` … `zone.outside` once each, N/A; none with `[expect] zone_checks = false`) | [`zones`] | a setting below the chart and +1 × tolerance past the setting; none; ±10 % of the zone's band; −0.05; none; up to `zone_outside_max_fraction` |
+//! | `zone.depth.<zone>`, `zone.forbidden_layers.<zone>`, `zone.density.<zone>`, `zone.coverage.<zone>`, `zone.tram_tracks.<zone>`, `zone.outside` (with a face map; else `zone.depth` … `zone.outside` once each, N/A; none with `[expect] zone_checks = false`) | [`zones`] | a setting below the chart, +1 × tolerance past the setting and border spill within `zone_border_mm`; none; ±10 % of the zone's band; −0.05; none; up to `zone_outside_max_fraction` |
 //! | `firmware.stroke_hz`, `firmware.fault_stop`, `firmware.no_motion_in_fault`, `firmware.expected_faults` | [`firmware`] | 2 × tolerance; none; none; none |
 //! | `link.crc_rate`, `link.lag`, `run.complete` | [`link`] | 2 × limit; none; none |
 //! | `run.consistency` | [`consistency`] | none |
