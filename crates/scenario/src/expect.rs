@@ -88,7 +88,8 @@ pub struct Expect {
     pub zone_outside_max_fraction: f64,
     /// Punctures past a zone's depth limit within this distance of the zone's edge, mm, are
     /// border spill (the needles at the edge of a cartridge guided along the zone's border):
-    /// `zone.depth` is then at most acceptable for them. Forbidden layers are never excused.
+    /// `zone.depth` is then at most acceptable for them, and `zone.outside` for punctures
+    /// outside every zone this close to one. Forbidden layers are never excused.
     /// Default 0 (every puncture held to its zone's limit).
     pub zone_border_mm: f64,
 }

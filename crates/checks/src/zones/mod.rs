@@ -39,8 +39,8 @@
 //!   cells with the zone's maximum.
 //! * `zone.outside`: punctures outside every zone, plus (with a plan) punctures in zones the
 //!   plan does not treat. None passes; up to `zone_outside_max_fraction` of all punctures is
-//!   acceptable (a cartridge's needles reach past the edge of a pass guided by its centre);
-//!   more fails. N/A without punctures.
+//!   acceptable; more fails. Punctures outside every zone but within `zone_border_mm` of one
+//!   are border spill: counted apart, at most acceptable. N/A without punctures.
 //!
 //! Without a plan (a recording checked against a scenario without `[plan]`) every zone a
 //! puncture reached is judged as treated, with no setting. Zones the plan does not treat and
@@ -226,6 +226,10 @@ pub(crate) struct ZoneCheck {
     punctures: u64,
     outside: u64,
     first_outside: Option<Where>,
+    /// Punctures outside every zone within `border_mm` of one.
+    outside_spill: u64,
+    first_outside_spill: Option<Where>,
+    border_mm: f64,
     off_plan: u64,
     first_off_plan: Option<Where>,
 }
@@ -283,6 +287,9 @@ impl ZoneCheck {
             punctures: 0,
             outside: 0,
             first_outside: None,
+            outside_spill: 0,
+            first_outside_spill: None,
+            border_mm: expect.zone_border_mm,
             off_plan: 0,
             first_off_plan: None,
         })
@@ -335,13 +342,35 @@ impl ZoneCheck {
             .map(|&(_, v)| v)
     }
 
+    /// Whether `p` (outside every zone) lies within `border_mm` of a zone.
+    fn near_a_zone(&self, p: &PunctureRow) -> bool {
+        let b = self.border_mm;
+        if b <= 0.0 {
+            return false;
+        }
+        let q = [f64::from(p.x_mm), f64::from(p.y_mm)];
+        self.zones.iter().any(|z| {
+            let [lo, hi] = z.bbox_mm;
+            q[0] >= lo[0] - b
+                && q[0] <= hi[0] + b
+                && q[1] >= lo[1] - b
+                && q[1] <= hi[1] + b
+                && boundary_distance_mm(&z.limits.outline_mm, q) <= b
+        })
+    }
+
     /// One puncture in zone `zone` (`None`: outside every zone), in time order.
     #[inline]
     pub(crate) fn add(&mut self, p: &PunctureRow, zone: Option<usize>) {
         self.punctures += 1;
         let Some(z) = zone.filter(|&z| z < self.zones.len()) else {
-            self.outside += 1;
-            self.first_outside.get_or_insert_with(|| at(p));
+            if self.near_a_zone(p) {
+                self.outside_spill += 1;
+                self.first_outside_spill.get_or_insert_with(|| at(p));
+            } else {
+                self.outside += 1;
+                self.first_outside.get_or_insert_with(|| at(p));
+            }
             return;
         };
         if self.planned && !self.zones[z].treated {

@@ -397,9 +397,10 @@ fn outside(check: &ZoneCheck, expect: &Expect) -> Verdict {
         n as f64 / total as f64
     };
     let max = expect.zone_outside_max_fraction;
+    let spill = check.outside_spill;
     let outcome = if total == 0 {
         Outcome::NotApplicable
-    } else if n == 0 {
+    } else if n == 0 && spill == 0 {
         Outcome::Pass
     } else if within_max(share, max) {
         Outcome::Acceptable
@@ -407,6 +408,12 @@ fn outside(check: &ZoneCheck, expect: &Expect) -> Verdict {
         Outcome::Fail
     };
     let mut parts = vec![format!("{} outside every zone", check.outside)];
+    if check.border_mm > 0.0 {
+        parts.push(format!(
+            "{spill} just outside (within {:.1} mm of a zone: border spill)",
+            check.border_mm
+        ));
+    }
     if check.planned {
         let skipped: Vec<String> = check
             .zones
@@ -444,13 +451,16 @@ fn outside(check: &ZoneCheck, expect: &Expect) -> Verdict {
         expected: format!("0 (up to {:.2} % acceptable)", max * 100.0),
         unit: String::new(),
         outcome,
-        first_failure: if n > 0 {
-            earliest(check.first_outside, check.first_off_plan)
-        } else {
-            None
+        first_failure: match outcome {
+            Outcome::Acceptable | Outcome::Fail => earliest(
+                earliest(check.first_outside, check.first_off_plan),
+                check.first_outside_spill,
+            ),
+            _ => None,
         },
         metrics: metrics(&[
             ("outside_every_zone", check.outside as f64),
+            ("border_spill", spill as f64),
             ("in_untreated_zones", check.off_plan as f64),
             ("share", share),
             ("punctures", total as f64),

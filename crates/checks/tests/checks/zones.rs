@@ -716,6 +716,7 @@ fn border_spill_past_a_zones_depth_is_acceptable_within_zone_border_mm_and_fails
     );
     assert_eq!(v.metrics["border_spill"], 5.0);
     assert_eq!(v.first_failure.and_then(|w| w.t_us), Some(1_200_000));
+
     // 2 mm in is no longer the border
     cell(
         &mut p,
@@ -728,4 +729,41 @@ fn border_spill_past_a_zones_depth_is_acceptable_within_zone_border_mm_and_fails
     let v = verdict(&run(Some(face()), &lenient, p), "zone.depth.nose").clone();
     assert_eq!(v.outcome, Outcome::Fail);
     assert_eq!(v.first_failure.and_then(|w| w.t_us), Some(1_300_000));
+}
+
+#[test]
+fn a_puncture_just_past_every_zone_is_border_spill_within_zone_border_mm() {
+    // 0.5 mm past the nose's right edge, the face's edge
+    let mut p = clean_plan();
+    cell(
+        &mut p,
+        (12.0, 2.0),
+        1,
+        1_250_000,
+        200.0,
+        Layer::PapillaryDermis,
+    );
+    let lenient = Expect {
+        zone_border_mm: 1.0,
+        zone_outside_max_fraction: 0.0,
+        ..expect()
+    };
+    let v = verdict(&run(Some(face()), &lenient, p.clone()), "zone.outside").clone();
+    assert_eq!(v.outcome, Outcome::Acceptable);
+    assert_eq!(
+        v.actual_text,
+        "0 outside every zone, 1 just outside (within 1.0 mm of a zone: border spill), 0 in zones the plan does not treat; 0.00 % of 2001 punctures"
+    );
+    assert_eq!(v.first_failure.and_then(|w| w.t_us), Some(1_250_000));
+    // without a border it is outside, and a zero fraction fails it
+    let strict = Expect {
+        zone_outside_max_fraction: 0.0,
+        ..expect()
+    };
+    let v = verdict(&run(Some(face()), &strict, p), "zone.outside").clone();
+    assert_eq!(v.outcome, Outcome::Fail);
+    assert_eq!(
+        v.actual_text,
+        "1 outside every zone, 0 in zones the plan does not treat; 0.05 % of 2001 punctures"
+    );
 }
