@@ -4,7 +4,7 @@ use super::{CRITERIA, ZoneCheck, ZoneState};
 use crate::density::COVERAGE_BAND;
 use crate::limits::{at_least, at_most, within_max, within_min};
 use crate::metrics;
-use crate::verdict::{Outcome, Verdict, Where};
+use crate::verdict::{DensityGrid, Outcome, Verdict, Where};
 use needlebench_physics::LAYER_COUNT;
 use needlebench_recording::Layer;
 use needlebench_scenario::Expect;
@@ -35,7 +35,7 @@ pub(super) fn all(check: &ZoneCheck, expect: &Expect, out: &mut Vec<Verdict>) {
         out.push(depth(check, i, expect));
     }
     for &i in &judged {
-        out.push(forbidden(check, i, expect));
+        out.push(forbidden(check, i));
     }
     let treated: Vec<&ZoneState> = judged
         .iter()
@@ -207,7 +207,7 @@ fn layer_list(mask: impl Fn(usize) -> bool) -> String {
         .join(", ")
 }
 
-fn forbidden(check: &ZoneCheck, i: usize, _expect: &Expect) -> Verdict {
+fn forbidden(check: &ZoneCheck, i: usize) -> Verdict {
     let z = &check.zones[i];
     let d = &z.depth;
     let label = &z.limits.label;
@@ -266,7 +266,7 @@ fn forbidden(check: &ZoneCheck, i: usize, _expect: &Expect) -> Verdict {
     }
 }
 
-fn density(z: &ZoneState, grid: &crate::verdict::DensityGrid) -> Verdict {
+fn density(z: &ZoneState, grid: &DensityGrid) -> Verdict {
     let f = z.cells.range(grid);
     let label = &z.limits.label;
     let [min, max] = z.limits.density_per_cm2;
@@ -306,7 +306,7 @@ fn density(z: &ZoneState, grid: &crate::verdict::DensityGrid) -> Verdict {
     }
 }
 
-fn coverage(z: &ZoneState, grid: &crate::verdict::DensityGrid, expect: &Expect) -> Verdict {
+fn coverage(z: &ZoneState, grid: &DensityGrid, expect: &Expect) -> Verdict {
     let f = z.cells.coverage(grid, 0.0);
     let label = &z.limits.label;
     let floor = expect.min_coverage;
@@ -347,7 +347,7 @@ fn coverage(z: &ZoneState, grid: &crate::verdict::DensityGrid, expect: &Expect) 
     }
 }
 
-fn tracks(z: &ZoneState, grid: &crate::verdict::DensityGrid, expect: &Expect) -> Verdict {
+fn tracks(z: &ZoneState, grid: &DensityGrid, expect: &Expect) -> Verdict {
     let need = expect.tram_track_cells.max(1) as usize;
     let f = z.cells.tracks(grid, need);
     let label = &z.limits.label;
