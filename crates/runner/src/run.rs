@@ -94,7 +94,7 @@ pub fn run_until(
     let total_ticks = (end_s * 1e6 / ticker.period_us as f64).ceil() as u64;
     let mut status = RunStatus::Complete;
     while ticker.tick < total_ticks {
-        if let Some(end) = ticker.tick(link, &mut writer, stop)? {
+        if let Some(end) = ticker.tick(setup, link, &mut writer, stop)? {
             status = end;
             break;
         }

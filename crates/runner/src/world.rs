@@ -23,14 +23,15 @@ use rand_chacha::ChaCha8Rng;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The simulated world around the pen: plant, hand, skin and injected faults.
-pub(crate) struct World<'s> {
+pub(crate) struct World {
     /// One tick, µs.
     period_us: u64,
     /// One tick, µs, as the plant takes it.
     dt_us: u32,
     /// The tick each of the scenario's injections starts at (in its order).
     inject_ticks: Vec<u64>,
-    pub(crate) setup: &'s RunSetup<'s>,
+    /// The pen's exposure without a plan, µm.
+    pen_exposure_um: f64,
     pub(crate) hand: HandPath,
     tremor: Tremor,
     field: ThicknessField,
@@ -104,8 +105,8 @@ struct Sample {
 }
 
 /// A pen run in progress: the world, the plant, and the firmware's last answer.
-pub(crate) struct Ticker<'s> {
-    pub(crate) world: World<'s>,
+pub(crate) struct Ticker {
+    pub(crate) world: World,
     plant: PenPlant,
     duty_permille: u16,
     last: (FirmwareState, FaultCode, u8),
@@ -119,17 +120,17 @@ pub(crate) struct Ticker<'s> {
     pub(crate) ticks_per_s: u64,
 }
 
-impl<'s> Ticker<'s> {
+impl Ticker {
     /// The world of `setup` over `link`, the hand following `hand` (with `plan`'s state for a
     /// treatment plan); the operator presses start at once and stops the pen at `stop_s`
     /// (`None`: not yet known; see [`Operator::stop_at`]).
     pub(crate) fn new(
-        setup: &'s RunSetup<'s>,
+        setup: &RunSetup<'_>,
         link: &Link,
         hand: HandPath,
         plan: Option<PlanRun>,
         operator: Operator,
-    ) -> Result<Ticker<'s>, RunError> {
+    ) -> Result<Ticker, RunError> {
         let scenario = setup.scenario;
         let SeededWorld {
             rng,
@@ -153,7 +154,7 @@ impl<'s> Ticker<'s> {
                 .iter()
                 .map(|inj| (inj.at_s * 1e6 / period_us as f64).round() as u64)
                 .collect(),
-            setup,
+            pen_exposure_um: setup.pen.exposure_um(),
             hand,
             tremor,
             field,
@@ -189,6 +190,7 @@ impl<'s> Ticker<'s> {
     /// but a link failure.
     pub(crate) fn tick(
         &mut self,
+        setup: &RunSetup<'_>,
         link: &mut Link,
         writer: &mut RecordingWriter,
         stop: &AtomicBool,
@@ -202,11 +204,10 @@ impl<'s> Ticker<'s> {
             return Ok(Some(interrupted(t_us_of(tick, period_us))));
         }
         let world = &mut self.world;
-        let setup = world.setup;
         let scenario = setup.scenario;
         let t_us = tick * period_us;
         let t_s = t_us as f64 / 1e6;
-        if let Err(e) = world.start_injections(tick, link, writer) {
+        if let Err(e) = world.start_injections(setup, tick, link, writer) {
             return link_failed(writer, tick, period_us, &e, stop).map(Some);
         }
         world.active = if scenario.inject.is_empty() {
@@ -223,7 +224,7 @@ impl<'s> Ticker<'s> {
             }
         }
         let (mut telemetry, sensors) = {
-            let (sample, out) = world.step(&mut self.plant, t_s, self.duty_permille)?;
+            let (sample, out) = world.step(setup, &mut self.plant, t_s, self.duty_permille)?;
             for p in out.punctures {
                 let offset = setup
                     .cartridge
@@ -251,7 +252,7 @@ impl<'s> Ticker<'s> {
             world.stroke += u64::from(!out.punctures.is_empty());
             (
                 telemetry_row(tick, t_us, &sample, &out, world.exposure_um()),
-                world.sensors(t_s, &out, &sample),
+                world.sensors(setup, t_s, &out, &sample),
             )
         };
         let reply = match link.tick((!world.active.link_drop).then_some(&sensors)) {
@@ -286,15 +287,16 @@ impl<'s> Ticker<'s> {
     }
 }
 
-impl World<'_> {
+impl World {
     /// Record injections that start at `tick`; write one-shot line noise.
     fn start_injections(
         &mut self,
+        setup: &RunSetup<'_>,
         tick: u64,
         link: &mut Link,
         writer: &mut RecordingWriter,
     ) -> Result<(), needlebench_bridge::LinkError> {
-        let starting = self.setup.scenario.inject.iter().zip(&self.inject_ticks);
+        let starting = setup.scenario.inject.iter().zip(&self.inject_ticks);
         for (inj, _) in starting.filter(|(_, at)| **at == tick) {
             let row =
                 crate::events::injection_event(tick, t_us_of(tick, self.period_us), &inj.fault);
@@ -311,11 +313,12 @@ impl World<'_> {
     /// Advance the plant one tick at `t_s` under `duty_permille`.
     fn step<'p>(
         &mut self,
+        setup: &RunSetup<'_>,
         plant: &'p mut PenPlant,
         t_s: f64,
         duty_permille: u16,
     ) -> Result<(Sample, PlantTick<'p>), RunError> {
-        let scenario = self.setup.scenario;
+        let scenario = setup.scenario;
         let at = self.hand.at(t_s);
         let wobble = self.tremor.at(t_s);
         let pen_mm = [at.pos_mm[0] + wobble[0], at.pos_mm[1] + wobble[1]];
@@ -343,7 +346,7 @@ impl World<'_> {
             (false, _) => Contact::OFF,
             (true, Some(plan)) => {
                 let factor = self.field.factor_at(pen_mm);
-                let offsets = self.setup.cartridge.positions_mm();
+                let offsets = setup.cartridge.positions_mm();
                 let (site, needle_sites) = plan.skins(pen_mm, offsets, factor)?;
                 Contact {
                     site: Some(site),
@@ -383,12 +386,18 @@ impl World<'_> {
     pub(crate) fn exposure_um(&self) -> f64 {
         self.plan
             .as_ref()
-            .map_or_else(|| self.setup.pen.exposure_um(), |p| p.exposure_um)
+            .map_or(self.pen_exposure_um, |p| p.exposure_um)
     }
 
     /// What the pen's sensors read, with injected faults applied.
-    fn sensors(&mut self, t_s: f64, out: &PlantTick<'_>, sample: &Sample) -> SensorFrame {
-        let scenario = self.setup.scenario;
+    fn sensors(
+        &mut self,
+        setup: &RunSetup<'_>,
+        t_s: f64,
+        out: &PlantTick<'_>,
+        sample: &Sample,
+    ) -> SensorFrame {
+        let scenario = setup.scenario;
         let mut readings = [
             f64::from(out.hall_period_us),
             f64::from(out.motor_current_ma.max(0)),
@@ -432,8 +441,8 @@ impl World<'_> {
             buttons: self.operator.buttons_at(t_s),
             cartridge: CartridgeInfo {
                 present: sample.cartridge_present,
-                id: self.setup.pen.cartridge_id,
-                needle_count: u8::try_from(self.setup.cartridge.needle_count()).unwrap_or(u8::MAX),
+                id: setup.pen.cartridge_id,
+                needle_count: u8::try_from(setup.cartridge.needle_count()).unwrap_or(u8::MAX),
             },
             skin_contact: sample.on_skin,
         }
