@@ -17,7 +17,10 @@
 //!
 //! * `zone.depth.<id>`: the plan's setting for the zone within the zone's chart range (above
 //!   the chart fails, naming the zone, setting and chart; below it is acceptable: too shallow
-//!   is a missed effect, not an injury), and the zone's deepest puncture within the setting +
+//!   is a missed effect, not an injury); no puncture in the zone made with the pen set deeper
+//!   than the chart's maximum (telemetry's `exposure_um` at the puncture: a pass straying from
+//!   a deeper zone, named with the zone whose pass it was, fails); and the zone's deepest
+//!   puncture within the setting +
 //!   `depth_tolerance_um` (acceptable to + 2 × tolerance, like `depth.max`). A zone the plan
 //!   does not treat is held to its chart's maximum instead. A zone treated twice is held to
 //!   its deepest setting. Punctures past the limit within `[expect] zone_border_mm` of the
@@ -180,14 +183,23 @@ struct ZoneState {
     inner_max_um: f64,
     inner_first_over_pass: Option<Where>,
     inner_first_over_fail: Option<Where>,
+    /// Punctures (not border spill) made with the pen set deeper than the zone's chart: count,
+    /// the deepest such setting (µm) and the plan zone being treated then, the first.
+    over_chart: u64,
+    over_chart_exposure_um: Option<f64>,
+    over_chart_during: Option<usize>,
+    first_over_chart: Option<Where>,
 }
 
 impl ZoneState {
-    /// Tally `p` for the depth limit: border spill, or against the limits.
+    /// Tally `p`, made with the pen at `exposure_um` while the plan treated zone `during`,
+    /// for the depth limits: border spill, or against the limits and the chart.
     #[inline]
-    fn judge_depth(&mut self, p: &PunctureRow) {
+    fn judge_depth(&mut self, p: &PunctureRow, exposure_um: Option<f64>, during: Option<usize>) {
         let depth = f64::from(p.depth_um);
-        let over = depth > self.depth.pass_limit_um;
+        // half a µm of slack: settings are written in mm, telemetry holds f32 µm
+        let over_chart = exposure_um.is_some_and(|e| e > self.limits.depth_mm[1] * 1000.0 + 0.5);
+        let over = depth > self.depth.pass_limit_um || over_chart;
         if over
             && self.border_mm > 0.0
             && boundary_distance_mm(
@@ -200,6 +212,16 @@ impl ZoneState {
             self.first_spill.get_or_insert_with(|| at(p));
             return;
         }
+        if over_chart {
+            self.over_chart += 1;
+            let e = exposure_um.unwrap_or(0.0);
+            if self.over_chart_exposure_um.is_none_or(|m| e > m) {
+                self.over_chart_exposure_um = Some(e);
+                self.over_chart_during = during;
+            }
+            self.first_over_chart.get_or_insert_with(|| at(p));
+        }
+        let over = depth > self.depth.pass_limit_um;
         if depth.is_finite() {
             self.inner_max_um = self.inner_max_um.max(depth);
         }
@@ -275,6 +297,10 @@ impl ZoneCheck {
                 inner_max_um: f64::NEG_INFINITY,
                 inner_first_over_pass: None,
                 inner_first_over_fail: None,
+                over_chart: 0,
+                over_chart_exposure_um: None,
+                over_chart_during: None,
+                first_over_chart: None,
             });
         }
         Ok(ZoneCheck {
@@ -378,14 +404,14 @@ impl ZoneCheck {
             self.first_off_plan.get_or_insert_with(|| at(p));
         }
         let state = &mut self.zones[z];
+        let exposure = Self::step_at(&self.exposures, &mut self.exposure_cursor, p.t_us);
+        let during = Self::step_at(&self.starts, &mut self.start_cursor, p.t_us);
+        let state = &mut self.zones[z];
         let before = state.depth.in_forbidden;
         state.depth.add(p);
         state.cells.add(p);
-        state.judge_depth(p);
+        state.judge_depth(p, exposure.map(f64::from), during);
         if before == 0 && state.depth.in_forbidden == 1 {
-            let exposure = Self::step_at(&self.exposures, &mut self.exposure_cursor, p.t_us);
-            let during = Self::step_at(&self.starts, &mut self.start_cursor, p.t_us);
-            let state = &mut self.zones[z];
             state.forbidden_exposure_um = exposure.map(f64::from);
             state.forbidden_during = during;
         }

@@ -130,37 +130,53 @@ fn depth(check: &ZoneCheck, i: usize, expect: &Expect) -> Verdict {
         )
     };
     let setting = setting(z);
+    // punctures made with the pen set deeper than the chart (a stray pass, a wrong setting)
+    let pen = (z.over_chart > 0).then(|| {
+        let during = match z.over_chart_during {
+            Some(k) if k != i => format!(" during the {} pass", check.zones[k].limits.label),
+            _ => String::new(),
+        };
+        format!(
+            "{} punctures with the pen at {:.2} mm{during}, deeper than the chart",
+            z.over_chart,
+            z.over_chart_exposure_um.unwrap_or(0.0) / 1000.0
+        )
+    });
     let outcome = punctures
         .into_iter()
         .chain(setting.iter().map(|s| s.0))
+        .chain(pen.as_ref().map(|_| Outcome::Fail))
         .max()
         .unwrap_or(Outcome::NotApplicable);
     let first_failure = match punctures {
         Some(Outcome::Fail) => z.inner_first_over_fail,
+        _ if pen.is_some() => z.first_over_chart,
         Some(Outcome::Acceptable) => z.inner_first_over_pass.or(z.first_spill),
         _ if outcome != Outcome::Pass => d.max_at,
         _ => None,
     };
     let label = &z.limits.label;
     let tol = expect.depth_tolerance_um;
+    let pen_text = pen.map(|t| format!("; {t}")).unwrap_or_default();
     let (actual_text, expected) = match &setting {
         Some((_, s)) => (
-            format!("{label}: {s}; {deepest}"),
+            format!("{label}: {s}; {deepest}{pen_text}"),
             format!(
-                "setting within {} (chart); deepest ≤ {:.1} µm",
+                "setting and pen within {} (chart); deepest ≤ {:.1} µm",
                 chart(z),
                 d.pass_limit_um
             ),
         ),
         None => (
             if check.planned {
-                format!("{label}: not in the plan; {deepest}")
+                format!("{label}: not in the plan; {deepest}{pen_text}")
             } else {
-                format!("{label}: no plan to set its depth; {deepest}")
+                format!("{label}: no plan to set its depth; {deepest}{pen_text}")
             },
             format!(
-                "deepest ≤ {:.1} µm (the chart's maximum {:.2} mm + {tol:.0} µm)",
-                d.pass_limit_um, z.limits.depth_mm[1]
+                "pen within {} (chart); deepest ≤ {:.1} µm (the chart's maximum + {tol:.0} µm)",
+                chart(z),
+                d.pass_limit_um
             ),
         ),
     };
@@ -168,7 +184,7 @@ fn depth(check: &ZoneCheck, i: usize, expect: &Expect) -> Verdict {
     Verdict {
         criterion: name("zone.depth", z),
         description: format!(
-            "In the {label}, the setting stays within the zone's chart depth and the deepest puncture within the setting plus {tol:.0} µm"
+            "In the {label}, the setting and the pen stay within the zone's chart depth and the deepest puncture within the setting plus {tol:.0} µm"
         ),
         actual: if d.non_finite > 0 {
             f64::NAN
@@ -194,6 +210,7 @@ fn depth(check: &ZoneCheck, i: usize, expect: &Expect) -> Verdict {
             ("punctures", d.count as f64),
             ("non_finite", d.non_finite as f64),
             ("border_spill", z.spill as f64),
+            ("punctures_over_chart", z.over_chart as f64),
         ]),
     }
 }

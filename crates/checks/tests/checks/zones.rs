@@ -198,7 +198,7 @@ fn a_clean_plan_passes_every_zone_check_and_skips_the_untouched_zone() {
     );
     assert_eq!(
         depth.expected,
-        "setting within 1.00–1.50 mm (chart); deepest ≤ 1050.0 µm"
+        "setting and pen within 1.00–1.50 mm (chart); deepest ≤ 1050.0 µm"
     );
     let density = verdict(&report, "zone.density.right_periorbital");
     assert_eq!(density.actual, 1250.0);
@@ -307,11 +307,15 @@ fn a_pass_straying_from_the_cheek_onto_the_periorbital_zone_at_cheek_depth_fails
     assert_eq!(v.expected, "0 in {hypodermis, muscle, cartilage, bone}");
     assert_eq!(v.metrics["in_hypodermis"], 212.0);
     assert_eq!(v.first_failure.and_then(|w| w.t_us), Some(2_000_000));
-    // the periorbital zone's own setting is 0.25 mm: 1000 µm is far past it
+    // the periorbital zone's own setting is 0.25 mm: 1000 µm is far past it, and the pen was
+    // set deeper than its chart
+    let v = verdict(&report, "zone.depth.right_periorbital");
+    assert_eq!(v.outcome, Outcome::Fail);
     assert_eq!(
-        verdict(&report, "zone.depth.right_periorbital").outcome,
-        Outcome::Fail
+        v.actual_text,
+        "right periorbital: setting 0.25 mm within the chart's 0.25–0.50 mm; deepest 1000.0 µm; 212 punctures with the pen at 1.00 mm during the right cheek pass, deeper than the chart"
     );
+    assert_eq!(v.metrics["punctures_over_chart"], 212.0);
     // the cheek itself is fine
     assert_eq!(
         verdict(&report, "zone.forbidden_layers.right_cheek").outcome,
@@ -702,7 +706,10 @@ fn border_spill_past_a_zones_depth_is_acceptable_within_zone_border_mm_and_fails
     let strict = run(Some(face()), &expect(), p.clone());
     let v = verdict(&strict, "zone.depth.nose");
     assert_eq!(v.outcome, Outcome::Fail);
-    assert_eq!(v.actual_text, "nose: not in the plan; deepest 900.0 µm");
+    assert_eq!(
+        v.actual_text,
+        "nose: not in the plan; deepest 900.0 µm; 5 punctures with the pen at 1.00 mm, deeper than the chart"
+    );
     let lenient = Expect {
         zone_border_mm: 1.0,
         ..expect()
