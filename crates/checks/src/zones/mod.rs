@@ -184,10 +184,10 @@ struct ZoneState {
     inner_first_over_pass: Option<Where>,
     inner_first_over_fail: Option<Where>,
     /// Punctures (not border spill) made with the pen set deeper than the zone's chart: count,
-    /// the deepest such setting (µm) and the plan zone being treated then, the first.
+    /// and per plan zone being treated then (index; the last entry: none known) their count and
+    /// deepest setting (µm), the first.
     over_chart: u64,
-    over_chart_exposure_um: Option<f64>,
-    over_chart_during: Option<usize>,
+    over_chart_by: Vec<(u64, f64)>,
     first_over_chart: Option<Where>,
 }
 
@@ -214,11 +214,10 @@ impl ZoneState {
         }
         if over_chart {
             self.over_chart += 1;
-            let e = exposure_um.unwrap_or(0.0);
-            if self.over_chart_exposure_um.is_none_or(|m| e > m) {
-                self.over_chart_exposure_um = Some(e);
-                self.over_chart_during = during;
-            }
+            let last = self.over_chart_by.len() - 1;
+            let by = &mut self.over_chart_by[during.unwrap_or(last).min(last)];
+            by.0 += 1;
+            by.1 = by.1.max(exposure_um.unwrap_or(0.0));
             self.first_over_chart.get_or_insert_with(|| at(p));
         }
         let over = depth > self.depth.pass_limit_um;
@@ -258,7 +257,8 @@ pub(crate) struct ZoneCheck {
 
 impl ZoneCheck {
     pub(crate) fn new(setup: ZoneSetup, expect: &Expect) -> Result<Self, CheckError> {
-        let mut zones = Vec::with_capacity(setup.zones.len());
+        let zone_count = setup.zones.len();
+        let mut zones = Vec::with_capacity(zone_count);
         for z in setup.zones {
             let chart_max_mm = z.depth_mm[1];
             let setting_mm = z.exposures_mm.iter().copied().fold(f64::NAN, f64::max);
@@ -298,8 +298,7 @@ impl ZoneCheck {
                 inner_first_over_pass: None,
                 inner_first_over_fail: None,
                 over_chart: 0,
-                over_chart_exposure_um: None,
-                over_chart_during: None,
+                over_chart_by: vec![(0, 0.0); zone_count + 1],
                 first_over_chart: None,
             });
         }
@@ -403,7 +402,6 @@ impl ZoneCheck {
             self.off_plan += 1;
             self.first_off_plan.get_or_insert_with(|| at(p));
         }
-        let state = &mut self.zones[z];
         let exposure = Self::step_at(&self.exposures, &mut self.exposure_cursor, p.t_us);
         let during = Self::step_at(&self.starts, &mut self.start_cursor, p.t_us);
         let state = &mut self.zones[z];

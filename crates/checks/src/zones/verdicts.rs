@@ -132,15 +132,28 @@ fn depth(check: &ZoneCheck, i: usize, expect: &Expect) -> Verdict {
     let setting = setting(z);
     // punctures made with the pen set deeper than the chart (a stray pass, a wrong setting)
     let pen = (z.over_chart > 0).then(|| {
-        let during = match z.over_chart_during {
-            Some(k) if k != i => format!(" during the {} pass", check.zones[k].limits.label),
-            _ => String::new(),
-        };
-        format!(
-            "{} punctures with the pen at {:.2} mm{during}, deeper than the chart",
-            z.over_chart,
-            z.over_chart_exposure_um.unwrap_or(0.0) / 1000.0
-        )
+        // the pass most of them came from
+        let (k, &(n, e_um)) = z
+            .over_chart_by
+            .iter()
+            .enumerate()
+            .max_by_key(|(k, (n, _))| (*n, std::cmp::Reverse(*k)))
+            .unwrap_or((0, &(0, 0.0)));
+        let e = e_um / 1000.0;
+        match check.zones.get(k) {
+            Some(pass) if k != i && n == z.over_chart => format!(
+                "{n} punctures with the pen at {e:.2} mm during the {} pass, deeper than the chart",
+                pass.limits.label
+            ),
+            Some(pass) if k != i => format!(
+                "{} punctures with the pen deeper than the chart, {n} of them at {e:.2} mm during the {} pass",
+                z.over_chart, pass.limits.label
+            ),
+            _ => format!(
+                "{} punctures with the pen at {e:.2} mm, deeper than the chart",
+                z.over_chart
+            ),
+        }
     });
     let outcome = punctures
         .into_iter()
