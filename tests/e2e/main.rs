@@ -14,4 +14,5 @@ mod support;
 mod trust;
 mod verify;
 mod view;
+mod zone_checks;
 mod zones;

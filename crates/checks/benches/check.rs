@@ -5,15 +5,17 @@
 //! `check` reads with one thread per core; `check_sequential_read` is the same check reading on
 //! one thread, for comparison. Also measures the recording reader's puncture and telemetry
 //! streams alone (sequential, and chunked over all cores), and the checks
-//! alone on rows in memory, to tell the reader's share from the checks' own.
+//! alone on rows in memory, to tell the reader's share from the checks' own, and again with the
+//! per-zone checks on the default face map (`checker_in_memory_zones`).
 //!
 //! `cargo bench -p needlebench-checks -- --warm-up-time 1 --measurement-time 3`
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use needlebench_checks::zones::{PlannedZone, ZoneSetup};
 use needlebench_checks::{Checker, ExpectationSource, Expectations, check, check_with};
 use needlebench_recording::{
     EventKind, EventRow, EventSource, FaultCode, FirmwareState, Layer, LayersUm, Meta, PunctureRow,
-    ReadOptions, Recording, RecordingWriter, RunStatus, SetupMeta, TelemetryRow,
+    ReadOptions, Recording, RecordingWriter, RunStatus, SetupMeta, TelemetryRow, ZoneRef,
 };
 use needlebench_scenario::Expect;
 use std::hint::black_box;
@@ -103,7 +105,7 @@ fn puncture_row(i: u64) -> PunctureRow {
         peak_force_n: 0.03,
         tenting_um: 180.0,
         bleeding: true,
-        zone: needlebench_recording::ZoneRef::NOT_RECORDED,
+        zone: ZoneRef::NOT_RECORDED,
     }
 }
 
@@ -172,6 +174,42 @@ fn bench(c: &mut Criterion) {
                 checker.tick(r);
             }
             for p in &punctures {
+                checker.puncture(p);
+            }
+            black_box(checker.finish(Path::new("mem")))
+        });
+    });
+    // the same with the zone checks on the default face map, every zone in the plan (each
+    // puncture's zone looked up beforehand, as a recording's zone column gives it)
+    let map = needlebench_face::FaceMap::builtin(needlebench_face::FaceMap::DEFAULT).expect("map");
+    let plan: Vec<PlannedZone> = map
+        .zones
+        .iter()
+        .map(|z| PlannedZone {
+            zone: z.id.clone(),
+            exposure_mm: z.depth_mm[0],
+        })
+        .collect();
+    let zoned: Vec<PunctureRow> = punctures
+        .iter()
+        .map(|p| PunctureRow {
+            zone: map
+                .zone_at([f64::from(p.x_mm), f64::from(p.y_mm)])
+                .map_or(ZoneRef::OUTSIDE, ZoneRef::zone),
+            ..*p
+        })
+        .collect();
+    g.bench_function("checker_in_memory_zones", |b| {
+        b.iter(|| {
+            let mut checker =
+                Checker::new(rec.meta(), &expect, ExpectationSource::None).expect("checker");
+            checker
+                .zones(ZoneSetup::new(&map, Some(&plan), &expect))
+                .expect("zones");
+            for r in &ticks {
+                checker.tick(r);
+            }
+            for p in &zoned {
                 checker.puncture(p);
             }
             black_box(checker.finish(Path::new("mem")))

@@ -11,6 +11,7 @@
 //! * `depth.target_fraction` (only when `target_layers` is set): share ≥ the minimum passes;
 //!   within 0.05 below it is acceptable.
 
+use crate::cells::at;
 use crate::limits::{at_least, at_most};
 use crate::metrics;
 use crate::verdict::{DepthHistogram, Outcome, Verdict, Where};
@@ -28,30 +29,22 @@ const TARGET_BAND: f64 = 0.05;
 /// Streaming state of the depth criteria.
 #[derive(Debug)]
 pub(crate) struct DepthCheck {
-    pass_limit_um: f64,
-    fail_limit_um: f64,
+    pub(crate) pass_limit_um: f64,
+    pub(crate) fail_limit_um: f64,
     site_max_um: Option<f64>,
-    forbidden: [bool; LAYER_COUNT],
+    pub(crate) forbidden: [bool; LAYER_COUNT],
     target: [bool; LAYER_COUNT],
-    count: u64,
+    pub(crate) count: u64,
     max_um: f64,
-    max_at: Option<Where>,
-    first_over_pass: Option<Where>,
-    first_over_fail: Option<Where>,
+    pub(crate) max_at: Option<Where>,
+    pub(crate) first_over_pass: Option<Where>,
+    pub(crate) first_over_fail: Option<Where>,
     first_over_site: Option<Where>,
-    non_finite: u64,
-    in_forbidden: u64,
-    first_forbidden: Option<Where>,
-    per_layer: [u64; LAYER_COUNT],
+    pub(crate) non_finite: u64,
+    pub(crate) in_forbidden: u64,
+    pub(crate) first_forbidden: Option<Where>,
+    pub(crate) per_layer: [u64; LAYER_COUNT],
     bins: Vec<u64>,
-}
-
-fn at(p: &PunctureRow) -> Where {
-    Where {
-        t_us: Some(p.t_us),
-        x_mm: Some(f64::from(p.x_mm)),
-        y_mm: Some(f64::from(p.y_mm)),
-    }
 }
 
 fn layer_mask(layers: &[Layer]) -> [bool; LAYER_COUNT] {

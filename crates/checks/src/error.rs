@@ -15,6 +15,10 @@ pub enum CheckError {
     /// not parse.
     #[error(transparent)]
     Scenario(#[from] needlebench_scenario::ScenarioError),
+    /// The recording's copy of its face map (`face-map.toml`) does not parse (the message
+    /// names the file, line and column).
+    #[error(transparent)]
+    FaceMap(#[from] needlebench_face::FaceMapError),
     /// An expectation cannot be applied (e.g. a density cell of 0 mm).
     #[error("expect.{field}: {message}")]
     InvalidExpect {

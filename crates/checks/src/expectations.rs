@@ -9,8 +9,9 @@
 
 use crate::error::CheckError;
 use crate::verdict::ExpectationSource;
+use crate::zones::PlannedZone;
 use needlebench_recording::Recording;
-use needlebench_scenario::{ExpandOptions, Expect, ScenarioFile};
+use needlebench_scenario::{ExpandOptions, Expect, Scenario, ScenarioFile};
 use std::path::Path;
 
 /// The criteria judged without a scenario: they hold every recording to the same rules.
@@ -23,6 +24,9 @@ pub struct Expectations {
     pub expect: Option<Expect>,
     /// Where they came from (shown in every report).
     pub source: ExpectationSource,
+    /// The scenario's treatment plan, as the zone checks need it ([`crate::zones`]); `None`
+    /// when the scenario has no `[plan]` (or there is no scenario).
+    pub plan: Option<Vec<PlannedZone>>,
 }
 
 impl Expectations {
@@ -31,6 +35,15 @@ impl Expectations {
         Expectations {
             expect: Some(expect),
             source,
+            plan: None,
+        }
+    }
+
+    /// These expectations with a treatment plan's steps.
+    pub fn with_plan(self, plan: Vec<PlannedZone>) -> Self {
+        Expectations {
+            plan: Some(plan),
+            ..self
         }
     }
 
@@ -39,6 +52,7 @@ impl Expectations {
         Expectations {
             expect: None,
             source: ExpectationSource::None,
+            plan: None,
         }
     }
 
@@ -53,25 +67,46 @@ impl Expectations {
         if let Some(path) = scenario {
             let s =
                 ScenarioFile::read(path, ExpandOptions { allow_large: true })?.select(variant)?;
-            return Ok(Expectations::given(
-                s.expect,
-                ExpectationSource::File {
-                    path: path.display().to_string(),
-                },
-            ));
+            let plan = plan_of(&s);
+            return Ok(Expectations {
+                plan,
+                ..Expectations::given(
+                    s.expect,
+                    ExpectationSource::File {
+                        path: path.display().to_string(),
+                    },
+                )
+            });
         }
         match recording.scenario_copy() {
             Some(copy) => {
                 let s =
                     ScenarioFile::from_copy(&copy, &recording.scenario_files())?.select(variant)?;
-                Ok(Expectations::given(
-                    s.expect,
-                    ExpectationSource::Recording {
-                        path: copy.display().to_string(),
-                    },
-                ))
+                let plan = plan_of(&s);
+                Ok(Expectations {
+                    plan,
+                    ..Expectations::given(
+                        s.expect,
+                        ExpectationSource::Recording {
+                            path: copy.display().to_string(),
+                        },
+                    )
+                })
             }
             None => Ok(Expectations::none()),
         }
     }
+}
+
+/// The steps of `s`'s `[plan]` (zone id and exposure), if it has one.
+fn plan_of(s: &Scenario) -> Option<Vec<PlannedZone>> {
+    s.plan.as_ref().map(|plan| {
+        plan.zones
+            .iter()
+            .map(|step| PlannedZone {
+                zone: plan.zone_of(step).id.clone(),
+                exposure_mm: step.exposure_mm,
+            })
+            .collect()
+    })
 }

@@ -17,6 +17,7 @@
 //! |---|---|---|
 //! | `depth.max`, `depth.forbidden_layer`, `depth.site_max`, `depth.target_fraction` | [`depth`] | +1 × tolerance; none; none; −0.05 |
 //! | `density.range`, `density.coverage`, `density.tram_tracks` | [`density`] | ±10 % of the bounds; −0.05; none |
+//! | `zone.depth.<zone>`, `zone.forbidden_layers.<zone>`, `zone.density.<zone>`, `zone.coverage.<zone>`, `zone.tram_tracks.<zone>`, `zone.outside` (with a face map; else `zone.depth` … `zone.outside` once each, N/A; none with `[expect] zone_checks = false`) | [`zones`] | a setting below the chart, +1 × tolerance past the setting and border spill within `zone_border_mm`; none; ±10 % of the zone's band; −0.05; none; up to `zone_outside_max_fraction` |
 //! | `firmware.stroke_hz`, `firmware.fault_stop`, `firmware.no_motion_in_fault`, `firmware.expected_faults` | [`firmware`] | 2 × tolerance; none; none; none |
 //! | `link.crc_rate`, `link.lag`, `run.complete` | [`link`] | 2 × limit; none; none |
 //! | `run.consistency` | [`consistency`] | none |
@@ -30,8 +31,11 @@
 //! [`Outcome::NotChecked`].
 //!
 //! `depth.site_max` appears only when `max_depth_um` is set, `depth.target_fraction` only
-//! when `target_layers` is, `golden` only with a golden recording.
+//! when `target_layers` is, `golden` only with a golden recording. The `zone.*` criteria are
+//! one per zone of the recording's face map (`zone.depth.nose`): the zones the plan treats
+//! and those a puncture reached, in face-map order within each criterion (see [`zones`]).
 
+mod cells;
 pub mod consistency;
 pub mod density;
 pub mod depth;
@@ -46,6 +50,7 @@ mod series;
 pub mod table;
 pub mod verdict;
 pub mod verification;
+pub mod zones;
 
 pub use diff::{ColumnTolerance, DiffReport, Divergence, Tolerances, diff};
 pub use error::CheckError;
@@ -108,6 +113,11 @@ pub fn check_with(
     };
     let expect = &expect;
     let mut checker = Checker::new(recording.meta(), expect, expectations.source.clone())?;
+    if let Some(map) = recording.face_map() {
+        let map = map?;
+        let plan = expectations.plan.as_deref();
+        checker.zones(zones::ZoneSetup::new(&map, plan, expect))?;
+    }
     if let Some(timing) = recording.timing()? {
         checker.timing(timing);
     }
@@ -159,6 +169,8 @@ pub struct Checker {
     events: u64,
     depth: depth::DepthCheck,
     density: density::DensityCheck,
+    /// `zone.*`, once [`Checker::zones`] gave the face map's zones.
+    zones: Option<zones::ZoneCheck>,
     fw: firmware::FirmwareCheck,
     /// `verify.*`, when the scenario asks for them.
     verify: Option<(verification::Mechanics, verification::FaultResponse)>,
@@ -187,6 +199,7 @@ impl Checker {
         Ok(Checker {
             depth: depth::DepthCheck::new(setup.exposure_um, expect),
             density: density::DensityCheck::new(&setup.area, expect)?,
+            zones: None,
             fw: firmware::FirmwareCheck::new(setup.target_stroke_hz, expect),
             verify: expect.verification.then(|| {
                 (
@@ -223,10 +236,26 @@ impl Checker {
         self.timing = Some(timing);
     }
 
+    /// The zones of the recording's face map (before any event): adds the `zone.*`
+    /// criteria ([`zones`]) unless `[expect] zone_checks = false`. Without this call they are
+    /// N/A. Errors when a zone's grid cannot be built (see [`CheckError::InvalidExpect`]).
+    pub fn zones(&mut self, setup: zones::ZoneSetup) -> Result<(), CheckError> {
+        if self.expect.zone_checks {
+            self.zones = Some(zones::ZoneCheck::new(setup, &self.expect)?);
+        }
+        Ok(())
+    }
+
     /// One event (before any telemetry).
     pub fn event(&mut self, e: &EventRow) {
         self.events += 1;
         self.consistency.event(e, self.events);
+        if let Some(z) = &mut self.zones
+            && e.kind == EventKind::ZoneStart
+            && let Some(i) = z.index(&e.code)
+        {
+            z.zone_start(e.t_us, i);
+        }
         self.fw.event(e);
         if let Some((_, faults)) = &mut self.verify {
             faults.event(e);
@@ -247,6 +276,9 @@ impl Checker {
             faults.tick(r);
         }
         self.series.tick(r);
+        if let Some(z) = &mut self.zones {
+            z.tick(r.t_us, r.exposure_um);
+        }
     }
 
     /// One puncture (after the telemetry).
@@ -261,6 +293,15 @@ impl Checker {
         self.density.add(p);
         self.fw.puncture(p);
         self.series.puncture(p.t_us, p.depth_um);
+        if let Some(z) = &mut self.zones {
+            let zone = match p.zone.index() {
+                Some(i) => Some(i),
+                None if p.zone.is_outside() => None,
+                // not recorded: placed by position
+                None => z.locate(p),
+            };
+            z.add(p, zone);
+        }
     }
 
     /// The report; `recording` is the directory it names.
@@ -270,6 +311,12 @@ impl Checker {
         let mut verdicts = Vec::with_capacity(16);
         self.depth.verdicts(expect, &mut verdicts);
         self.density.verdicts(expect, &mut verdicts);
+        if expect.zone_checks {
+            match &self.zones {
+                Some(z) => z.verdicts(expect, &mut verdicts),
+                None => zones::not_applicable(&mut verdicts),
+            }
+        }
         self.fw.verdicts(expect, &mut verdicts);
         if let Some((mechanics, faults)) = &self.verify {
             mechanics.verdicts(&mut verdicts);

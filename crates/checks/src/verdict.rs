@@ -101,7 +101,9 @@ pub struct Verdict {
     /// Stable identifier, dotted: `depth.max`, `depth.forbidden_layer`, `depth.target_fraction`,
     /// `depth.site_max`, `density.range`, `density.coverage`, `density.tram_tracks`,
     /// `firmware.stroke_hz`, `firmware.fault_stop`, `firmware.no_motion_in_fault`,
-    /// `firmware.expected_faults`, `link.crc_rate`, `link.lag`, `run.complete`, `golden`.
+    /// `firmware.expected_faults`, `link.crc_rate`, `link.lag`, `run.complete`, `golden`, …;
+    /// per zone of a face map `zone.<criterion>.<zone id>` (`zone.depth.nose`). Unique within
+    /// a report.
     pub criterion: String,
     /// One sentence a QA engineer reads: what was checked.
     pub description: String,

@@ -117,7 +117,10 @@ impl ExitCoded for CheckError {
         match self {
             CheckError::Recording(e) => e.exit_code(),
             CheckError::Scenario(e) => e.exit_code(),
-            CheckError::InvalidExpect { .. } | CheckError::Csv { .. } => BAD_INPUT,
+            // a recording whose face-map.toml does not parse is bad input, like a bad row
+            CheckError::InvalidExpect { .. } | CheckError::Csv { .. } | CheckError::FaceMap(_) => {
+                BAD_INPUT
+            }
         }
     }
 }

@@ -25,6 +25,10 @@ pub struct Expect {
     pub max_depth_um: Option<f64>,
     /// Layers no puncture may end in. Default [`Expect::forbidden_layers_for`] the site.
     pub forbidden_layers: Vec<Layer>,
+    /// Whether the scenario wrote `forbidden_layers` itself. The per-zone checks of a face map
+    /// then hold every zone to that list; otherwise each zone gets
+    /// [`Expect::forbidden_layers_for`] its own site. Default false.
+    pub forbidden_layers_written: bool,
     /// Layers punctures should end in. Default empty = not checked.
     pub target_layers: Vec<Layer>,
     /// Share of punctures that must end in a target layer, 0–1. Default 0.6 (only checked
@@ -75,6 +79,19 @@ pub struct Expect {
     /// (`[firmware] cartridge_limit_s`, not an `[expect]` key), s: `verify.fault_response`
     /// times `cartridge_expired` from the moment the running time reaches it. Default none.
     pub cartridge_limit_s: Option<f64>,
+    /// Judge a recording that holds a face map zone by zone (the `zone.*` criteria of
+    /// `needlebench-checks`). Default true; false leaves those criteria out of the report.
+    pub zone_checks: bool,
+    /// Share of all punctures that may land outside the zones the plan treats (outside every
+    /// zone, or in a zone the plan skips) and still be acceptable for `zone.outside`: a
+    /// cartridge's needles reach past the edge of a pass guided by its centre. Default 0.01.
+    pub zone_outside_max_fraction: f64,
+    /// Punctures past a zone's depth limit within this distance of the zone's edge, mm, are
+    /// border spill (the needles at the edge of a cartridge guided along the zone's border):
+    /// `zone.depth` is then at most acceptable for them, and `zone.outside` for punctures
+    /// outside every zone this close to one. Forbidden layers are never excused.
+    /// Default 0 (every puncture held to its zone's limit).
+    pub zone_border_mm: f64,
 }
 
 impl Expect {
@@ -104,6 +121,8 @@ impl Expect {
     pub const EXPOSURE_TOLERANCE_UM: f64 = 150.0;
     /// Default of `labelled_max_exposure_um`: 2.5 mm.
     pub const LABELLED_MAX_EXPOSURE_UM: f64 = 2500.0;
+    /// Default of `zone_outside_max_fraction`.
+    pub const ZONE_OUTSIDE_MAX_FRACTION: f64 = 0.01;
 
     /// Default forbidden layers for a site: everything below the fat
     /// ([`BELOW_HYPODERMIS`]) everywhere, and the hypodermis too on the built-in sites other
@@ -123,6 +142,7 @@ impl Expect {
             depth_tolerance_um: Self::DEPTH_TOLERANCE_UM,
             max_depth_um: None,
             forbidden_layers: Self::forbidden_layers_for(site, builtin),
+            forbidden_layers_written: false,
             target_layers: Vec::new(),
             min_target_fraction: Self::MIN_TARGET_FRACTION,
             density_cell_mm: Self::DENSITY_CELL_MM,
@@ -142,6 +162,9 @@ impl Expect {
             labelled_max_exposure_um: Self::LABELLED_MAX_EXPOSURE_UM,
             fault_detect_ms: Vec::new(),
             cartridge_limit_s: None,
+            zone_checks: true,
+            zone_outside_max_fraction: Self::ZONE_OUTSIDE_MAX_FRACTION,
+            zone_border_mm: 0.0,
         }
     }
 }

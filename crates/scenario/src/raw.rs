@@ -294,6 +294,9 @@ pub(crate) struct RawExpect {
     pub exposure_tolerance_um: Option<f64>,
     pub labelled_max_exposure_um: Option<f64>,
     pub fault_detect_ms: Option<std::collections::BTreeMap<ExpectedFault, f64>>,
+    pub zone_checks: Option<bool>,
+    pub zone_outside_max_fraction: Option<f64>,
+    pub zone_border_mm: Option<f64>,
 }
 
 /// A fault code a scenario may expect: any [`FaultCode`] by name except `none`.

@@ -163,6 +163,7 @@ impl Validator<'_, '_> {
         }
         if let Some(layers) = &raw.forbidden_layers {
             e.forbidden_layers = dedup(layers.clone());
+            e.forbidden_layers_written = true;
         }
         if let Some(layers) = &raw.target_layers {
             e.target_layers = dedup(layers.clone());
@@ -256,6 +257,21 @@ impl Validator<'_, '_> {
         e.golden = raw.golden.as_deref().map(|g| self.resolve_read(g));
         e.complete = raw.complete.unwrap_or(true);
         e.verification = raw.verification.unwrap_or(false);
+        e.zone_checks = raw.zone_checks.unwrap_or(true);
+        e.zone_outside_max_fraction = range(
+            "zone_outside_max_fraction",
+            raw.zone_outside_max_fraction,
+            e.zone_outside_max_fraction,
+            0.0,
+            1.0,
+        )?;
+        e.zone_border_mm = range(
+            "zone_border_mm",
+            raw.zone_border_mm,
+            e.zone_border_mm,
+            0.0,
+            50.0,
+        )?;
         e.exposure_tolerance_um = range(
             "exposure_tolerance_um",
             raw.exposure_tolerance_um,

@@ -6,17 +6,24 @@ use crate::support::{
 };
 use needlebench_checks::{CheckError, Outcome, check, render_table};
 use needlebench_recording::{
-    ClockMode, EndReason, Layer, LinkCounters, Recording, RunStatus, Timing,
+    ClockMode, EndReason, FORMAT_VERSION, Layer, LinkCounters, Recording, RunStatus, Timing,
 };
 
 #[test]
 fn the_clean_recording_passes_every_criterion() {
     let report = clean().check(&expect());
     assert_eq!(not_passed(&report), vec![]);
-    // no fault to stop for, no fault to move in, no real-time schedule to lag behind
+    // no face map to judge zones on, no fault to stop for, no fault to move in, no
+    // real-time schedule to lag behind
     assert_eq!(
         not_applicable(&report),
         [
+            "zone.depth",
+            "zone.forbidden_layers",
+            "zone.density",
+            "zone.coverage",
+            "zone.tram_tracks",
+            "zone.outside",
             "firmware.fault_stop",
             "firmware.no_motion_in_fault",
             "link.lag"
@@ -31,6 +38,12 @@ fn the_clean_recording_passes_every_criterion() {
             "density.range",
             "density.coverage",
             "density.tram_tracks",
+            "zone.depth",
+            "zone.forbidden_layers",
+            "zone.density",
+            "zone.coverage",
+            "zone.tram_tracks",
+            "zone.outside",
             "firmware.stroke_hz",
             "firmware.fault_stop",
             "firmware.no_motion_in_fault",
@@ -64,7 +77,7 @@ fn the_clean_recording_passes_every_criterion() {
     assert!(
         table.contains("depth.max")
             && table.contains("PASS: 11 passed")
-            && table.contains("3 not applicable"),
+            && table.contains("9 not applicable"),
         "{table}"
     );
 }
@@ -180,11 +193,12 @@ fn the_target_layer_fraction_is_the_share_in_target_layers() {
     );
 }
 
-/// Turn the format-4 recording in `dir` into the format-2 layout: the line counters of
-/// `timing.toml` move into `meta.toml`'s `[link]` table.
+/// Turn the current-format recording in `dir` (no face map) into the format-2 layout: the
+/// line counters of `timing.toml` move into `meta.toml`'s `[link]` table.
 fn as_format_2(dir: &std::path::Path, link: &LinkCounters) {
     let meta = std::fs::read_to_string(dir.join("meta.toml")).expect("meta");
-    assert!(meta.contains("format_version = 4\n"), "{meta}");
+    let current = format!("format_version = {FORMAT_VERSION}\n");
+    assert!(meta.contains(&current), "{meta}");
     let table: String = [
         ("ticks", link.ticks),
         ("frames_to_pen", link.frames_to_pen),
@@ -202,7 +216,7 @@ fn as_format_2(dir: &std::path::Path, link: &LinkCounters) {
     .iter()
     .map(|(k, v)| format!("{k} = {v}\n"))
     .collect();
-    let meta = meta.replace("format_version = 4\n", "format_version = 2\n");
+    let meta = meta.replace(&current, "format_version = 2\n");
     std::fs::write(dir.join("meta.toml"), format!("{meta}\n[link]\n{table}")).expect("meta");
     let timing = std::fs::read_to_string(dir.join("timing.toml")).expect("timing");
     let cut = timing.find("[link]").expect("timing.toml has [link]");

@@ -14,3 +14,4 @@ mod parallel;
 mod support;
 mod trust;
 mod verification;
+mod zones;

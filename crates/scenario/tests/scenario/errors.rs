@@ -383,6 +383,13 @@ fn expect_rules() {
         e,
         "s/t.toml:12:1: expect.min_coverage = 1.5 out of range 0.0–1.0"
     );
+    let e = error(&format!(
+        "{BASE}[expect]\nzone_outside_max_fraction = -0.1\n"
+    ));
+    assert_eq!(
+        e,
+        "s/t.toml:12:1: expect.zone_outside_max_fraction = -0.1 out of range 0.0–1.0"
+    );
 }
 
 #[test]

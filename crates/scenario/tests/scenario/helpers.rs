@@ -351,3 +351,23 @@ fn injections_describe_themselves_in_words_not_debug_output() {
         assert!(!text.contains(['{', '}']) && !text.contains("::"), "{text}");
     }
 }
+
+#[test]
+fn zone_expectations_default_on_and_know_whether_the_forbidden_list_was_written() {
+    let s = parse(BASE).unwrap();
+    assert!(s.expect.zone_checks);
+    assert!(!s.expect.forbidden_layers_written);
+    assert_eq!(s.expect.zone_border_mm, 0.0);
+    assert_eq!(
+        s.expect.zone_outside_max_fraction,
+        Expect::ZONE_OUTSIDE_MAX_FRACTION
+    );
+    let s = parse(&format!(
+        "{BASE}[expect]\nzone_checks = false\nzone_outside_max_fraction = 0.02\nzone_border_mm = 2.5\nforbidden_layers = [\"bone\"]\n"
+    ))
+    .unwrap();
+    assert!(!s.expect.zone_checks);
+    assert!(s.expect.forbidden_layers_written);
+    assert_eq!(s.expect.zone_outside_max_fraction, 0.02);
+    assert_eq!(s.expect.zone_border_mm, 2.5);
+}
