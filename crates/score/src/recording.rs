@@ -1,0 +1,244 @@
+//! The adapter: a [`ScoreInput`] from a recording and the scenario copy it holds.
+//!
+//! Targets come from the exact scenario copy in the recording (read as `needlebench check`
+//! reads its expectations), so a score does not depend on the directory it runs in. A
+//! recording without a copy cannot be scored ([`ScoreError::NoScenario`]).
+//!
+//! **Without a face map** (a scenario without `[plan]`) the whole treated area
+//! (`meta.toml [setup] area`) is scored as one zone with id [`AREA_ZONE_ID`]. Its targets
+//! are the scenario's: `[pen] exposure_mm`, `[hand]` glide, passes, force (the mean of the
+//! force over the recorded samples' times), tilt, pattern and line spacing. Its "depth chart"
+//! is the exposure up to the deepest puncture the checker allows (`expect.max_depth_um`, else
+//! the exposure plus `expect.depth_tolerance_um`), its density band `expect
+//! .density_min_per_cm2`–`density_max_per_cm2`, its cells `expect.density_cell_mm`.
+//!
+//! Derived targets, for any zone: one pass of a raster over area `A` with line spacing `s`
+//! and `k` sweeps (crosshatch directions) is `A·k/s` mm long, so the planned time is
+//! `passes·A·k/(s·g)` at glide `g` (capped at `duration_s` when the scenario sets one), and
+//! the plan's density `D = 100·n·f·passes·k/(g·s)` per cm² for `n` needles at `f` strokes
+//! per second (`meta.toml [setup] needle_count`, `target_stroke_hz`). Stamping has no glide
+//! (no glide, passes or time target; `D` is the geometric mean of the density band);
+//! freehand has no raster (no passes target; its planned time is its last waypoint's).
+
+use crate::error::ScoreError;
+use crate::geometry::Polygon;
+use crate::input::{Puncture, Sample, ScoreInput, ZoneInput, ZoneTarget};
+use needlebench_recording::Recording;
+use needlebench_scenario::{Device, Pattern, Scenario, ScenarioFile};
+
+/// Id (and label) of the single zone of a recording without a face map.
+pub const AREA_ZONE_ID: &str = "area";
+
+/// A score input read from a recording, with what it was read from.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The input.
+    pub input: ScoreInput,
+    /// The scenario's name.
+    pub scenario: String,
+    /// The face map's name; `None`: the treated area was scored as one zone.
+    pub face_map: Option<String>,
+    /// Problems that did not stop the reading (a cut last row of an incomplete recording).
+    pub warnings: Vec<String>,
+}
+
+/// Read `rec` and its scenario copy into a [`ScoreInput`].
+///
+/// Errors: no scenario copy, a copy that does not parse, a scenario whose device is not a
+/// pen, a bad row (the message names file, row and column).
+pub fn from_recording(rec: &Recording) -> Result<Loaded, ScoreError> {
+    let copy = rec.scenario_copy().ok_or_else(|| ScoreError::NoScenario {
+        path: rec.dir().to_owned(),
+    })?;
+    let variant = Some(rec.meta().scenario.variant.as_str()).filter(|v| !v.is_empty());
+    let scenario = ScenarioFile::from_copy(&copy, &rec.scenario_files())?.select(variant)?;
+    let Device::Pen(pen) = &scenario.device else {
+        return Err(ScoreError::NotAPen {
+            path: copy,
+            device: scenario.device.kind().name(),
+        });
+    };
+    let samples = read_samples(rec)?;
+    let setup = &rec.meta().setup;
+    let needles_per_s = f64::from(setup.needle_count) * setup.target_stroke_hz;
+    let zone = area_zone(
+        &scenario,
+        pen.exposure_mm,
+        &samples,
+        &setup.area,
+        needles_per_s,
+    );
+    let poly_zone = [zone.outline_mm.clone()];
+    let punctures = read_punctures(rec, |p| {
+        Polygon::new(&poly_zone[0]).contains(p).then_some(0)
+    })?;
+    Ok(Loaded {
+        input: ScoreInput {
+            zones: vec![zone],
+            samples,
+            punctures,
+            cell_mm: scenario.expect.density_cell_mm,
+        },
+        scenario: scenario.name.clone(),
+        face_map: None,
+        warnings: rec.warnings().to_vec(),
+    })
+}
+
+fn read_samples(rec: &Recording) -> Result<Vec<Sample>, ScoreError> {
+    let rows = rec.telemetry()?.only(&[
+        "t_us",
+        "pen_x_mm",
+        "pen_y_mm",
+        "hand_force_n",
+        "tilt_deg",
+        "skin_contact",
+        "exposure_um",
+    ]);
+    let mut out = Vec::new();
+    for row in rows {
+        let r = row?;
+        out.push(Sample {
+            t_us: r.t_us,
+            pos_mm: [f64::from(r.pen_x_mm), f64::from(r.pen_y_mm)],
+            force_n: f64::from(r.hand_force_n),
+            tilt_deg: f64::from(r.tilt_deg),
+            exposure_um: f64::from(r.exposure_um),
+            skin_contact: r.skin_contact,
+        });
+    }
+    Ok(out)
+}
+
+fn read_punctures(
+    rec: &Recording,
+    zone_of: impl Fn([f64; 2]) -> Option<usize>,
+) -> Result<Vec<Puncture>, ScoreError> {
+    let rows = rec
+        .punctures()?
+        .only(&["t_us", "x_mm", "y_mm", "depth_um", "layer"]);
+    let mut out = Vec::new();
+    for row in rows {
+        let r = row?;
+        let pos_mm = [f64::from(r.x_mm), f64::from(r.y_mm)];
+        out.push(Puncture {
+            t_us: r.t_us,
+            pos_mm,
+            depth_um: f64::from(r.depth_um),
+            layer: r.layer,
+            zone: zone_of(pos_mm),
+        });
+    }
+    Ok(out)
+}
+
+/// Raster geometry of a pattern: (line spacing, sweeps per pass), `None` without a raster.
+fn raster(pattern: &Pattern, line_spacing_mm: f64, angles: usize) -> Option<(f64, u32)> {
+    match pattern {
+        Pattern::Straight | Pattern::Spiral => Some((line_spacing_mm, 1)),
+        Pattern::Crosshatch => Some((line_spacing_mm, u32::try_from(angles).unwrap_or(1).max(1))),
+        Pattern::Stamping | Pattern::Freehand { .. } => None,
+    }
+}
+
+/// Targets derived from a zone's plan (see the module docs).
+#[allow(clippy::too_many_arguments)]
+fn target(
+    pattern: &Pattern,
+    raster: Option<(f64, u32)>,
+    area_mm2: f64,
+    glide_mm_s: f64,
+    passes: u32,
+    force_n: f64,
+    tilt_deg: f64,
+    exposure_mm: f64,
+    density_band: [f64; 2],
+    needles_per_s: f64,
+    duration_s: Option<f64>,
+) -> ZoneTarget {
+    let glide = (!matches!(pattern, Pattern::Stamping)).then_some(glide_mm_s);
+    let p = f64::from(passes);
+    let band_mid = (density_band[0].max(1.0) * density_band[1].max(1.0)).sqrt();
+    let (planned_s, density) = match (raster, glide) {
+        (Some((s, k)), Some(g)) => {
+            let k = f64::from(k);
+            let d = 100.0 * needles_per_s * p * k / (g * s);
+            (
+                Some(p * area_mm2 * k / (s * g)),
+                if d > 0.0 { d } else { band_mid },
+            )
+        }
+        _ => match pattern {
+            Pattern::Freehand { waypoints, .. } => (waypoints.last().map(|w| w.t_s), band_mid),
+            _ => (None, band_mid),
+        },
+    };
+    let planned_s = match (planned_s, duration_s) {
+        (Some(p), Some(d)) => Some(p.min(d)),
+        (p, _) => p,
+    }
+    .filter(|s| *s > 0.0);
+    ZoneTarget {
+        exposure_mm,
+        glide_mm_s: glide,
+        force_n,
+        passes,
+        sweeps_per_pass: raster.map_or(1, |r| r.1),
+        line_spacing_mm: raster.map(|r| r.0),
+        tilt_deg,
+        planned_s,
+        density_per_cm2: density,
+    }
+}
+
+/// The treated area as one zone with the scenario's hand targets.
+fn area_zone(
+    s: &Scenario,
+    exposure_mm: f64,
+    samples: &[Sample],
+    area: &[[f64; 2]],
+    needles_per_s: f64,
+) -> ZoneInput {
+    let hand = &s.hand;
+    let outline = if area.len() >= 3 {
+        area.to_vec()
+    } else {
+        hand.area.polygon()
+    };
+    let deepest_um = s
+        .expect
+        .max_depth_um
+        .unwrap_or(exposure_mm * 1000.0 + s.expect.depth_tolerance_um);
+    let force_n = if samples.is_empty() {
+        hand.force_at_s(0.0)
+    } else {
+        samples
+            .iter()
+            .map(|x| hand.force_at_s(x.t_us as f64 / 1e6))
+            .sum::<f64>()
+            / samples.len() as f64
+    };
+    let density = [s.expect.density_min_per_cm2, s.expect.density_max_per_cm2];
+    let area_mm2 = Polygon::new(&outline).area();
+    let t = target(
+        &hand.pattern,
+        raster(&hand.pattern, hand.line_spacing_mm, hand.angles_deg.len()),
+        area_mm2,
+        hand.glide_mm_s,
+        hand.passes,
+        force_n,
+        hand.tilt_deg,
+        exposure_mm,
+        density,
+        needles_per_s,
+        s.duration_s,
+    );
+    ZoneInput {
+        id: AREA_ZONE_ID.to_owned(),
+        label: AREA_ZONE_ID.to_owned(),
+        outline_mm: outline,
+        depth_mm: [exposure_mm, (deepest_um / 1000.0).max(exposure_mm)],
+        density_per_cm2: density,
+        target: Some(t),
+    }
+}
