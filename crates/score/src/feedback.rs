@@ -8,12 +8,14 @@
 //! re-measured over the whole run, timed from the first to the last on-skin sample in the
 //! zone: `0:42–0:47, left cheek: glide slowed to 4.1 mm/s (target 20), density 3.1× target`.
 //! At most [`MAX_RUNS_PER_ZONE`] runs per zone are kept, the worst first. Dwells, punctures
-//! outside the plan and zone totals that fail (coverage, uniformity, passes, overlap, hot
-//! spots, time) add their own lines. Lines are sorted by start time.
+//! outside the plan and zone totals that fail (coverage, uniformity, density, passes,
+//! overlap, hot spots, time) add their own lines; rests of the pen less than a window apart share one
+//! line. Lines are sorted by start time.
 
 use crate::analysis::{Analysis, US};
 use crate::input::ZoneTarget;
 use crate::metric::{Metric, MetricName};
+use crate::render::{band_text, value_text};
 use crate::text::{clock, num, pct};
 use crate::zone::band;
 use crate::{HOT_FACTOR, PASS_MARK, WINDOW_S};
@@ -160,16 +162,7 @@ pub(crate) fn feedback(a: &Analysis<'_>, zone_metrics: &[Option<Vec<Metric>>]) -
         let Some(t) = &zone.target else { continue };
         let windows = windows(a, zi);
         lines.extend(window_lines(a, zi, t, &windows));
-        for d in a.dwells.iter().filter(|d| d.zone == zi) {
-            let s = (d.t1_us - d.t0_us) as f64 / US;
-            let issue = Issue {
-                metric: MetricName::HotSpots,
-                value: s,
-                severity: 1.0,
-                text: format!("pen rested {} s in one spot (tram-track risk)", num(s)),
-            };
-            lines.push(line(a, Some(zi), Some((d.t0_us, d.t1_us)), vec![issue]));
-        }
+        lines.extend(dwell_lines(a, zi));
         let whole = windows.values().fold(Acc::default(), |mut acc, w| {
             acc.add(w);
             acc
@@ -257,6 +250,50 @@ fn window_lines(
         .collect()
 }
 
+/// Rests of the pen in zone `zi`: rests less than a window apart make one line; the
+/// [`MAX_RUNS_PER_ZONE`] runs with the most resting time are kept.
+fn dwell_lines(a: &Analysis<'_>, zi: usize) -> Vec<Feedback> {
+    let gap_us = (WINDOW_S * US) as u64;
+    // (first, last, rests, shortest s, longest s, total s)
+    let mut runs: Vec<(u64, u64, usize, f64, f64, f64)> = Vec::new();
+    for d in a.dwells.iter().filter(|d| d.zone == zi) {
+        let s = (d.t1_us - d.t0_us) as f64 / US;
+        match runs.last_mut() {
+            Some(r) if d.t0_us <= r.1 + gap_us => {
+                *r = (r.0, d.t1_us, r.2 + 1, r.3.min(s), r.4.max(s), r.5 + s);
+            }
+            _ => runs.push((d.t0_us, d.t1_us, 1, s, s, s)),
+        }
+    }
+    runs.sort_by(|x, y| y.5.total_cmp(&x.5));
+    runs.truncate(MAX_RUNS_PER_ZONE);
+    runs.into_iter()
+        .map(|(t0, t1, n, shortest, longest, total)| {
+            let text = if n == 1 {
+                format!("pen rested {} s in one spot (tram-track risk)", num(total))
+            } else if num(shortest) == num(longest) {
+                format!(
+                    "pen rested {n} times, {} s each (tram-track risk)",
+                    num(longest)
+                )
+            } else {
+                format!(
+                    "pen rested {n} times, {}–{} s each (tram-track risk)",
+                    num(shortest),
+                    num(longest)
+                )
+            };
+            let issue = Issue {
+                metric: MetricName::HotSpots,
+                value: total,
+                severity: 1.0,
+                text,
+            };
+            line(a, Some(zi), Some((t0, t1)), vec![issue])
+        })
+        .collect()
+}
+
 /// Zone totals below the pass mark that windows cannot show.
 fn total_issues(metrics: &[Metric], t: &ZoneTarget, untreated: bool) -> Vec<Issue> {
     if untreated {
@@ -289,6 +326,11 @@ fn total_issues(metrics: &[Metric], t: &ZoneTarget, untreated: bool) -> Vec<Issu
                     num(hi)
                 ),
                 MetricName::HotSpots => format!("{} of the zone in hot spots", pct(m.value)),
+                MetricName::DensityPerCm2 => format!(
+                    "density {} (target {})",
+                    value_text(m.value, m.unit),
+                    band_text(lo, hi, m.unit)
+                ),
                 MetricName::TimeS => format!(
                     "{} s on the skin (planned {} s)",
                     num(m.value),

@@ -53,7 +53,10 @@
 //!
 //! A sub-score is 100 inside the band and falls linearly to 0 at the "0 at" distance outside
 //! it ([`Band::score`]). A zone's score is the weighted mean of its applicable sub-scores; a
-//! zone passes at [`PASS_MARK`] or above. The overall score is the area-weighted mean of the
+//! zone passes at [`PASS_MARK`] or above, unless a critical metric
+//! ([`MetricName::is_critical`]: density, hot spots, depth in range, exposure — failures that
+//! harm or waste a treatment) scores 0: three times the density or the wrong depth is not made
+//! good by a steady hand. The overall score is the area-weighted mean of the
 //! planned zones' scores, and the treatment passes when every planned zone does. Overall
 //! metrics are the area-weighted means of the zones' values and sub-scores.
 //!

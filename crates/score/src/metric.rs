@@ -115,6 +115,18 @@ impl MetricName {
         }
     }
 
+    /// Whether a sub-score of 0 fails the zone whatever its score: the metrics whose failure
+    /// harms or wastes a treatment (density, hot spots, depth in range, exposure).
+    pub fn is_critical(self) -> bool {
+        matches!(
+            self,
+            MetricName::DensityPerCm2
+                | MetricName::HotSpots
+                | MetricName::DepthInRange
+                | MetricName::ExposureMm
+        )
+    }
+
     /// Weight in the zone score (see the crate docs' table).
     pub fn weight(self) -> f64 {
         match self {

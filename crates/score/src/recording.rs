@@ -18,7 +18,10 @@
 //! the plan's density `D = 100·n·f·passes·k/(g·s)` per cm² for `n` needles at `f` strokes
 //! per second (`meta.toml [setup] needle_count`, `target_stroke_hz`). Stamping has no glide
 //! (no glide, passes or time target; `D` is the geometric mean of the density band);
-//! freehand has no raster (no passes target; its planned time is its last waypoint's).
+//! freehand has no raster (no passes target; its planned time is its last waypoint's, its
+//! glide target the waypoints' mean speed: path length ÷ time from first to last).
+//! Without a face map every puncture belongs to the one zone (a cartridge's needles land up
+//! to its radius beyond the path's area).
 
 use crate::error::ScoreError;
 use crate::geometry::Polygon;
@@ -68,10 +71,9 @@ pub fn from_recording(rec: &Recording) -> Result<Loaded, ScoreError> {
         &setup.area,
         needles_per_s,
     );
-    let poly_zone = [zone.outline_mm.clone()];
-    let punctures = read_punctures(rec, |p| {
-        Polygon::new(&poly_zone[0]).contains(p).then_some(0)
-    })?;
+    // the needles of a cartridge land up to its radius beyond the path's area: every
+    // puncture belongs to the one zone
+    let punctures = read_punctures(rec, |_| Some(0))?;
     Ok(Loaded {
         input: ScoreInput {
             zones: vec![zone],
@@ -156,7 +158,11 @@ fn target(
     needles_per_s: f64,
     duration_s: Option<f64>,
 ) -> ZoneTarget {
-    let glide = (!matches!(pattern, Pattern::Stamping)).then_some(glide_mm_s);
+    let glide = match pattern {
+        Pattern::Stamping => None,
+        Pattern::Freehand { waypoints, .. } => waypoint_speed(waypoints),
+        _ => Some(glide_mm_s),
+    };
     let p = f64::from(passes);
     let band_mid = (density_band[0].max(1.0) * density_band[1].max(1.0)).sqrt();
     let (planned_s, density) = match (raster, glide) {
@@ -189,6 +195,16 @@ fn target(
         planned_s,
         density_per_cm2: density,
     }
+}
+
+/// Mean speed along freehand waypoints: path length ÷ time from the first to the last.
+fn waypoint_speed(w: &[needlebench_scenario::Waypoint]) -> Option<f64> {
+    let len: f64 = w
+        .windows(2)
+        .map(|p| (p[1].x_mm - p[0].x_mm).hypot(p[1].y_mm - p[0].y_mm))
+        .sum();
+    let dt = w.last()?.t_s - w.first()?.t_s;
+    (dt > 0.0 && len > 0.0).then(|| len / dt)
 }
 
 /// The treated area as one zone with the scenario's hand targets.

@@ -36,7 +36,7 @@ pub struct ZoneScore {
     pub planned: bool,
     /// Weighted mean of the sub-scores, 0–100; `None` when not planned or nothing applies.
     pub score: Option<f64>,
-    /// Score at or above the pass mark (false when not planned).
+    /// Score at or above the pass mark and no critical metric at 0 (false when not planned).
     pub passed: bool,
     /// Punctures recorded in the zone.
     pub punctures: u64,
@@ -122,7 +122,7 @@ pub fn score(input: &ScoreInput) -> Result<Score, ScoreError> {
                 area_mm2: a.zones[zi].area_mm2,
                 planned: z.target.is_some(),
                 score,
-                passed: score.is_some_and(|s| s >= PASS_MARK),
+                passed: passes(score, m.as_deref().unwrap_or_default()),
                 punctures: counts[zi],
                 metrics: m.clone().unwrap_or_default(),
             }
@@ -136,6 +136,14 @@ pub fn score(input: &ScoreInput) -> Result<Score, ScoreError> {
         overall,
         feedback: fb,
     })
+}
+
+/// A zone passes at [`PASS_MARK`] when no critical metric scores 0.
+fn passes(score: Option<f64>, metrics: &[Metric]) -> bool {
+    score.is_some_and(|s| s >= PASS_MARK)
+        && !metrics
+            .iter()
+            .any(|m| m.name.is_critical() && m.score == Some(0.0))
 }
 
 fn overall(zones: &[ZoneScore], outside: u64, inputs: &[crate::ZoneInput]) -> Overall {

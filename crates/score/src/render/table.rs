@@ -42,7 +42,8 @@ pub fn table(report: &Report<'_>) -> String {
     let o = &s.overall;
     let _ = writeln!(
         out,
-        "\noverall {} / 100: {} of {} zones at or above the pass mark {:.0} — {}",
+        "\noverall {} / 100: {} of {} planned zones passed (score ≥ {:.0}, no critical metric \
+         at 0) — {}",
         score_text(o.score),
         o.zones_passed,
         o.zones_planned,
@@ -144,7 +145,7 @@ fn comparison(out: &mut String, expert: &str, c: &Comparison) {
         );
         for m in &z.metrics {
             let diff = value_text(m.difference, m.unit);
-            let diff = if m.difference > 0.0 {
+            let diff = if m.difference > 0.0 && crate::text::num(m.difference) != "0" {
                 format!("+{diff}")
             } else {
                 diff

@@ -162,3 +162,37 @@ fn punctures_outside_the_plan_are_named_by_place() {
         Some("forehead: not treated (planned 10 s)")
     );
 }
+
+#[test]
+fn rests_less_than_a_window_apart_share_one_line() {
+    // three rests of 1.5 s at x = 10, 20, 30 mm, 1 s of gliding between them
+    let samples = (0..7500u64)
+        .map(|ms| {
+            let (k, r) = (ms / 2500, ms % 2500);
+            let x = 10.0 * (k + 1) as f64
+                + if r < 1500 {
+                    0.0
+                } else {
+                    (r - 1500) as f64 / 100.0
+                };
+            sample(ms, [x, 5.0])
+        })
+        .collect();
+    let s = score(&input(
+        vec![rect("chin", 60.0, 10.0, target())],
+        samples,
+        vec![],
+    ))
+    .expect("valid");
+    let rests: Vec<&str> = s
+        .feedback
+        .iter()
+        .map(|f| f.text.as_str())
+        .filter(|t| t.contains("rested"))
+        .collect();
+    assert_eq!(rests.len(), 1, "{rests:#?}");
+    assert!(
+        rests[0].starts_with("0:00–0:07, chin: pen rested 3 times, "),
+        "{rests:#?}"
+    );
+}

@@ -333,3 +333,30 @@ fn inputs_that_break_the_rules_are_refused_with_what_is_wrong() {
     let e = score(&i).err().map(|e| e.to_string()).unwrap_or_default();
     assert!(e.contains("names zone 3 of 1"), "{e}");
 }
+
+#[test]
+fn a_critical_metric_at_zero_fails_a_zone_whatever_its_score() {
+    // every cell punctured 40 times: 1000 /cm², 33× the plan's 30 /cm² — all cells hot; every
+    // other metric fine enough for a score above the pass mark
+    let mut p = Vec::new();
+    for c in 0..25u64 {
+        for k in 0..40u64 {
+            p.push(puncture(
+                c * 100 + k,
+                [2.0 * (c % 5) as f64 + 1.0, 2.0 * (c / 5) as f64 + 1.0],
+                Some(0),
+            ));
+        }
+    }
+    let s = score(&input(
+        vec![square("z", 0.0, 10.0, Some(target()))],
+        vec![],
+        p,
+    ))
+    .expect("valid");
+    let z = &s.zones[0];
+    assert_eq!(sub(z, M::HotSpots), Some(0.0));
+    assert!(z.score.unwrap_or(0.0) >= PASS_MARK, "score {:?}", z.score);
+    assert!(!z.passed);
+    assert!(M::HotSpots.is_critical() && !M::TiltDeg.is_critical());
+}
