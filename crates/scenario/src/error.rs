@@ -1,45 +1,11 @@
 //! The error type of the crate: every error names a file, line and column (rustc style).
 
 use needlebench_physics::PhysicsError;
-use std::fmt;
 use std::path::PathBuf;
 use thiserror::Error;
 
-/// A position in a file: 1-based line and column (columns count characters, not bytes).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Location {
-    /// The file, as the caller named it (not canonicalised).
-    pub file: PathBuf,
-    /// Line, 1-based.
-    pub line: usize,
-    /// Column, 1-based, in characters.
-    pub column: usize,
-}
-
-impl Location {
-    /// The location of byte `offset` in `text` (clamped to the text's end).
-    pub fn from_offset(file: impl Into<PathBuf>, text: &str, offset: usize) -> Location {
-        let mut offset = offset.min(text.len());
-        while !text.is_char_boundary(offset) {
-            offset -= 1;
-        }
-        let before = &text[..offset];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let column = text[line_start..offset].chars().count() + 1;
-        Location {
-            file: file.into(),
-            line,
-            column,
-        }
-    }
-}
-
-impl fmt::Display for Location {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}", self.file.display(), self.line, self.column)
-    }
-}
+/// A position in a file (defined by the face crate, which also reports positions).
+pub use needlebench_face::Location;
 
 /// Anything wrong with a scenario file or the files it refers to.
 ///
@@ -90,19 +56,29 @@ pub enum ScenarioError {
         /// The physics crate's error; it names the field.
         source: PhysicsError,
     },
-    /// A bad row in a freehand waypoints CSV (`hand.waypoints_csv`).
-    #[error("{}:{csv_line}:1: waypoints row {row}: {message} (hand.waypoints_csv at {at})", csv.display())]
+    /// A bad row in a path file (`hand.waypoints_csv`, `plan.zone[i].waypoints_csv`).
+    #[error("{}:{csv_line}:1: waypoints row {row}: {message} ({key} at {at})", csv.display())]
     Waypoints {
         /// The CSV file.
         csv: PathBuf,
         /// Line in the CSV file, 1-based (the header is line 1).
-        csv_line: u64,
+        csv_line: u32,
         /// Data row, 1-based (the first row after the header is 1).
-        row: u64,
+        row: u32,
         /// What is wrong with it.
         message: String,
         /// Where the scenario names the CSV file.
         at: Location,
+        /// The key that names it, e.g. `hand.waypoints_csv`.
+        key: String,
+    },
+    /// The face map a plan names (`plan.face_map`) is not valid.
+    #[error("{source} (plan.face_map at {at})")]
+    FaceMap {
+        /// Where the scenario names the face map.
+        at: Location,
+        /// The face map's own error, with the face map file's path, line and column.
+        source: needlebench_face::FaceMapError,
     },
     /// An error in one variant of a matrix scenario (a value the matrix set breaks a rule,
     /// or the base file does, seen through this variant).
@@ -118,7 +94,8 @@ pub enum ScenarioError {
 
 impl ScenarioError {
     /// Where the error points (for [`ScenarioError::Io`] line and column are 0; for
-    /// [`ScenarioError::Waypoints`] the CSV row).
+    /// [`ScenarioError::Waypoints`] the CSV row; for [`ScenarioError::FaceMap`] the spot in the
+    /// face map file).
     pub fn location(&self) -> Location {
         match self {
             ScenarioError::Io { path, .. } => Location {
@@ -131,6 +108,7 @@ impl ScenarioError {
             | ScenarioError::Invalid { at, .. }
             | ScenarioError::Site { at, .. } => at.clone(),
             ScenarioError::Variant { source, .. } => source.location(),
+            ScenarioError::FaceMap { source, .. } => source.at.clone(),
             ScenarioError::Waypoints { csv, csv_line, .. } => Location {
                 file: csv.clone(),
                 line: usize::try_from(*csv_line).unwrap_or(usize::MAX),

@@ -25,6 +25,15 @@
 //! assert_eq!(s.hand.area.area_cm2(), 2.0);
 //! ```
 //!
+//! # Treatment plans
+//! A scenario with `[plan]` is a whole-face treatment ([`Plan`]): zones of a face map
+//! (`needlebench-face`; the built-in `adult-frontal` or a file) treated in order, each with
+//! its exposure and technique ([`PlanZone`]), with the operator's pauses and depth changes
+//! between zones. `[hand]` then holds only tremor and tilt, `[skin]` only the thickness
+//! variation, and `[pen]` no exposure; [`Scenario::skin`] and [`Scenario::hand`] describe
+//! the first zone (see their docs). An error in a face map file keeps the face map file's
+//! own position ([`ScenarioError::FaceMap`]).
+//!
 //! # Matrices
 //! A file with a `[matrix]` table is a set of variants (GitHub Actions' matrix semantics):
 //! [`ScenarioFile`] reads any file and lists its variants ([`Variant`]: name, seed, values),
@@ -37,7 +46,8 @@
 //! [hand]; allowed: area, pattern, glide_mm_s, …`). Unknown keys are errors everywhere.
 //!
 //! # Paths
-//! Relative paths in a scenario (`hand.waypoints_csv`, `expect.golden`) are resolved against
+//! Relative paths in a scenario (`hand.waypoints_csv`, `plan.face_map`, a plan zone's
+//! `waypoints_csv`, `expect.golden`) are resolved against
 //! the directory of the scenario file.
 
 mod describe;
@@ -47,11 +57,13 @@ pub mod error;
 pub mod expect;
 pub mod matrix;
 pub mod model;
+pub mod plan;
 mod raw;
 mod validate;
 mod validate_device;
 mod validate_hand;
 mod validate_inject_expect;
+mod validate_plan;
 pub mod variant;
 pub mod waypoints;
 
@@ -60,13 +72,15 @@ pub use expect::{BELOW_HYPODERMIS, Expect, NON_FACIAL_SITES};
 pub use matrix::{ExpandOptions, VARIANT_HARD_LIMIT, VARIANT_LIMIT};
 pub use model::{
     Area, BoundingBox, Device, Firmware, FirmwareLink, Force, Hand, INJECTION_KINDS, InjectedFault,
-    Injection, Pattern, Pen, Scenario, Sensor, Skin, Source, Speed, Waypoint,
+    Injection, Pattern, Pen, Plan, PlanZone, Scenario, Sensor, Skin, Source, Speed, Waypoint,
 };
+pub use needlebench_face::{FaceMap, FaceMapError, FaceMapErrorKind, Zone};
 pub use needlebench_protocol::{ClockMode, FaultCode};
 pub use validate_device::STAMP_PRESS_MM_S;
 pub use validate_hand::{DEFAULT_FORCE_N, DEFAULT_GLIDE_MM_S};
+pub use validate_plan::{DEFAULT_DEPTH_CHANGE_S, DEFAULT_PAUSE_S};
 pub use variant::{MatrixValue, ScenarioFile, Variant, name_value, variant_seed};
-pub use waypoints::{load_waypoints, parse_waypoints};
+pub use waypoints::{load_path, load_waypoints, parse_path, parse_waypoints};
 
 use std::path::{Path, PathBuf};
 

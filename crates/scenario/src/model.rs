@@ -2,6 +2,7 @@
 
 pub use crate::device::Device;
 use crate::expect::Expect;
+pub use crate::plan::{Plan, PlanZone};
 use needlebench_physics::{Cartridge, Site};
 use needlebench_protocol::ClockMode;
 use serde::Deserialize;
@@ -21,14 +22,20 @@ pub struct Scenario {
     pub seed: u64,
     /// Cap on the simulated time, s; `None` = the motion pattern's own length.
     pub duration_s: Option<f64>,
-    /// The skin treated.
+    /// The skin treated. For a plan: the first plan zone's site (each zone carries its own,
+    /// in [`Plan::face_map`]) with `[skin]`'s thickness variation.
     pub skin: Skin,
     /// What treats the skin: a pen and its settings (the default), a roller or a stamp.
     pub device: Device,
     /// Which firmware the bench talks to, and how.
     pub firmware: Firmware,
-    /// The hand: area, motion pattern, force, tilt, tremor.
+    /// The hand: area, motion pattern, force, tilt, tremor. For a plan it carries `[hand]`'s
+    /// tremor and tilt; its area is the face outline and its pattern, glide, passes, line
+    /// spacing, angles, stamping and force are the first plan zone's (the runner builds the
+    /// motion from [`Scenario::plan`]).
     pub hand: Hand,
+    /// A whole-face treatment plan (`[plan]`), zone by zone; `None` for a one-area scenario.
+    pub plan: Option<Plan>,
     /// Timed fault injections, in file order.
     pub inject: Vec<Injection>,
     /// What the checker holds the run to (defaults filled in).
@@ -58,8 +65,8 @@ pub struct Source {
     /// The file's exact text (recordings store an exact copy, and its SHA-256).
     pub text: String,
     /// Every other file the scenario reads, in the order read: the path as written in the
-    /// scenario and where it was found: `hand.waypoints_csv`, and `expect.golden` (a
-    /// recording directory).
+    /// scenario and where it was found: `hand.waypoints_csv`, a custom `plan.face_map` and
+    /// the plan zones' `waypoints_csv`, and `expect.golden` (a recording directory).
     pub files: Vec<(String, PathBuf)>,
 }
 
@@ -259,7 +266,8 @@ impl Pattern {
     }
 }
 
-/// One freehand waypoint: where the pen centre is at time `t_s`.
+/// One row of a path file: where the pen centre is at time `t_s`, and optionally how hard
+/// it presses and how far it is tilted there.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Waypoint {
     /// Time, s.
@@ -268,6 +276,11 @@ pub struct Waypoint {
     pub x_mm: f64,
     /// Position on the skin, mm.
     pub y_mm: f64,
+    /// Pressing force, N (0 = pen lifted); `None` when the file has no `force_n` column
+    /// (the scenario's force applies).
+    pub force_n: Option<f64>,
+    /// Tilt from the skin normal, degrees; `None` when the file has no `tilt_deg` column.
+    pub tilt_deg: Option<f64>,
 }
 
 /// The pressing force over time.
@@ -401,19 +414,7 @@ impl Area {
                 width_mm,
                 height_mm,
             } => x_mm >= *x0 && x_mm <= x0 + width_mm && y_mm >= *y0 && y_mm <= y0 + height_mm,
-            Area::Polygon(p) => {
-                let mut inside = false;
-                let mut j = p.len().wrapping_sub(1);
-                for i in 0..p.len() {
-                    let ([xi, yi], [xj, yj]) = (p[i], p[j]);
-                    if (yi > y_mm) != (yj > y_mm) && x_mm < (xj - xi) * (y_mm - yi) / (yj - yi) + xi
-                    {
-                        inside = !inside;
-                    }
-                    j = i;
-                }
-                inside
-            }
+            Area::Polygon(p) => needlebench_face::geometry::contains(p, [x_mm, y_mm]),
         }
     }
 
@@ -430,11 +431,7 @@ impl Area {
 
 /// Unsigned shoelace area of a polygon, mm².
 pub(crate) fn polygon_area_mm2(p: &[[f64; 2]]) -> f64 {
-    let n = p.len();
-    let twice: f64 = (0..n)
-        .map(|i| p[i][0] * p[(i + 1) % n][1] - p[(i + 1) % n][0] * p[i][1])
-        .sum();
-    (twice / 2.0).abs()
+    needlebench_face::geometry::area_mm2(p)
 }
 
 /// One timed fault injection.

@@ -20,20 +20,23 @@ pub(crate) struct RawScenario {
     #[serde(default)]
     pub seed: u64,
     pub duration_s: Option<f64>,
-    pub skin: RawSkin,
+    /// Required without `[plan]` (the validator says so); with one, variation keys only.
+    pub skin: Option<RawSkin>,
     #[serde(default)]
     pub device: RawDevice,
     pub pen: Option<RawPen>,
     #[serde(default)]
     pub firmware: RawFirmware,
-    pub hand: RawHand,
+    /// Required without `[plan]`; with one, tremor and tilt only.
+    pub hand: Option<RawHand>,
+    pub plan: Option<RawPlan>,
     #[serde(default)]
     pub inject: Vec<RawInjection>,
     #[serde(default)]
     pub expect: RawExpect,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[serde(expecting = "a table of skin keys")]
 pub(crate) struct RawSkin {
@@ -63,7 +66,8 @@ pub(crate) struct RawDevice {
 #[serde(expecting = "a table of pen keys")]
 pub(crate) struct RawPen {
     pub cartridge: String,
-    pub exposure_mm: f64,
+    /// Required without `[plan]` (a plan sets it zone by zone).
+    pub exposure_mm: Option<f64>,
     pub speed_level: Option<i64>,
     pub stroke_hz: Option<f64>,
     pub battery_soc: Option<f64>,
@@ -120,12 +124,13 @@ pub(crate) enum RawPattern {
     Freehand,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[serde(expecting = "a table of hand keys")]
 pub(crate) struct RawHand {
-    pub area: RawArea,
-    pub pattern: RawPattern,
+    /// Required without `[plan]`; not allowed with one (nor any other motion key).
+    pub area: Option<RawArea>,
+    pub pattern: Option<RawPattern>,
     pub glide_mm_s: Option<f64>,
     pub passes: Option<u32>,
     pub line_spacing_mm: Option<f64>,
@@ -138,6 +143,81 @@ pub(crate) struct RawHand {
     pub tilt_deg: Option<f64>,
     pub tremor_mm: Option<f64>,
     pub tremor_hz: Option<f64>,
+}
+
+/// `[plan]`: a whole-face treatment, zone by zone.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[serde(expecting = "a table of plan keys")]
+pub(crate) struct RawPlan {
+    pub face_map: Option<String>,
+    pub pause_s: Option<f64>,
+    pub depth_change_s: Option<f64>,
+    #[serde(default)]
+    pub zone: Vec<RawPlanZone>,
+}
+
+/// `[[plan.zone]]`: one step of a plan; the pattern keys are `[hand]`'s.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[serde(expecting = "a [[plan.zone]] table")]
+pub(crate) struct RawPlanZone {
+    pub zone: String,
+    pub exposure_mm: f64,
+    pub pattern: RawPattern,
+    pub glide_mm_s: Option<f64>,
+    pub passes: Option<u32>,
+    pub line_spacing_mm: Option<f64>,
+    pub angles_deg: Option<Vec<f64>>,
+    pub stamp_pitch_mm: Option<f64>,
+    pub stamp_dwell_ms: Option<f64>,
+    pub waypoints_csv: Option<String>,
+    pub force_n: Option<f64>,
+    pub tilt_deg: Option<f64>,
+    pub offset_mm: Option<[f64; 2]>,
+    pub overshoot_mm: Option<f64>,
+}
+
+/// The keys of a motion pattern, shared by `[hand]` and `[[plan.zone]]`.
+pub(crate) struct RawStroke<'a> {
+    pub pattern: RawPattern,
+    pub glide_mm_s: Option<f64>,
+    pub passes: Option<u32>,
+    pub line_spacing_mm: Option<f64>,
+    pub angles_deg: Option<&'a [f64]>,
+    pub stamp_pitch_mm: Option<f64>,
+    pub stamp_dwell_ms: Option<f64>,
+    pub waypoints_csv: Option<&'a str>,
+}
+
+/// The pattern keys of a table that has them all under `[hand]`'s names.
+macro_rules! stroke_of {
+    ($raw:expr, $pattern:expr) => {
+        RawStroke {
+            pattern: $pattern,
+            glide_mm_s: $raw.glide_mm_s,
+            passes: $raw.passes,
+            line_spacing_mm: $raw.line_spacing_mm,
+            angles_deg: $raw.angles_deg.as_deref(),
+            stamp_pitch_mm: $raw.stamp_pitch_mm,
+            stamp_dwell_ms: $raw.stamp_dwell_ms,
+            waypoints_csv: $raw.waypoints_csv.as_deref(),
+        }
+    };
+}
+
+impl RawHand {
+    /// The pattern keys (`pattern` checked present by the caller).
+    pub(crate) fn stroke(&self, pattern: RawPattern) -> RawStroke<'_> {
+        stroke_of!(self, pattern)
+    }
+}
+
+impl RawPlanZone {
+    /// The pattern keys.
+    pub(crate) fn stroke(&self) -> RawStroke<'_> {
+        stroke_of!(self, self.pattern)
+    }
 }
 
 /// `[[inject]]`: internally tagged on `kind`; `at_s` is repeated per variant because serde's

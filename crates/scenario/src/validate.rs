@@ -308,10 +308,29 @@ impl Validator<'_, '_> {
             Some(d) => Some(self.pos(&keys(&["duration_s"]), d, DURATION_MAX_S)?),
             None => None,
         };
-        let skin = self.skin(&raw.skin)?;
-        let device = self.device(&raw.device, raw.pen.as_ref())?;
+        let plan = match &raw.plan {
+            Some(plan) => Some(self.plan(plan, raw.hand.as_ref())?),
+            None => None,
+        };
+        let skin = match &plan {
+            Some(plan) => self.plan_skin(raw.skin.as_ref(), plan)?,
+            None => self.skin(
+                raw.skin
+                    .as_ref()
+                    .ok_or_else(|| self.missing_table("skin"))?,
+            )?,
+        };
+        let first_exposure_mm = plan.as_ref().map(|p| p.zones[0].exposure_mm);
+        let device = self.device(&raw.device, raw.pen.as_ref(), first_exposure_mm)?;
         let firmware = self.firmware(&raw.firmware)?;
-        let hand = self.hand(&raw.hand)?;
+        let hand = match &plan {
+            Some(plan) => self.plan_hand(raw.hand.as_ref(), plan)?,
+            None => self.hand(
+                raw.hand
+                    .as_ref()
+                    .ok_or_else(|| self.missing_table("hand"))?,
+            )?,
+        };
         let inject = raw
             .inject
             .iter()
@@ -336,11 +355,20 @@ impl Validator<'_, '_> {
             device,
             firmware,
             hand,
+            plan,
             inject,
             expect,
             source,
             variant: None,
         })
+    }
+
+    /// The error for a required top-level table that is missing.
+    fn missing_table(&self, key: &str) -> ScenarioError {
+        ScenarioError::Schema {
+            at: self.doc.loc(&[]),
+            message: format!("missing key `{key}` in the top level"),
+        }
     }
 
     fn skin(&self, raw: &RawSkin) -> Result<Skin, ScenarioError> {
@@ -371,6 +399,17 @@ impl Validator<'_, '_> {
                 Err(source) => return Err(self.site_error(source)),
             },
         };
+        let (thickness_variation, variation_length_mm) = self.skin_variation(raw)?;
+        Ok(Skin {
+            site,
+            builtin,
+            thickness_variation,
+            variation_length_mm,
+        })
+    }
+
+    /// `skin.thickness_variation` and `skin.variation_length_mm`, with their defaults.
+    pub(crate) fn skin_variation(&self, raw: &RawSkin) -> Result<(f64, f64), ScenarioError> {
         let thickness_variation = self.opt(
             &keys(&["skin", "thickness_variation"]),
             raw.thickness_variation,
@@ -383,12 +422,7 @@ impl Validator<'_, '_> {
             5.0,
             |v, p, x| v.pos(p, x, 1000.0),
         )?;
-        Ok(Skin {
-            site,
-            builtin,
-            thickness_variation,
-            variation_length_mm,
-        })
+        Ok((thickness_variation, variation_length_mm))
     }
 
     /// A physics error about `[skin.custom]`, pointed at the field it names.
@@ -407,7 +441,13 @@ impl Validator<'_, '_> {
         }
     }
 
-    pub(crate) fn pen(&self, raw: &RawPen) -> Result<Pen, ScenarioError> {
+    /// `[pen]`; `plan_exposure_mm` is the first plan zone's exposure, which a plan's pen
+    /// starts at (then `pen.exposure_mm` is not allowed).
+    pub(crate) fn pen(
+        &self,
+        raw: &RawPen,
+        plan_exposure_mm: Option<f64>,
+    ) -> Result<Pen, ScenarioError> {
         let cartridge = match Cartridge::from_name(&raw.cartridge) {
             Ok(c) => c,
             Err(_) => {
@@ -420,15 +460,22 @@ impl Validator<'_, '_> {
             }
         };
         let p = keys(&["pen", "exposure_mm"]);
-        let exposure_mm = self.range(&p, raw.exposure_mm, 0.0, 3.0)?;
-        let steps = exposure_mm / 0.05;
-        if (steps - steps.round()).abs() > 1e-6 {
-            let msg = format!(
-                "pen.exposure_mm = {}: must be a multiple of 0.05 mm",
-                num(exposure_mm)
-            );
-            return Err(self.invalid(&p, msg));
-        }
+        let exposure_mm = match (raw.exposure_mm, plan_exposure_mm) {
+            (Some(_), Some(_)) => {
+                let msg = "pen.exposure_mm: not allowed with [plan]: each [[plan.zone]] sets \
+                           `exposure_mm`, and the pen starts at the first zone's"
+                    .to_owned();
+                return Err(self.invalid(&p, msg));
+            }
+            (Some(e), None) => self.exposure(&p, e)?,
+            (None, Some(e)) => e,
+            (None, None) => {
+                return Err(ScenarioError::Schema {
+                    at: self.doc.loc(&keys(&["pen"])),
+                    message: "missing key `exposure_mm` in [pen]".to_owned(),
+                });
+            }
+        };
         let speed = match (raw.speed_level, raw.stroke_hz) {
             (Some(_), Some(_)) => {
                 let msg = "pen: give exactly one of `speed_level` (1–6) or `stroke_hz`, not both";
@@ -462,6 +509,21 @@ impl Validator<'_, '_> {
             battery_soc,
             cartridge_id: raw.cartridge_id.unwrap_or(1),
         })
+    }
+
+    /// An exposure setting at `path`: 0–3.0 mm, a multiple of 0.05 mm (the pens' dial).
+    pub(crate) fn exposure(&self, path: &[Seg], value: f64) -> Result<f64, ScenarioError> {
+        let exposure_mm = self.range(path, value, 0.0, 3.0)?;
+        let steps = exposure_mm / 0.05;
+        if (steps - steps.round()).abs() > 1e-6 {
+            let msg = format!(
+                "{} = {}: must be a multiple of 0.05 mm",
+                dotted(path),
+                num(exposure_mm)
+            );
+            return Err(self.invalid(path, msg));
+        }
+        Ok(exposure_mm)
     }
 
     fn firmware(&self, raw: &RawFirmware) -> Result<Firmware, ScenarioError> {

@@ -19,7 +19,15 @@ impl Validator<'_, '_> {
         &self,
         raw: &RawDevice,
         pen: Option<&RawPen>,
+        plan_exposure_mm: Option<f64>,
     ) -> Result<Device, ScenarioError> {
+        if plan_exposure_mm.is_some() && raw.kind != DeviceKind::Pen {
+            let msg = format!(
+                "device.kind = \"{}\": a [plan] is carried out with a pen (kind = \"pen\")",
+                raw.kind.name()
+            );
+            return Err(self.invalid(&keys(&["device", "kind"]), msg));
+        }
         let d = |k: &str| keys(&["device", k]);
         let only = |allowed: DeviceKind, list: &[(&str, bool)]| -> Result<(), ScenarioError> {
             for &(key, given) in list {
@@ -116,7 +124,7 @@ impl Validator<'_, '_> {
                     let msg = "a pen scenario needs a [pen] table (cartridge, exposure_mm, speed)";
                     return Err(self.invalid(&keys(&["pen"]), msg.to_owned()));
                 };
-                self.pen(pen).map(Device::Pen)
+                self.pen(pen, plan_exposure_mm).map(Device::Pen)
             }
         }
     }

@@ -1,11 +1,12 @@
-//! Checks of `[hand]`: area, pattern and the keys each pattern takes, force, tilt, tremor.
+//! Checks of `[hand]`: area, pattern and the keys each pattern takes (shared with
+//! `[[plan.zone]]`), force, tilt, tremor.
 
-use crate::doc::Seg;
+use crate::doc::{Seg, dotted};
 use crate::error::ScenarioError;
 use crate::model::{Area, Force, Hand, Pattern, polygon_area_mm2};
-use crate::raw::{RawArea, RawHand, RawPattern};
-use crate::validate::{Validator, keys, num};
-use crate::waypoints::load_waypoints;
+use crate::raw::{RawArea, RawHand, RawPattern, RawStroke};
+use crate::validate::{Validator, join, keys, num};
+use crate::waypoints::load_path;
 
 /// Largest extent of a treated area, mm.
 const AREA_MAX_MM: f64 = 1000.0;
@@ -15,10 +16,77 @@ pub const DEFAULT_GLIDE_MM_S: f64 = 10.0;
 /// Default pressing force, N.
 pub const DEFAULT_FORCE_N: f64 = 2.0;
 
+/// A motion pattern and the keys it reads, checked (shared by `[hand]` and each
+/// `[[plan.zone]]`).
+pub(crate) struct Stroke {
+    pub(crate) pattern: Pattern,
+    pub(crate) glide_mm_s: f64,
+    pub(crate) passes: u32,
+    pub(crate) line_spacing_mm: f64,
+    pub(crate) angles_deg: Vec<f64>,
+    pub(crate) stamp_pitch_mm: f64,
+    pub(crate) stamp_dwell_ms: f64,
+}
+
 impl Validator<'_, '_> {
     pub(crate) fn hand(&self, raw: &RawHand) -> Result<Hand, ScenarioError> {
+        let missing = |key: &str| ScenarioError::Schema {
+            at: self.doc.loc(&keys(&["hand"])),
+            message: format!("missing key `{key}` in [hand]"),
+        };
+        let area = self.area(raw.area.as_ref().ok_or_else(|| missing("area"))?)?;
+        let pattern = raw.pattern.ok_or_else(|| missing("pattern"))?;
+        let stroke = self.stroke(&keys(&["hand"]), &raw.stroke(pattern))?;
+        let force = self.force(raw)?;
+        let tilt_deg = self.tilt(raw)?;
+        let (tremor_mm, tremor_hz) = self.tremor(raw)?;
+        Ok(Hand {
+            area,
+            pattern: stroke.pattern,
+            glide_mm_s: stroke.glide_mm_s,
+            passes: stroke.passes,
+            line_spacing_mm: stroke.line_spacing_mm,
+            angles_deg: stroke.angles_deg,
+            stamp_pitch_mm: stroke.stamp_pitch_mm,
+            stamp_dwell_ms: stroke.stamp_dwell_ms,
+            force,
+            tilt_deg,
+            tremor_mm,
+            tremor_hz,
+        })
+    }
+
+    /// `hand.tremor_mm` (0–5, default 0) and `hand.tremor_hz` (0–50, default 8).
+    pub(crate) fn tremor(&self, raw: &RawHand) -> Result<(f64, f64), ScenarioError> {
         let h = |key: &str| keys(&["hand", key]);
-        let area = self.area(&raw.area)?;
+        let tremor_mm = self.opt(&h("tremor_mm"), raw.tremor_mm, 0.0, |v, p, x| {
+            v.range(p, x, 0.0, 5.0)
+        })?;
+        let tremor_hz = self.opt(&h("tremor_hz"), raw.tremor_hz, 8.0, |v, p, x| {
+            v.pos(p, x, 50.0)
+        })?;
+        Ok((tremor_mm, tremor_hz))
+    }
+
+    /// `hand.tilt_deg`, 0–45° (default 0).
+    pub(crate) fn tilt(&self, raw: &RawHand) -> Result<f64, ScenarioError> {
+        self.opt(
+            &keys(&["hand", "tilt_deg"]),
+            raw.tilt_deg,
+            0.0,
+            |v, p, x| v.range(p, x, 0.0, 45.0),
+        )
+    }
+
+    /// The pattern keys of the table at `base` (`hand`, `plan.zone[2]`): each key only with
+    /// a pattern that reads it, ranges, defaults, and a freehand pattern's path file.
+    pub(crate) fn stroke(
+        &self,
+        base: &[Seg],
+        raw: &RawStroke<'_>,
+    ) -> Result<Stroke, ScenarioError> {
+        let h = |key: &str| join(base, key);
+        let table = dotted(base);
         let this_pattern = pattern_name(raw.pattern);
         // Keys that only some patterns read: giving one to another pattern is a mistake.
         let applies: [(&str, bool, &[RawPattern]); 5] = [
@@ -56,7 +124,7 @@ impl Validator<'_, '_> {
             if given && !patterns.contains(&raw.pattern) {
                 let names: Vec<_> = patterns.iter().map(|p| pattern_name(*p)).collect();
                 let msg = format!(
-                    "hand.{key}: not used by pattern = \"{this_pattern}\" (only by {})",
+                    "{table}.{key}: not used by pattern = \"{this_pattern}\" (only by {})",
                     names.join(", ")
                 );
                 return Err(self.invalid(&h(key), msg));
@@ -70,7 +138,7 @@ impl Validator<'_, '_> {
         )?;
         let passes = raw.passes.unwrap_or(1);
         if !(1..=1000).contains(&passes) {
-            let msg = format!("hand.passes = {passes} out of range 1–1000");
+            let msg = format!("{table}.passes = {passes} out of range 1–1000");
             return Err(self.invalid(&h("passes"), msg));
         }
         let line_spacing_mm = self.opt(
@@ -79,12 +147,12 @@ impl Validator<'_, '_> {
             2.0,
             |v, p, x| v.pos(p, x, 50.0),
         )?;
-        let default_angles = if raw.pattern == RawPattern::Crosshatch {
-            vec![0.0, 90.0]
+        let default_angles: &[f64] = if raw.pattern == RawPattern::Crosshatch {
+            &[0.0, 90.0]
         } else {
-            vec![0.0]
+            &[0.0]
         };
-        let angles_deg = raw.angles_deg.clone().unwrap_or(default_angles);
+        let angles_deg = raw.angles_deg.unwrap_or(default_angles).to_vec();
         for (i, a) in angles_deg.iter().enumerate() {
             let mut p = h("angles_deg");
             p.push(Seg::Index(i));
@@ -92,16 +160,14 @@ impl Validator<'_, '_> {
         }
         if raw.pattern == RawPattern::Crosshatch && angles_deg.len() < 2 {
             let msg = format!(
-                "hand.angles_deg: crosshatch needs at least 2 directions, has {}",
+                "{table}.angles_deg: crosshatch needs at least 2 directions, has {}",
                 angles_deg.len()
             );
             return Err(self.invalid(&h("angles_deg"), msg));
         }
         if angles_deg.is_empty() {
-            return Err(self.invalid(
-                &h("angles_deg"),
-                "hand.angles_deg: needs at least 1 direction".to_owned(),
-            ));
+            let msg = format!("{table}.angles_deg: needs at least 1 direction");
+            return Err(self.invalid(&h("angles_deg"), msg));
         }
         let stamp_pitch_mm =
             self.opt(&h("stamp_pitch_mm"), raw.stamp_pitch_mm, 3.0, |v, p, x| {
@@ -118,20 +184,9 @@ impl Validator<'_, '_> {
             RawPattern::Crosshatch => Pattern::Crosshatch,
             RawPattern::Spiral => Pattern::Spiral,
             RawPattern::Stamping => Pattern::Stamping,
-            RawPattern::Freehand => self.freehand(raw.waypoints_csv.as_deref())?,
+            RawPattern::Freehand => self.freehand(base, raw.waypoints_csv)?,
         };
-        let force = self.force(raw)?;
-        let tilt_deg = self.opt(&h("tilt_deg"), raw.tilt_deg, 0.0, |v, p, x| {
-            v.range(p, x, 0.0, 45.0)
-        })?;
-        let tremor_mm = self.opt(&h("tremor_mm"), raw.tremor_mm, 0.0, |v, p, x| {
-            v.range(p, x, 0.0, 5.0)
-        })?;
-        let tremor_hz = self.opt(&h("tremor_hz"), raw.tremor_hz, 8.0, |v, p, x| {
-            v.pos(p, x, 50.0)
-        })?;
-        Ok(Hand {
-            area,
+        Ok(Stroke {
             pattern,
             glide_mm_s,
             passes,
@@ -139,10 +194,6 @@ impl Validator<'_, '_> {
             angles_deg,
             stamp_pitch_mm,
             stamp_dwell_ms,
-            force,
-            tilt_deg,
-            tremor_mm,
-            tremor_hz,
         })
     }
 
@@ -196,18 +247,21 @@ impl Validator<'_, '_> {
         }
     }
 
-    fn freehand(&self, csv: Option<&str>) -> Result<Pattern, ScenarioError> {
-        let p = keys(&["hand", "waypoints_csv"]);
+    fn freehand(&self, base: &[Seg], csv: Option<&str>) -> Result<Pattern, ScenarioError> {
+        let p = join(base, "waypoints_csv");
+        let table = dotted(base);
         let Some(rel) = csv else {
-            let msg = "hand: pattern = \"freehand\" needs `waypoints_csv` (a CSV file with header t_s,x_mm,y_mm)";
-            return Err(self.invalid(&keys(&["hand", "pattern"]), msg.to_owned()));
+            let msg = format!(
+                "{table}: pattern = \"freehand\" needs `waypoints_csv` (a CSV file with header t_s,x_mm,y_mm)"
+            );
+            return Err(self.invalid(&join(base, "pattern"), msg));
         };
         let path = self.resolve_read(rel);
         let at = self.doc.loc(&p);
-        let waypoints = load_waypoints(&path, &at).map_err(|e| match e {
+        let waypoints = load_path(&path, &at, &dotted(&p)).map_err(|e| match e {
             ScenarioError::Io { path, source } => {
                 let msg = format!(
-                    "hand.waypoints_csv = \"{rel}\": cannot read {}: {source}",
+                    "{table}.waypoints_csv = \"{rel}\": cannot read {}: {source}",
                     path.display()
                 );
                 self.invalid(&p, msg)
@@ -272,7 +326,7 @@ impl Validator<'_, '_> {
     }
 }
 
-fn pattern_name(p: RawPattern) -> &'static str {
+pub(crate) fn pattern_name(p: RawPattern) -> &'static str {
     match p {
         RawPattern::Straight => "straight",
         RawPattern::Crosshatch => "crosshatch",

@@ -16,7 +16,7 @@ fn unknown_key_at_top_level_lists_the_allowed_keys() {
     assert_eq!(
         e,
         "s/t.toml:1:1: unknown key `bogus` in the top level; allowed: name, description, tags, \
-         seed, duration_s, skin, device, pen, firmware, hand, inject, expect"
+         seed, duration_s, skin, device, pen, firmware, hand, plan, inject, expect"
     );
 }
 

@@ -264,7 +264,7 @@ fn waypoints_parse_and_reject_bad_headers_and_short_files() {
     let e = parse_waypoints("t,x,y\n0,1,2\n1,2,3\n", "p.csv".as_ref(), &at).unwrap_err();
     assert_eq!(
         e.to_string(),
-        "p.csv:1:1: waypoints row 0: header is `t,x,y`; expected `t_s,x_mm,y_mm` (hand.waypoints_csv at t.toml:3:1)"
+        "p.csv:1:1: waypoints row 0: header is `t,x,y`; expected `t_s,x_mm,y_mm` optionally followed by `force_n` and/or `tilt_deg` (hand.waypoints_csv at t.toml:3:1)"
     );
     let e = parse_waypoints("t_s,x_mm,y_mm\n0,1,2\n", "p.csv".as_ref(), &at).unwrap_err();
     assert!(

@@ -8,6 +8,7 @@ mod errors;
 mod helpers;
 mod library;
 mod matrix;
+mod plan;
 
 use needlebench_scenario::{Scenario, ScenarioError};
 
