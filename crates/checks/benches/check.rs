@@ -103,6 +103,7 @@ fn puncture_row(i: u64) -> PunctureRow {
         peak_force_n: 0.03,
         tenting_um: 180.0,
         bleeding: true,
+        zone: needlebench_recording::ZoneRef::NOT_RECORDED,
     }
 }
 

@@ -84,6 +84,7 @@ fn plant_second(c: &mut Criterion) {
     let site = Site::builtin("cheek").unwrap();
     let contact = Contact {
         site: Some(&site),
+        needle_sites: None,
         hand_force_n: 2.0,
         tilt_deg: 3.0,
     };

@@ -94,7 +94,7 @@ pub use device::{
 pub use error::PhysicsError;
 pub use layer::{LAYER_COUNT, Layer, LayerProps};
 pub use needle::{CARTRIDGE_NAMES, Cartridge, EXPOSURE_MAX_UM, Needle};
-pub use plant::{Contact, PenParams, PenPlant, PlantTick, Puncture};
+pub use plant::{Contact, NeedleSites, PenParams, PenPlant, PlantTick, Puncture};
 pub use site::{
     BUILTIN_SITES, LayerSpec, LayerSpecs, Site, SiteSpec, builtin_site_names, builtin_sites,
 };

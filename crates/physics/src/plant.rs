@@ -54,8 +54,12 @@ pub const HALL_TIMEOUT_US: u64 = 100_000;
 #[derive(Debug, Clone, Copy)]
 pub struct Contact<'a> {
     /// The skin under the pen (already scaled to the local thickness), or `None` when the pen
-    /// is off the skin.
+    /// is off the skin. Every needle meets it unless [`Contact::needle_sites`] says otherwise.
     pub site: Option<&'a Site>,
+    /// The skin under each needle, where the needles of one cartridge stand on different skin
+    /// (a cartridge straddling two zones of a face); `None`: every needle meets
+    /// [`Contact::site`]. Only read while `site` is `Some` (the pen on the skin).
+    pub needle_sites: Option<NeedleSites<'a>>,
     /// Pressing force, N (0–50).
     pub hand_force_n: f64,
     /// Tilt from the skin normal, degrees (0–45).
@@ -66,9 +70,48 @@ impl Contact<'_> {
     /// Pen held in the air.
     pub const OFF: Contact<'static> = Contact {
         site: None,
+        needle_sites: None,
         hand_force_n: 0.0,
         tilt_deg: 0.0,
     };
+}
+
+/// One skin per needle: the distinct skins under the cartridge, and which of them each needle
+/// meets. A stroke builds one [`StrokeModel`] per distinct skin its needles meet, so a cartridge
+/// over one skin costs what a single [`Contact::site`] costs.
+#[derive(Debug, Clone, Copy)]
+pub struct NeedleSites<'a> {
+    /// The distinct skins (already scaled to the local thickness).
+    pub sites: &'a [Site],
+    /// `of_needle[j]`: the index into `sites` of the skin under needle `j`
+    /// ([`Cartridge::positions_mm`] order); one entry per needle.
+    pub of_needle: &'a [u16],
+}
+
+impl NeedleSites<'_> {
+    /// Check that there is one entry per needle of a cartridge of `needles`, each naming one of
+    /// the sites, and that every site is valid.
+    fn validate(&self, needles: usize) -> Result<(), PhysicsError> {
+        if self.of_needle.len() != needles {
+            return Err(PhysicsError::OutOfRange {
+                field: "needle_sites.of_needle".to_owned(),
+                requirement: format!("one entry per needle ({needles})"),
+                value: self.of_needle.len() as f64,
+            });
+        }
+        if let Some(&bad) = self
+            .of_needle
+            .iter()
+            .find(|&&k| usize::from(k) >= self.sites.len())
+        {
+            return Err(PhysicsError::OutOfRange {
+                field: "needle_sites.of_needle".to_owned(),
+                requirement: format!("an index below the number of sites ({})", self.sites.len()),
+                value: f64::from(bad),
+            });
+        }
+        self.sites.iter().try_for_each(Site::validate)
+    }
 }
 
 /// One needle's completed puncture.
@@ -141,6 +184,9 @@ pub struct PenPlant {
     jam_torque_nm: f64,
     /// Furthest tip position past the guard in the current tick, µm.
     peak_z_um: f64,
+    /// Per-needle skins: the stroke model of each distinct skin the stroke's needles meet
+    /// (reused from stroke to stroke, so no stroke allocates).
+    models: Vec<Option<StrokeModel>>,
 }
 
 impl PenPlant {
@@ -173,6 +219,7 @@ impl PenPlant {
             path: ForcePath::new(),
             jam_torque_nm: 0.0,
             peak_z_um: 0.0,
+            models: Vec::new(),
             motor: motor_step(&params, f64::from(params.substep_us) * 1e-6),
             cartridge,
         })
@@ -255,6 +302,9 @@ impl PenPlant {
         validate_hand(contact.hand_force_n, contact.tilt_deg)?;
         if let Some(site) = contact.site {
             site.validate()?;
+            if let Some(sites) = &contact.needle_sites {
+                sites.validate(self.cartridge.needle_count())?;
+            }
         }
         self.punctures.clear();
         self.peak_z_um = self.tip_z_um(self.theta_rad);
@@ -416,8 +466,38 @@ impl PenPlant {
         let Some(site) = contact.site else { return };
         let throw = self.params.cam_throw_um;
         let tip_speed = (self.omega_rad_s * throw * 1e-6 / 2.0).clamp(0.0, 20.0);
-        let Ok(model) = StrokeModel::new(site, &self.cartridge.needle(), tip_speed, throw) else {
-            return;
+        let needle = self.cartridge.needle();
+        // One model per distinct skin the needles meet: slot 0 alone for a single site.
+        let mut models = std::mem::take(&mut self.models);
+        models.clear();
+        let of_needle: &[u16] = match &contact.needle_sites {
+            None => {
+                let Ok(model) = StrokeModel::new(site, &needle, tip_speed, throw) else {
+                    self.models = models;
+                    return;
+                };
+                models.push(Some(model));
+                &[]
+            }
+            Some(sites) => {
+                models.resize(sites.sites.len(), None);
+                for &k in sites.of_needle {
+                    let slot = &mut models[usize::from(k)];
+                    if slot.is_none() {
+                        let Ok(model) = StrokeModel::new(
+                            &sites.sites[usize::from(k)],
+                            &needle,
+                            tip_speed,
+                            throw,
+                        ) else {
+                            self.models = models;
+                            return;
+                        };
+                        *slot = Some(model);
+                    }
+                }
+                sites.of_needle
+            }
         };
         self.stroke_count += 1;
         let period_s = if self.omega_rad_s > 0.0 {
@@ -428,6 +508,10 @@ impl PenPlant {
         let guard_r = self.cartridge.guard_radius_mm();
         let bin_dz = self.exposure_um / (BINS - 1) as f64;
         for (j, pos) in self.cartridge.positions_mm().iter().enumerate() {
+            let k = of_needle.get(j).map_or(0, |&k| usize::from(k));
+            let Some(model) = models.get(k).and_then(Option::as_ref) else {
+                continue;
+            };
             let lever = guard_r + pos[0];
             let draw = SpreadDraw::new(self.spread_seed, j as u64, self.stroke_count);
             let force = contact.hand_force_n * draw.force_scale;
@@ -461,6 +545,7 @@ impl PenPlant {
             }
             self.pending.push(result);
         }
+        self.models = models;
         self.pending_period_s = period_s;
         self.pending_contact_s = contact_fraction(self.exposure_um, throw) * period_s;
         self.table_active = true;

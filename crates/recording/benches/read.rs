@@ -27,6 +27,7 @@ fn puncture(i: u64) -> PunctureRow {
         peak_force_n: 0.03 + (f * 0.11).cos() * 0.01,
         tenting_um: 40.0 + (f * 0.07).sin() * 10.0,
         bleeding: i.is_multiple_of(3),
+        zone: needlebench_recording::ZoneRef::NOT_RECORDED,
     }
 }
 

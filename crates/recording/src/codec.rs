@@ -5,7 +5,9 @@
 //! This module is private: [`Codec`] seals [`crate::Row`].
 
 use crate::rows::round_to;
+use crate::zone::{ZoneIds, ZoneRef};
 use std::io::Write;
+use std::sync::Arc;
 
 /// Encoding into and decoding from CSV fields. Sealed: the module is private.
 pub trait Codec {
@@ -22,11 +24,38 @@ pub trait Codec {
     /// a wrong field count): the caller then splits the line and calls [`Codec::decode`],
     /// which gives the same row or the exact error. `Some` only where `decode` gives the same.
     #[inline]
-    fn decode_line(_line: &[u8], _skip: u32) -> Option<Self>
+    fn decode_line(_line: &[u8], _skip: u32, _ctx: &Ctx) -> Option<Self>
     where
         Self: Sized,
     {
         None
+    }
+}
+
+/// What decoding one file's rows needs beyond their bytes: the recording's zone list, and how
+/// many of the row type's columns the file has in order before trailing optional ones it lacks
+/// (those read as "not recorded" on the fused path too).
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub(crate) zones: Arc<ZoneIds>,
+    /// The fused path reads columns `0..present`; later ones are absent.
+    pub(crate) present: usize,
+}
+
+impl Default for Ctx {
+    /// No zone list, every column present.
+    fn default() -> Ctx {
+        Ctx::new(Arc::default())
+    }
+}
+
+impl Ctx {
+    /// Every column present, the zone list `zones`.
+    pub(crate) fn new(zones: Arc<ZoneIds>) -> Ctx {
+        Ctx {
+            zones,
+            present: usize::MAX,
+        }
     }
 }
 
@@ -35,14 +64,42 @@ pub struct Enc<'a, W: Write> {
     w: &'a mut csv::Writer<W>,
     ints: itoa::Buffer,
     floats: ryu::Buffer,
+    /// The zone list of a recording with a `zone` column; `None`: the column is not written.
+    zones: Option<&'a ZoneIds>,
 }
 
 impl<'a, W: Write> Enc<'a, W> {
-    pub(crate) fn new(w: &'a mut csv::Writer<W>) -> Self {
+    /// Writes into `w`; a `zone` column only when `zones` is given.
+    pub(crate) fn new(w: &'a mut csv::Writer<W>, zones: Option<&'a ZoneIds>) -> Self {
         Enc {
             w,
             ints: itoa::Buffer::new(),
             floats: ryu::Buffer::new(),
+            zones,
+        }
+    }
+
+    /// A zone's id, empty outside every zone; nothing at all (not even the field) when the
+    /// recording has no zone list. [`ZoneRef::NOT_RECORDED`] or an index past the list is an
+    /// error where a zone list is written.
+    pub(crate) fn zone(&mut self, v: ZoneRef) -> csv::Result<()> {
+        let Some(zones) = self.zones else {
+            return Ok(());
+        };
+        if v.is_outside() {
+            return self.w.write_field("");
+        }
+        match zones.id(v) {
+            Some(id) => self.w.write_field(id),
+            None => Err(csv::Error::from(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                format!(
+                    "a puncture's zone is {} but the recording's face map has {} zones",
+                    v.index()
+                        .map_or("not recorded".to_owned(), |i| format!("zone {i}")),
+                    zones.ids().len()
+                ),
+            ))),
         }
     }
 
@@ -148,6 +205,7 @@ pub struct Dec<'a> {
     bounds: &'a [(usize, usize)],
     idx: &'a [usize],
     skip: u32,
+    zones: &'a ZoneIds,
 }
 
 /// Shows a field's bytes in an error message, shortened if long.
@@ -166,12 +224,14 @@ impl<'a> Dec<'a> {
         bounds: &'a [(usize, usize)],
         idx: &'a [usize],
         skip: u32,
+        zones: &'a ZoneIds,
     ) -> Self {
         Dec {
             data,
             bounds,
             idx,
             skip,
+            zones,
         }
     }
 
@@ -237,6 +297,20 @@ impl<'a> Dec<'a> {
                 message: format!("expected true or false, got '{}'", shown(other)),
             }),
         }
+    }
+
+    /// A zone id of the recording's zone list, empty for outside every zone; a column the file
+    /// lacks (format 3 and older, no face map) reads [`ZoneRef::NOT_RECORDED`].
+    #[inline]
+    pub(crate) fn zone(&self, k: usize) -> Result<ZoneRef, FieldErr> {
+        if self.skipped(k) || self.idx.get(k) == Some(&crate::reader::ABSENT) {
+            return Ok(ZoneRef::NOT_RECORDED);
+        }
+        let bytes = self.field(k);
+        self.zones.lookup(bytes).ok_or_else(|| FieldErr {
+            column: k,
+            message: self.zones.unknown(&shown(bytes)),
+        })
     }
 
     /// UTF-8 text.
@@ -420,6 +494,13 @@ mod tests {
         assert_eq!(parse_f32(b"1.2.3"), None);
     }
 
+    /// The zone list the tests read `zone` columns against.
+    fn test_ctx() -> Ctx {
+        let text = "[[zone]]\nid = \"cheek\"\n[[zone]]\nid = \"chin\"\n";
+        let zones = ZoneIds::from_face_map_text(text, std::path::Path::new("f")).unwrap();
+        Ctx::new(Arc::new(zones))
+    }
+
     /// The general path: split, check the field count, decode.
     fn general<R: Codec + crate::rows::Row>(line: &str, skip: u32) -> Option<R> {
         let mut bounds = Vec::new();
@@ -429,7 +510,14 @@ mod tests {
             return None;
         }
         let idx: Vec<usize> = (0..bounds.len()).collect();
-        R::decode(&Dec::new(line.as_bytes(), &bounds, &idx, skip)).ok()
+        R::decode(&Dec::new(
+            line.as_bytes(),
+            &bounds,
+            &idx,
+            skip,
+            &test_ctx().zones,
+        ))
+        .ok()
     }
 
     fn field() -> impl proptest::strategy::Strategy<Value = String> {
@@ -437,7 +525,7 @@ mod tests {
             "[0-9]{1,6}",
             "-?[0-9]{0,9}(\\.[0-9]{0,9})?",
             "[0-9]{17,21}",
-            "reticular_dermis|running|none|over_current|true|false|1|0",
+            "reticular_dermis|running|none|over_current|true|false|1|0|cheek|chin|chim",
             "1e5|NaN|inf|\"1\"|\"|x|",
         ]
     }
@@ -451,9 +539,11 @@ mod tests {
             skip in proptest::prelude::any::<u32>(),
         ) {
             use crate::rows::{PunctureRow, TelemetryRow};
+            let ctx = test_ctx();
             // valid rows with up to two fields replaced, maybe a field more
             for valid in [
-                "1374000,0,7,27.022,-1.336,618.6,reticular_dermis,0.02866,348.2,true",
+                "1374000,0,7,27.022,-1.336,618.6,reticular_dermis,0.02866,348.2,true,chin",
+                "1374000,0,7,27.022,-1.336,618.6,reticular_dermis,0.02866,348.2,true,",
                 "5,5,29.556,0.965,0,3,false,-2000,1000,1000,0.5,1.5,150.01,4200,6,running,stall",
             ] {
                 let mut fields: Vec<String> = valid.split(',').map(str::to_owned).collect();
@@ -463,15 +553,15 @@ mod tests {
                 }
                 fields.extend(extra.clone());
                 let line = fields.join(",");
-                if let Some(row) = PunctureRow::decode_line(line.as_bytes(), skip) {
+                if let Some(row) = PunctureRow::decode_line(line.as_bytes(), skip, &ctx) {
                     proptest::prop_assert_eq!(Some(row), general(&line, skip), "{}", line);
                 }
-                if let Some(row) = TelemetryRow::decode_line(line.as_bytes(), skip) {
+                if let Some(row) = TelemetryRow::decode_line(line.as_bytes(), skip, &ctx) {
                     proptest::prop_assert_eq!(Some(row), general(&line, skip), "{}", line);
                 }
                 if edits.is_empty() && extra.is_none() {
-                    let fused = (PunctureRow::decode_line(line.as_bytes(), skip).is_some(),
-                        TelemetryRow::decode_line(line.as_bytes(), skip).is_some());
+                    let fused = (PunctureRow::decode_line(line.as_bytes(), skip, &ctx).is_some(),
+                        TelemetryRow::decode_line(line.as_bytes(), skip, &ctx).is_some());
                     proptest::prop_assert!(fused.0 || fused.1, "{}", line);
                 }
             }
@@ -482,13 +572,15 @@ mod tests {
             t_us in 0u64..10_000_000_000_000_000_000, x in -1e4f32..1e4, depth in 0f32..3000.0, skip in 0u32..1024,
         ) {
             use crate::rows::{PunctureRow, Row};
-            let row = PunctureRow { t_us, x_mm: x, y_mm: -x, depth_um: depth, ..Default::default() };
+            let ctx = test_ctx();
+            let zone = [ZoneRef::OUTSIDE, ZoneRef::zone(0), ZoneRef::zone(1)][(t_us % 3) as usize];
+            let row = PunctureRow { t_us, x_mm: x, y_mm: -x, depth_um: depth, zone, ..Default::default() };
             let mut csv = csv::Writer::from_writer(Vec::new());
-            row.encode(&mut Enc::new(&mut csv)).unwrap();
+            row.encode(&mut Enc::new(&mut csv, Some(&ctx.zones))).unwrap();
             csv.write_record(None::<&[u8]>).unwrap();
             let text = String::from_utf8(csv.into_inner().unwrap()).unwrap();
             let line = text.trim_end();
-            let fused = PunctureRow::decode_line(line.as_bytes(), skip);
+            let fused = PunctureRow::decode_line(line.as_bytes(), skip, &ctx);
             proptest::prop_assert!(fused.is_some(), "{}", line);
             proptest::prop_assert_eq!(fused, general::<PunctureRow>(line, skip));
             if skip == 0 {

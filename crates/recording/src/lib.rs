@@ -9,6 +9,7 @@
 //!   telemetry.csv   one row per firmware tick                                  (TelemetryRow)
 //!   punctures.csv   one row per needle puncture                                (PunctureRow)
 //!   events.csv      firmware events, injected faults, link events              (EventRow)
+//!   face-map.toml   a treatment plan's face map, exact bytes (format 4)        (ZoneIds)
 //! ```
 //!
 //! The full format, for people exporting data from a real pen, is in `FORMAT.md` next to this
@@ -26,7 +27,11 @@
 //!   read back equals [`Row::rounded`] of what was written.
 //! * **Names**: states, faults, layers and event sources as snake_case names (`running`,
 //!   `over_current`, `papillary_dermis`, `injected`); booleans `true`/`false`.
-//! * **Meta** ([`Meta`]): TOML, `format_version = 3`; nothing that depends on the wall clock
+//! * **Zones** (format 4): a treatment plan's recording holds its face map (`face-map.toml`)
+//!   and `punctures.csv` a last column `zone`, the id of the face-map zone the puncture lies
+//!   in (empty: outside every zone), read as a [`ZoneRef`] into [`Recording::zone_ids`]; other
+//!   recordings have no such column and read [`ZoneRef::NOT_RECORDED`].
+//! * **Meta** ([`Meta`]): TOML, `format_version = 4`; nothing that depends on the wall clock
 //!   or the line (the link counters went to `timing.toml` in format 3), so the same scenario,
 //!   seed and firmware give a byte-identical `meta.toml`.
 //!
@@ -81,6 +86,7 @@ pub mod reader;
 pub mod rows;
 mod source;
 pub mod writer;
+pub mod zone;
 
 pub use error::{RecordingError, RowPos};
 pub use link::{LinkCounters, TIMING_FILE, Timing};
@@ -96,8 +102,10 @@ pub use rows::{
     Row, TelemetryRow, columns_of, fault_from_name, round_to, state_from_name,
 };
 pub use writer::{
-    CreateOptions, REASON_NOT_FINISHED, RecordingWriter, ScenarioCopy, scenario_file_copy_path,
+    CreateOptions, FaceMapCopy, REASON_NOT_FINISHED, RecordingWriter, ScenarioCopy,
+    scenario_file_copy_path,
 };
+pub use zone::{FACE_MAP_FILE, ZoneIds, ZoneRef};
 
 /// Re-exported so users of the rows need not depend on the physics and protocol crates.
 pub use needlebench_physics::{DeviceKind, Layer};

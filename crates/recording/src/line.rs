@@ -4,7 +4,8 @@
 //! writer produces; the caller then takes the general path (split, then `Dec`), which decides
 //! and reports errors exactly.
 
-use crate::codec::decimal_f32;
+use crate::codec::{Ctx, decimal_f32};
+use crate::zone::{ZoneIds, ZoneRef};
 
 /// Powers of ten up to 10^15 as integers.
 const POW10_U64: [u64; 16] = [
@@ -38,12 +39,19 @@ pub(crate) struct Line<'a> {
     column: usize,
     /// Skipped columns already passed over by a run.
     passed: usize,
+    /// Columns from this one on are absent from the file (trailing optional columns).
+    present: usize,
+    zones: &'a ZoneIds,
 }
 
 impl<'a> Line<'a> {
-    /// `line` of a row type with `columns` columns; bit `k` of `skip` set: column `k` is skipped.
+    /// `line` of a row type with `columns` columns; bit `k` of `skip` set: column `k` is
+    /// skipped; `ctx` the file's zone list and the columns it has.
     #[inline]
-    pub(crate) fn new(line: &'a [u8], skip: u32, columns: usize) -> Self {
+    pub(crate) fn new(line: &'a [u8], skip: u32, columns: usize, ctx: &'a Ctx) -> Self {
+        let present = ctx.present.min(columns);
+        // the absent columns are not on the line: nothing to pass over
+        let columns = present;
         let mask = if columns >= 32 {
             u32::MAX
         } else {
@@ -55,6 +63,19 @@ impl<'a> Line<'a> {
             skip: skip & mask,
             column: 0,
             passed: 0,
+            present,
+            zones: &ctx.zones,
+        }
+    }
+
+    /// The current column is one the file lacks (now passed).
+    #[inline(always)]
+    fn absent(&mut self) -> bool {
+        if self.column >= self.present {
+            self.column += 1;
+            true
+        } else {
+            false
         }
     }
 
@@ -63,6 +84,9 @@ impl<'a> Line<'a> {
     fn start(&mut self) -> Option<bool> {
         let column = self.column;
         self.column += 1;
+        if column >= self.present {
+            return None;
+        }
         if column >= 32 || (self.skip >> column) & 1 == 0 {
             return if self.done { None } else { Some(false) };
         }
@@ -195,6 +219,9 @@ impl<'a> Line<'a> {
     /// `[-]digits[.digits]` with 1–15 digits, parsed as `codec::fast_f32` does, in one pass.
     #[inline(always)]
     pub(crate) fn float(&mut self) -> Option<f32> {
+        if self.absent() {
+            return Some(f32::NAN);
+        }
         if self.start()? {
             return Some(0.0);
         }
@@ -246,6 +273,20 @@ impl<'a> Line<'a> {
             let n = name(x).as_bytes();
             n.len() == field.len() && n.first() == first && n == field
         })
+    }
+
+    /// A zone id of the file's zone list, empty for outside every zone; not recorded where the
+    /// file has no `zone` column.
+    #[inline]
+    pub(crate) fn zone(&mut self) -> Option<ZoneRef> {
+        if self.absent() {
+            return Some(ZoneRef::NOT_RECORDED);
+        }
+        if self.start()? {
+            return Some(ZoneRef::NOT_RECORDED);
+        }
+        let field = self.field()?;
+        self.zones.lookup(field)
     }
 
     /// Every field was read (the line has no more).

@@ -14,7 +14,7 @@ use std::path::Path;
 
 /// The format version this crate writes. Version 1 recordings (no scenario copy, no `run.end`)
 /// and version 2 recordings (`[link]` in `meta.toml`) still read: see FORMAT.md, "Versions".
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 
 /// The oldest format version this crate reads.
 pub const FORMAT_VERSION_MIN: u32 = 1;
@@ -112,6 +112,14 @@ pub struct ScenarioMeta {
     /// absent from the file) otherwise.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub variant: String,
+    /// The face map a treatment plan ran on (format 4): its name as the plan gives it (a
+    /// built-in's name or the file as written). Its exact copy is `face-map.toml`
+    /// ([`crate::FACE_MAP_FILE`]). Empty (and absent from the file) for a run without a plan.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub face_map: String,
+    /// Hex SHA-256 of `face-map.toml`'s bytes; empty (absent) without a face map.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub face_map_sha256: String,
 }
 
 /// `[firmware]`.

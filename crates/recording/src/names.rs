@@ -80,11 +80,17 @@ pub enum EventKind {
     BatterySag,
     /// Injected: the cartridge was pulled out for a while.
     CartridgeRemoved,
+    /// Runner: a treatment plan's zone begins (its first pass); code the zone's id, detail
+    /// `exposure_mm=0.5 step=1` (format 4).
+    ZoneStart,
+    /// Runner: the operator changed the exposure between zones; code `0.50->1.00` (mm, two
+    /// decimals) (format 4).
+    DepthChange,
 }
 
 impl EventKind {
     /// Every kind, in `FORMAT.md` order.
-    pub const ALL: [EventKind; 13] = [
+    pub const ALL: [EventKind; 15] = [
         EventKind::StateChanged,
         EventKind::FaultRaised,
         EventKind::FaultCleared,
@@ -98,6 +104,8 @@ impl EventKind {
         EventKind::LinkGarbage,
         EventKind::BatterySag,
         EventKind::CartridgeRemoved,
+        EventKind::ZoneStart,
+        EventKind::DepthChange,
     ];
 
     /// The snake_case name written to `events.csv` (and to JSON reports).
@@ -116,6 +124,8 @@ impl EventKind {
             EventKind::LinkGarbage => "link_garbage",
             EventKind::BatterySag => "battery_sag",
             EventKind::CartridgeRemoved => "cartridge_removed",
+            EventKind::ZoneStart => "zone_start",
+            EventKind::DepthChange => "depth_change",
         }
     }
 
@@ -135,6 +145,8 @@ impl EventKind {
             EventKind::LinkGarbage => "link garbage",
             EventKind::BatterySag => "battery sag",
             EventKind::CartridgeRemoved => "cartridge removed",
+            EventKind::ZoneStart => "zone start",
+            EventKind::DepthChange => "depth change",
         }
     }
 
@@ -145,7 +157,7 @@ impl EventKind {
 
     /// An injection the scenario made (the kinds of `[[inject]]`).
     pub fn is_injection(self) -> bool {
-        self >= EventKind::ForceSpike
+        (EventKind::ForceSpike..=EventKind::CartridgeRemoved).contains(&self)
     }
 }
 
@@ -190,7 +202,7 @@ mod tests {
     }
 
     #[test]
-    fn injection_kinds_are_the_ones_after_link_failure() {
+    fn injection_kinds_are_the_ones_from_force_spike_to_cartridge_removed() {
         let injections: Vec<&str> = EventKind::ALL
             .into_iter()
             .filter(|k| k.is_injection())

@@ -113,6 +113,8 @@ struct Plan<'a> {
     skip: u32,
     /// The columns are in `R::COLUMNS` order, none extra: `Codec::decode_line` applies.
     canonical: bool,
+    /// The zone list and the columns the fused path reads.
+    ctx: &'a crate::codec::Ctx,
     /// Byte offset of the first line after the header.
     data_start: u64,
     /// Bytes of the file that count (a dropped cut last row excluded).
@@ -152,7 +154,8 @@ impl<R: Row + Send> Rows<R> {
             idx: &self.idx,
             header_len: self.header_len,
             skip: self.skip,
-            canonical: canonical::<R>(&self.idx, self.header_len),
+            canonical: canonical(&self.idx, self.header_len).is_some(),
+            ctx: &self.ctx,
             data_start,
             limit: self.src.file_len(),
             chunk_bytes,
@@ -199,6 +202,7 @@ impl<R: Row + Send> Rows<R> {
                             line,
                             rows_before + n,
                             self.drop_cut_tail,
+                            std::sync::Arc::clone(&plan.ctx.zones),
                         )?;
                         return sequential(&mut rest, rows_before + n, &mut f);
                     }
@@ -359,7 +363,7 @@ fn read_chunk<R: Row>(
         }
         if plan.canonical
             && terminated
-            && let Some(row) = R::decode_line(line, plan.skip)
+            && let Some(row) = R::decode_line(line, plan.skip, plan.ctx)
         {
             out.lines += 1;
             out.rows.push(row);
@@ -381,6 +385,7 @@ fn read_chunk<R: Row>(
             plan.idx,
             plan.header_len,
             plan.skip,
+            &plan.ctx.zones,
             pos,
             terminated,
         ) {

@@ -2,14 +2,16 @@
 //! the files (one reused read buffer, nothing loaded whole; see `source.rs`); the first bad row ends the
 //! stream with an error naming the file, row, line and column.
 
-use crate::codec::Dec;
+use crate::codec::{Ctx, Dec};
 use crate::error::{RecordingError, RowPos};
 use crate::link::{LinkCounters, Timing};
 use crate::meta::{META_FILE, Meta};
 use crate::rows::{EventRow, PunctureRow, Row, TelemetryRow};
 use crate::source::{Got, Source};
+use crate::zone::{FACE_MAP_FILE, ZoneIds, ZoneRef};
 use std::marker::PhantomData;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// An opened recording directory: its checked meta, and its rows on demand.
 ///
@@ -23,6 +25,8 @@ pub struct Recording {
     dir: PathBuf,
     meta: Meta,
     warnings: Vec<String>,
+    /// The zone list of `face-map.toml` (empty without one).
+    zones: Arc<ZoneIds>,
 }
 
 impl Recording {
@@ -31,10 +35,22 @@ impl Recording {
     /// [`events`](Self::events)).
     pub fn open(dir: &Path) -> Result<Recording, RecordingError> {
         let meta = Meta::read(&dir.join(META_FILE))?;
+        let zones = ZoneIds::in_dir(dir)?;
+        if !meta.scenario.face_map.is_empty() && !dir.join(FACE_MAP_FILE).is_file() {
+            return Err(RecordingError::MetaInvalid {
+                path: dir.join(META_FILE),
+                field: "scenario.face_map".to_owned(),
+                message: format!(
+                    "names face map '{}' but the recording has no {FACE_MAP_FILE}",
+                    meta.scenario.face_map
+                ),
+            });
+        }
         let mut rec = Recording {
             dir: dir.to_owned(),
             meta,
             warnings: Vec::new(),
+            zones: Arc::new(zones),
         };
         if !rec.is_complete() {
             for file in [TelemetryRow::FILE, PunctureRow::FILE, EventRow::FILE] {
@@ -93,6 +109,40 @@ impl Recording {
         Ok(from_timing.or(self.meta.legacy_link))
     }
 
+    /// The ids of the zones of the face map the recording was made on (`face-map.toml`), in
+    /// the face map's order: what a puncture's [`ZoneRef`] indexes. Empty when the recording
+    /// has no face map (format 3 and older, or a run that was not a treatment plan).
+    pub fn zone_ids(&self) -> &[String] {
+        self.zones.ids()
+    }
+
+    /// The id of the zone `zone` refers to; `None` outside every zone or where not recorded.
+    pub fn zone_id(&self, zone: ZoneRef) -> Option<&str> {
+        self.zones.id(zone)
+    }
+
+    /// The copy of the face map the recording was made on (`face-map.toml`), its exact bytes;
+    /// `None` when the recording has none.
+    pub fn face_map_text(&self) -> Result<Option<String>, RecordingError> {
+        let path = self.dir.join(FACE_MAP_FILE);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => Ok(Some(text)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(RecordingError::io(&path, "read", e)),
+        }
+    }
+
+    /// The face map the recording was made on, parsed from its copy (`face-map.toml`); `None`
+    /// when the recording has none. Its zones are in the order of [`Recording::zone_ids`], so
+    /// a puncture's [`ZoneRef::index`] indexes its `zones` too.
+    pub fn face_map(
+        &self,
+    ) -> Option<Result<needlebench_face::FaceMap, needlebench_face::FaceMapError>> {
+        let path = self.dir.join(FACE_MAP_FILE);
+        path.is_file()
+            .then(|| needlebench_face::FaceMap::load(&path))
+    }
+
     /// The recording directory.
     pub fn dir(&self) -> &Path {
         &self.dir
@@ -110,7 +160,11 @@ impl Recording {
 
     /// The rows of the file for row type `R`.
     pub fn rows<R: Row>(&self) -> Result<Rows<R>, RecordingError> {
-        Rows::open_with(&self.dir.join(R::FILE), !self.is_complete())
+        Rows::open_in(
+            &self.dir.join(R::FILE),
+            !self.is_complete(),
+            Arc::clone(&self.zones),
+        )
     }
 
     /// `telemetry.csv`, streaming.
@@ -149,12 +203,15 @@ pub struct Rows<R> {
     pub(crate) drop_cut_tail: bool,
     /// Data rows read so far.
     pub(crate) row: u64,
+    /// The zone list and the columns the fused path reads.
+    pub(crate) ctx: Ctx,
     done: bool,
     _row: PhantomData<fn() -> R>,
 }
 
 impl<R: Row> Rows<R> {
-    /// Open one CSV file of row type `R` and check its header.
+    /// Open one CSV file of row type `R` and check its header. A `zone` column is read against
+    /// the zone list of the `face-map.toml` beside the file (none: only empty zones read).
     pub fn open(path: &Path) -> Result<Rows<R>, RecordingError> {
         Rows::open_with(path, false)
     }
@@ -162,6 +219,16 @@ impl<R: Row> Rows<R> {
     /// [`Rows::open`]; with `drop_cut_tail`, a last row without its line end is left out
     /// instead of reported (for incomplete recordings: see [`Recording`]).
     pub fn open_with(path: &Path, drop_cut_tail: bool) -> Result<Rows<R>, RecordingError> {
+        let zones = ZoneIds::in_dir(path.parent().unwrap_or(Path::new(".")))?;
+        Rows::open_in(path, drop_cut_tail, Arc::new(zones))
+    }
+
+    /// [`Rows::open_with`] against the zone list `zones`.
+    pub(crate) fn open_in(
+        path: &Path,
+        drop_cut_tail: bool,
+        zones: Arc<ZoneIds>,
+    ) -> Result<Rows<R>, RecordingError> {
         let mut src = Source::open(path, drop_cut_tail)?;
         if src.next(0)? == Got::End {
             return Err(RecordingError::EmptyFile {
@@ -201,7 +268,8 @@ impl<R: Row> Rows<R> {
             })
             .collect::<Result<Vec<_>, _>>()?;
         let header_len = header.len();
-        src.lazy = canonical::<R>(&idx, header_len);
+        let present = canonical(&idx, header_len);
+        src.lazy = present.is_some();
         Ok(Rows {
             src,
             idx,
@@ -209,6 +277,10 @@ impl<R: Row> Rows<R> {
             skip: 0,
             drop_cut_tail,
             row: 0,
+            ctx: Ctx {
+                zones,
+                present: present.unwrap_or(0),
+            },
             done: false,
             _row: PhantomData,
         })
@@ -225,9 +297,11 @@ impl<R: Row> Rows<R> {
         line: u64,
         rows_before: u64,
         drop_cut_tail: bool,
+        zones: Arc<ZoneIds>,
     ) -> Result<Rows<R>, RecordingError> {
         let mut src = Source::open_at(path, offset, line, drop_cut_tail)?;
-        src.lazy = canonical::<R>(&idx, header_len);
+        let present = canonical(&idx, header_len);
+        src.lazy = present.is_some();
         Ok(Rows {
             src,
             idx,
@@ -235,6 +309,10 @@ impl<R: Row> Rows<R> {
             skip,
             drop_cut_tail,
             row: rows_before,
+            ctx: Ctx {
+                zones,
+                present: present.unwrap_or(0),
+            },
             done: false,
             _row: PhantomData,
         })
@@ -288,7 +366,7 @@ impl<R: Row> Iterator for Rows<R> {
         self.row += 1;
         if self.src.lazy {
             if got == Got::Record
-                && let Some(row) = R::decode_line(self.src.data(), self.skip)
+                && let Some(row) = R::decode_line(self.src.data(), self.skip, &self.ctx)
             {
                 return Some(Ok(row));
             }
@@ -313,6 +391,7 @@ impl<R: Row> Iterator for Rows<R> {
             &self.idx,
             self.header_len,
             self.skip,
+            &self.ctx.zones,
             pos,
             got == Got::Record,
         );
@@ -332,6 +411,7 @@ pub(crate) fn decode_record<R: Row>(
     idx: &[usize],
     header_len: usize,
     skip: u32,
+    zones: &ZoneIds,
     pos: RowPos,
     terminated: bool,
 ) -> Result<R, RecordingError> {
@@ -355,7 +435,7 @@ pub(crate) fn decode_record<R: Row>(
             message,
         });
     }
-    R::decode(&Dec::new(data, bounds, idx, skip)).map_err(|bad| RecordingError::Value {
+    R::decode(&Dec::new(data, bounds, idx, skip, zones)).map_err(|bad| RecordingError::Value {
         path: path.to_owned(),
         pos,
         column: R::COLUMNS.get(bad.column).copied().unwrap_or("?"),
@@ -363,7 +443,10 @@ pub(crate) fn decode_record<R: Row>(
     })
 }
 
-/// The header names exactly `R::COLUMNS`, in that order: `Codec::decode_line` applies.
-pub(crate) fn canonical<R: Row>(idx: &[usize], header_len: usize) -> bool {
-    header_len == R::COLUMNS.len() && idx.iter().enumerate().all(|(k, &i)| k == i)
+/// The header names exactly `R::COLUMNS`, in that order, but for trailing optional columns
+/// it lacks: `Codec::decode_line` applies, and reads the number of columns returned.
+pub(crate) fn canonical(idx: &[usize], header_len: usize) -> Option<usize> {
+    let present = idx.iter().enumerate().take_while(|&(k, &i)| k == i).count();
+    let rest_absent = idx.get(present..)?.iter().all(|&i| i == ABSENT);
+    (rest_absent && header_len == present).then_some(present)
 }

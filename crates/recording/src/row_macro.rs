@@ -17,7 +17,9 @@
 //! Each line is `field: type => codec, "unit";`, in file order. The column is named after the
 //! field. The codecs are `uint` (unsigned decimal), `float(steps)` (rounded to `1 / steps`,
 //! see [`crate::rows::resolution`]), `boolean`, `named(ALL, name_fn, "what")` (one of an enum's
-//! snake_case names) and `text` (a `String`, CSV-quoted where needed). From it come the
+//! snake_case names), `text` (a `String`, CSV-quoted where needed) and `zone` (a
+//! [`crate::ZoneRef`], written as the id from the recording's zone list; the column is left
+//! out of files of recordings without one). From it come the
 //! struct, [`crate::Row`] (`FILE`, `COLUMNS`, `UNITS`, `KINDS`, `rounded`) and the private
 //! `Codec` (`encode`, `decode`, and with `fast` the fused `decode_line`, which has no `text`).
 
@@ -42,11 +44,12 @@ macro_rules! row_type {
             row_type!(@codec $name { $($field => $codec $(($($arg),*))?),* });
 
             #[inline]
-            fn decode_line(line: &[u8], skip: u32) -> Option<Self> {
+            fn decode_line(line: &[u8], skip: u32, ctx: &$crate::codec::Ctx) -> Option<Self> {
                 let mut l = $crate::line::Line::new(
                     line,
                     skip,
                     <Self as $crate::rows::Row>::COLUMNS.len(),
+                    ctx,
                 );
                 // struct fields are evaluated in the order written: the column order
                 let row = $name {
@@ -132,6 +135,7 @@ macro_rules! row_type {
     (@kind boolean) => { $crate::rows::ColumnKind::Boolean };
     (@kind named($all:expr, $f:expr, $what:expr)) => { $crate::rows::ColumnKind::Name };
     (@kind text) => { $crate::rows::ColumnKind::Text };
+    (@kind zone) => { $crate::rows::ColumnKind::Name };
 
     (@round $v:expr, float($steps:expr)) => { $crate::rows::round_to($v, $steps) };
     (@round $v:expr, text) => { $v.clone() };
@@ -142,6 +146,7 @@ macro_rules! row_type {
     (@enc $e:ident, $v:expr, boolean) => { $e.boolean($v)? };
     (@enc $e:ident, $v:expr, named($all:expr, $f:expr, $what:expr)) => { $e.text($f($v))? };
     (@enc $e:ident, $v:expr, text) => { $e.text(&$v)? };
+    (@enc $e:ident, $v:expr, zone) => { $e.zone($v)? };
 
     (@dec $d:ident, $k:expr, uint) => { $d.uint($k)? };
     (@dec $d:ident, $k:expr, float($steps:expr)) => { $d.float($k)? };
@@ -150,9 +155,11 @@ macro_rules! row_type {
         $d.named($k, &$all, $f, $what)?
     };
     (@dec $d:ident, $k:expr, text) => { $d.text($k)?.to_owned() };
+    (@dec $d:ident, $k:expr, zone) => { $d.zone($k)? };
 
     (@line $l:ident, uint) => { $l.uint()? };
     (@line $l:ident, float($steps:expr)) => { $l.float()? };
     (@line $l:ident, boolean) => { $l.boolean()? };
     (@line $l:ident, named($all:expr, $f:expr, $what:expr)) => { $l.named(&$all, $f)? };
+    (@line $l:ident, zone) => { $l.zone()? };
 }

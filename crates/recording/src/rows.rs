@@ -6,6 +6,7 @@
 //! The column order of each file is the field order of its struct (and of `COLUMNS`).
 
 pub use crate::names::{EventKind, EventSource, FIRMWARE_STATES, fault_from_name, state_from_name};
+pub use crate::zone::ZoneRef;
 use needlebench_physics::Layer;
 use needlebench_protocol::{FaultCode, FirmwareState, LogLevel};
 use serde::{Deserialize, Serialize};
@@ -96,7 +97,13 @@ use resolution as r;
 /// Columns added after format 2 was released, per file: a recording written before they existed
 /// lacks them, and its rows read back with the column `NaN` ("not recorded") instead of failing
 /// with a missing column. Every other column is required.
-pub const OPTIONAL_COLUMNS: &[(&str, &str)] = &[("telemetry.csv", "needle_peak_um")];
+///
+/// `punctures.csv`'s `zone` (format 4) is written only by recordings with a face map; a file
+/// without it reads [`ZoneRef::NOT_RECORDED`].
+pub const OPTIONAL_COLUMNS: &[(&str, &str)] = &[
+    ("telemetry.csv", "needle_peak_um"),
+    ("punctures.csv", "zone"),
+];
 
 row_type! {
     /// One firmware tick: what the hand, the pen and the firmware did.
@@ -167,6 +174,13 @@ row_type! {
         tenting_um: f32 => float(r::UM), "um";
         /// The puncture reached the capillaries (papillary dermis or deeper).
         bleeding: bool => boolean, "bool";
+        /// The face-map zone the puncture lies in (format 4): its id in the file, an index
+        /// into [`Recording::zone_ids`](crate::Recording::zone_ids) here; empty in the file /
+        /// [`ZoneRef::OUTSIDE`] outside every zone; [`ZoneRef::NOT_RECORDED`] where the
+        /// recording has no face map (no `zone` column). Serde writes the index, and leaves
+        /// the field out where not recorded (as the file does).
+        #[serde(default, skip_serializing_if = "ZoneRef::not_recorded")]
+        zone: ZoneRef => zone, "name";
     }
 }
 
@@ -183,6 +197,7 @@ impl Default for PunctureRow {
             peak_force_n: 0.0,
             tenting_um: 0.0,
             bleeding: false,
+            zone: ZoneRef::NOT_RECORDED,
         }
     }
 }
@@ -238,6 +253,52 @@ impl EventRow {
         }
     }
 
+    /// Runner `zone_start`: a treatment plan's zone `zone_id` begins (its first pass), at
+    /// exposure `exposure_mm`, step `step` (1-based) of the plan; code the zone's id, detail
+    /// `exposure_mm=0.5 step=1`.
+    pub fn zone_start(
+        tick: u64,
+        t_us: u64,
+        zone_id: &str,
+        exposure_mm: f64,
+        step: usize,
+    ) -> EventRow {
+        EventRow {
+            code: zone_id.to_owned(),
+            detail: format!("exposure_mm={exposure_mm} step={step}"),
+            ..EventRow::at_tick(tick, t_us, EventSource::Runner, EventKind::ZoneStart)
+        }
+    }
+
+    /// Runner `depth_change`: the operator turned the depth dial from `from_mm` to `to_mm`;
+    /// code `0.50->1.00` (mm, two decimals), detail in words.
+    pub fn depth_change(
+        tick: u64,
+        t_us: u64,
+        from_mm: f64,
+        to_mm: f64,
+        duration_s: f64,
+    ) -> EventRow {
+        EventRow {
+            code: format!("{from_mm:.2}->{to_mm:.2}"),
+            detail: format!(
+                "operator sets the depth from {from_mm:.2} mm to {to_mm:.2} mm (pen lifted, \
+                 motor running, {duration_s} s)"
+            ),
+            ..EventRow::at_tick(tick, t_us, EventSource::Runner, EventKind::DepthChange)
+        }
+    }
+
+    /// The exposures of a `depth_change` event (`from_mm`, `to_mm`); `None` for other kinds
+    /// or a code that is not `from->to` in mm.
+    pub fn depth_change_mm(&self) -> Option<(f64, f64)> {
+        if self.kind != EventKind::DepthChange {
+            return None;
+        }
+        let (from, to) = self.code.split_once("->")?;
+        Some((from.parse().ok()?, to.parse().ok()?))
+    }
+
     /// Firmware `log`, code the level's name, detail the text.
     pub fn log(tick: u64, t_us: u64, level: LogLevel, text: &str) -> EventRow {
         EventRow {
@@ -286,8 +347,8 @@ mod tests {
             "us,tick,mm,mm,N,deg,bool,um,um,um,fraction,mA,Hz,mV,level,name,name",
         );
         check_declaration::<PunctureRow>(
-            "t_us,stroke,needle,x_mm,y_mm,depth_um,layer,peak_force_n,tenting_um,bleeding",
-            "us,count,index,mm,mm,um,name,N,um,bool",
+            "t_us,stroke,needle,x_mm,y_mm,depth_um,layer,peak_force_n,tenting_um,bleeding,zone",
+            "us,count,index,mm,mm,um,name,N,um,bool,name",
         );
         check_declaration::<EventRow>(
             "t_us,tick,source,kind,code,detail",
@@ -302,7 +363,7 @@ mod tests {
         assert_eq!(
             PunctureRow::KINDS,
             [
-                Integer, Integer, Integer, Float, Float, Float, Name, Float, Float, Boolean
+                Integer, Integer, Integer, Float, Float, Float, Name, Float, Float, Boolean, Name
             ]
         );
         assert_eq!(EventRow::KINDS, [Integer, Integer, Name, Name, Text, Text]);

@@ -8,6 +8,7 @@ use crate::meta::{
     SCENARIO_DIR, default_units,
 };
 use crate::rows::{EventRow, PunctureRow, Row, TelemetryRow};
+use crate::zone::{FACE_MAP_FILE, ZoneIds};
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
@@ -21,24 +22,39 @@ pub const REASON_NOT_FINISHED: &str = "recording not finished (writer dropped)";
 struct CsvFile {
     path: PathBuf,
     csv: csv::Writer<File>,
+    /// The zone list a `zone` column is written against; `None`: no `zone` column.
+    zones: Option<ZoneIds>,
+}
+
+/// The columns of `R` written: all of them, but `zone` only with a zone list.
+fn written_columns<R: Row>(zones: bool) -> impl Iterator<Item = &'static str> {
+    R::COLUMNS
+        .iter()
+        .copied()
+        .filter(move |c| zones || !is_zone_column::<R>(c))
+}
+
+/// `column` of `R` is the `zone` column of `punctures.csv`.
+fn is_zone_column<R: Row>(column: &str) -> bool {
+    R::FILE == PunctureRow::FILE && column == "zone"
 }
 
 impl CsvFile {
-    fn create<R: Row>(dir: &Path) -> Result<Self, RecordingError> {
+    fn create<R: Row>(dir: &Path, zones: Option<ZoneIds>) -> Result<Self, RecordingError> {
         let path = dir.join(R::FILE);
         let file = File::create(&path).map_err(|e| RecordingError::io(&path, "create", e))?;
         let mut csv = csv::WriterBuilder::new()
             .buffer_capacity(BUFFER_BYTES)
             .terminator(csv::Terminator::Any(b'\n'))
             .from_writer(file);
-        csv.write_record(R::COLUMNS)
+        csv.write_record(written_columns::<R>(zones.is_some()))
             .and_then(|()| csv.flush().map_err(csv::Error::from))
             .map_err(|e| write_error(&path, e))?;
-        Ok(CsvFile { path, csv })
+        Ok(CsvFile { path, csv, zones })
     }
 
     fn write<R: Row>(&mut self, row: &R) -> Result<(), RecordingError> {
-        row.encode(&mut Enc::new(&mut self.csv))
+        row.encode(&mut Enc::new(&mut self.csv, self.zones.as_ref()))
             .and_then(|()| self.csv.write_record(None::<&[u8]>))
             .map_err(|e| write_error(&self.path, e))
     }
@@ -84,6 +100,16 @@ pub struct ScenarioCopy<'a> {
     pub files: &'a [(String, Vec<u8>)],
 }
 
+/// The face map a treatment plan ran on, stored in the recording ([`FACE_MAP_FILE`]): its
+/// zones' ids name the punctures' zones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FaceMapCopy<'a> {
+    /// The face map's name (`meta.toml` `[scenario] face_map`).
+    pub name: &'a str,
+    /// The face map file's exact bytes (a built-in map's compiled-in text).
+    pub text: &'a str,
+}
+
 /// How [`RecordingWriter::create_with`] treats what is already at the target path.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct CreateOptions<'a> {
@@ -92,6 +118,9 @@ pub struct CreateOptions<'a> {
     pub replace: bool,
     /// The scenario to store in the recording ([`crate::SCENARIO_COPY`]).
     pub scenario: Option<ScenarioCopy<'a>>,
+    /// The face map of a treatment plan: written to [`FACE_MAP_FILE`], named in `meta.toml`,
+    /// and `punctures.csv` gets its `zone` column. `None`: no face map, no `zone` column.
+    pub face_map: Option<FaceMapCopy<'a>>,
 }
 
 /// The path inside a recording where the copy of a file the scenario names as `written` goes:
@@ -159,8 +188,28 @@ impl RecordingWriter {
         meta.run = RunMeta::default();
         meta.scenario.copy.clear();
         meta.scenario.files.clear();
+        meta.scenario.face_map.clear();
+        meta.scenario.face_map_sha256.clear();
+        let zones = match options.face_map {
+            Some(map) => {
+                let ids = ZoneIds::from_face_map_text(map.text, Path::new(FACE_MAP_FILE))?;
+                meta.scenario.face_map = map.name.to_owned();
+                meta.scenario.face_map_sha256 = crate::meta::scenario_hash(map.text.as_bytes());
+                Some(ids)
+            }
+            None => {
+                // no zone column, so no unit for it
+                if let Some(units) = meta.units.get_mut("punctures") {
+                    units.remove("zone");
+                }
+                None
+            }
+        };
         let tmp = crate::place::temporary_sibling(dir, "partial")?;
         let built = (|| {
+            if let Some(map) = options.face_map {
+                write_new(&tmp.join(FACE_MAP_FILE), map.text.as_bytes())?;
+            }
             if let Some(copy) = options.scenario {
                 write_new(&tmp.join(SCENARIO_COPY), copy.text)?;
                 meta.scenario.copy = SCENARIO_COPY.to_owned();
@@ -174,9 +223,9 @@ impl RecordingWriter {
             }
             meta.write_atomic(&tmp.join(META_FILE))?;
             let files = (
-                CsvFile::create::<TelemetryRow>(&tmp)?,
-                CsvFile::create::<PunctureRow>(&tmp)?,
-                CsvFile::create::<EventRow>(&tmp)?,
+                CsvFile::create::<TelemetryRow>(&tmp, None)?,
+                CsvFile::create::<PunctureRow>(&tmp, zones)?,
+                CsvFile::create::<EventRow>(&tmp, None)?,
             );
             Ok::<_, RecordingError>(files)
         })();
@@ -193,7 +242,7 @@ impl RecordingWriter {
         }
         let reopen = |f: CsvFile| CsvFile {
             path: dir.join(f.path.file_name().unwrap_or_default()),
-            csv: f.csv,
+            ..f
         };
         Ok(RecordingWriter {
             dir: dir.to_owned(),

@@ -200,6 +200,7 @@ pub fn run_device(
                 peak_force_n: p.peak_force_n as f32,
                 tenting_um: p.tenting_um as f32,
                 bleeding: p.bleeding,
+                zone: needlebench_recording::ZoneRef::NOT_RECORDED,
             })?;
         }
         stroke += u64::from(!punctures.is_empty());

@@ -247,6 +247,7 @@ pub fn run_until(
                     peak_force_n: p.peak_force_n as f32,
                     tenting_um: p.tenting_um as f32,
                     bleeding: p.bleeding,
+                    zone: needlebench_recording::ZoneRef::NOT_RECORDED,
                 })?;
             }
             world.stroke += u64::from(!out.punctures.is_empty());
@@ -368,6 +369,7 @@ impl World<'_> {
                 .scale_into(factor, &mut self.local_site)?;
             Contact {
                 site: Some(&self.local_site),
+                needle_sites: None,
                 hand_force_n: force_n,
                 tilt_deg: scenario.hand.tilt_deg,
             }

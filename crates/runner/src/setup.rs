@@ -211,6 +211,7 @@ pub fn create_recording(
             text: source.text.as_bytes(),
             files: &files,
         }),
+        face_map: None,
     };
     Ok(RecordingWriter::create_with(out, meta, options)?)
 }

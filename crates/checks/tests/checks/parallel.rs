@@ -65,6 +65,7 @@ fn seeded(seed: u64) -> Synth {
                 peak_force_n: g.below(1000) as f32 / 1e5,
                 tenting_um: g.below(2000) as f32 / 10.0,
                 bleeding: g.below(2) == 0,
+                zone: needlebench_recording::ZoneRef::NOT_RECORDED,
             }
         })
         .collect();

@@ -94,6 +94,7 @@ pub fn clean() -> Synth {
                 peak_force_n: 0.03,
                 tenting_um: 150.0,
                 bleeding: true,
+                zone: needlebench_recording::ZoneRef::NOT_RECORDED,
             });
         }
     }

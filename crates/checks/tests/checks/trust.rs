@@ -144,6 +144,7 @@ fn expectations_come_from_the_recordings_own_copy_from_any_directory() {
             text: SCENARIO.as_bytes(),
             files: &files,
         }),
+        face_map: None,
     };
     let s = clean();
     let w = RecordingWriter::create_with(&dir, s.meta.clone(), options).expect("create");

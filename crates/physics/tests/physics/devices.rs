@@ -76,6 +76,7 @@ fn pen_punctures_spread_like_histology() {
     p.set_spread_seed(3);
     let contact = Contact {
         site: Some(&site),
+        needle_sites: None,
         hand_force_n: 2.0,
         tilt_deg: 0.0,
     };

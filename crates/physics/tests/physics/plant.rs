@@ -91,6 +91,7 @@ fn needles_load_the_motor_and_report_punctures() {
     let cheek = Site::builtin("cheek").unwrap();
     let on_skin = Contact {
         site: Some(&cheek),
+        needle_sites: None,
         hand_force_n: 2.0,
         tilt_deg: 0.0,
     };
@@ -138,6 +139,7 @@ fn precompression_builds_and_relaxes() {
     let cheek = Site::builtin("cheek").unwrap();
     let on_skin = Contact {
         site: Some(&cheek),
+        needle_sites: None,
         hand_force_n: 2.0,
         tilt_deg: 0.0,
     };
@@ -166,6 +168,7 @@ fn plant_is_deterministic_and_needle_position_follows_the_cam() {
     let chin = Site::builtin("chin").unwrap();
     let contact = Contact {
         site: Some(&chin),
+        needle_sites: None,
         hand_force_n: 3.0,
         tilt_deg: 5.0,
     };
@@ -198,6 +201,7 @@ fn invalid_contact_is_an_error_and_changes_nothing() {
     let mut p = plant("36", 0.8);
     let bad = Contact {
         site: None,
+        needle_sites: None,
         hand_force_n: f64::NAN,
         tilt_deg: 0.0,
     };
@@ -245,6 +249,7 @@ fn punctures_report_the_tenting_before_rupture() {
     p.set_exposure_um(1000.0).unwrap();
     let contact = Contact {
         site: Some(&site),
+        needle_sites: None,
         hand_force_n: 2.0,
         tilt_deg: 0.0,
     };
@@ -269,6 +274,7 @@ fn pressing_hard_drags_the_carriage_enough_to_stall() {
         let mut p = plant("36", 0.9);
         let contact = Contact {
             site: Some(&site),
+            needle_sites: None,
             hand_force_n: force_n,
             tilt_deg: 0.0,
         };
@@ -285,4 +291,91 @@ fn pressing_hard_drags_the_carriage_enough_to_stall() {
         hard < 0.4 * light,
         "25 N collapses the stroke rate: {hard} Hz vs {light} Hz"
     );
+}
+
+/// Needles left of the cartridge's centre meet `left`, the others `right`.
+fn split_sites(cartridge: &Cartridge) -> Vec<u16> {
+    cartridge
+        .positions_mm()
+        .iter()
+        .map(|p| u16::from(p[0] >= 0.0))
+        .collect()
+}
+
+#[test]
+fn a_cartridge_straddling_two_skins_gives_each_needle_its_own_skins_depths_and_layers() {
+    let cheek = Site::builtin("cheek").unwrap();
+    // the same column at a third of its thickness: the same depth lies in a deeper layer
+    let thin = cheek.scaled(0.34).unwrap();
+    let sites = [cheek.clone(), thin.clone()];
+    let mut p = plant("36", 0.8);
+    let of_needle = split_sites(p.cartridge());
+    assert!(of_needle.contains(&0) && of_needle.contains(&1));
+    let contact = Contact {
+        site: Some(&cheek),
+        needle_sites: Some(NeedleSites {
+            sites: &sites,
+            of_needle: &of_needle,
+        }),
+        hand_force_n: 2.0,
+        tilt_deg: 0.0,
+    };
+    let (_, punctures) = run(&mut p, 700, 500, &contact);
+    assert!(punctures.len() > 36 * 40, "{} punctures", punctures.len());
+    let mut differs = 0;
+    for q in &punctures {
+        let own = &sites[usize::from(of_needle[usize::from(q.needle_index)])];
+        let other = &sites[1 - usize::from(of_needle[usize::from(q.needle_index)])];
+        assert_eq!(q.layer, own.layer_at_depth(q.depth_um), "{q:?}");
+        differs += usize::from(other.layer_at_depth(q.depth_um) != q.layer);
+    }
+    assert!(
+        differs > 0,
+        "the two skins put some depth in different layers"
+    );
+}
+
+#[test]
+fn per_needle_sites_all_naming_one_skin_stroke_exactly_as_the_single_site() {
+    let cheek = Site::builtin("cheek").unwrap();
+    let sites = [cheek.clone()];
+    let mut single = plant("36", 0.8);
+    let mut per_needle = plant("36", 0.8);
+    let of_needle = vec![0u16; 36];
+    let one = Contact {
+        site: Some(&cheek),
+        needle_sites: None,
+        hand_force_n: 2.0,
+        tilt_deg: 3.0,
+    };
+    let each = Contact {
+        needle_sites: Some(NeedleSites {
+            sites: &sites,
+            of_needle: &of_needle,
+        }),
+        ..one
+    };
+    let (a, pa) = run(&mut single, 700, 300, &one);
+    let (b, pb) = run(&mut per_needle, 700, 300, &each);
+    assert_eq!((a, pa), (b, pb));
+}
+
+#[test]
+fn per_needle_sites_of_the_wrong_length_or_index_are_refused() {
+    let cheek = Site::builtin("cheek").unwrap();
+    let sites = [cheek.clone()];
+    let mut p = plant("36", 0.8);
+    for of_needle in [vec![0u16; 35], vec![1u16; 36]] {
+        let contact = Contact {
+            site: Some(&cheek),
+            needle_sites: Some(NeedleSites {
+                sites: &sites,
+                of_needle: &of_needle,
+            }),
+            hand_force_n: 2.0,
+            tilt_deg: 0.0,
+        };
+        let e = p.step(500, 1000, &contact).expect_err("refused");
+        assert!(e.to_string().contains("needle_sites.of_needle"), "{e}");
+    }
 }

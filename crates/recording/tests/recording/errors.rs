@@ -117,7 +117,7 @@ fn integers_out_of_range_or_signed_are_rejected() {
     let header = PunctureRow::COLUMNS.join(",");
     std::fs::write(
         &path,
-        format!("{header}\n1,2,65536,0,0,0,hypodermis,0,0,false\n"),
+        format!("{header}\n1,2,65536,0,0,0,hypodermis,0,0,false,\n"),
     )
     .unwrap();
     let (_, e) = first_error::<PunctureRow>(&path);
@@ -128,7 +128,7 @@ fn integers_out_of_range_or_signed_are_rejected() {
     );
     std::fs::write(
         &path,
-        format!("{header}\n-1,2,3,0,0,0,hypodermis,0,0,false\n"),
+        format!("{header}\n-1,2,3,0,0,0,hypodermis,0,0,false,\n"),
     )
     .unwrap();
     assert_eq!(first_error::<PunctureRow>(&path).1.column(), Some("t_us"));
@@ -280,13 +280,13 @@ fn an_unsupported_format_version_is_refused() {
     let text = sample_meta()
         .to_toml_string(&path)
         .unwrap()
-        .replace("format_version = 3", "format_version = 4");
+        .replace("format_version = 4", "format_version = 5");
     let e = Meta::from_toml_str(&text, &path).err().unwrap();
     assert!(
         matches!(&e, RecordingError::MetaInvalid { field, .. } if field == "format_version"),
         "{e:?}"
     );
-    let text = text.replace("format_version = 4", "format_version = 0");
+    let text = text.replace("format_version = 5", "format_version = 0");
     assert!(
         Meta::from_toml_str(&text, &path).is_err(),
         "format 0 never existed"

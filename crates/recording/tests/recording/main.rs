@@ -6,6 +6,7 @@ mod parallel;
 mod quoting;
 mod roundtrip;
 mod writer;
+mod zones;
 
 use needlebench_recording::{
     ClockMode, EventKind, EventRow, EventSource, FaultCode, FirmwareState, Layer, LayersUm, Meta,
@@ -81,6 +82,7 @@ pub fn puncture_row(i: u64) -> PunctureRow {
         peak_force_n: 0.031_234_5,
         tenting_um: 41.27,
         bleeding: i.is_multiple_of(3),
+        zone: needlebench_recording::ZoneRef::NOT_RECORDED,
     }
 }
 

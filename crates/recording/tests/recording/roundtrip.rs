@@ -43,6 +43,7 @@ prop_compose! {
         PunctureRow {
             t_us, stroke, needle, x_mm: f[0], y_mm: f[1], depth_um: f[2], layer,
             peak_force_n: f[3], tenting_um: f[4], bleeding,
+            zone: needlebench_recording::ZoneRef::NOT_RECORDED,
         }
     }
 }
@@ -170,6 +171,7 @@ fn floats_are_written_short_at_their_resolution() {
         peak_force_n: 0.031_234_5,
         tenting_um: 41.25,
         bleeding: true,
+        zone: needlebench_recording::ZoneRef::NOT_RECORDED,
     };
     write(&dir, &[], &[row], &[]);
     let text = std::fs::read_to_string(dir.join(PunctureRow::FILE)).unwrap();
@@ -266,6 +268,7 @@ fn columns_are_found_by_name_in_any_order_with_extra_columns() {
             peak_force_n: 0.05,
             tenting_um: 12.0,
             bleeding: true,
+            zone: needlebench_recording::ZoneRef::NOT_RECORDED,
         }]
     );
 }

@@ -174,6 +174,7 @@ fn create_refuses_a_directory_of_other_files_even_when_replacing() {
     let options = CreateOptions {
         replace: true,
         scenario: None,
+        face_map: None,
     };
     let err = RecordingWriter::create_with(&dir, sample_meta(), options)
         .err()
@@ -208,6 +209,7 @@ fn replace_swaps_in_the_new_recording_whole() {
     let options = CreateOptions {
         replace: true,
         scenario: None,
+        face_map: None,
     };
     let w = RecordingWriter::create_with(&dir, sample_meta(), options).unwrap();
     w.finish(RunStatus::Complete).unwrap();
@@ -309,7 +311,7 @@ fn a_format_1_recording_still_reads() {
     let (dir, path, text) = finished_recording(tmp.path());
     // format 1 had no scenario copy and no run.end
     let v1: String = text
-        .replace("format_version = 3", "format_version = 1")
+        .replace("format_version = 4", "format_version = 1")
         .lines()
         .filter(|l| !l.starts_with("end = ") && !l.starts_with("copy = "))
         .map(|l| format!("{l}\n"))
@@ -320,7 +322,7 @@ fn a_format_1_recording_still_reads() {
     assert_eq!(rec.meta().run.end, EndReason::Complete);
     assert!(rec.scenario_copy().is_none());
     // a newer format is refused with the reason
-    let newer = text.replace("format_version = 3", "format_version = 4");
+    let newer = text.replace("format_version = 4", "format_version = 5");
     std::fs::write(&path, newer).unwrap();
     let err = Recording::open(&dir).expect_err("refused");
     assert!(
@@ -335,7 +337,7 @@ fn format_2_meta(current: &str) -> String {
         "{}\n[link]\nticks = 10\nframes_to_pen = 20\nframes_from_pen = 30\nbytes_to_pen = 400\n\
          bytes_from_pen = 500\ncrc_errors = 2\nresyncs = 1\noversize = 0\nunknown_type = 0\n\
          malformed = 0\ndropped_frames = 0\nretransmits = 3\n",
-        current.replace("format_version = 3", "format_version = 2")
+        current.replace("format_version = 4", "format_version = 2")
     )
 }
 
@@ -376,7 +378,7 @@ fn a_format_3_meta_with_link_counters_is_refused_naming_timing_toml() {
     let tmp = tempfile::tempdir().unwrap();
     let path = tmp.path().join(META_FILE);
     let text = sample_meta().to_toml_string(&path).unwrap();
-    let wrong = format_2_meta(&text).replace("format_version = 2", "format_version = 3");
+    let wrong = format_2_meta(&text).replace("format_version = 2", "format_version = 4");
     let e = Meta::from_toml_str(&wrong, &path).err().unwrap();
     assert!(
         matches!(&e, RecordingError::MetaInvalid { field, .. } if field == "link"),
