@@ -114,7 +114,8 @@ impl ExitCoded for needlebench_score::ScoreError {
         match self {
             ScoreError::Recording(e) => e.exit_code(),
             ScoreError::Scenario(e) => e.exit_code(),
-            ScoreError::NoScenario { .. }
+            ScoreError::FaceMap(_)
+            | ScoreError::NoScenario { .. }
             | ScoreError::NotAPen { .. }
             | ScoreError::Input { .. } => BAD_INPUT,
         }

@@ -13,6 +13,9 @@ pub enum ScoreError {
     /// The recording's scenario copy does not parse (file:line:column).
     #[error(transparent)]
     Scenario(#[from] ScenarioError),
+    /// The recording's face map copy does not parse (file:line:column).
+    #[error(transparent)]
+    FaceMap(#[from] needlebench_face::FaceMapError),
     /// The recording holds no scenario copy: there are no targets to score against.
     #[error(
         "{}: the recording holds no scenario copy (scenario/scenario.toml), so there are no \

@@ -1,5 +1,7 @@
 //! Polygons and the square cell grid of a zone.
 
+use needlebench_face::geometry;
+
 /// A simple polygon with its bounding box, for fast point tests.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Polygon<'a> {
@@ -27,36 +29,18 @@ impl<'a> Polygon<'a> {
         (self.min, self.max)
     }
 
-    /// Whether `p` lies inside (even-odd rule; points on an edge may fall either way).
+    /// Whether `p` lies inside (the face crate's crossing rule, after a bounding-box test).
     pub(crate) fn contains(&self, p: [f64; 2]) -> bool {
-        if p[0] < self.min[0] || p[0] > self.max[0] || p[1] < self.min[1] || p[1] > self.max[1] {
-            return false;
-        }
-        let n = self.points.len();
-        let mut inside = false;
-        for i in 0..n {
-            let a = self.points[i];
-            let b = self.points[(i + 1) % n];
-            if (a[1] > p[1]) != (b[1] > p[1]) {
-                let x = a[0] + (p[1] - a[1]) * (b[0] - a[0]) / (b[1] - a[1]);
-                if p[0] < x {
-                    inside = !inside;
-                }
-            }
-        }
-        inside
+        p[0] >= self.min[0]
+            && p[0] <= self.max[0]
+            && p[1] >= self.min[1]
+            && p[1] <= self.max[1]
+            && geometry::contains(self.points, p)
     }
 
     /// Area, mm² (shoelace formula, either orientation).
     pub(crate) fn area(&self) -> f64 {
-        let n = self.points.len();
-        let twice: f64 = (0..n)
-            .map(|i| {
-                let (a, b) = (self.points[i], self.points[(i + 1) % n]);
-                a[0] * b[1] - b[0] * a[1]
-            })
-            .sum();
-        twice.abs() / 2.0
+        geometry::area_mm2(self.points)
     }
 }
 
@@ -82,7 +66,6 @@ impl Grid {
     pub(crate) fn new(poly: &Polygon<'_>, cell_mm: f64) -> Self {
         let (min, max) = poly.bbox();
         // float → count: sizes are finite and small (a face is ≤ 0.3 m across)
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
         let count = |k: usize| (((max[k] - min[k]) / cell_mm).ceil() as usize).max(1);
         let (cols, rows) = (count(0), count(1));
         let mut inside = vec![false; cols * rows];
@@ -125,7 +108,6 @@ impl Grid {
             return None;
         }
         // non-negative and finite here; out-of-range values are rejected below
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
         let (c, r) = (fx as usize, fy as usize);
         (c < self.cols && r < self.rows).then_some(r * self.cols + c)
     }

@@ -4,6 +4,15 @@
 //! reads its expectations), so a score does not depend on the directory it runs in. A
 //! recording without a copy cannot be scored ([`ScoreError::NoScenario`]).
 //!
+//! **With a treatment plan** (`[plan]`) every zone of the face map is a zone of the input, in
+//! the map's order: the recording's copy (`face-map.toml`, the exact bytes the run used), or
+//! the scenario's map for a recording without one. Each zone's depth chart and density band
+//! are the map's; its targets come from the plan's steps on it (exposure, pattern, line
+//! spacing, glide, passes, force, tilt). A zone treated in several steps adds up their
+//! passes, planned time and planned density, and takes the rest from its first step. Zones
+//! no step names are not scored (punctures in them are reported). A puncture's zone is the
+//! one the recording gives it (format 4), else the face-map zone at its position.
+//!
 //! **Without a face map** (a scenario without `[plan]`) the whole treated area
 //! (`meta.toml [setup] area`) is scored as one zone with id [`AREA_ZONE_ID`]. Its targets
 //! are the scenario's: `[pen] exposure_mm`, `[hand]` glide, passes, force (the mean of the
@@ -26,8 +35,9 @@
 use crate::error::ScoreError;
 use crate::geometry::Polygon;
 use crate::input::{Puncture, Sample, ScoreInput, ZoneInput, ZoneTarget};
-use needlebench_recording::Recording;
-use needlebench_scenario::{Device, Pattern, Scenario, ScenarioFile};
+use needlebench_face::FaceMap;
+use needlebench_recording::{Recording, ZoneRef};
+use needlebench_scenario::{Device, Pattern, Plan, Scenario, ScenarioFile};
 
 /// Id (and label) of the single zone of a recording without a face map.
 pub const AREA_ZONE_ID: &str = "area";
@@ -64,27 +74,93 @@ pub fn from_recording(rec: &Recording) -> Result<Loaded, ScoreError> {
     let samples = read_samples(rec)?;
     let setup = &rec.meta().setup;
     let needles_per_s = f64::from(setup.needle_count) * setup.target_stroke_hz;
-    let zone = area_zone(
-        &scenario,
-        pen.exposure_mm,
-        &samples,
-        &setup.area,
-        needles_per_s,
-    );
-    // the needles of a cartridge land up to its radius beyond the path's area: every
-    // puncture belongs to the one zone
-    let punctures = read_punctures(rec, |_| Some(0))?;
+    let (zones, punctures, face_map) = match &scenario.plan {
+        Some(plan) => {
+            // the exact copy the run used; the scenario's own map for a recording without one
+            let map = match rec.face_map() {
+                Some(parsed) => parsed?,
+                None => (*plan.face_map).clone(),
+            };
+            let zones = plan_zones(plan, &map, needles_per_s);
+            // zone ids of the recording's list → face-map indexes
+            let by_ref: Vec<Option<usize>> =
+                rec.zone_ids().iter().map(|id| map.zone_index(id)).collect();
+            let punctures = read_punctures(rec, |pos, zone| {
+                if zone.is_recorded() {
+                    zone.index().and_then(|i| by_ref.get(i).copied().flatten())
+                } else {
+                    map.zone_at(pos)
+                }
+            })?;
+            (zones, punctures, Some(map.name.clone()))
+        }
+        None => {
+            let zone = area_zone(
+                &scenario,
+                pen.exposure_mm,
+                &samples,
+                &setup.area,
+                needles_per_s,
+            );
+            // the needles of a cartridge land up to its radius beyond the path's area: every
+            // puncture belongs to the one zone
+            (vec![zone], read_punctures(rec, |_, _| Some(0))?, None)
+        }
+    };
     Ok(Loaded {
         input: ScoreInput {
-            zones: vec![zone],
+            zones,
             samples,
             punctures,
             cell_mm: scenario.expect.density_cell_mm,
         },
         scenario: scenario.name.clone(),
-        face_map: None,
+        face_map,
         warnings: rec.warnings().to_vec(),
     })
+}
+
+/// Every zone of `map`, with the targets of the plan's steps on it (see the module docs).
+fn plan_zones(plan: &Plan, map: &FaceMap, needles_per_s: f64) -> Vec<ZoneInput> {
+    map.zones
+        .iter()
+        .map(|z| {
+            let steps = plan
+                .zones
+                .iter()
+                .filter(|step| plan.zone_of(step).id == z.id);
+            let target = steps
+                .map(|step| {
+                    target(
+                        &step.pattern,
+                        raster(&step.pattern, step.line_spacing_mm, step.angles_deg.len()),
+                        z.area_mm2(),
+                        step.glide_mm_s,
+                        step.passes,
+                        step.force_n,
+                        step.tilt_deg,
+                        step.exposure_mm,
+                        z.density_per_cm2,
+                        needles_per_s,
+                        None,
+                    )
+                })
+                .reduce(|first, next| ZoneTarget {
+                    passes: first.passes + next.passes,
+                    planned_s: first.planned_s.zip(next.planned_s).map(|(a, b)| a + b),
+                    density_per_cm2: first.density_per_cm2 + next.density_per_cm2,
+                    ..first
+                });
+            ZoneInput {
+                id: z.id.clone(),
+                label: z.label.clone(),
+                outline_mm: z.outline_mm.clone(),
+                depth_mm: z.depth_mm,
+                density_per_cm2: z.density_per_cm2,
+                target,
+            }
+        })
+        .collect()
 }
 
 fn read_samples(rec: &Recording) -> Result<Vec<Sample>, ScoreError> {
@@ -114,11 +190,11 @@ fn read_samples(rec: &Recording) -> Result<Vec<Sample>, ScoreError> {
 
 fn read_punctures(
     rec: &Recording,
-    zone_of: impl Fn([f64; 2]) -> Option<usize>,
+    zone_of: impl Fn([f64; 2], ZoneRef) -> Option<usize>,
 ) -> Result<Vec<Puncture>, ScoreError> {
     let rows = rec
         .punctures()?
-        .only(&["t_us", "x_mm", "y_mm", "depth_um", "layer"]);
+        .only(&["t_us", "x_mm", "y_mm", "depth_um", "layer", "zone"]);
     let mut out = Vec::new();
     for row in rows {
         let r = row?;
@@ -128,7 +204,7 @@ fn read_punctures(
             pos_mm,
             depth_um: f64::from(r.depth_um),
             layer: r.layer,
-            zone: zone_of(pos_mm),
+            zone: zone_of(pos_mm, r.zone),
         });
     }
     Ok(out)
