@@ -92,12 +92,7 @@ pub struct HandAt {
 impl HandPath {
     /// Build the path of `spec`, starting at `t0_s`.
     pub fn new(spec: &MotionSpec, t0_s: f64) -> Self {
-        let mut b = Builder {
-            segments: Vec::new(),
-            t_s: t0_s,
-            at: None,
-            glide: spec.glide_mm_s,
-        };
+        let mut b = Builder::new(t0_s, spec.glide_mm_s);
         for pass in 0..spec.passes.max(1) {
             match &spec.pattern {
                 Pattern::Straight { angle_deg } => {
@@ -126,6 +121,19 @@ impl HandPath {
             segments: b.segments,
             cursor: 0,
         }
+    }
+
+    /// A path of these segments (in time order, each starting where the previous ended).
+    pub fn from_segments(segments: Vec<Segment>) -> Self {
+        HandPath {
+            segments,
+            cursor: 0,
+        }
+    }
+
+    /// The segment the last [`HandPath::at`] fell in (its index in [`HandPath::segments`]).
+    pub fn cursor(&self) -> usize {
+        self.cursor
     }
 
     /// When the path ends, s.
@@ -185,16 +193,30 @@ impl HandPath {
     }
 }
 
-struct Builder {
-    segments: Vec<Segment>,
-    t_s: f64,
-    at: Option<[f64; 2]>,
-    glide: f64,
+/// Builds a path segment by segment: glides on the skin, lifted travel, holds.
+pub(crate) struct Builder {
+    pub(crate) segments: Vec<Segment>,
+    /// The time the next segment starts, s.
+    pub(crate) t_s: f64,
+    /// Where the pen is (`None` before the first point).
+    pub(crate) at: Option<[f64; 2]>,
+    /// Glide speed on the skin, mm/s.
+    pub(crate) glide: f64,
 }
 
 impl Builder {
+    /// An empty path starting at `t0_s`, gliding at `glide_mm_s`.
+    pub(crate) fn new(t0_s: f64, glide_mm_s: f64) -> Builder {
+        Builder {
+            segments: Vec::new(),
+            t_s: t0_s,
+            at: None,
+            glide: glide_mm_s,
+        }
+    }
+
     /// Move to `p` lifted (travel speed), unless already there.
-    fn travel_to(&mut self, p: [f64; 2]) {
+    pub(crate) fn travel_to(&mut self, p: [f64; 2]) {
         if let Some(at) = self.at {
             let d = dist(at, p);
             if d > 1e-9 {
@@ -205,7 +227,7 @@ impl Builder {
     }
 
     /// Glide on the skin to `p`.
-    fn glide_to(&mut self, p: [f64; 2]) {
+    pub(crate) fn glide_to(&mut self, p: [f64; 2]) {
         let at = self.at.unwrap_or(p);
         let d = dist(at, p);
         if d > 1e-9 {
@@ -215,19 +237,20 @@ impl Builder {
     }
 
     /// Stay at the current point for `dt_s`.
-    fn hold(&mut self, dt_s: f64, on_skin: bool) {
+    pub(crate) fn hold(&mut self, dt_s: f64, on_skin: bool) {
         let at = self.at.unwrap_or([0.0, 0.0]);
         self.push(at, at, dt_s, on_skin);
     }
 
     /// End of a pass: lift the pen for a moment.
-    fn lift(&mut self) {
+    pub(crate) fn lift(&mut self) {
         if self.at.is_some() {
             self.hold(0.2, false);
         }
     }
 
-    fn push(&mut self, from: [f64; 2], to: [f64; 2], dt_s: f64, on_skin: bool) {
+    /// A segment from `from` to `to` taking `dt_s`, on the skin or lifted.
+    pub(crate) fn push(&mut self, from: [f64; 2], to: [f64; 2], dt_s: f64, on_skin: bool) {
         let t0 = self.t_s;
         self.t_s += dt_s.max(0.0);
         self.segments.push(Segment {
@@ -323,7 +346,7 @@ fn centroid(poly: &[[f64; 2]]) -> [f64; 2] {
 }
 
 /// An Archimedean spiral from the centre outwards, kept to the area.
-fn spiral(b: &mut Builder, area: &[[f64; 2]], pitch_mm: f64) {
+pub(crate) fn spiral(b: &mut Builder, area: &[[f64; 2]], pitch_mm: f64) {
     let c = centroid(area);
     let r_max = area.iter().map(|&p| dist(p, c)).fold(0.0, f64::max);
     let pitch = pitch_mm.max(0.05);
@@ -353,7 +376,7 @@ fn spiral(b: &mut Builder, area: &[[f64; 2]], pitch_mm: f64) {
 }
 
 /// Stamps on a grid inside the area: down, hold, up, move.
-fn stamping(b: &mut Builder, area: &[[f64; 2]], pitch_mm: f64, dwell_s: f64) {
+pub(crate) fn stamping(b: &mut Builder, area: &[[f64; 2]], pitch_mm: f64, dwell_s: f64) {
     let pitch = pitch_mm.max(0.1);
     let (lo, hi) = area
         .iter()
@@ -383,7 +406,7 @@ fn stamping(b: &mut Builder, area: &[[f64; 2]], pitch_mm: f64, dwell_s: f64) {
 }
 
 /// Glide through waypoints at their own times (the glide speed is not used).
-fn freehand(b: &mut Builder, waypoints: &[(f64, f64, f64)]) {
+pub(crate) fn freehand(b: &mut Builder, waypoints: &[(f64, f64, f64)]) {
     let Some(&(_, x0, y0)) = waypoints.first() else {
         return;
     };

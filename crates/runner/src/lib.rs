@@ -9,6 +9,7 @@
 //! - [`hand`]: motion patterns (straight, crosshatch, spiral, stamping, freehand) and tremor;
 //! - [`field`]: seeded spatial variation of skin thickness;
 //! - [`operator`]: the button presses that start and stop the pen;
+//! - [`plan`]: treatment plans: the hand path over a face map's zones, depth changes, pauses;
 //! - [`setup`]: a scenario resolved for the simulation ([`RunSetup::new`]);
 //! - [`pen`]: choosing and opening the link to the pen;
 //! - [`run()`]: the loop of a pen run;
@@ -24,6 +25,8 @@ pub mod field;
 pub mod hand;
 pub mod operator;
 pub mod pen;
+pub mod plan;
+mod plan_run;
 mod run;
 pub mod setup;
 

@@ -16,6 +16,8 @@
 use crate::field::ThicknessField;
 use crate::hand::{HandPath, Tremor};
 use crate::operator::Operator;
+use crate::plan::PlanPath;
+use crate::plan_run::PlanRun;
 use crate::setup::{RunSetup, SeededWorld, active};
 use crate::{RunError, RunStatus, RunSummary};
 use needlebench_bridge::{Link, LinkStats, PenEvent};
@@ -24,7 +26,7 @@ use needlebench_protocol::{
     CartridgeInfo, FaultCode, FirmwareState, MAX_HALL_PERIOD_US, SensorFrame,
 };
 use needlebench_recording::{
-    EndReason, LinkCounters, PunctureRow, RecordingWriter, TelemetryRow, Timing,
+    EndReason, LinkCounters, PunctureRow, RecordingWriter, TelemetryRow, Timing, ZoneRef,
 };
 use needlebench_scenario::{InjectedFault, Sensor};
 use rand::Rng;
@@ -82,6 +84,8 @@ struct World<'s> {
     local_site: needlebench_physics::Site,
     /// The injections in force this tick.
     active: Active,
+    /// The treatment plan, when the scenario is one.
+    plan: Option<PlanRun>,
 }
 
 /// The injections in force at one tick, found in one pass over the scenario's list.
@@ -133,6 +137,8 @@ fn sensor_index(s: Sensor) -> usize {
 struct Sample {
     pen_mm: [f64; 2],
     force_n: f64,
+    /// Tilt from the skin normal, degrees.
+    tilt_deg: f64,
     on_skin: bool,
     /// False while a `cartridge_removed` injection is active.
     cartridge_present: bool,
@@ -174,7 +180,15 @@ pub fn run_until(
     plant.set_spread_seed(spread_seed);
     plant.set_exposure_um(setup.pen.exposure_um())?;
     let mut operator = Operator::new(setup.speed_level, 1);
-    let hand = HandPath::new(&setup.motion, operator.hand_start_s);
+    let (hand, plan) = match &setup.plan {
+        Some(p) => {
+            let mut path = PlanPath::new(&p.spec, &p.face_map, operator.hand_start_s);
+            let hand = std::mem::replace(&mut path.hand, HandPath::from_segments(Vec::new()));
+            let plan = PlanRun::new(path, p.face_map.clone(), p.spec.depth_change_s);
+            (hand, Some(plan))
+        }
+        None => (HandPath::new(&setup.motion, operator.hand_start_s), None),
+    };
     operator.stop_at(hand.end_s() + 0.05);
     let natural_end_s = hand.end_s() + TAIL_S;
     let end_s = scenario
@@ -202,6 +216,7 @@ pub fn run_until(
         stroke: 0,
         local_site: scenario.skin.site.clone(),
         active: Active::default(),
+        plan,
     };
 
     let mut duty_permille: u16 = 0;
@@ -228,6 +243,14 @@ pub fn run_until(
         } else {
             Active::at(&scenario.inject, t_s)
         };
+        if let Some(plan) = &mut world.plan {
+            for row in plan.events_due(t_s, tick, t_us) {
+                writer.event(&row)?;
+            }
+            if let Some(exposure_um) = plan.exposure_change(t_s) {
+                plant.set_exposure_um(exposure_um)?;
+            }
+        }
         let (mut telemetry, sensors) = {
             let (sample, out) = world.step(&mut plant, t_s, duty_permille)?;
             for p in out.punctures {
@@ -236,23 +259,27 @@ pub fn run_until(
                     .positions_mm()
                     .get(usize::from(p.needle_index));
                 let offset = offset.copied().unwrap_or([0.0, 0.0]);
+                let at_mm = [sample.pen_mm[0] + offset[0], sample.pen_mm[1] + offset[1]];
                 writer.puncture(&PunctureRow {
                     t_us,
                     stroke: world.stroke,
                     needle: p.needle_index,
-                    x_mm: (sample.pen_mm[0] + offset[0]) as f32,
-                    y_mm: (sample.pen_mm[1] + offset[1]) as f32,
+                    x_mm: at_mm[0] as f32,
+                    y_mm: at_mm[1] as f32,
                     depth_um: p.depth_um as f32,
                     layer: p.layer,
                     peak_force_n: p.peak_force_n as f32,
                     tenting_um: p.tenting_um as f32,
                     bleeding: p.bleeding,
-                    zone: needlebench_recording::ZoneRef::NOT_RECORDED,
+                    zone: world
+                        .plan
+                        .as_ref()
+                        .map_or(ZoneRef::NOT_RECORDED, |plan| plan.zone_of(at_mm)),
                 })?;
             }
             world.stroke += u64::from(!out.punctures.is_empty());
             (
-                telemetry_row(tick, t_us, &sample, &out, setup),
+                telemetry_row(tick, t_us, &sample, &out, world.exposure_um()),
                 world.sensors(t_s, &out, &sample),
             )
         };
@@ -348,10 +375,14 @@ impl World<'_> {
         let active = self.active;
         let removed = active.removed;
         let on_skin = at.on_skin && !removed;
-        let mut force_n = if at.on_skin {
-            scenario.hand.force_at_s(t_s - self.operator.hand_start_s)
-        } else {
-            0.0
+        let (plan_force_n, tilt_deg) = match &self.plan {
+            Some(plan) => plan.path.force_tilt(self.hand.cursor()),
+            None => (0.0, scenario.hand.tilt_deg),
+        };
+        let mut force_n = match (at.on_skin, &self.plan) {
+            (false, _) => 0.0,
+            (true, Some(_)) => plan_force_n,
+            (true, None) => scenario.hand.force_at_s(t_s - self.operator.hand_start_s),
         };
         if let Some(spike) = active.force_spike_n {
             force_n = spike;
@@ -361,31 +392,51 @@ impl World<'_> {
             plant.reset_precompression();
             self.fresh_from_mm = pen_mm;
         }
-        let contact = if on_skin {
-            let factor = self.field.factor_at(pen_mm);
-            scenario
-                .skin
-                .site
-                .scale_into(factor, &mut self.local_site)?;
-            Contact {
-                site: Some(&self.local_site),
-                needle_sites: None,
-                hand_force_n: force_n,
-                tilt_deg: scenario.hand.tilt_deg,
+        let contact = match (on_skin, &mut self.plan) {
+            (false, _) => Contact::OFF,
+            (true, Some(plan)) => {
+                let factor = self.field.factor_at(pen_mm);
+                let offsets = self.setup.cartridge.positions_mm();
+                let (site, needle_sites) = plan.skins(pen_mm, offsets, factor)?;
+                Contact {
+                    site: Some(site),
+                    needle_sites,
+                    hand_force_n: force_n,
+                    tilt_deg,
+                }
             }
-        } else {
-            Contact::OFF
+            (true, None) => {
+                let factor = self.field.factor_at(pen_mm);
+                scenario
+                    .skin
+                    .site
+                    .scale_into(factor, &mut self.local_site)?;
+                Contact {
+                    site: Some(&self.local_site),
+                    needle_sites: None,
+                    hand_force_n: force_n,
+                    tilt_deg,
+                }
+            }
         };
         let out = plant.step(duty_permille, self.dt_us, &contact)?;
         Ok((
             Sample {
                 pen_mm,
                 force_n,
+                tilt_deg,
                 on_skin,
                 cartridge_present: !removed,
             },
             out,
         ))
+    }
+
+    /// The exposure set on the pen now, µm: the plan's, else the scenario's.
+    fn exposure_um(&self) -> f64 {
+        self.plan
+            .as_ref()
+            .map_or_else(|| self.setup.pen.exposure_um(), |p| p.exposure_um)
     }
 
     /// What the pen's sensors read, with injected faults applied.
@@ -430,7 +481,7 @@ impl World<'_> {
             motor_current_ma: to_u16(readings[1]),
             hall_period_us: hall_reading_us(readings[0]),
             battery_mv: to_u16(readings[2]),
-            depth_um: to_u16(self.setup.pen.exposure_um()),
+            depth_um: to_u16(self.exposure_um()),
             buttons: self.operator.buttons_at(t_s),
             cartridge: CartridgeInfo {
                 present: sample.cartridge_present,
@@ -471,7 +522,7 @@ fn telemetry_row(
     t_us: u64,
     s: &Sample,
     out: &PlantTick<'_>,
-    setup: &RunSetup<'_>,
+    exposure_um: f64,
 ) -> TelemetryRow {
     let stroke_hz = if out.hall_period_us > 0 {
         1e6 / f64::from(out.hall_period_us)
@@ -484,11 +535,11 @@ fn telemetry_row(
         pen_x_mm: s.pen_mm[0] as f32,
         pen_y_mm: s.pen_mm[1] as f32,
         hand_force_n: s.force_n as f32,
-        tilt_deg: setup.scenario.hand.tilt_deg as f32,
+        tilt_deg: s.tilt_deg as f32,
         skin_contact: s.on_skin,
         needle_z_um: out.needle_z_um as f32,
         needle_peak_um: out.needle_peak_um as f32,
-        exposure_um: setup.pen.exposure_um() as f32,
+        exposure_um: exposure_um as f32,
         motor_duty: 0.0,
         motor_current_ma: out.motor_current_ma as f32,
         stroke_hz: stroke_hz as f32,

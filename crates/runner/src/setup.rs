@@ -26,8 +26,22 @@ pub struct RunSetup<'s> {
     pub speed_level: u8,
     /// The stroke frequency of that level, Hz.
     pub target_stroke_hz: f64,
-    /// The hand's path.
+    /// The hand's path (of a single-area scenario; unused with a plan).
     pub motion: MotionSpec,
+    /// The treatment plan, when the scenario is one.
+    pub plan: Option<PlanSetup>,
+}
+
+/// A treatment plan resolved for a run: its steps and the face map they lie on.
+#[derive(Debug, Clone)]
+pub struct PlanSetup {
+    /// The steps, pauses and depth changes.
+    pub spec: crate::plan::PlanSpec,
+    /// The face map.
+    pub face_map: std::sync::Arc<needlebench_face::FaceMap>,
+    /// The face map as the plan names it (a built-in's name or the file as written); the
+    /// recording's `[scenario] face_map`.
+    pub face_map_ref: String,
 }
 
 /// The hand's path specification of `scenario`.
@@ -76,6 +90,7 @@ impl<'s> RunSetup<'s> {
             speed_level,
             target_stroke_hz,
             motion: motion_of(scenario),
+            plan: None,
         })
     }
 
