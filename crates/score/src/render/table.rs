@@ -145,7 +145,7 @@ fn comparison(out: &mut String, expert: &str, c: &Comparison) {
         );
         for m in &z.metrics {
             let diff = value_text(m.difference, m.unit);
-            let diff = if m.difference > 0.0 && crate::text::num(m.difference) != "0" {
+            let diff = if m.difference > 0.0 && diff != value_text(0.0, m.unit) {
                 format!("+{diff}")
             } else {
                 diff
