@@ -98,7 +98,7 @@ impl PlanRun {
     /// one set now).
     pub(crate) fn exposure_change(&mut self, t_s: f64) -> Option<f64> {
         let e = self.path.exposure_um_at(t_s);
-        (e != self.exposure_um).then(|| {
+        (e.to_bits() != self.exposure_um.to_bits()).then(|| {
             self.exposure_um = e;
             e
         })

@@ -3,11 +3,12 @@
 
 use crate::RunError;
 use crate::hand::{MotionSpec, Pattern};
+use crate::plan::{PlanSpec, PlanStep, StepPattern, Waypoint};
 use needlebench_bridge::{ClockMode, Link, LinkError};
 use needlebench_firmware::FirmwareConfig;
 use needlebench_physics::Cartridge;
 use needlebench_recording::{
-    CreateOptions, EndReason, FirmwareMeta, LayersUm, META_FILE, Meta, RecordingError,
+    CreateOptions, EndReason, FaceMapCopy, FirmwareMeta, LayersUm, META_FILE, Meta, RecordingError,
     RecordingWriter, RunStatus, ScenarioCopy, ScenarioMeta, SetupMeta, scenario_hash,
 };
 use needlebench_scenario::{Injection, Pattern as ScenarioPattern, Pen, Scenario};
@@ -36,7 +37,7 @@ pub struct RunSetup<'s> {
 #[derive(Debug, Clone)]
 pub struct PlanSetup {
     /// The steps, pauses and depth changes.
-    pub spec: crate::plan::PlanSpec,
+    pub spec: PlanSpec,
     /// The face map.
     pub face_map: std::sync::Arc<needlebench_face::FaceMap>,
     /// The face map as the plan names it (a built-in's name or the file as written); the
@@ -72,6 +73,62 @@ pub fn motion_of(scenario: &Scenario) -> MotionSpec {
     }
 }
 
+/// The treatment plan of `scenario` resolved for the runner; `None` for a one-area scenario.
+/// The pen starts at `pen`'s exposure (the first zone's unless `[pen] exposure_mm` says
+/// otherwise).
+pub fn plan_of(scenario: &Scenario, pen: &Pen) -> Option<PlanSetup> {
+    let plan = scenario.plan.as_ref()?;
+    let steps = plan
+        .zones
+        .iter()
+        .map(|z| PlanStep {
+            zone: z.zone,
+            exposure_um: z.exposure_mm * 1000.0,
+            pattern: match &z.pattern {
+                ScenarioPattern::Straight => StepPattern::Area(Pattern::Straight {
+                    angle_deg: z.angles_deg.first().copied().unwrap_or(0.0),
+                }),
+                ScenarioPattern::Crosshatch => StepPattern::Area(Pattern::Crosshatch {
+                    angles_deg: z.angles_deg.clone(),
+                }),
+                ScenarioPattern::Spiral => StepPattern::Area(Pattern::Spiral),
+                ScenarioPattern::Stamping => StepPattern::Area(Pattern::Stamping {
+                    pitch_mm: z.stamp_pitch_mm,
+                    dwell_s: z.stamp_dwell_ms / 1000.0,
+                }),
+                ScenarioPattern::Freehand { waypoints, .. } => StepPattern::Freehand(
+                    waypoints
+                        .iter()
+                        .map(|w| Waypoint {
+                            t_s: w.t_s,
+                            pos_mm: [w.x_mm, w.y_mm],
+                            force_n: w.force_n,
+                            tilt_deg: w.tilt_deg,
+                        })
+                        .collect(),
+                ),
+            },
+            line_spacing_mm: z.line_spacing_mm,
+            glide_mm_s: z.glide_mm_s,
+            passes: z.passes,
+            force_n: z.force_n,
+            tilt_deg: z.tilt_deg,
+            offset_mm: z.offset_mm,
+            overshoot_mm: z.overshoot_mm,
+        })
+        .collect();
+    Some(PlanSetup {
+        spec: PlanSpec {
+            steps,
+            pause_s: plan.pause_s,
+            depth_change_s: plan.depth_change_s,
+            start_exposure_um: pen.exposure_um(),
+        },
+        face_map: plan.face_map.clone(),
+        face_map_ref: plan.face_map_ref.clone(),
+    })
+}
+
 impl<'s> RunSetup<'s> {
     /// Resolve a pen `scenario` against the firmware's speed levels; a roller or stamp
     /// scenario is [`RunError::NotAPen`] (run it with [`crate::run_device`]).
@@ -90,7 +147,7 @@ impl<'s> RunSetup<'s> {
             speed_level,
             target_stroke_hz,
             motion: motion_of(scenario),
-            plan: None,
+            plan: plan_of(scenario, pen),
         })
     }
 
@@ -226,7 +283,10 @@ pub fn create_recording(
             text: source.text.as_bytes(),
             files: &files,
         }),
-        face_map: None,
+        face_map: scenario.plan.as_ref().map(|plan| FaceMapCopy {
+            name: &plan.face_map_ref,
+            text: &plan.face_map.text,
+        }),
     };
     Ok(RecordingWriter::create_with(out, meta, options)?)
 }

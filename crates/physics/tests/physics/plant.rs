@@ -326,7 +326,15 @@ fn a_cartridge_straddling_two_skins_gives_each_needle_its_own_skins_depths_and_l
     for q in &punctures {
         let own = &sites[usize::from(of_needle[usize::from(q.needle_index)])];
         let other = &sites[1 - usize::from(of_needle[usize::from(q.needle_index)])];
-        assert_eq!(q.layer, own.layer_at_depth(q.depth_um), "{q:?}");
+        // within the per-puncture thickness spread (the column scaled by 1 ± 3.5 × 6 %)
+        let (shallow, deep) = (
+            own.layer_at_depth(q.depth_um / 1.25),
+            own.layer_at_depth(q.depth_um / 0.75),
+        );
+        assert!(
+            (shallow.index()..=deep.index()).contains(&q.layer.index()),
+            "{q:?}"
+        );
         differs += usize::from(other.layer_at_depth(q.depth_um) != q.layer);
     }
     assert!(

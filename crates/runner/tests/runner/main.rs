@@ -6,4 +6,5 @@
 
 mod devices;
 mod hand;
+mod plan;
 mod runs;
