@@ -180,3 +180,106 @@ fn an_html_page_that_cannot_be_written_exits_6() {
     assert_eq!(code, Some(6), "{err}");
     assert!(err.contains("cannot write"), "{err}");
 }
+
+const PLAN_EXPERT: &str = "score/plan-expert.toml";
+const PLAN_TRAINEE: &str = "score/plan-trainee.toml";
+
+#[test]
+fn a_plan_run_as_planned_scores_each_planned_zone_of_the_face_map() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let rec = record(PLAN_EXPERT, tmp.path(), "expert");
+    let (code, out, err) = score(&[s(&rec), "--json"]);
+    assert_eq!(code, Some(0), "{out}{err}");
+    let doc: Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(doc["face_map"], "adult-frontal");
+    let zones = doc["zones"].as_array().expect("zones");
+    assert!(zones.len() >= 14, "every zone of the map");
+    let planned: Vec<&str> = zones
+        .iter()
+        .filter(|z| z["planned"] == true)
+        .map(|z| z["id"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(planned, ["glabella", "upper_lip"]);
+    assert!(
+        zones
+            .iter()
+            .filter(|z| z["planned"] == true)
+            .all(|z| z["passed"] == true)
+    );
+}
+
+#[test]
+fn a_trainee_scored_against_the_plan_they_attempted_fails_where_and_why() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let rec = record(PLAN_TRAINEE, tmp.path(), "trainee");
+    // against its own scenario, the 1.0 mm on the upper lip is off the zone's chart
+    let (_, own, err) = score(&[s(&rec)]);
+    assert!(
+        own.contains("upper lip: exposure 1 mm (chart 0.25–0.75 mm)"),
+        "{own}{err}"
+    );
+    // against the plan the trainee attempted, the slow glide shows too, and the lip fails
+    let plan = fixture(PLAN_EXPERT);
+    let (code, out, err) = score(&[s(&rec), "--plan", &plan]);
+    assert_eq!(code, Some(1), "{out}{err}");
+    assert!(
+        out.contains("targets of scenario fx-score-plan-expert"),
+        "{out}"
+    );
+    let lip = out
+        .lines()
+        .find(|l| l.starts_with("upper lip "))
+        .unwrap_or_else(|| panic!("no upper lip row: {out}"));
+    assert!(lip.contains("FAIL"), "{lip}");
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("glabella ") && l.contains("PASS")),
+        "{out}"
+    );
+    let fb = out
+        .lines()
+        .find(|l| l.contains("upper lip: glide slowed to"))
+        .unwrap_or_else(|| panic!("no glide feedback: {out}"));
+    // m:ss–m:ss at the start, the plan's glide as the target
+    let (when, _) = fb.trim_start().split_once(", ").expect("time, place");
+    assert!(when.contains('–') && when.contains(':'), "{fb}");
+    assert!(
+        fb.contains("(target 15)") && fb.contains("× target"),
+        "{fb}"
+    );
+}
+
+#[test]
+fn against_an_expert_compares_the_zones_both_planned() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let trainee = record(PLAN_TRAINEE, tmp.path(), "trainee");
+    let expert = record(PLAN_EXPERT, tmp.path(), "expert");
+    let plan = fixture(PLAN_EXPERT);
+    let (code, out, err) = score(&[
+        s(&trainee),
+        "--against",
+        s(&expert),
+        "--plan",
+        &plan,
+        "--json",
+    ]);
+    assert_eq!(code, Some(1), "{err}");
+    let doc: Value = serde_json::from_str(&out).expect("JSON");
+    let zones = doc["against"]["zones"].as_array().expect("compared zones");
+    let ids: Vec<&str> = zones
+        .iter()
+        .map(|z| z["id"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(ids, ["glabella", "upper_lip"]);
+    let glide = zones[1]["metrics"]
+        .as_array()
+        .expect("metrics")
+        .iter()
+        .find(|m| m["name"] == "glide_mm_s")
+        .expect("glide");
+    assert_eq!(glide["closer"], "expert");
+    assert!(
+        glide["difference"].as_f64().unwrap_or(0.0) < -5.0,
+        "{glide}"
+    );
+}

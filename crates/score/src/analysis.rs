@@ -7,6 +7,9 @@ use crate::{DWELL_RADIUS_MM, DWELL_S, HOT_FACTOR, SPEED_STEP_S, VISIT_GAP_S};
 
 /// Microseconds per second.
 pub(crate) const US: f64 = 1e6;
+/// Samples further apart than this, µs, do not stand for the time between them (a gap in
+/// the data): a sample stands for at most this long.
+pub(crate) const MAX_SAMPLE_GAP_US: u64 = 100_000;
 
 /// A piece of the pen's on-skin path inside one zone, between two samples
 /// ≥ [`SPEED_STEP_S`] apart.
@@ -139,10 +142,9 @@ impl<'a> Analysis<'a> {
 }
 
 fn sample_dts(samples: &[Sample]) -> Vec<u64> {
-    const CAP_US: u64 = 100_000;
     let mut dts: Vec<u64> = samples
         .windows(2)
-        .map(|w| (w[1].t_us - w[0].t_us).min(CAP_US))
+        .map(|w| (w[1].t_us - w[0].t_us).min(MAX_SAMPLE_GAP_US))
         .collect();
     // the last sample stands for as long as the one before it
     if !samples.is_empty() {

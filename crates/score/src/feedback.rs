@@ -7,12 +7,13 @@
 //! is outside. Runs of consecutive deviating windows become one line, with the quantities
 //! re-measured over the whole run, timed from the first to the last on-skin sample in the
 //! zone: `0:42–0:47, left cheek: glide slowed to 4.1 mm/s (target 20), density 3.1× target`.
-//! At most [`MAX_RUNS_PER_ZONE`] runs per zone are kept, the worst first. Dwells, punctures
-//! outside the plan and zone totals that fail (coverage, uniformity, density, passes,
-//! overlap, hot spots, time) add their own lines; rests of the pen less than a window apart share one
-//! line. Lines are sorted by start time.
+//! At most [`MAX_RUNS_PER_ZONE`] runs per zone are kept, the worst first. Rests of the pen
+//! (see [`DWELL_S`](crate::DWELL_S); rests less than a window apart share one line), zone
+//! totals that fail (coverage, uniformity, density, passes, overlap, hot spots, time) and
+//! stretches of at least [`OFF_PLAN_S`] with the pen's centre on the skin outside the plan
+//! add their own lines. Lines are sorted by start time.
 
-use crate::analysis::{Analysis, US};
+use crate::analysis::{Analysis, MAX_SAMPLE_GAP_US, US};
 use crate::input::ZoneTarget;
 use crate::metric::{Metric, MetricName};
 use crate::render::{band_text, value_text};
@@ -24,6 +25,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// Most deviating runs reported per zone.
 pub const MAX_RUNS_PER_ZONE: usize = 3;
+/// Least time the pen's centre stays on the skin outside the plan for a feedback line, s.
+pub const OFF_PLAN_S: f64 = 0.5;
 /// Least on-skin time in a zone for a window to be judged, s.
 const MIN_WINDOW_S: f64 = 1.0;
 
@@ -350,53 +353,71 @@ fn total_issues(metrics: &[Metric], t: &ZoneTarget, untreated: bool) -> Vec<Issu
     out
 }
 
-/// Punctures in a window: count, first and last time, µs.
-type Span = (u64, u64, u64);
-
-/// Punctures outside every zone, or in a zone the plan leaves out: one line per run of
-/// windows, per place.
+/// Stretches of the pen on the skin, centre outside every zone or in a zone the plan leaves
+/// out, lasting at least [`OFF_PLAN_S`]: one line per place for stretches less than a window
+/// apart, with the punctures recorded there meanwhile. (Needles at the edge of a cartridge
+/// land up to its radius beyond the pen's zone; only the pen's centre says that a pass
+/// strayed.)
 fn off_plan_lines(a: &Analysis<'_>) -> Vec<Feedback> {
-    let w_us = (WINDOW_S * US) as u64;
-    // place (zone index or none) → window → (count, first, last)
-    let mut by_place: BTreeMap<Option<usize>, BTreeMap<u64, Span>> = BTreeMap::new();
-    for p in &a.input.punctures {
-        if p.zone.is_some_and(|z| a.input.zones[z].target.is_some()) {
+    let off_plan = |z: Option<usize>| z.is_none_or(|z| a.input.zones[z].target.is_none());
+    let samples = &a.input.samples;
+    // (place, first µs, last µs) of each stretch long enough
+    let mut stretches: Vec<(Option<usize>, u64, u64)> = Vec::new();
+    let mut i = 0;
+    while i < samples.len() {
+        let place = a.sample_zone[i];
+        if !(samples[i].skin_contact && off_plan(place)) {
+            i += 1;
             continue;
         }
-        let e = by_place
-            .entry(p.zone)
-            .or_default()
-            .entry(p.t_us / w_us)
-            .or_insert((0, p.t_us, p.t_us));
-        e.0 += 1;
-        e.2 = p.t_us;
+        let mut j = i;
+        while j + 1 < samples.len()
+            && samples[j + 1].skin_contact
+            && a.sample_zone[j + 1] == place
+            && samples[j + 1].t_us - samples[j].t_us <= MAX_SAMPLE_GAP_US
+        {
+            j += 1;
+        }
+        let (t0, t1) = (samples[i].t_us, samples[j].t_us);
+        if (t1 - t0) as f64 >= OFF_PLAN_S * US {
+            stretches.push((place, t0, t1));
+        }
+        i = j + 1;
+    }
+    let gap_us = (WINDOW_S * US) as u64;
+    let mut runs: BTreeMap<Option<usize>, Vec<(u64, u64, f64)>> = BTreeMap::new();
+    for (place, t0, t1) in stretches {
+        let list = runs.entry(place).or_default();
+        let s = (t1 - t0) as f64 / US;
+        match list.last_mut() {
+            Some(r) if t0 <= r.1 + gap_us => *r = (r.0, t1, r.2 + s),
+            _ => list.push((t0, t1, s)),
+        }
     }
     let mut out = Vec::new();
-    for (place, windows) in by_place {
-        let mut runs: Vec<(u64, Span)> = Vec::new();
-        for (k, w) in windows {
-            match runs.last_mut() {
-                Some((last, run)) if *last + 1 == k => {
-                    run.0 += w.0;
-                    run.2 = w.2;
-                    *last = k;
-                }
-                _ => runs.push((k, w)),
-            }
-        }
-        for (_, (count, first, last)) in runs {
+    for (place, list) in runs {
+        for (t0, t1, on_skin_s) in list {
+            let count = a
+                .input
+                .punctures
+                .iter()
+                .filter(|p| p.zone == place && (t0..=t1).contains(&p.t_us))
+                .count();
             let where_ = if place.is_some() {
                 " in a zone the plan leaves out"
             } else {
                 ""
             };
             let issue = Issue {
-                metric: MetricName::Coverage,
-                value: count as f64,
+                metric: MetricName::TimeS,
+                value: on_skin_s,
                 severity: 1.0,
-                text: format!("{count} punctures{where_}"),
+                text: format!(
+                    "pen on the skin {} s{where_} ({count} punctures)",
+                    num(on_skin_s)
+                ),
             };
-            out.push(line(a, place, Some((first, last)), vec![issue]));
+            out.push(line(a, place, Some((t0, t1)), vec![issue]));
         }
     }
     out

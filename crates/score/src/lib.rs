@@ -81,7 +81,7 @@ mod zone;
 
 pub use compare::{Closer, Comparison, MetricComparison, ZoneComparison, compare};
 pub use error::ScoreError;
-pub use feedback::{Feedback, Issue, MAX_RUNS_PER_ZONE};
+pub use feedback::{Feedback, Issue, MAX_RUNS_PER_ZONE, OFF_PLAN_S};
 pub use input::{Puncture, Sample, ScoreInput, ZoneInput, ZoneTarget};
 pub use metric::{Band, Metric, MetricName, Unit, weighted_score};
 pub use recording::{AREA_ZONE_ID, Loaded, from_recording};

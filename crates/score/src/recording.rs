@@ -1,8 +1,12 @@
 //! The adapter: a [`ScoreInput`] from a recording and the scenario copy it holds.
 //!
 //! Targets come from the exact scenario copy in the recording (read as `needlebench check`
-//! reads its expectations), so a score does not depend on the directory it runs in. A
-//! recording without a copy cannot be scored ([`ScoreError::NoScenario`]).
+//! reads its expectations), so a score does not depend on the directory it runs in; or from
+//! a scenario file given instead (`score --plan FILE`): the plan a trainee attempted, when the
+//! recording's own scenario is the trainee's run with its errors written into it. A recording
+//! without a copy and no file given cannot be scored ([`ScoreError::NoScenario`]). The
+//! scenario that gives the targets decides the zones: with a `[plan]`, the face map's; without
+//! one, the recording's treated area as one zone.
 //!
 //! **With a treatment plan** (`[plan]`) every zone of the face map is a zone of the input, in
 //! the map's order: the recording's copy (`face-map.toml`, the exact bytes the run used), or
@@ -37,7 +41,8 @@ use crate::geometry::Polygon;
 use crate::input::{Puncture, Sample, ScoreInput, ZoneInput, ZoneTarget};
 use needlebench_face::FaceMap;
 use needlebench_recording::{Recording, ZoneRef};
-use needlebench_scenario::{Device, Pattern, Plan, Scenario, ScenarioFile};
+use needlebench_scenario::{Device, ExpandOptions, Pattern, Plan, Scenario, ScenarioFile};
+use std::path::{Path, PathBuf};
 
 /// Id (and label) of the single zone of a recording without a face map.
 pub const AREA_ZONE_ID: &str = "area";
@@ -47,27 +52,41 @@ pub const AREA_ZONE_ID: &str = "area";
 pub struct Loaded {
     /// The input.
     pub input: ScoreInput,
-    /// The scenario's name.
+    /// The name of the scenario the targets came from.
     pub scenario: String,
+    /// Where the targets came from: the recording's scenario copy or the given file.
+    pub targets: PathBuf,
     /// The face map's name; `None`: the treated area was scored as one zone.
     pub face_map: Option<String>,
     /// Problems that did not stop the reading (a cut last row of an incomplete recording).
     pub warnings: Vec<String>,
 }
 
-/// Read `rec` and its scenario copy into a [`ScoreInput`].
+/// Read `rec` into a [`ScoreInput`], with the targets of the scenario file `targets` when
+/// given (the plan a trainee attempted), else of the recording's own scenario copy.
 ///
-/// Errors: no scenario copy, a copy that does not parse, a scenario whose device is not a
-/// pen, a bad row (the message names file, row and column).
-pub fn from_recording(rec: &Recording) -> Result<Loaded, ScoreError> {
-    let copy = rec.scenario_copy().ok_or_else(|| ScoreError::NoScenario {
-        path: rec.dir().to_owned(),
-    })?;
+/// Errors: no scenario (no copy and no file), a scenario that does not parse, one whose
+/// device is not a pen, a face map copy that does not parse, a bad row (the message names
+/// file, row and column).
+pub fn from_recording(rec: &Recording, targets: Option<&Path>) -> Result<Loaded, ScoreError> {
+    // a variant of a matrix scenario is selected by the name its recording stores
     let variant = Some(rec.meta().scenario.variant.as_str()).filter(|v| !v.is_empty());
-    let scenario = ScenarioFile::from_copy(&copy, &rec.scenario_files())?.select(variant)?;
+    let (scenario, source) = match targets {
+        Some(path) => {
+            let file = ScenarioFile::read(path, ExpandOptions { allow_large: true })?;
+            (file.select(variant)?, path.to_owned())
+        }
+        None => {
+            let copy = rec.scenario_copy().ok_or_else(|| ScoreError::NoScenario {
+                path: rec.dir().to_owned(),
+            })?;
+            let file = ScenarioFile::from_copy(&copy, &rec.scenario_files())?;
+            (file.select(variant)?, copy)
+        }
+    };
     let Device::Pen(pen) = &scenario.device else {
         return Err(ScoreError::NotAPen {
-            path: copy,
+            path: source,
             device: scenario.device.kind().name(),
         });
     };
@@ -76,7 +95,7 @@ pub fn from_recording(rec: &Recording) -> Result<Loaded, ScoreError> {
     let needles_per_s = f64::from(setup.needle_count) * setup.target_stroke_hz;
     let (zones, punctures, face_map) = match &scenario.plan {
         Some(plan) => {
-            // the exact copy the run used; the scenario's own map for a recording without one
+            // the exact copy the run used; the plan's own map for a recording without one
             let map = match rec.face_map() {
                 Some(parsed) => parsed?,
                 None => (*plan.face_map).clone(),
@@ -115,6 +134,7 @@ pub fn from_recording(rec: &Recording) -> Result<Loaded, ScoreError> {
             cell_mm: scenario.expect.density_cell_mm,
         },
         scenario: scenario.name.clone(),
+        targets: source,
         face_map,
         warnings: rec.warnings().to_vec(),
     })

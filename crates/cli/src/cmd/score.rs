@@ -17,6 +17,11 @@ pub struct ScoreArgs {
     /// An expert's recording of the same plan: compare metric by metric.
     #[arg(long, value_name = "RECORDING")]
     against: Option<PathBuf>,
+    /// Score against this scenario's targets (its `[plan]`, or its `[hand]` and `[pen]`)
+    /// instead of the recording's own scenario copy: the plan a trainee attempted [default:
+    /// the scenario copy in the recording].
+    #[arg(long, value_name = "SCENARIO")]
+    plan: Option<PathBuf>,
     /// Print the score as JSON instead of the table.
     #[arg(long)]
     json: bool,
@@ -28,10 +33,11 @@ pub struct ScoreArgs {
 /// Run the subcommand: 0 when every planned zone reaches the pass mark, 1 otherwise, 3 for a
 /// bad recording (or one without a scenario copy), 6 when the HTML page cannot be written.
 pub fn run(args: ScoreArgs) -> Result<u8, Failure> {
-    let (source, trainee) = load(&args.recording)?;
+    let plan = args.plan.as_deref();
+    let (source, trainee) = load(&args.recording, plan)?;
     let against = match &args.against {
         Some(path) => {
-            let (src, expert) = load(path)?;
+            let (src, expert) = load(path, plan)?;
             Some((src, compare(&trainee, &expert)))
         }
         None => None,
@@ -57,12 +63,12 @@ pub fn run(args: ScoreArgs) -> Result<u8, Failure> {
     })
 }
 
-/// Open and score one recording.
-fn load(path: &Path) -> Result<(Source, Score), Failure> {
+/// Open and score one recording, against the targets of `plan` if given.
+fn load(path: &Path, plan: Option<&Path>) -> Result<(Source, Score), Failure> {
     let recording = Recording::open(path)
         .coded()
         .map_err(|f| f.context(format!("cannot open recording {}", path.display())))?;
-    let loaded = from_recording(&recording)
+    let loaded = from_recording(&recording, plan)
         .coded()
         .map_err(|f| f.context(format!("cannot score {}", path.display())))?;
     for w in &loaded.warnings {
@@ -74,6 +80,7 @@ fn load(path: &Path) -> Result<(Source, Score), Failure> {
     let source = Source {
         recording: path.display().to_string(),
         scenario: loaded.scenario,
+        targets: loaded.targets.display().to_string(),
         face_map: loaded.face_map,
     };
     Ok((source, result))

@@ -14,7 +14,7 @@ section{background:#fff;border:1px solid #dcdde2;border-radius:6px;padding:12px 
 table{border-collapse:collapse;width:100%;font-size:13px}th,td{text-align:left;padding:4px 7px;border-bottom:1px solid #e6e6ea;vertical-align:top}
 th{background:#f0f1f4;font-weight:600}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 .badge{display:inline-block;padding:1px 8px;border-radius:10px;font-weight:700;font-size:12px}
-.b-pass{background:#009E73;color:#fff}.b-fail{background:#D55E00;color:#fff}.b-none{background:#fff;color:#666;border:1px dashed #999}
+.b-pass{background:#009E73;color:#fff}.b-fail{background:#D55E00;color:#fff}
 td.s-low{background:#fbe3d6}td.s-mid{background:#fdf3d9}td.s-na{color:#999}
 svg .zone{stroke:#333;stroke-width:.4}svg .face{fill:#f7efe8;stroke:#888;stroke-width:.6}
 svg text{font-size:4px;text-anchor:middle;fill:#111}
@@ -129,10 +129,12 @@ pub fn html(report: &Report<'_>) -> String {
     let _ = write!(
         out,
         "<h1>Technique score {} / 100 <span class=\"badge {class}\">{word}</span></h1>\
-         <p class=\"sub\">{} · scenario {} · {} · {} of {} zones at or above the pass mark {:.0}</p>",
+         <p class=\"sub\">{} · targets of scenario {} ({}) · {} · {} of {} zones at or above the \
+         pass mark {:.0}</p>",
         score_text(o.score),
         esc(&src.recording),
         esc(&src.scenario),
+        esc(&src.targets),
         src.face_map.as_deref().map_or_else(
             || "no face map (the treated area as one zone)".to_owned(),
             |m| format!("face map {}", esc(m))
@@ -157,11 +159,11 @@ pub fn html(report: &Report<'_>) -> String {
         let _ = write!(out, "<th class=\"num\">{}</th>", esc(m.words()));
     }
     out.push_str("</tr>");
-    for z in &s.zones {
-        let result = match (z.planned, z.passed) {
-            (false, _) => "<span class=\"badge b-none\">not planned</span>",
-            (true, true) => "<span class=\"badge b-pass\">PASS</span>",
-            (true, false) => "<span class=\"badge b-fail\">FAIL</span>",
+    for z in s.zones.iter().filter(|z| z.planned) {
+        let result = if z.passed {
+            "<span class=\"badge b-pass\">PASS</span>"
+        } else {
+            "<span class=\"badge b-fail\">FAIL</span>"
         };
         let _ = write!(
             out,
@@ -186,9 +188,12 @@ pub fn html(report: &Report<'_>) -> String {
         }
         out.push_str("</tr>");
     }
-    out.push_str(
+    let _ = write!(
+        out,
         "</table><p class=\"sub\">Each cell: the value, then its sub-score 0–100 (hover for the \
-         target band). – = not applicable.</p></section>",
+         target band). – = not applicable. Outside the plan: {} punctures in zones the plan \
+         leaves out, {} outside every zone.</p></section>",
+        o.punctures_off_plan, o.punctures_outside
     );
     out.push_str("<section><h2>Feedback</h2><ul class=\"feedback\">");
     if s.feedback.is_empty() {

@@ -8,7 +8,8 @@
 //! ```text
 //! schema        "needlebench-score/1"
 //! recording     the recording directory, as given
-//! scenario      the scenario's name
+//! scenario      the name of the scenario the targets came from
+//! targets       that scenario's file: the recording's copy, or the file given (`--plan`)
 //! face_map      the face map's name, or null (the treated area scored as one zone "area")
 //! pass_mark     70
 //! overall       { score, passed, zones_passed, zones_planned, area_mm2, punctures,
@@ -18,7 +19,7 @@
 //!                  punctures, metrics: [{ name, value, unit, band: [lo, hi], score, weight }] }]
 //! feedback      [{ zone, place, start_us, end_us, issues: [{ metric, value, severity, text }],
 //!                  text }]
-//! against       null, or { recording, scenario, trainee_score, expert_score, unmatched: [id…],
+//! against       null, or { recording, scenario, targets, trainee_score, expert_score, unmatched: [id…],
 //!                 zones: [{ id, label, trainee_score, expert_score,
 //!                           metrics: [{ name, unit, trainee, expert, difference,
 //!                                       trainee_score, expert_score, closer }] }] }
@@ -50,8 +51,10 @@ pub const SCHEMA: &str = "needlebench-score/1";
 pub struct Source {
     /// The recording directory, as given.
     pub recording: String,
-    /// The scenario's name.
+    /// The name of the scenario the targets came from.
     pub scenario: String,
+    /// That scenario's file (the recording's copy, or a file given).
+    pub targets: String,
     /// The face map's name, `None` for the treated area as one zone.
     pub face_map: Option<String>,
 }
@@ -72,6 +75,7 @@ struct JsonDoc<'a> {
     schema: &'static str,
     recording: &'a str,
     scenario: &'a str,
+    targets: &'a str,
     face_map: Option<&'a str>,
     #[serde(flatten)]
     score: &'a Score,
@@ -82,6 +86,7 @@ struct JsonDoc<'a> {
 struct JsonAgainst<'a> {
     recording: &'a str,
     scenario: &'a str,
+    targets: &'a str,
     #[serde(flatten)]
     comparison: &'a Comparison,
 }
@@ -92,11 +97,13 @@ pub fn json(report: &Report<'_>) -> Result<String, serde_json::Error> {
         schema: SCHEMA,
         recording: &report.source.recording,
         scenario: &report.source.scenario,
+        targets: &report.source.targets,
         face_map: report.source.face_map.as_deref(),
         score: report.score,
         against: report.against.as_ref().map(|(s, c)| JsonAgainst {
             recording: &s.recording,
             scenario: &s.scenario,
+            targets: &s.targets,
             comparison: c,
         }),
     };

@@ -1,4 +1,5 @@
-//! The terminal table: one row per zone with its sub-scores, the metrics of the zones below
+//! The terminal table: one row per planned zone with its sub-scores, the punctures outside
+//! the plan, the metrics of the zones below
 //! the pass mark, the feedback, and the comparison with an expert.
 
 use super::{Report, band_text, score_text, value_text};
@@ -24,8 +25,8 @@ pub fn table(report: &Report<'_>) -> String {
     );
     let _ = writeln!(
         out,
-        "score of {} (scenario {}, {map})\n",
-        src.recording, src.scenario
+        "score of {} against the targets of scenario {} ({}), {map}\n",
+        src.recording, src.scenario, src.targets
     );
     zone_table(&mut out, s);
     failing_details(&mut out, s);
@@ -69,27 +70,27 @@ fn zone_table(out: &mut String, s: &Score) {
         let _ = write!(out, " {h:>5}");
     }
     out.push('\n');
-    for z in &s.zones {
-        let result = match (z.planned, z.passed) {
-            (false, _) => "not planned",
-            (true, true) => "PASS",
-            (true, false) => "FAIL",
-        };
+    for z in s.zones.iter().filter(|z| z.planned) {
+        let result = if z.passed { "PASS" } else { "FAIL" };
         let _ = write!(
             out,
             "{:<w$}  {:>5}  {result:<6}",
             z.label,
             score_text(z.score)
         );
-        if z.planned {
-            for name in MetricName::ALL {
-                let sc = z.metric(name).and_then(|m| m.score);
-                let _ = write!(out, " {:>5}", score_text(sc));
-            }
-        } else if z.punctures > 0 {
-            let _ = write!(out, " {} punctures", z.punctures);
+        for name in MetricName::ALL {
+            let sc = z.metric(name).and_then(|m| m.score);
+            let _ = write!(out, " {:>5}", score_text(sc));
         }
         out.push('\n');
+    }
+    let o = &s.overall;
+    if o.punctures_off_plan + o.punctures_outside > 0 {
+        let _ = writeln!(
+            out,
+            "outside the plan: {} punctures in zones the plan leaves out, {} outside every zone",
+            o.punctures_off_plan, o.punctures_outside
+        );
     }
     let _ = writeln!(
         out,

@@ -9,6 +9,7 @@ fn report_of(s: &needlebench_score::Score) -> Report<'_> {
         source: Source {
             recording: "recordings/<trainee>".to_owned(),
             scenario: "fx".to_owned(),
+            targets: "recordings/<trainee>/scenario/scenario.toml".to_owned(),
             face_map: Some("adult-frontal".to_owned()),
         },
         score: s,
