@@ -1,17 +1,5 @@
-//! Plain-language feedback tied to a time window and a place.
-//!
-//! Each planned zone's on-skin time is cut into windows of [`WINDOW_S`] (aligned to the start
-//! of the run). In each window the glide speed, force, tilt, exposure, the share of punctures
-//! too deep and the density (the mean final density of the cells punctured in that window,
-//! over the plan's density) are judged against the zone's bands; a window deviates when any
-//! is outside. Runs of consecutive deviating windows become one line, with the quantities
-//! re-measured over the whole run, timed from the first to the last on-skin sample in the
-//! zone: `0:42–0:47, left cheek: glide slowed to 4.1 mm/s (target 20), density 3.1× target`.
-//! At most [`MAX_RUNS_PER_ZONE`] runs per zone are kept, the worst first. Rests of the pen
-//! (see [`DWELL_S`](crate::DWELL_S); rests less than a window apart share one line), zone
-//! totals that fail (coverage, uniformity, density, passes, overlap, hot spots, time) and
-//! stretches of at least [`OFF_PLAN_S`] with the pen's centre on the skin outside the plan
-//! add their own lines. Lines are sorted by start time.
+//! Plain-language feedback tied to a time window and a place (the algorithm is in the
+//! crate docs, `# Feedback`).
 
 use crate::analysis::{Analysis, MAX_SAMPLE_GAP_US, US};
 use crate::input::ZoneTarget;

@@ -62,9 +62,20 @@
 //!
 //! # Feedback
 //!
-//! See [`feedback`](crate::Feedback) and the `feedback` module: runs of [`WINDOW_S`] windows
-//! where a quantity leaves its band, dwells, punctures outside the plan and failing zone
-//! totals, each a line `m:ss–m:ss, place: what`.
+//! Each planned zone's on-skin time is cut into windows of [`WINDOW_S`] (aligned to the start
+//! of the run). In each window the glide speed, force, tilt, exposure, the share of punctures
+//! too deep and the density (the mean final density of the cells punctured in that window,
+//! over the plan's density) are judged against the zone's bands; a window deviates when any
+//! is outside (the pen quantities need at least 1 s on the skin in the window, depth and
+//! density a puncture). Runs of consecutive deviating windows become one line, with the
+//! quantities re-measured over the whole run (the 3 furthest outside, worst first), timed from the first to the last on-skin sample in the
+//! zone: `0:42–0:47, left cheek: glide slowed to 4.1 mm/s (target 20), density 3.1× target`.
+//! At most [`MAX_RUNS_PER_ZONE`] runs per zone are kept, the worst first. Rests of the pen
+//! (see [`DWELL_S`]; rests less than a window apart share one line), zone
+//! totals that fail (coverage, uniformity, density, passes, overlap, hot spots, time) and
+//! stretches of at least [`OFF_PLAN_S`] with the pen's centre on the skin outside the plan
+//! add their own lines. Lines are sorted by start time (a zone never treated, untimed, last).
+//! Each line is a [`Feedback`]: zone, place, time span, the [`Issue`]s and the whole text.
 
 mod analysis;
 mod compare;
