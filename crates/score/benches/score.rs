@@ -20,7 +20,7 @@ fn raster(map: &FaceMap, t_us: u64) -> [f64; 2] {
     let d = 20.0 * t_us as f64 / 1e6; // mm along the path
     let line = (d / width).floor();
     let along = d - line * width;
-    let x = if line as u64 % 2 == 0 {
+    let x = if (line as u64).is_multiple_of(2) {
         x0 + along
     } else {
         x1 - along

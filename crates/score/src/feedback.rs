@@ -385,12 +385,11 @@ fn off_plan_lines(a: &Analysis<'_>) -> Vec<Feedback> {
     let mut out = Vec::new();
     for (place, list) in runs {
         for (t0, t1, on_skin_s) in list {
-            let count = a
-                .input
-                .punctures
-                .iter()
-                .filter(|p| p.zone == place && (t0..=t1).contains(&p.t_us))
-                .count();
+            // punctures are in time order: only those of the span are looked at
+            let all = &a.input.punctures;
+            let from = all.partition_point(|p| p.t_us < t0);
+            let to = all.partition_point(|p| p.t_us <= t1);
+            let count = all[from..to].iter().filter(|p| p.zone == place).count();
             let where_ = if place.is_some() {
                 " in a zone the plan leaves out"
             } else {

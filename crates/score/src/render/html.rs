@@ -21,20 +21,9 @@ svg text{font-size:4px;text-anchor:middle;fill:#111}
 ul.feedback li{margin:3px 0}
 .legend span{margin-right:12px;white-space:nowrap}.sw{display:inline-block;width:12px;height:12px;vertical-align:middle;margin-right:4px;border:1px solid #666}";
 
-/// Escape text for HTML.
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+/// Escape text for HTML, in text and in attribute values (`&`, `<`, `>`, `'`, `"`).
+fn esc(s: &str) -> std::borrow::Cow<'_, str> {
+    quick_xml::escape::escape(s)
 }
 
 /// Fill colour of a zone with `score`: below the pass mark orange-red, up to 85 amber, above
