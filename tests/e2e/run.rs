@@ -129,7 +129,7 @@ fn interrupting_a_run_flushes_every_row_and_marks_the_recording_interrupted() {
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_needlebench"))
         .args([
             "run",
-            &scenario("full-face-10min-36-150hz"),
+            &scenario("full-face-plan-10min"),
             "--out",
             out.to_str().unwrap(),
             "-q",

@@ -287,7 +287,7 @@ fn long_pty_run(out: &Path) -> (std::process::Child, u32) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_needlebench"))
         .args([
             "run",
-            &scenario("full-face-10min-36-150hz"),
+            &scenario("full-face-plan-10min"),
             "--out",
             out.to_str().expect("utf-8"),
             "-q",
@@ -356,7 +356,7 @@ fn repeated_ctrl_c_ends_interrupted_with_no_row_cut() {
     let child = Command::new(env!("CARGO_BIN_EXE_needlebench"))
         .args([
             "run",
-            &scenario("full-face-10min-36-150hz"),
+            &scenario("full-face-plan-10min"),
             "--out",
             rec.to_str().expect("utf-8"),
             "-q",

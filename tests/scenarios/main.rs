@@ -8,7 +8,7 @@
 //! and requires exit code 0. Scenarios
 //! tagged `negative` must fail their checks: `regress` counts that as success ("expected
 //! fail") and a clean pass as a failure, and the trial also requires the summary row to say
-//! `expected fail`. Every scenario runs, the 10-minute full-face session included (~10 s in
+//! `expected fail`. Every scenario runs, the 10-minute full-face plan included (~10 s in
 //! the dev profile): a suite that skips its longest member hides the regressions that only
 //! long sessions show (battery drain, cartridge lockout, drift).
 //!

@@ -1,4 +1,5 @@
-//! The full-face 10-minute session (36 needles, 150 Hz) in lockstep with the in-process
+//! The full-face treatment plan (`scenarios/full-face-plan-10min.toml`: every zone of the
+//! default face map, ~600 s, 36 needles, 150 Hz) in lockstep with the in-process
 //! firmware, writing its recording: speed against real time and peak memory, for a 1-minute
 //! and the 10-minute run, each in its own process so each peak is its own.
 //!
@@ -9,8 +10,8 @@
 
 use needlebench_bridge::{InProcessTransport, Link, LinkOptions};
 use needlebench_firmware::Firmware;
-use needlebench_recording::{Meta, RecordingWriter};
 use needlebench_runner::pen::firmware_config;
+use needlebench_runner::setup::{base_meta, create_recording};
 use needlebench_runner::{RunSetup, run};
 use needlebench_scenario::Scenario;
 use std::path::Path;
@@ -19,7 +20,7 @@ use std::time::Instant;
 
 const SCENARIO: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../../scenarios/full-face-10min-36-150hz.toml"
+    "/../../scenarios/full-face-plan-10min.toml"
 );
 
 fn main() {
@@ -80,7 +81,9 @@ fn child(seconds: f64, dir: &Path) {
     let setup = RunSetup::new(&scenario, &config).expect("setup");
     let transport = InProcessTransport::new(Firmware::new(config).expect("firmware"));
     let mut link = Link::connect(Box::new(transport), LinkOptions::default()).expect("link");
-    let writer = RecordingWriter::create(dir, Meta::default()).expect("recording");
+    // as `needlebench run` writes it: with the face map and each puncture's zone
+    let meta = base_meta(&scenario);
+    let writer = create_recording(&scenario, dir, meta, false).expect("recording");
     let started = Instant::now();
     let summary = run(&setup, &mut link, writer, |_| {}).expect("run");
     let wall_s = started.elapsed().as_secs_f64();

@@ -131,6 +131,12 @@ impl HandPath {
         }
     }
 
+    /// Append `segment` (it must start where the path ends): a path that grows as a hand's
+    /// input arrives.
+    pub fn push(&mut self, segment: Segment) {
+        self.segments.push(segment);
+    }
+
     /// The segment the last [`HandPath::at`] fell in (its index in [`HandPath::segments`]).
     pub fn cursor(&self) -> usize {
         self.cursor
@@ -267,24 +273,67 @@ fn dist(a: [f64; 2], b: [f64; 2]) -> f64 {
     (a[0] - b[0]).hypot(a[1] - b[1])
 }
 
+/// A raster's frame: `area` rotated so the lines at `angle_deg` run along +u (v across them),
+/// and the `v` of each line, `spacing_mm` apart (at least 0.05 mm), centred across the area.
+pub(crate) struct Scan {
+    sin: f64,
+    cos: f64,
+    /// The area in (u, v).
+    pub(crate) poly: Vec<[f64; 2]>,
+    /// Line spacing, mm.
+    pub(crate) spacing: f64,
+    v_min: f64,
+    offset: f64,
+    /// Number of lines.
+    pub(crate) lines: usize,
+}
+
+impl Scan {
+    pub(crate) fn new(area: &[[f64; 2]], angle_deg: f64, spacing_mm: f64) -> Scan {
+        let (sin, cos) = angle_deg.to_radians().sin_cos();
+        let poly: Vec<[f64; 2]> = area
+            .iter()
+            .map(|p| [p[0] * cos + p[1] * sin, -p[0] * sin + p[1] * cos])
+            .collect();
+        let (v_min, v_max) = poly.iter().fold((f64::MAX, f64::MIN), |(lo, hi), p| {
+            (lo.min(p[1]), hi.max(p[1]))
+        });
+        let spacing = spacing_mm.max(0.05);
+        let lines = ((v_max - v_min) / spacing).floor() as usize + 1;
+        let offset = (v_max - v_min - (lines - 1) as f64 * spacing) / 2.0;
+        Scan {
+            sin,
+            cos,
+            poly,
+            spacing,
+            v_min,
+            offset,
+            lines,
+        }
+    }
+
+    /// The `v` of the `i`-th line, counted from the far end when `reverse`.
+    pub(crate) fn v(&self, i: usize, reverse: bool) -> f64 {
+        let k = if reverse { self.lines - 1 - i } else { i };
+        self.v_min + self.offset + k as f64 * self.spacing
+    }
+
+    /// A point of the rotated frame back in the area's frame.
+    pub(crate) fn to_xy(&self, q: [f64; 2]) -> [f64; 2] {
+        let (sin, cos) = (self.sin, self.cos);
+        [q[0] * cos - q[1] * sin, q[0] * sin + q[1] * cos]
+    }
+}
+
 /// Back-and-forth lines at `angle_deg`, `spacing_mm` apart, clipped to `area`.
 fn raster(b: &mut Builder, area: &[[f64; 2]], angle_deg: f64, spacing_mm: f64, reverse: bool) {
-    let (sin, cos) = angle_deg.to_radians().sin_cos();
-    // Rotate the area so the lines run along +u; v is across the lines.
-    let to_uv = |p: [f64; 2]| [p[0] * cos + p[1] * sin, -p[0] * sin + p[1] * cos];
-    let to_xy = |q: [f64; 2]| [q[0] * cos - q[1] * sin, q[0] * sin + q[1] * cos];
-    let poly: Vec<[f64; 2]> = area.iter().map(|&p| to_uv(p)).collect();
-    let (v_min, v_max) = poly.iter().fold((f64::MAX, f64::MIN), |(lo, hi), p| {
-        (lo.min(p[1]), hi.max(p[1]))
-    });
-    let spacing = spacing_mm.max(0.05);
-    let lines = ((v_max - v_min) / spacing).floor() as usize + 1;
-    let offset = (v_max - v_min - (lines - 1) as f64 * spacing) / 2.0;
+    let scan = Scan::new(area, angle_deg, spacing_mm);
+    let (poly, spacing) = (&scan.poly, scan.spacing);
+    let to_xy = |q: [f64; 2]| scan.to_xy(q);
     let mut forward = true;
-    for i in 0..lines {
-        let k = if reverse { lines - 1 - i } else { i };
-        let v = v_min + offset + k as f64 * spacing;
-        let Some((u0, u1)) = crossing_span(&poly, v) else {
+    for i in 0..scan.lines {
+        let v = scan.v(i, reverse);
+        let Some((u0, u1)) = crossing_span(poly, v) else {
             continue;
         };
         let (a, z) = if forward { (u0, u1) } else { (u1, u0) };

@@ -9,6 +9,8 @@
 //! - [`hand`]: motion patterns (straight, crosshatch, spiral, stamping, freehand) and tremor;
 //! - [`field`]: seeded spatial variation of skin thickness;
 //! - [`operator`]: the button presses that start and stop the pen;
+//! - [`live`]: the practice recorder ([`live::LiveSession`]): a trainee's hand input run
+//!   live against the in-process firmware into a recording and a replayable path file;
 //! - [`plan`]: treatment plans: the hand path over a face map's zones, depth changes, pauses;
 //! - [`setup`]: a scenario resolved for the simulation ([`RunSetup::new`]);
 //! - [`pen`]: choosing and opening the link to the pen;
@@ -23,12 +25,14 @@ pub mod device;
 pub mod events;
 pub mod field;
 pub mod hand;
+pub mod live;
 pub mod operator;
 pub mod pen;
 pub mod plan;
 mod plan_run;
 mod run;
 pub mod setup;
+mod world;
 
 pub use device::{DeviceSetup, run_device};
 pub use needlebench_recording::RunStatus;

@@ -22,7 +22,7 @@
 //! Every segment carries the hand's force and tilt ([`PlanPath::force_tilt`]): the step's, or a
 //! freehand waypoint's own (a path file's `force_n` / `tilt_deg` columns; force 0 = lifted).
 
-use crate::hand::{Builder, HandPath, Pattern, freehand, spiral, stamping};
+use crate::hand::{Builder, HandPath, Pattern, Scan, freehand, spiral, stamping};
 use needlebench_face::FaceMap;
 use needlebench_face::geometry::scanline_intervals;
 
@@ -194,6 +194,12 @@ impl PlanPath {
             .unwrap_or((0.0, 0.0))
     }
 
+    /// Give the next segment of the hand's path (appended to it separately, as a live
+    /// session's path grows) force `force_n` and tilt `tilt_deg`.
+    pub(crate) fn push_force_tilt(&mut self, force_n: f64, tilt_deg: f64) {
+        self.force_tilt.push((force_n, tilt_deg));
+    }
+
     /// The exposure set on the pen at `t_s`, µm.
     pub fn exposure_um_at(&self, t_s: f64) -> f64 {
         self.depth_changes
@@ -296,23 +302,14 @@ fn raster_clipped(
     if area.len() < 3 {
         return;
     }
-    let (sin, cos) = angle_deg.to_radians().sin_cos();
-    let to_uv = |p: [f64; 2]| [p[0] * cos + p[1] * sin, -p[0] * sin + p[1] * cos];
-    let to_xy = |q: [f64; 2]| [q[0] * cos - q[1] * sin, q[0] * sin + q[1] * cos];
-    let poly: Vec<[f64; 2]> = area.iter().map(|&p| to_uv(p)).collect();
-    let (v_min, v_max) = poly.iter().fold((f64::MAX, f64::MIN), |(lo, hi), p| {
-        (lo.min(p[1]), hi.max(p[1]))
-    });
-    let spacing = step.line_spacing_mm.max(0.05);
+    let scan = Scan::new(area, angle_deg, step.line_spacing_mm);
+    let spacing = scan.spacing;
     let over = step.overshoot_mm.max(0.0);
-    let lines = ((v_max - v_min) / spacing).floor() as usize + 1;
-    let offset = (v_max - v_min - (lines - 1) as f64 * spacing) / 2.0;
     let mut forward = true;
-    for i in 0..lines {
-        let k = if reverse { lines - 1 - i } else { i };
-        let v = v_min + offset + k as f64 * spacing;
+    for i in 0..scan.lines {
+        let v = scan.v(i, reverse);
         let mut spans = merged(
-            scanline_intervals(&poly, v)
+            scanline_intervals(&scan.poly, v)
                 .into_iter()
                 .map(|[a, z]| [a - over, z + over]),
         );
@@ -324,7 +321,7 @@ fn raster_clipped(
         }
         for (j, [a, z]) in spans.into_iter().enumerate() {
             let (from, to) = if forward { (a, z) } else { (z, a) };
-            let start = to_xy([from, v]);
+            let start = scan.to_xy([from, v]);
             match b.at {
                 Some(at) if !lifted && j == 0 && dist(at, start) <= 2.0 * spacing => {
                     b.glide_to(start);
@@ -332,7 +329,7 @@ fn raster_clipped(
                 _ => b.travel_to(start),
             }
             lifted = false;
-            b.glide_to(to_xy([to, v]));
+            b.glide_to(scan.to_xy([to, v]));
         }
         forward = !forward;
     }

@@ -66,6 +66,28 @@ impl PlanRun {
         }
     }
 
+    /// Step `step` begins at `t_s` after all (a live session learns when the hand first
+    /// touches the skin as it happens): its span starts there and its `zone_start` is due
+    /// then. Only for a plan built without that step's event ([`PlanRun::without_events`]).
+    pub(crate) fn start_step_at(&mut self, step: usize, t_s: f64) {
+        if let Some(span) = self.path.steps.get_mut(step) {
+            span.start_s = t_s;
+            self.due.push((t_s, Due::ZoneStart { step }));
+        }
+    }
+
+    /// [`PlanRun::new`] with no event due: the caller schedules them
+    /// ([`PlanRun::start_step_at`]).
+    pub(crate) fn without_events(
+        path: PlanPath,
+        face: Arc<FaceMap>,
+        depth_change_s: f64,
+    ) -> PlanRun {
+        let mut run = PlanRun::new(path, face, depth_change_s);
+        run.due.clear();
+        run
+    }
+
     /// The plan's events due by `t_s` (not written yet), as rows of tick `tick` at `t_us`.
     pub(crate) fn events_due(&mut self, t_s: f64, tick: u64, t_us: u64) -> Vec<EventRow> {
         let mut rows = Vec::new();

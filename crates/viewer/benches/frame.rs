@@ -39,7 +39,7 @@ fn main() {
             let tmp = tempfile::tempdir().expect("temp dir");
             let dir = tmp.path().join("full-face");
             let scenario = Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("../../scenarios/full-face-10min-36-150hz.toml");
+                .join("../../scenarios/full-face-plan-10min.toml");
             let t = Instant::now();
             needlebench_viewer::scenario::run_scenario(&scenario, &dir)
                 .expect("run full-face scenario");

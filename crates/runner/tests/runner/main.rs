@@ -6,5 +6,6 @@
 
 mod devices;
 mod hand;
+mod live;
 mod plan;
 mod runs;

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 /// A face of three zones: `u` a concave U (10 mm arms, a 10 mm gap between them), `a` and
 /// `b` two 12 mm squares side by side, on cheek skin and on a thin custom skin (fat from
 /// 160 µm, the other properties the defaults of a custom layer).
-const MAP: &str = r#"name = "test-face"
+pub(crate) const MAP: &str = r#"name = "test-face"
 outline = [[0.0, 0.0], [80.0, 0.0], [80.0, 60.0], [0.0, 60.0], [0.0, 0.0]]
 [[zone]]
 id = "u"
