@@ -91,7 +91,7 @@ fn json_holds_the_documented_keys_and_no_debug_text() {
     let zone = &doc["zones"][0];
     assert_eq!(zone["id"], "area");
     let metrics = zone["metrics"].as_array().expect("metrics");
-    assert_eq!(metrics.len(), 14);
+    assert_eq!(metrics.len(), 15);
     let density = metrics
         .iter()
         .find(|m| m["name"] == "density_per_cm2")

@@ -84,6 +84,7 @@ fn input() -> ScoreInput {
         samples,
         punctures,
         cell_mm: 2.0,
+        outside_strays: true,
     }
 }
 

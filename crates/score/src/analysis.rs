@@ -3,7 +3,7 @@
 
 use crate::geometry::{Grid, Polygon};
 use crate::input::{Puncture, Sample, ScoreInput};
-use crate::{DWELL_RADIUS_MM, DWELL_S, HOT_FACTOR, SPEED_STEP_S, VISIT_GAP_S};
+use crate::{DWELL_RADIUS_MM, DWELL_S, HOT_FACTOR, OFF_PLAN_S, SPEED_STEP_S, VISIT_GAP_S};
 
 /// Microseconds per second.
 pub(crate) const US: f64 = 1e6;
@@ -71,6 +71,13 @@ pub(crate) struct Analysis<'a> {
     pub(crate) sample_dt_us: Vec<u64>,
     pub(crate) segments: Vec<Segment>,
     pub(crate) dwells: Vec<Dwell>,
+    /// Stretches of at least [`OFF_PLAN_S`] with the pen's centre on the skin in a zone the
+    /// plan leaves out, or outside every zone when [`ScoreInput::outside_strays`]: (place,
+    /// first µs, last µs).
+    pub(crate) strays: Vec<(Option<usize>, u64, u64)>,
+    /// Per zone: the stray time, s, charged to it (the planned zone the pen was last on
+    /// before the stray, else the next one after it).
+    pub(crate) stray_s: Vec<f64>,
     pub(crate) zones: Vec<ZoneCells>,
     /// Per puncture: its cell in its zone's grid (`None`: outside every zone, or in no cell
     /// of the zone).
@@ -124,8 +131,12 @@ impl<'a> Analysis<'a> {
                 z.hot[i] = true;
             }
         }
+        let strays = strays(input, &sample_zone);
+        let stray_s = stray_charge(input, &sample_zone, &strays);
         Analysis {
             input,
+            strays,
+            stray_s,
             sample_zone,
             sample_dt_us,
             segments,
@@ -139,6 +150,61 @@ impl<'a> Analysis<'a> {
     pub(crate) fn on_skin_in(&self, i: usize, zone: usize) -> bool {
         self.input.samples[i].skin_contact && self.sample_zone[i] == Some(zone)
     }
+}
+
+/// The stretches of [`Analysis::strays`].
+fn strays(input: &ScoreInput, zone: &[Option<usize>]) -> Vec<(Option<usize>, u64, u64)> {
+    let off_plan = |z: Option<usize>| match z {
+        Some(z) => input.zones[z].target.is_none(),
+        None => input.outside_strays,
+    };
+    let samples = &input.samples;
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < samples.len() {
+        let place = zone[i];
+        if !(samples[i].skin_contact && off_plan(place)) {
+            i += 1;
+            continue;
+        }
+        let mut j = i;
+        while j + 1 < samples.len()
+            && samples[j + 1].skin_contact
+            && zone[j + 1] == place
+            && samples[j + 1].t_us - samples[j].t_us <= MAX_SAMPLE_GAP_US
+        {
+            j += 1;
+        }
+        let (t0, t1) = (samples[i].t_us, samples[j].t_us);
+        if (t1 - t0) as f64 >= OFF_PLAN_S * US {
+            out.push((place, t0, t1));
+        }
+        i = j + 1;
+    }
+    out
+}
+
+/// Stray seconds per zone: each stray charged to the planned zone the pen was last on the skin
+/// in before it, else the first one after it.
+fn stray_charge(
+    input: &ScoreInput,
+    zone: &[Option<usize>],
+    strays: &[(Option<usize>, u64, u64)],
+) -> Vec<f64> {
+    let mut out = vec![0.0; input.zones.len()];
+    let samples = &input.samples;
+    let planned =
+        |i: usize| zone[i].filter(|&z| samples[i].skin_contact && input.zones[z].target.is_some());
+    for &(_, t0, t1) in strays {
+        let start = samples.partition_point(|s| s.t_us < t0);
+        let end = samples.partition_point(|s| s.t_us <= t1);
+        let before = (0..start).rev().find_map(planned);
+        let charged = before.or_else(|| (end..samples.len()).find_map(planned));
+        if let Some(z) = charged {
+            out[z] += (t1 - t0) as f64 / US;
+        }
+    }
+    out
 }
 
 fn sample_dts(samples: &[Sample]) -> Vec<u64> {

@@ -1,7 +1,7 @@
 //! Plain-language feedback tied to a time window and a place (the algorithm is in the
 //! crate docs, `# Feedback`).
 
-use crate::analysis::{Analysis, MAX_SAMPLE_GAP_US, US};
+use crate::analysis::{Analysis, US};
 use crate::input::ZoneTarget;
 use crate::metric::{Metric, MetricName};
 use crate::render::{band_text, value_text};
@@ -13,8 +13,6 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// Most deviating runs reported per zone.
 pub const MAX_RUNS_PER_ZONE: usize = 3;
-/// Least time the pen's centre stays on the skin outside the plan for a feedback line, s.
-pub const OFF_PLAN_S: f64 = 0.5;
 /// Least on-skin time in a zone for a window to be judged, s.
 const MIN_WINDOW_S: f64 = 1.0;
 
@@ -121,6 +119,11 @@ impl Acc {
                 num(zone.depth_mm[1])
             );
             push(MetricName::ExposureMm, e, dev, text);
+        }
+        if self.time_s < MIN_WINDOW_S {
+            // the pen was not working this zone then (needles at a cartridge's edge)
+            out.sort_by(|x, y| y.severity.total_cmp(&x.severity));
+            return out;
         }
         if self.punctures > 0 {
             let share = 1.0 - self.too_deep as f64 / self.punctures as f64;
@@ -317,6 +320,9 @@ fn total_issues(metrics: &[Metric], t: &ZoneTarget, untreated: bool) -> Vec<Issu
                     num(hi)
                 ),
                 MetricName::HotSpots => format!("{} of the zone in hot spots", pct(m.value)),
+                MetricName::Strays => {
+                    format!("{} of the pass off the plan's zones", pct(m.value))
+                }
                 MetricName::DensityPerCm2 => format!(
                     "density {} (target {})",
                     value_text(m.value, m.unit),
@@ -347,34 +353,9 @@ fn total_issues(metrics: &[Metric], t: &ZoneTarget, untreated: bool) -> Vec<Issu
 /// land up to its radius beyond the pen's zone; only the pen's centre says that a pass
 /// strayed.)
 fn off_plan_lines(a: &Analysis<'_>) -> Vec<Feedback> {
-    let off_plan = |z: Option<usize>| z.is_none_or(|z| a.input.zones[z].target.is_none());
-    let samples = &a.input.samples;
-    // (place, first µs, last µs) of each stretch long enough
-    let mut stretches: Vec<(Option<usize>, u64, u64)> = Vec::new();
-    let mut i = 0;
-    while i < samples.len() {
-        let place = a.sample_zone[i];
-        if !(samples[i].skin_contact && off_plan(place)) {
-            i += 1;
-            continue;
-        }
-        let mut j = i;
-        while j + 1 < samples.len()
-            && samples[j + 1].skin_contact
-            && a.sample_zone[j + 1] == place
-            && samples[j + 1].t_us - samples[j].t_us <= MAX_SAMPLE_GAP_US
-        {
-            j += 1;
-        }
-        let (t0, t1) = (samples[i].t_us, samples[j].t_us);
-        if (t1 - t0) as f64 >= OFF_PLAN_S * US {
-            stretches.push((place, t0, t1));
-        }
-        i = j + 1;
-    }
     let gap_us = (WINDOW_S * US) as u64;
     let mut runs: BTreeMap<Option<usize>, Vec<(u64, u64, f64)>> = BTreeMap::new();
-    for (place, t0, t1) in stretches {
+    for &(place, t0, t1) in &a.strays {
         let list = runs.entry(place).or_default();
         let s = (t1 - t0) as f64 / US;
         match list.last_mut() {

@@ -19,6 +19,9 @@ pub struct ScoreInput {
     pub punctures: Vec<Puncture>,
     /// Side of the square cells density, coverage and hot spots are counted in, mm (> 0).
     pub cell_mm: f64,
+    /// Whether the pen's centre on the skin outside every zone strays (true on a face map;
+    /// false for one treated area, whose patterns turn around outside it).
+    pub outside_strays: bool,
 }
 
 /// One zone of the face map and what the plan asked for in it.

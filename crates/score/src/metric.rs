@@ -34,11 +34,13 @@ pub enum MetricName {
     ExposureMm,
     /// Time on the skin in the zone, s.
     TimeS,
+    /// Share of the zone's pass spent with the pen's centre on the skin outside the plan.
+    Strays,
 }
 
 impl MetricName {
     /// Every metric, in table order.
-    pub const ALL: [MetricName; 14] = [
+    pub const ALL: [MetricName; 15] = [
         MetricName::Coverage,
         MetricName::Uniformity,
         MetricName::DensityPerCm2,
@@ -53,6 +55,7 @@ impl MetricName {
         MetricName::DepthInRange,
         MetricName::ExposureMm,
         MetricName::TimeS,
+        MetricName::Strays,
     ];
 
     /// The stable name (`glide_mm_s`).
@@ -72,6 +75,7 @@ impl MetricName {
             MetricName::DepthInRange => "depth_in_range",
             MetricName::ExposureMm => "exposure_mm",
             MetricName::TimeS => "time_s",
+            MetricName::Strays => "strays",
         }
     }
 
@@ -92,6 +96,7 @@ impl MetricName {
             MetricName::DepthInRange => "depth in range",
             MetricName::ExposureMm => "exposure",
             MetricName::TimeS => "time",
+            MetricName::Strays => "strays off the zone",
         }
     }
 
@@ -103,7 +108,8 @@ impl MetricName {
             | MetricName::GlideCv
             | MetricName::ForceCv
             | MetricName::HotSpots
-            | MetricName::DepthInRange => Unit::Fraction,
+            | MetricName::DepthInRange
+            | MetricName::Strays => Unit::Fraction,
             MetricName::DensityPerCm2 => Unit::PerCm2,
             MetricName::Passes => Unit::Passes,
             MetricName::Overlap => Unit::Times,
@@ -115,15 +121,18 @@ impl MetricName {
         }
     }
 
-    /// Whether a sub-score of 0 fails the zone whatever its score: the metrics whose failure
-    /// harms or wastes a treatment (density, hot spots, depth in range, exposure).
+    /// Whether a sub-score below [`CRITICAL_FLOOR`](crate::CRITICAL_FLOOR) fails the zone
+    /// whatever its score: the metrics whose failure harms or wastes a treatment (density,
+    /// force, hot spots, depth in range, exposure, strays).
     pub fn is_critical(self) -> bool {
         matches!(
             self,
             MetricName::DensityPerCm2
+                | MetricName::ForceN
                 | MetricName::HotSpots
                 | MetricName::DepthInRange
                 | MetricName::ExposureMm
+                | MetricName::Strays
         )
     }
 
@@ -131,7 +140,10 @@ impl MetricName {
     pub fn weight(self) -> f64 {
         match self {
             MetricName::Coverage | MetricName::DepthInRange | MetricName::ExposureMm => 3.0,
-            MetricName::DensityPerCm2 | MetricName::GlideMmS | MetricName::HotSpots => 2.0,
+            MetricName::DensityPerCm2
+            | MetricName::GlideMmS
+            | MetricName::HotSpots
+            | MetricName::Strays => 2.0,
             _ => 1.0,
         }
     }

@@ -4,7 +4,10 @@
 //! reads its expectations), so a score does not depend on the directory it runs in; or from
 //! a scenario file given instead (`score --plan FILE`): the plan a trainee attempted, when the
 //! recording's own scenario is the trainee's run with its errors written into it. A recording
-//! without a copy and no file given cannot be scored ([`ScoreError::NoScenario`]). The
+//! without a copy and no file given cannot be scored ([`ScoreError::NoScenario`]). With a file
+//! given and a run that is itself a plan, only the zones the run's own plan treats are scored
+//! (a trainee's run of four zones of a fourteen-zone plan is not failed for the ten it never
+//! set out to do). The
 //! scenario that gives the targets decides the zones: with a `[plan]`, the face map's; without
 //! one, the recording's treated area as one zone.
 //!
@@ -42,6 +45,7 @@ use crate::input::{Puncture, Sample, ScoreInput, ZoneInput, ZoneTarget};
 use needlebench_face::FaceMap;
 use needlebench_recording::{Recording, ZoneRef};
 use needlebench_scenario::{Device, ExpandOptions, Pattern, Plan, Scenario, ScenarioFile};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// Id (and label) of the single zone of a recording without a face map.
@@ -71,17 +75,32 @@ pub struct Loaded {
 pub fn from_recording(rec: &Recording, targets: Option<&Path>) -> Result<Loaded, ScoreError> {
     // a variant of a matrix scenario is selected by the name its recording stores
     let variant = Some(rec.meta().scenario.variant.as_str()).filter(|v| !v.is_empty());
-    let (scenario, source) = match targets {
-        Some(path) => {
+    let own = match rec.scenario_copy() {
+        Some(copy) => Some((
+            ScenarioFile::from_copy(&copy, &rec.scenario_files())?.select(variant)?,
+            copy,
+        )),
+        None => None,
+    };
+    // with a plan given, the zones the run's own plan treats (all of the given plan's when
+    // the run has no plan of its own)
+    let mut treated: Option<BTreeSet<String>> = None;
+    let (scenario, source) = match (targets, own) {
+        (Some(path), own) => {
             let file = ScenarioFile::read(path, ExpandOptions { allow_large: true })?;
+            treated = own.as_ref().and_then(|(s, _)| s.plan.as_ref()).map(|p| {
+                p.zones
+                    .iter()
+                    .map(|step| p.zone_of(step).id.clone())
+                    .collect()
+            });
             (file.select(variant)?, path.to_owned())
         }
-        None => {
-            let copy = rec.scenario_copy().ok_or_else(|| ScoreError::NoScenario {
+        (None, Some(own)) => own,
+        (None, None) => {
+            return Err(ScoreError::NoScenario {
                 path: rec.dir().to_owned(),
-            })?;
-            let file = ScenarioFile::from_copy(&copy, &rec.scenario_files())?;
-            (file.select(variant)?, copy)
+            });
         }
     };
     let Device::Pen(pen) = &scenario.device else {
@@ -100,7 +119,7 @@ pub fn from_recording(rec: &Recording, targets: Option<&Path>) -> Result<Loaded,
                 Some(parsed) => parsed?,
                 None => (*plan.face_map).clone(),
             };
-            let zones = plan_zones(plan, &map, needles_per_s);
+            let zones = plan_zones(plan, &map, needles_per_s, treated.as_ref());
             // zone ids of the recording's list → face-map indexes
             let by_ref: Vec<Option<usize>> =
                 rec.zone_ids().iter().map(|id| map.zone_index(id)).collect();
@@ -132,6 +151,7 @@ pub fn from_recording(rec: &Recording, targets: Option<&Path>) -> Result<Loaded,
             samples,
             punctures,
             cell_mm: scenario.expect.density_cell_mm,
+            outside_strays: face_map.is_some(),
         },
         scenario: scenario.name.clone(),
         targets: source,
@@ -140,15 +160,22 @@ pub fn from_recording(rec: &Recording, targets: Option<&Path>) -> Result<Loaded,
     })
 }
 
-/// Every zone of `map`, with the targets of the plan's steps on it (see the module docs).
-fn plan_zones(plan: &Plan, map: &FaceMap, needles_per_s: f64) -> Vec<ZoneInput> {
+/// Every zone of `map`, with the targets of the plan's steps on it (see the module docs);
+/// only the zones in `treated`, when given, get targets.
+fn plan_zones(
+    plan: &Plan,
+    map: &FaceMap,
+    needles_per_s: f64,
+    treated: Option<&BTreeSet<String>>,
+) -> Vec<ZoneInput> {
     map.zones
         .iter()
         .map(|z| {
+            let scored = treated.is_none_or(|t| t.contains(&z.id));
             let steps = plan
                 .zones
                 .iter()
-                .filter(|step| plan.zone_of(step).id == z.id);
+                .filter(|step| scored && plan.zone_of(step).id == z.id);
             let target = steps
                 .map(|step| {
                     target(

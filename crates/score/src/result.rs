@@ -5,7 +5,7 @@ use crate::error::ScoreError;
 use crate::feedback::{Feedback, feedback};
 use crate::input::ScoreInput;
 use crate::metric::{Metric, MetricName, Unit, finite_or_null, weighted_score};
-use crate::{PASS_MARK, zone};
+use crate::{CRITICAL_FLOOR, PASS_MARK, zone};
 use serde::Serialize;
 
 /// The score of a treatment.
@@ -36,7 +36,8 @@ pub struct ZoneScore {
     pub planned: bool,
     /// Weighted mean of the sub-scores, 0–100; `None` when not planned or nothing applies.
     pub score: Option<f64>,
-    /// Score at or above the pass mark and no critical metric at 0 (false when not planned).
+    /// Score at or above the pass mark and no critical metric below [`CRITICAL_FLOOR`] (false
+    /// when not planned).
     pub passed: bool,
     /// Punctures recorded in the zone.
     pub punctures: u64,
@@ -138,12 +139,12 @@ pub fn score(input: &ScoreInput) -> Result<Score, ScoreError> {
     })
 }
 
-/// A zone passes at [`PASS_MARK`] when no critical metric scores 0.
+/// A zone passes at [`PASS_MARK`] when no critical metric scores below [`CRITICAL_FLOOR`].
 fn passes(score: Option<f64>, metrics: &[Metric]) -> bool {
     score.is_some_and(|s| s >= PASS_MARK)
         && !metrics
             .iter()
-            .any(|m| m.name.is_critical() && m.score == Some(0.0))
+            .any(|m| m.name.is_critical() && m.score.is_some_and(|s| s < CRITICAL_FLOOR))
 }
 
 fn overall(zones: &[ZoneScore], outside: u64, inputs: &[crate::ZoneInput]) -> Overall {

@@ -43,10 +43,7 @@ pub(crate) fn band(
             zero_below: density[0].max(f64::MIN_POSITIVE),
             zero_above: density[1].max(f64::MIN_POSITIVE),
         },
-        MetricName::Passes => {
-            let p = f64::from(t.passes);
-            Band::new(p - 0.5, p + 0.5, 1.0)
-        }
+        MetricName::Passes => rel(f64::from(t.passes)),
         MetricName::Overlap => Band {
             lo: 1.0,
             hi: 3.0,
@@ -65,6 +62,12 @@ pub(crate) fn band(
             let p = t.planned_s.unwrap_or(f64::NAN);
             Band::new(0.8 * p, 1.25 * p, 0.5 * p)
         }
+        MetricName::Strays => Band {
+            lo: 0.0,
+            hi: 0.02,
+            zero_below: 1.0,
+            zero_above: 0.1,
+        },
     }
 }
 
@@ -146,6 +149,14 @@ pub(crate) fn values(a: &Analysis<'_>, zi: usize, t: &ZoneTarget) -> Vec<(Metric
     } else {
         in_range as f64 / all as f64
     };
+    let stray = a.stray_s[zi];
+    // nowhere to stray to: one treated area without a face map
+    let can_stray = a.input.outside_strays || a.input.zones.iter().any(|z| z.target.is_none());
+    let strays = if can_stray && stray + time_s > 0.0 {
+        stray / (stray + time_s)
+    } else {
+        f64::NAN
+    };
     let planned_time = if t.planned_s.is_some() {
         time_s
     } else {
@@ -166,6 +177,7 @@ pub(crate) fn values(a: &Analysis<'_>, zi: usize, t: &ZoneTarget) -> Vec<(Metric
         (MetricName::DepthInRange, depth),
         (MetricName::ExposureMm, exposure_um / 1000.0),
         (MetricName::TimeS, planned_time),
+        (MetricName::Strays, strays),
     ]
 }
 

@@ -9,9 +9,9 @@ use crate::result::Score;
 use std::fmt::Write;
 
 /// Short column headers, in [`MetricName::ALL`] order.
-const SHORT: [&str; 14] = [
+const SHORT: [&str; 15] = [
     "cov", "unif", "dens", "pass", "ovl", "glide", "g.cv", "force", "f.cv", "tilt", "hot", "depth",
-    "exp", "time",
+    "exp", "time", "stray",
 ];
 
 /// The whole report as text for a terminal.
@@ -44,11 +44,12 @@ pub fn table(report: &Report<'_>) -> String {
     let _ = writeln!(
         out,
         "\noverall {} / 100: {} of {} planned zones passed (score ≥ {:.0}, no critical metric \
-         at 0) — {}",
+         below {:.0}) — {}",
         score_text(o.score),
         o.zones_passed,
         o.zones_planned,
         s.pass_mark,
+        crate::CRITICAL_FLOOR,
         if o.passed { "PASS" } else { "FAIL" }
     );
     out
@@ -114,7 +115,7 @@ fn failing_details(out: &mut String, s: &Score) {
         {
             let _ = writeln!(
                 out,
-                "  {:<16} {:>12}  target {:<16} {:>3}",
+                "  {:<19} {:>12}  target {:<16} {:>3}",
                 m.name.words(),
                 value_text(m.value, m.unit),
                 band_text(m.band.lo, m.band.hi, m.unit),

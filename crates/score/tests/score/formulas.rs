@@ -72,21 +72,23 @@ fn every_metric_of_the_worked_example_matches_its_hand_computed_value_and_sub_sc
         80.0,
         "density score",
     );
-    // path between samples 50 ms apart: 199 chords of 2·4·sin(0.125/2) mm
-    let chord = 8.0 * (0.0625f64).sin();
-    let len = 199.0 * chord;
-    // passes = length × spacing 2 / (area 100 × 1 sweep); band 0.5–1.5, zero 1 pass out
+    // path between samples 0.25 s apart (0, 0.25 … 9.75 s): 39 chords of an arc of 2.5 mm,
+    // 2·4·sin(0.625/2) mm each
+    let chord = 8.0 * (0.3125f64).sin();
+    let len = 39.0 * chord;
+    // passes = length × spacing 2 / (area 100 × 1 sweep); band 0.8–1.2, zero 0.5 further
     let passes = len * 2.0 / 100.0;
+    let passes_score = (100.0 * (1.0 - (passes - 1.2) / 0.5)).max(0.0);
     close(value(z, M::Passes), passes, "passes");
     close(
         sub(z, M::Passes).unwrap_or(-1.0),
-        100.0 * (1.0 - (passes - 1.5)),
+        passes_score,
         "passes score",
     );
     // two visits per punctured cell (punctures 1 s apart > 0.5 s) over 1 planned sweep
     close(value(z, M::Overlap), 2.0, "overlap");
-    // glide = length / 9.95 s; CV 0 (every chord alike)
-    close(value(z, M::GlideMmS), len / 9.95, "glide");
+    // glide = length / 9.75 s = 9.84 mm/s; CV 0 (every chord alike)
+    close(value(z, M::GlideMmS), len / 9.75, "glide");
     close(sub(z, M::GlideMmS).unwrap_or(-1.0), 100.0, "glide score");
     assert!(value(z, M::GlideCv).abs() < 1e-9);
     // force: 1.5 and 2.5 N half the time each: mean 2, CV 0.5/2 = 0.25: 0.05 over 0.2 of 0.4
@@ -118,12 +120,12 @@ fn every_metric_of_the_worked_example_matches_its_hand_computed_value_and_sub_sc
     // 10 000 samples of 1 ms: 10 s against the planned 10 s
     close(value(z, M::TimeS), 10.0, "time");
     // zone score: weighted mean (weights 3 coverage, depth, exposure; 2 density, glide,
-    // hot spots; 1 the rest)
+    // hot spots, strays; 1 the rest)
     let subs = [
         (3.0, 75.0),
         (1.0, 50.0),
         (2.0, 80.0),
-        (1.0, 100.0 * (1.0 - (passes - 1.5))),
+        (1.0, passes_score),
         (1.0, 100.0),
         (2.0, 100.0),
         (1.0, 100.0),
@@ -134,6 +136,7 @@ fn every_metric_of_the_worked_example_matches_its_hand_computed_value_and_sub_sc
         (3.0, 100.0 * (1.0 - 0.05 / 0.45)),
         (3.0, 80.0),
         (1.0, 100.0),
+        (2.0, 100.0), // no strays
     ];
     let expected =
         subs.iter().map(|(w, s)| w * s).sum::<f64>() / subs.iter().map(|s| s.0).sum::<f64>();
@@ -200,8 +203,8 @@ fn a_pen_resting_in_one_spot_for_a_second_makes_a_hot_spot() {
 
 #[test]
 fn passes_count_the_sweeps_of_a_crosshatch() {
-    // 20 × 10 mm zone, 4 s along y = 5 at 10 mm/s, across and back: 40 mm × 2 mm spacing /
-    // (200 mm² × 2 sweeps) = 0.2 passes
+    // 20 × 10 mm zone, 4 s along y = 5 at 10 mm/s, across and back; samples 0.25 s apart
+    // reach 3.75 s: 37.5 mm × 2 mm spacing / (200 mm² × 2 sweeps) = 0.1875 passes
     let samples = (0..4000u64)
         .map(|ms| {
             let d = ms as f64 / 100.0; // 0..40 mm
@@ -213,7 +216,7 @@ fn passes_count_the_sweeps_of_a_crosshatch() {
     t.sweeps_per_pass = 2;
     let s = score(&input(vec![rect("z", 20.0, 10.0, t)], samples, vec![])).expect("valid");
     let p = value(&s.zones[0], M::Passes);
-    assert!((p - 0.2).abs() < 0.01, "passes {p}");
+    assert!((p - 0.1875).abs() < 0.001, "passes {p}");
 }
 
 #[test]
@@ -359,4 +362,32 @@ fn a_critical_metric_at_zero_fails_a_zone_whatever_its_score() {
     assert!(z.score.unwrap_or(0.0) >= PASS_MARK, "score {:?}", z.score);
     assert!(!z.passed);
     assert!(M::HotSpots.is_critical() && !M::TiltDeg.is_critical());
+}
+
+#[test]
+fn time_off_the_plan_is_charged_to_the_zone_the_pen_was_working() {
+    // 4 s on the planned zone a, then 1 s on the skin in zone c (not planned), then back on a
+    // for 1 s: 1 s of strays against 5 s in a ≈ 1/6, 0.147 over the band's 0.02 of 0.1 → 0
+    let mut samples = Vec::new();
+    for ms in 0..6000u64 {
+        let x = if (4000..5000).contains(&ms) {
+            55.0
+        } else {
+            5.0
+        };
+        samples.push(sample(ms, [x, 5.0]));
+    }
+    let zones = vec![
+        square("a", 0.0, 10.0, Some(target())),
+        square("c", 50.0, 10.0, None),
+    ];
+    let s = score(&input(zones, samples, vec![])).expect("valid");
+    // the stray lasts 4.000–4.999 s; a holds 5000 samples of 1 ms
+    close(
+        value(&s.zones[0], M::Strays),
+        0.999 / (0.999 + 5.0),
+        "stray share",
+    );
+    assert_eq!(sub(&s.zones[0], M::Strays), Some(0.0));
+    assert!(!s.zones[0].passed, "strays are critical");
 }

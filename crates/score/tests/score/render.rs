@@ -62,7 +62,7 @@ fn the_json_document_has_its_documented_keys_and_null_for_not_applicable() {
         .iter()
         .map(|m| m["name"].as_str().unwrap_or(""))
         .collect();
-    assert_eq!(names.len(), 14);
+    assert_eq!(names.len(), 15);
     assert!(doc["against"].is_null());
     let glide_cv = z["metrics"]
         .as_array()

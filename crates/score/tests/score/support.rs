@@ -74,5 +74,6 @@ pub fn input(
         samples,
         punctures,
         cell_mm: 2.0,
+        outside_strays: true,
     }
 }
