@@ -9,6 +9,7 @@ mod matrix;
 mod pen_cmd;
 mod regress;
 mod run;
+mod score;
 mod stroke;
 mod support;
 mod trust;

@@ -4,8 +4,8 @@
 //!
 //! | code | meaning |
 //! |---|---|
-//! | 0 | success (and, for checks, every criterion that applied passed) |
-//! | 1 | a check criterion failed, or could not be checked (no expectations) |
+//! | 0 | success (and, for checks, every criterion that applied passed; for `score`, every planned zone reached the pass mark) |
+//! | 1 | a check criterion failed, or could not be checked (no expectations); `score`: a planned zone below the pass mark |
 //! | 2 | usage error: bad flag, unknown choice, value out of range |
 //! | 3 | bad input file (scenario, site, recording): the message names file and position |
 //! | 4 | link failure: port missing/busy/denied, handshake, pen vanished mid-run, lag over its bound |
@@ -53,8 +53,10 @@ pub const BROKEN_PIPE: u8 = 141;
 /// Text appended to `--help`.
 pub const HELP: &str = "\
 Exit codes:
-  0   success (every check that applied passed)
-  1   a check criterion failed, or could not be checked (no expectations)
+  0   success (every check that applied passed; for score: every planned zone
+      reached the pass mark)
+  1   a check criterion failed, or could not be checked (no expectations); for
+      score: a planned zone below the pass mark
   2   usage error (bad flag, unknown choice, value out of range)
   3   bad input file (the message names the file and position)
   4   link failure (port missing, busy or denied; a pen command that does not start,
@@ -108,6 +110,20 @@ impl ExitCoded for RunError {
             RunError::Recording(e) => e.exit_code(),
             // the cli picks the runner by the scenario's device: reaching these is a bug
             RunError::NotAPen(_) | RunError::NeedsFirmware => INTERNAL,
+        }
+    }
+}
+
+impl ExitCoded for needlebench_score::ScoreError {
+    fn exit_code(&self) -> u8 {
+        use needlebench_score::ScoreError;
+        match self {
+            ScoreError::Recording(e) => e.exit_code(),
+            ScoreError::Scenario(e) => e.exit_code(),
+            ScoreError::FaceMap(_)
+            | ScoreError::NoScenario { .. }
+            | ScoreError::NotAPen { .. }
+            | ScoreError::Input { .. } => BAD_INPUT,
         }
     }
 }

@@ -15,6 +15,7 @@ mod progress;
 mod regress;
 mod report;
 mod run;
+mod score;
 mod sites;
 mod spool;
 mod stroke;
@@ -46,6 +47,9 @@ pub enum Command {
     Regress(regress::RegressArgs),
     /// Run one scenario against a pen and write its recording.
     Run(run::RunArgs),
+    /// Score a treatment's technique per zone (coverage, passes, glide, force, tilt, depth,
+    /// time) with feedback; `--against` an expert's recording.
+    Score(score::ScoreArgs),
     /// List the built-in anatomical sites with their layer thicknesses.
     Sites(sites::SitesArgs),
     /// Simulate strokes of one needle at a site and show where the tip stops.
@@ -72,6 +76,7 @@ pub fn run(command: Command) -> Result<u8, Failure> {
         Command::Report(command) => report::run(command),
         Command::Regress(args) => regress::run(args),
         Command::Run(args) => run::run(args),
+        Command::Score(args) => score::run(args),
         Command::Sites(args) => sites::run(args),
         Command::Stroke(args) => stroke::run(args),
         Command::Validate(args) => validate::run(args),
