@@ -1,12 +1,13 @@
 //! Puncture rows per second through the writer and the reader (3 million rows, a temp dir):
 //! the sequential iterator, and the chunked reader over all cores (every column, and only the
-//! checker's columns).
+//! checker's columns), and a treatment plan's recording (the same rows with a `zone` column).
 //!
 //! `cargo bench -p needlebench-recording -- --warm-up-time 1 --measurement-time 3`
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use needlebench_recording::{
-    Layer, Meta, PunctureRow, ReadOptions, Recording, RecordingWriter, Row, RunStatus,
+    CreateOptions, FaceMapCopy, Layer, Meta, PunctureRow, ReadOptions, Recording, RecordingWriter,
+    Row, RunStatus, ZoneRef,
 };
 use std::hint::black_box;
 use std::path::Path;
@@ -27,7 +28,7 @@ fn puncture(i: u64) -> PunctureRow {
         peak_force_n: 0.03 + (f * 0.11).cos() * 0.01,
         tenting_um: 40.0 + (f * 0.07).sin() * 10.0,
         bleeding: i.is_multiple_of(3),
-        zone: needlebench_recording::ZoneRef::NOT_RECORDED,
+        zone: ZoneRef::NOT_RECORDED,
     }
 }
 
@@ -35,6 +36,33 @@ fn write(dir: &Path) {
     let mut w = RecordingWriter::create(dir, Meta::default()).expect("create");
     for i in 0..ROWS {
         w.puncture(&puncture(i)).expect("write");
+    }
+    w.finish(RunStatus::Complete).expect("finish");
+}
+
+/// The rows of [`write`] on the default face map, each in one of its zones (every tenth
+/// outside every zone).
+fn write_zoned(dir: &Path) {
+    let map = needlebench_face::FaceMap::builtin(needlebench_face::FaceMap::DEFAULT).expect("map");
+    let options = CreateOptions {
+        face_map: Some(FaceMapCopy {
+            name: &map.name,
+            text: &map.text,
+        }),
+        ..CreateOptions::default()
+    };
+    let mut w = RecordingWriter::create_with(dir, Meta::default(), options).expect("create");
+    for i in 0..ROWS {
+        let zone = if i % 10 == 9 {
+            ZoneRef::OUTSIDE
+        } else {
+            ZoneRef::zone((i / 360) as usize % map.zones.len())
+        };
+        w.puncture(&PunctureRow {
+            zone,
+            ..puncture(i)
+        })
+        .expect("write");
     }
     w.finish(RunStatus::Complete).expect("finish");
 }
@@ -103,6 +131,19 @@ fn bench(c: &mut Criterion) {
     });
     let out = tmp.path().join("write");
     g.bench_function("write", |b| b.iter(|| write(black_box(&out))));
+    // A treatment plan's recording: the same rows with a `zone` column (ids interned on read).
+    let zoned = tmp.path().join("zoned");
+    write_zoned(&zoned);
+    g.bench_function("read_zoned", |b| {
+        b.iter(|| {
+            let rec = Recording::open(&zoned).expect("open");
+            let mut outside = 0u64;
+            for row in rec.punctures().expect("punctures") {
+                outside += u64::from(row.expect("row").zone.is_outside());
+            }
+            black_box(outside)
+        });
+    });
     g.finish();
 }
 

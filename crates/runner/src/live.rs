@@ -291,6 +291,16 @@ impl LiveSession {
         self.scenario.plan.as_ref().map(|p| &*p.face_map)
     }
 
+    /// The zone practised: its index in the face map's `zones`.
+    pub fn zone(&self) -> usize {
+        self.step.zone
+    }
+
+    /// The exposure practised at, mm.
+    pub fn exposure_mm(&self) -> f64 {
+        self.step.exposure_um / 1000.0
+    }
+
     /// The run has ended (finished, interrupted, or stopped by a pen fault or link failure).
     pub fn has_ended(&self) -> bool {
         self.writer.is_none() || self.summary.is_some()

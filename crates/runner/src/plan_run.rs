@@ -51,7 +51,7 @@ impl PlanRun {
                     .map(|(change, c)| (c.start_s, Due::DepthChange { change })),
             )
             .collect();
-        // stable: at one instant a depth change (listed second) follows nothing it precedes
+        // in time order (a depth change always ends before its step's zone starts)
         due.sort_by(|a, b| a.0.total_cmp(&b.0));
         PlanRun {
             exposure_um: path.start_exposure_um,

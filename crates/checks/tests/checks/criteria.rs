@@ -224,6 +224,38 @@ fn as_format_2(dir: &std::path::Path, link: &LinkCounters) {
 }
 
 #[test]
+fn a_format_3_recording_without_zones_gets_the_same_verdicts() {
+    let s = clean();
+    let e = expect();
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let dir = tmp.path().join("run");
+    let rec = s.write(&dir);
+    let now = check(&rec, &given(&e), None).expect("check");
+    // format 3 had no zones: a recording without a face map has no `zone` column either, so
+    // only the version differs
+    let meta = std::fs::read_to_string(dir.join("meta.toml")).expect("meta");
+    let punctures = std::fs::read_to_string(dir.join("punctures.csv")).expect("punctures");
+    assert!(
+        punctures
+            .lines()
+            .next()
+            .is_some_and(|h| h.ends_with(",bleeding"))
+    );
+    let v3 = meta.replace("format_version = 4\n", "format_version = 3\n");
+    std::fs::write(dir.join("meta.toml"), v3).expect("meta");
+    let old = Recording::open(&dir).expect("a format-3 recording opens");
+    assert_eq!(old.meta().format_version, 3);
+    let then = check(&old, &given(&e), None).expect("check");
+    let shown = |r: &needlebench_checks::CheckReport| -> Vec<String> {
+        r.verdicts
+            .iter()
+            .map(|v| format!("{} {} {}", v.criterion, v.outcome.name(), v.actual_text))
+            .collect()
+    };
+    assert_eq!(shown(&now), shown(&then));
+}
+
+#[test]
 fn a_format_2_recording_with_link_in_meta_gets_the_same_crc_verdict() {
     let mut s = clean();
     let link = LinkCounters {

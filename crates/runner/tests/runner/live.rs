@@ -200,3 +200,10 @@ fn a_scenario_without_a_plan_cannot_be_practised() {
     let e = LiveSession::new(&s, &dir.join("rec")).err().unwrap();
     assert!(matches!(e, LiveError::NotAPlan), "{e}");
 }
+
+#[test]
+fn a_session_can_move_to_another_thread() {
+    // a viewer keeps it in a resource behind a mutex, driven from its update system
+    fn send<T: Send>() {}
+    send::<LiveSession>();
+}
