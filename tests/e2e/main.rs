@@ -14,3 +14,4 @@ mod support;
 mod trust;
 mod verify;
 mod view;
+mod zones;

@@ -83,6 +83,12 @@ impl ExitCoded for ScenarioError {
     }
 }
 
+impl ExitCoded for needlebench_face::FaceMapError {
+    fn exit_code(&self) -> u8 {
+        BAD_INPUT
+    }
+}
+
 impl ExitCoded for LinkError {
     fn exit_code(&self) -> u8 {
         LINK

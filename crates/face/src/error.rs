@@ -1,5 +1,6 @@
 //! Positions in files and the error type of face maps: every error names a file, line and
-//! column (rustc style), and says what kind of mistake it is.
+//! column (rustc style), and says what kind of mistake it is. [`Location`] and [`number`]
+//! are shared with the scenario crate's messages.
 
 use std::fmt;
 use std::path::PathBuf;
@@ -40,6 +41,17 @@ impl Location {
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}:{}:{}", self.file.display(), self.line, self.column)
+    }
+}
+
+/// A float as written in messages: always with a decimal point (`3.0`, `0.25`), never an
+/// exponent.
+pub fn number(v: f64) -> String {
+    let text = v.to_string();
+    if v.is_finite() && !text.contains('.') {
+        text + ".0"
+    } else {
+        text
     }
 }
 

@@ -2,7 +2,7 @@
 //! rewritten to list what is allowed, and every geometric rule pointed at the offending point
 //! or ring.
 
-use crate::error::{FaceMapError, FaceMapErrorKind as Kind, Location};
+use crate::error::{FaceMapError, FaceMapErrorKind as Kind, Location, number as num};
 use crate::geometry::{
     EPS_MM, area_mm2, bbox_mm, boundary_distance_mm, contains, overlap_mid, proper_crossing,
     scanline_intervals, scanlines, self_crossing, uncovered_mid,
@@ -50,16 +50,6 @@ struct RawZone {
     depth_mm: Spanned<[f64; 2]>,
     density_per_cm2: Spanned<[f64; 2]>,
     outline: Ring,
-}
-
-/// A float as written in messages: always with a decimal point, never an exponent.
-pub(crate) fn num(v: f64) -> String {
-    let text = v.to_string();
-    if v.is_finite() && !text.contains('.') {
-        text + ".0"
-    } else {
-        text
-    }
 }
 
 /// A point as written in messages, rounded to 0.01 mm: `[12.5, 30.0]`.

@@ -157,7 +157,9 @@ pub(crate) struct RawPlan {
     pub zone: Vec<RawPlanZone>,
 }
 
-/// `[[plan.zone]]`: one step of a plan; the pattern keys are `[hand]`'s.
+/// `[[plan.zone]]`: one step of a plan; the pattern keys are `[hand]`'s, repeated here
+/// because serde's `flatten` cannot be combined with `deny_unknown_fields` (both tables are
+/// read through [`RawStroke`]).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[serde(expecting = "a [[plan.zone]] table")]

@@ -167,16 +167,8 @@ fn backticked(s: &str) -> Vec<String> {
     s.split('`').skip(1).step_by(2).map(str::to_owned).collect()
 }
 
-/// A float as written in messages: always with a decimal point (`3.0`, `0.25`), never an
-/// exponent.
-pub(crate) fn num(v: f64) -> String {
-    let text = v.to_string();
-    if v.is_finite() && !text.contains('.') {
-        text + ".0"
-    } else {
-        text
-    }
-}
+/// A float as written in messages (shared with the face maps' messages).
+pub(crate) use needlebench_face::error::number as num;
 
 /// A path of table keys.
 pub(crate) fn keys(ks: &[&str]) -> Vec<Seg> {

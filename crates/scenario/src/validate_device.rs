@@ -121,7 +121,11 @@ impl Validator<'_, '_> {
                     return Err(self.invalid(&d("needle_length_mm"), msg.to_owned()));
                 }
                 let Some(pen) = pen else {
-                    let msg = "a pen scenario needs a [pen] table (cartridge, exposure_mm, speed)";
+                    let msg = if plan_exposure_mm.is_some() {
+                        "a pen scenario needs a [pen] table (cartridge, speed; the plan sets the exposure)"
+                    } else {
+                        "a pen scenario needs a [pen] table (cartridge, exposure_mm, speed)"
+                    };
                     return Err(self.invalid(&keys(&["pen"]), msg.to_owned()));
                 };
                 self.pen(pen, plan_exposure_mm).map(Device::Pen)

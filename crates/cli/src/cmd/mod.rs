@@ -22,6 +22,7 @@ mod suite;
 mod validate;
 mod verify;
 mod view;
+mod zones;
 
 /// Every subcommand of `needlebench`.
 #[derive(Subcommand, Debug)]
@@ -55,6 +56,8 @@ pub enum Command {
     Verify(verify::VerifyArgs),
     /// Replay a recording (or a scenario, run first) in the 3D viewer (`needlebench-viewer`).
     View(view::ViewArgs),
+    /// List a face map's treatment zones (the built-in adult map, or validate a file).
+    Zones(zones::ZonesArgs),
 }
 
 /// Run one subcommand; `Ok` carries the exit code.
@@ -74,5 +77,6 @@ pub fn run(command: Command) -> Result<u8, Failure> {
         Command::Validate(args) => validate::run(args),
         Command::Verify(args) => verify::run(args),
         Command::View(args) => view::run(args),
+        Command::Zones(args) => zones::run(args),
     }
 }

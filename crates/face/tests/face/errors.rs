@@ -414,3 +414,51 @@ fn every_kind_has_a_distinct_stable_name() {
     );
     assert_eq!(Kind::OpenRing.name(), "open_ring");
 }
+
+/// A map of `cols` side-by-side zones splitting the 100 × 60 mm box at slanted borders
+/// (`x` at the bottom, `x + skew` at the top), zone `shift` moved right by `dx` mm.
+fn strips(cuts: &[f64], skew: f64, shift: usize, dx: f64) -> String {
+    let mut xs = vec![0.0];
+    xs.extend_from_slice(cuts);
+    xs.push(100.0);
+    let mut text = String::from(
+        "name = \"strips\"\noutline = [[0.0, 0.0], [120.0, 0.0], [120.0, 60.0], [0.0, 60.0], [0.0, 0.0]]\n",
+    );
+    for i in 0..xs.len() - 1 {
+        let d = if i == shift { dx } else { 0.0 };
+        // The outer edges stay vertical; inner borders slant by `skew`.
+        let s = |k: usize| {
+            if k == 0 || k == xs.len() - 1 {
+                0.0
+            } else {
+                skew
+            }
+        };
+        let (x0, x1) = (xs[i] + d, xs[i + 1] + d);
+        let (t0, t1) = (x0 + s(i), x1 + s(i + 1));
+        text.push_str(&format!(
+            "[[zone]]\nid = \"z{i}\"\nlabel = \"z\"\nsite = \"cheek\"\ndepth_mm = [0.5, 1.0]\ndensity_per_cm2 = [0.0, 1.0]\noutline = [[{x0}, 0.0], [{x1}, 0.0], [{t1}, 60.0], [{t0}, 60.0], [{x0}, 0.0]]\n"
+        ));
+    }
+    text
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(32))]
+
+    /// Zones tiling a box along slanted shared borders are accepted; moving one of them
+    /// into its right-hand neighbour by any visible amount is an overlap naming both.
+    #[test]
+    fn shared_slanted_borders_pass_and_any_shift_into_a_neighbour_overlaps(
+        a in 10.0f64..30.0, b in 40.0f64..60.0, c in 70.0f64..90.0,
+        skew in -8.0f64..8.0, shift in 0usize..3, dx in 0.01f64..5.0,
+    ) {
+        let cuts = [a, b, c];
+        let ok = strips(&cuts, skew, shift, 0.0);
+        proptest::prop_assert!(parse(&ok).is_ok(), "{}", parse(&ok).err().map(|e| e.to_string()).unwrap_or_default());
+        let e = parse(&strips(&cuts, skew, shift, dx)).expect_err("overlap");
+        proptest::prop_assert_eq!(e.kind, Kind::Overlap);
+        let both = format!("zones `z{shift}` and `z{}` overlap", shift + 1);
+        proptest::prop_assert!(e.message.starts_with(&both), "{}", e.message);
+    }
+}

@@ -283,6 +283,11 @@ fn a_plan_needs_a_zone_and_a_pen() {
         e.starts_with("s/t.toml:8:2: plan: needs at least one [[plan.zone]]"),
         "{e}"
     );
+    let no_pen = PLAN.replace("[pen]\ncartridge = \"12\"\nspeed_level = 6\n", "");
+    assert_eq!(
+        error(&no_pen),
+        "s/t.toml:1:1: a pen scenario needs a [pen] table (cartridge, speed; the plan sets the exposure)"
+    );
     let e = error(&PLAN.replace("[pen]\n", "[device]\nkind = \"roller\"\n[pen]\n"));
     assert!(
         e.starts_with("s/t.toml:3:1: device.kind = \"roller\": a [plan] is carried out with a pen"),
