@@ -1,14 +1,17 @@
 //! The 3D scene: the tissue block (one slab per layer present at the site, thickness ×
 //! exaggeration, the front face showing the strata, and under them the floor as a slab of a
 //! fixed thickness, see [`crate::column`]), the heat-map texture on the surface over the
-//! treated area, the puncture cloud, the pen and the violation markers. All materials are
+//! treated area, the puncture cloud (recent punctures one by one, older ones through the heat
+//! map: [`crate::lod`]), the pen and the violation markers. All materials are
 //! unlit so colours on screen are the colours of the legend.
 
 use super::points::{PointsPlugin, PunctureMaterial, puncture_mesh, t_s_f32};
 use super::{Cursor, Heat, ReplayData, ReplaySet, ViewSettings};
 use crate::column::{block_slabs, present_layers};
+use crate::lod;
 use crate::palette::{MARKER_SRGB, layer_srgb};
 use bevy::asset::RenderAssetUsages;
+use bevy::camera::visibility::NoFrustumCulling;
 use bevy::image::ImageSampler;
 use bevy::mesh::{Indices, PrimitiveTopology};
 use bevy::prelude::*;
@@ -80,9 +83,17 @@ pub struct HeatMapQuad {
     material: Handle<StandardMaterial>,
 }
 
-/// The puncture cloud.
-#[derive(Component, Debug)]
-pub struct PunctureCloud(pub Handle<PunctureMaterial>);
+/// The puncture cloud ([`crate::lod`]): one point mesh of the punctures `drawn` (indices
+/// into the time-sorted arrays), rebuilt when the recent window leaves it.
+#[derive(Component, Debug, Clone)]
+pub struct PunctureCloud {
+    /// Its mesh.
+    pub mesh: Handle<Mesh>,
+    /// Its material.
+    pub material: Handle<PunctureMaterial>,
+    /// The punctures the mesh holds now.
+    pub drawn: std::ops::Range<usize>,
+}
 
 /// A violation marker: index into the replay's violations.
 #[derive(Component, Debug, Clone, Copy)]
@@ -185,18 +196,21 @@ fn spawn_scene(
         ));
     }
 
-    let frame_copy = *frame;
-    let cloud = puncture_mesh(&replay.punctures, |x, y| {
-        frame_copy.world_xz(f64::from(x), f64::from(y))
-    });
     let cloud_material = point_materials.add(PunctureMaterial {
         params: Vec4::new(-1.0, replay.depth_scale.max as f32, 1.0, 0.0),
     });
+    let cloud_mesh = meshes.add(puncture_mesh(&replay.punctures, 0..0, |x, y| (x, y)));
     commands.spawn((
-        PunctureCloud(cloud_material.clone()),
-        Mesh3d(meshes.add(cloud)),
+        PunctureCloud {
+            mesh: cloud_mesh.clone(),
+            material: cloud_material.clone(),
+            drawn: 0..0,
+        },
+        Mesh3d(cloud_mesh),
         MeshMaterial3d(cloud_material),
         Transform::default(),
+        // Its bounds change with every rebuild: never culled on stale bounds.
+        NoFrustumCulling,
     ));
 
     commands.spawn((
@@ -293,19 +307,43 @@ fn move_pen(
     }
 }
 
+/// Keep the cloud's mesh at [`lod::drawn_range`] and set the shader's cursor and
+/// window-start times.
 fn update_points(
     cursor: Res<Cursor>,
     settings: Res<ViewSettings>,
-    cloud: Query<&PunctureCloud>,
+    data: Res<ReplayData>,
+    frame: Res<SceneFrame>,
+    mut clouds: Query<(&mut PunctureCloud, &mut Visibility)>,
+    mut meshes: ResMut<Assets<Mesh>>,
     mut materials: ResMut<Assets<PunctureMaterial>>,
 ) {
     if !cursor.is_changed() && !settings.is_changed() {
         return;
     }
-    for c in &cloud {
-        if let Some(mut m) = materials.get_mut(&c.0) {
+    let p = &data.0.punctures;
+    let window = lod::window(cursor.visible_punctures, lod::WINDOW_PUNCTURES);
+    let window_start_s = p.t_us.get(window.start).map_or(0.0, |&t| t_s_f32(t));
+    let frame = *frame;
+    for (mut cloud, mut vis) in &mut clouds {
+        vis.set_if_neq(if settings.show_punctures && !window.is_empty() {
+            Visibility::Inherited
+        } else {
+            Visibility::Hidden
+        });
+        let want = lod::drawn_range(cursor.visible_punctures, p.len());
+        if cloud.drawn != want {
+            let mesh = puncture_mesh(p, want.clone(), |x, y| {
+                frame.world_xz(f64::from(x), f64::from(y))
+            });
+            // The handle is the cloud's own: replacing its asset cannot fail.
+            let _ = meshes.insert(cloud.mesh.id(), mesh);
+            cloud.drawn = want;
+        }
+        if let Some(mut m) = materials.get_mut(&cloud.material) {
             m.params.x = t_s_f32(cursor.t_us);
             m.params.z = if settings.show_punctures { 1.0 } else { 0.0 };
+            m.params.w = window_start_s;
         }
     }
 }
