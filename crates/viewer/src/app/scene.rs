@@ -2,9 +2,10 @@
 //! exaggeration, the front face showing the strata, and under them the floor as a slab of a
 //! fixed thickness, see [`crate::column`]), the heat-map texture on the surface over the
 //! treated area, the puncture cloud (recent punctures one by one, older ones through the heat
-//! map: [`crate::lod`]), the pen and the violation markers. All materials are
-//! unlit so colours on screen are the colours of the legend.
+//! map: [`crate::lod`]), the pen and the violation markers. All materials are unlit
+//! ([`super::flat::FlatMaterial`]) so colours on screen are the colours of the legend.
 
+use super::flat::{FlatMaterial, FlatPlugin};
 use super::points::{PointsPlugin, PunctureMaterial, puncture_mesh, t_s_f32};
 use super::{Cursor, Heat, ReplayData, ReplaySet, ViewSettings};
 use crate::column::{block_slabs, present_layers};
@@ -80,7 +81,7 @@ pub struct Pen;
 #[derive(Component, Debug)]
 pub struct HeatMapQuad {
     image: Handle<Image>,
-    material: Handle<StandardMaterial>,
+    material: Handle<FlatMaterial>,
 }
 
 /// The puncture cloud ([`crate::lod`]): one point mesh of the punctures `drawn` (indices
@@ -109,7 +110,7 @@ impl Plugin for ScenePlugin {
             .get_resource::<ReplayData>()
             .map(|d| SceneFrame::new(&d.0.meta.setup.area))
             .unwrap_or_else(|| SceneFrame::new(&[]));
-        app.add_plugins(PointsPlugin)
+        app.add_plugins((PointsPlugin, FlatPlugin))
             .insert_resource(frame)
             .insert_resource(ClearColor(Color::srgb(0.12, 0.13, 0.15)))
             .add_systems(Startup, spawn_scene)
@@ -127,12 +128,8 @@ impl Plugin for ScenePlugin {
     }
 }
 
-fn unlit(color: Color) -> StandardMaterial {
-    StandardMaterial {
-        base_color: color,
-        unlit: true,
-        ..default()
-    }
+fn unlit(color: Color) -> FlatMaterial {
+    FlatMaterial::opaque(color)
 }
 
 fn srgb(c: [f32; 3]) -> Color {
@@ -145,7 +142,7 @@ fn spawn_scene(
     frame: Res<SceneFrame>,
     heat: Option<Res<Heat>>,
     mut meshes: ResMut<Assets<Mesh>>,
-    mut materials: ResMut<Assets<StandardMaterial>>,
+    mut materials: ResMut<Assets<FlatMaterial>>,
     mut point_materials: ResMut<Assets<PunctureMaterial>>,
     mut images: ResMut<Assets<Image>>,
 ) {
@@ -175,12 +172,10 @@ fn spawn_scene(
         );
         image.sampler = ImageSampler::nearest();
         let image = images.add(image);
-        let material = materials.add(StandardMaterial {
-            base_color_texture: Some(image.clone()),
-            unlit: true,
-            alpha_mode: AlphaMode::Blend,
-            cull_mode: None,
-            ..default()
+        let material = materials.add(FlatMaterial {
+            color: LinearRgba::WHITE,
+            texture: Some(image.clone()),
+            blend: true,
         });
         let w = g.cols as f64 * g.cell_mm;
         let h = g.rows as f64 * g.cell_mm;
@@ -243,7 +238,8 @@ fn spawn_scene(
 }
 
 /// A horizontal rectangle at height `y`, from recording point `origin_mm` spanning
-/// `size_mm`, with uv (0,0) at the origin and v along +y (image row 0 = min y).
+/// `size_mm`, with uv (0,0) at the origin and v along +y (image row 0 = min y), facing up
+/// (counter-clockwise seen from above: back faces are culled).
 fn rect_mesh(frame: &SceneFrame, origin_mm: [f64; 2], size_mm: [f64; 2], y: f32) -> Mesh {
     let corners = [[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0]];
     let mut positions = Vec::new();
@@ -260,7 +256,7 @@ fn rect_mesh(frame: &SceneFrame, origin_mm: [f64; 2], size_mm: [f64; 2], y: f32)
     .with_inserted_attribute(Mesh::ATTRIBUTE_POSITION, positions)
     .with_inserted_attribute(Mesh::ATTRIBUTE_NORMAL, vec![[0.0f32, 1.0, 0.0]; 4])
     .with_inserted_attribute(Mesh::ATTRIBUTE_UV_0, uvs)
-    .with_inserted_indices(Indices::U32(vec![0, 2, 1, 0, 3, 2]))
+    .with_inserted_indices(Indices::U32(vec![0, 1, 2, 0, 2, 3]))
 }
 
 fn layout_layers(
@@ -354,7 +350,7 @@ fn upload_heat(
     settings: Res<ViewSettings>,
     mut quads: Query<(&HeatMapQuad, &mut Visibility)>,
     mut images: ResMut<Assets<Image>>,
-    mut materials: ResMut<Assets<StandardMaterial>>,
+    mut materials: ResMut<Assets<FlatMaterial>>,
 ) {
     let Some(mut heat) = heat else { return };
     for (quad, mut vis) in &mut quads {
