@@ -7,7 +7,7 @@ use crate::colormap::ColorScale;
 use crate::error::ViewerError;
 use crate::violations::{Violation, Violations};
 use needlebench_checks::{CheckReport, EventKind, ExpectationSource, Expectations, Verdict};
-use needlebench_recording::{FaultCode, Layer, Meta, Recording};
+use needlebench_recording::{FaultCode, Layer, Meta, ReadOptions, Recording};
 use needlebench_scenario::Expect;
 use std::path::Path;
 
@@ -294,7 +294,8 @@ fn puncture_violations<'a>(
         .take(MAX_PUNCTURE_VIOLATIONS)
 }
 
-/// Read every puncture; rows must be in time order.
+/// Read every puncture (several threads: [`ReadOptions::default`]); rows must be in time
+/// order.
 pub fn read_punctures(recording: &Recording) -> Result<Punctures, ViewerError> {
     let mut p = Punctures::default();
     let n = usize::try_from(recording.meta().run.punctures)
@@ -306,58 +307,95 @@ pub fn read_punctures(recording: &Recording) -> Result<Punctures, ViewerError> {
     p.depth_um.reserve(n);
     p.tenting_um.reserve(n);
     p.layer.reserve(n);
-    for (row, r) in recording
+    let mut order = InOrder::new("punctures.csv");
+    recording
         .punctures()
         .map_err(|e| lift(e, recording.dir()))?
-        .enumerate()
-    {
-        let r = r.map_err(|e| lift(e, recording.dir()))?;
-        if let Some(&prev_us) = p.t_us.last()
-            && r.t_us < prev_us
-        {
-            return Err(ViewerError::OutOfOrder {
-                file: "punctures.csv",
-                row: row as u64 + 1,
-                t_us: r.t_us,
-                prev_us,
-            });
-        }
-        p.t_us.push(r.t_us);
-        p.x_mm.push(r.x_mm);
-        p.y_mm.push(r.y_mm);
-        p.depth_um.push(r.depth_um);
-        p.tenting_um.push(r.tenting_um);
-        p.layer.push(r.layer);
-    }
+        .for_each_batch(ReadOptions::default(), |rows| {
+            for r in rows {
+                if !order.next(r.t_us) {
+                    return;
+                }
+                p.t_us.push(r.t_us);
+                p.x_mm.push(r.x_mm);
+                p.y_mm.push(r.y_mm);
+                p.depth_um.push(r.depth_um);
+                p.tenting_um.push(r.tenting_um);
+                p.layer.push(r.layer);
+            }
+        })
+        .map_err(|e| lift(e, recording.dir()))?;
+    order.result()?;
     Ok(p)
 }
 
-/// Read every telemetry row; rows must be in time order.
-pub fn read_telemetry(recording: &Recording) -> Result<Telemetry, ViewerError> {
-    let mut t = Telemetry::default();
-    for (row, r) in recording
-        .telemetry()
-        .map_err(|e| lift(e, recording.dir()))?
-        .enumerate()
-    {
-        let r = r.map_err(|e| lift(e, recording.dir()))?;
-        if let Some(&prev_us) = t.t_us.last()
-            && r.t_us < prev_us
+/// The first row out of time order, found while rows stream past.
+struct InOrder {
+    file: &'static str,
+    rows: u64,
+    prev_us: Option<u64>,
+    error: Option<ViewerError>,
+}
+
+impl InOrder {
+    fn new(file: &'static str) -> InOrder {
+        InOrder {
+            file,
+            rows: 0,
+            prev_us: None,
+            error: None,
+        }
+    }
+
+    /// Whether the row at `t_us` is in order (later rows are ignored after the first that
+    /// is not).
+    fn next(&mut self, t_us: u64) -> bool {
+        if self.error.is_some() {
+            return false;
+        }
+        self.rows += 1;
+        if let Some(prev_us) = self.prev_us
+            && t_us < prev_us
         {
-            return Err(ViewerError::OutOfOrder {
-                file: "telemetry.csv",
-                row: row as u64 + 1,
-                t_us: r.t_us,
+            self.error = Some(ViewerError::OutOfOrder {
+                file: self.file,
+                row: self.rows,
+                t_us,
                 prev_us,
             });
+            return false;
         }
-        t.t_us.push(r.t_us);
-        t.pen_mm.push([r.pen_x_mm, r.pen_y_mm]);
-        t.needle_z_um.push(r.needle_z_um);
-        t.motor_current_ma.push(r.motor_current_ma);
-        t.hand_force_n.push(r.hand_force_n);
-        t.skin_contact.push(r.skin_contact);
-        t.fault.push(r.fault);
+        self.prev_us = Some(t_us);
+        true
     }
+
+    fn result(self) -> Result<(), ViewerError> {
+        self.error.map_or(Ok(()), Err)
+    }
+}
+
+/// Read every telemetry row (several threads); rows must be in time order.
+pub fn read_telemetry(recording: &Recording) -> Result<Telemetry, ViewerError> {
+    let mut t = Telemetry::default();
+    let mut order = InOrder::new("telemetry.csv");
+    recording
+        .telemetry()
+        .map_err(|e| lift(e, recording.dir()))?
+        .for_each_batch(ReadOptions::default(), |rows| {
+            for r in rows {
+                if !order.next(r.t_us) {
+                    return;
+                }
+                t.t_us.push(r.t_us);
+                t.pen_mm.push([r.pen_x_mm, r.pen_y_mm]);
+                t.needle_z_um.push(r.needle_z_um);
+                t.motor_current_ma.push(r.motor_current_ma);
+                t.hand_force_n.push(r.hand_force_n);
+                t.skin_contact.push(r.skin_contact);
+                t.fault.push(r.fault);
+            }
+        })
+        .map_err(|e| lift(e, recording.dir()))?;
+    order.result()?;
     Ok(t)
 }

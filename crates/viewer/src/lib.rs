@@ -9,7 +9,7 @@
 //!
 //! The parts that decide *what* is shown are plain Rust, tested without a GPU:
 //! [`replay`] (the clock), [`data`] (the recording as compact time-sorted arrays),
-//! [`heatmap`] (the density grid), [`violations`] (sorted violations, next/previous),
+//! [`heatmap`] (the density grid), [`lod`] (which punctures are drawn one by one), [`violations`] (sorted violations, next/previous),
 //! [`colormap`] (viridis), [`column`] (the layers drawn and where), [`palette`] (layer,
 //! marker and outcome colours) and [`plot`] (decimation). [`app`] is the bevy side: the scene,
 //! the GPU puncture cloud (uploaded once; a `t_now` uniform hides later punctures), the egui
@@ -26,8 +26,10 @@ pub mod column;
 pub mod data;
 pub mod error;
 pub mod heatmap;
+pub mod lod;
 pub mod palette;
 pub mod plot;
+pub mod polygon;
 pub mod replay;
 pub mod scenario;
 pub mod violations;

@@ -3,7 +3,7 @@
 //! ```text
 //! needlebench-viewer RECORDING [--at SECONDS] [--view top|side|section|perspective]
 //! needlebench-viewer SCENARIO.toml [--out DIR]
-//! needlebench-viewer RECORDING --screenshot FILE.png [--at SECONDS] [--size WxH]
+//! needlebench-viewer RECORDING --screenshot FILE.png [--at SECONDS] [--size WxH] [--no-panels]
 //! ```
 //!
 //! Exit codes: 0 success, 1 rendering failed (no adapter), 2 usage error, 3 bad input file.
@@ -29,6 +29,9 @@ struct Args {
     /// Render one frame off-screen to this PNG file and exit.
     #[arg(long, value_name = "FILE.png")]
     screenshot: Option<PathBuf>,
+    /// Screenshot of the 3D view alone, without the panels (legend, plots, cross-section).
+    #[arg(long, requires = "screenshot")]
+    no_panels: bool,
     /// Screenshot size.
     #[arg(long, value_name = "WxH", default_value = "1280x720", value_parser = parse_size)]
     size: UVec2,
@@ -81,7 +84,13 @@ fn main() -> ExitCode {
     };
     match &args.screenshot {
         Some(path) => {
-            match shot::screenshot(replay, args.at.unwrap_or(0.0), args.size, args.view, path) {
+            let panels = if args.no_panels {
+                shot::Panels::Hidden
+            } else {
+                shot::Panels::Shown
+            };
+            let at = args.at.unwrap_or(0.0);
+            match shot::screenshot(replay, at, args.size, args.view, panels, path) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     eprintln!("error: {e}");

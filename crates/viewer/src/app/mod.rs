@@ -6,6 +6,7 @@
 //! side (its right-hand panel in `info`); [`shot`] renders one frame off-screen.
 
 pub mod camera;
+pub mod flat;
 mod info;
 pub mod points;
 pub mod scene;

@@ -1,8 +1,9 @@
-//! The puncture cloud: every puncture is one vertex of a single point-list mesh, uploaded to
-//! the GPU once (`RenderAssetUsages::RENDER_WORLD`, so the CPU copy is dropped), with
-//! `uv_0 = (t_s, depth_um)`. [`PunctureMaterial`]'s `params.x` is the cursor time: the vertex
-//! shader hides later punctures, so playing and scrubbing change one uniform, not millions of
-//! entities. Colour is viridis of depth, computed in the shader.
+//! The puncture cloud: each puncture of the recent window ([`crate::lod`]) is one vertex of a
+//! point-list mesh (`RenderAssetUsages::RENDER_WORLD`, so the CPU copy is dropped), with
+//! `uv_0 = (t_s, depth_um)`. [`PunctureMaterial`]'s `params.x` is the cursor time and
+//! `params.w` the start of the window: the vertex shader hides punctures outside `[w, x]`,
+//! so playing changes two uniforms and the mesh is rebuilt only when the window leaves it.
+//! Colour is viridis of depth, computed in the shader.
 
 use crate::data::Punctures;
 use bevy::asset::{RenderAssetUsages, uuid_handle};
@@ -13,6 +14,7 @@ use bevy::render::render_resource::{
     AsBindGroup, RenderPipelineDescriptor, SpecializedMeshPipelineError,
 };
 use bevy::shader::{Shader, ShaderRef};
+use std::ops::Range;
 
 /// The embedded WGSL of the puncture material.
 pub const POINTS_SHADER: Handle<Shader> = uuid_handle!("6c1e2f0a-93c4-4d2b-9a57-1f0d3b8e5a21");
@@ -23,7 +25,7 @@ pub const POINT_LIFT_MM: f32 = 0.05;
 /// Material of the puncture cloud.
 #[derive(Asset, TypePath, AsBindGroup, Debug, Clone)]
 pub struct PunctureMaterial {
-    /// (t_now_s, depth_max_um, visible 0/1, unused).
+    /// (t_now_s, depth_max_um, visible 0/1, window_start_s).
     #[uniform(0)]
     pub params: Vec4,
 }
@@ -77,11 +79,17 @@ impl Plugin for PointsPlugin {
     }
 }
 
-/// The point-list mesh of all punctures; `to_world` maps (x_mm, y_mm) to world x, z.
-pub fn puncture_mesh(p: &Punctures, to_world: impl Fn(f32, f32) -> (f32, f32)) -> Mesh {
-    let mut positions = Vec::with_capacity(p.len());
-    let mut uvs = Vec::with_capacity(p.len());
-    for i in 0..p.len() {
+/// The point-list mesh of the punctures `range` ([`crate::lod::drawn_range`]); `to_world`
+/// maps (x_mm, y_mm) to world x, z.
+pub fn puncture_mesh(
+    p: &Punctures,
+    range: Range<usize>,
+    to_world: impl Fn(f32, f32) -> (f32, f32),
+) -> Mesh {
+    let range = range.start.min(p.len())..range.end.min(p.len());
+    let mut positions = Vec::with_capacity(range.len());
+    let mut uvs = Vec::with_capacity(range.len());
+    for i in range {
         let (x, z) = to_world(p.x_mm[i], p.y_mm[i]);
         positions.push([x, POINT_LIFT_MM, z]);
         uvs.push([t_s_f32(p.t_us[i]), p.depth_um[i]]);

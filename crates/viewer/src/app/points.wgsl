@@ -1,6 +1,6 @@
 // Puncture cloud: one point per puncture, uploaded once. uv_0 = (t_s, depth_um).
-// params = (t_now_s, depth_max_um, visible 0/1, unused). Later punctures are moved outside
-// the clip volume, so scrubbing changes one uniform.
+// params = (t_now_s, depth_max_um, visible 0/1, window_start_s). Punctures after the cursor
+// or before the recent window (the heat map shows those) are moved outside the clip volume.
 #import bevy_pbr::mesh_functions::{get_world_from_local, mesh_position_local_to_clip}
 
 @group(#{MATERIAL_BIND_GROUP}) @binding(0) var<uniform> params: vec4<f32>;
@@ -42,7 +42,7 @@ fn vertex(vertex: Vertex) -> VertexOutput {
         get_world_from_local(vertex.instance_index),
         vec4<f32>(vertex.position, 1.0),
     );
-    if (vertex.time_depth.x > params.x || params.z < 0.5) {
+    if (vertex.time_depth.x > params.x || vertex.time_depth.x < params.w || params.z < 0.5) {
         out.clip_position = vec4<f32>(4.0, 4.0, 4.0, 1.0);
     }
     out.color = vec4<f32>(srgb_to_linear(viridis(vertex.time_depth.y / max(params.y, 1.0))), 1.0);

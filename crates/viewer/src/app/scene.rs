@@ -1,14 +1,18 @@
 //! The 3D scene: the tissue block (one slab per layer present at the site, thickness ×
 //! exaggeration, the front face showing the strata, and under them the floor as a slab of a
 //! fixed thickness, see [`crate::column`]), the heat-map texture on the surface over the
-//! treated area, the puncture cloud, the pen and the violation markers. All materials are
-//! unlit so colours on screen are the colours of the legend.
+//! treated area, the puncture cloud (recent punctures one by one, older ones through the heat
+//! map: [`crate::lod`]), the pen and the violation markers. All materials are unlit
+//! ([`super::flat::FlatMaterial`]) so colours on screen are the colours of the legend.
 
+use super::flat::{FlatMaterial, FlatPlugin};
 use super::points::{PointsPlugin, PunctureMaterial, puncture_mesh, t_s_f32};
 use super::{Cursor, Heat, ReplayData, ReplaySet, ViewSettings};
 use crate::column::{block_slabs, present_layers};
+use crate::lod;
 use crate::palette::{MARKER_SRGB, layer_srgb};
 use bevy::asset::RenderAssetUsages;
+use bevy::camera::visibility::NoFrustumCulling;
 use bevy::image::ImageSampler;
 use bevy::mesh::{Indices, PrimitiveTopology};
 use bevy::prelude::*;
@@ -77,12 +81,20 @@ pub struct Pen;
 #[derive(Component, Debug)]
 pub struct HeatMapQuad {
     image: Handle<Image>,
-    material: Handle<StandardMaterial>,
+    material: Handle<FlatMaterial>,
 }
 
-/// The puncture cloud.
-#[derive(Component, Debug)]
-pub struct PunctureCloud(pub Handle<PunctureMaterial>);
+/// The puncture cloud ([`crate::lod`]): one point mesh of the punctures `drawn` (indices
+/// into the time-sorted arrays), rebuilt when the recent window leaves it.
+#[derive(Component, Debug, Clone)]
+pub struct PunctureCloud {
+    /// Its mesh.
+    pub mesh: Handle<Mesh>,
+    /// Its material.
+    pub material: Handle<PunctureMaterial>,
+    /// The punctures the mesh holds now.
+    pub drawn: std::ops::Range<usize>,
+}
 
 /// A violation marker: index into the replay's violations.
 #[derive(Component, Debug, Clone, Copy)]
@@ -98,7 +110,7 @@ impl Plugin for ScenePlugin {
             .get_resource::<ReplayData>()
             .map(|d| SceneFrame::new(&d.0.meta.setup.area))
             .unwrap_or_else(|| SceneFrame::new(&[]));
-        app.add_plugins(PointsPlugin)
+        app.add_plugins((PointsPlugin, FlatPlugin))
             .insert_resource(frame)
             .insert_resource(ClearColor(Color::srgb(0.12, 0.13, 0.15)))
             .add_systems(Startup, spawn_scene)
@@ -116,12 +128,8 @@ impl Plugin for ScenePlugin {
     }
 }
 
-fn unlit(color: Color) -> StandardMaterial {
-    StandardMaterial {
-        base_color: color,
-        unlit: true,
-        ..default()
-    }
+fn unlit(color: Color) -> FlatMaterial {
+    FlatMaterial::opaque(color)
 }
 
 fn srgb(c: [f32; 3]) -> Color {
@@ -134,7 +142,7 @@ fn spawn_scene(
     frame: Res<SceneFrame>,
     heat: Option<Res<Heat>>,
     mut meshes: ResMut<Assets<Mesh>>,
-    mut materials: ResMut<Assets<StandardMaterial>>,
+    mut materials: ResMut<Assets<FlatMaterial>>,
     mut point_materials: ResMut<Assets<PunctureMaterial>>,
     mut images: ResMut<Assets<Image>>,
 ) {
@@ -164,12 +172,10 @@ fn spawn_scene(
         );
         image.sampler = ImageSampler::nearest();
         let image = images.add(image);
-        let material = materials.add(StandardMaterial {
-            base_color_texture: Some(image.clone()),
-            unlit: true,
-            alpha_mode: AlphaMode::Blend,
-            cull_mode: None,
-            ..default()
+        let material = materials.add(FlatMaterial {
+            color: LinearRgba::WHITE,
+            texture: Some(image.clone()),
+            blend: true,
         });
         let w = g.cols as f64 * g.cell_mm;
         let h = g.rows as f64 * g.cell_mm;
@@ -185,18 +191,21 @@ fn spawn_scene(
         ));
     }
 
-    let frame_copy = *frame;
-    let cloud = puncture_mesh(&replay.punctures, |x, y| {
-        frame_copy.world_xz(f64::from(x), f64::from(y))
-    });
     let cloud_material = point_materials.add(PunctureMaterial {
         params: Vec4::new(-1.0, replay.depth_scale.max as f32, 1.0, 0.0),
     });
+    let cloud_mesh = meshes.add(puncture_mesh(&replay.punctures, 0..0, |x, y| (x, y)));
     commands.spawn((
-        PunctureCloud(cloud_material.clone()),
-        Mesh3d(meshes.add(cloud)),
+        PunctureCloud {
+            mesh: cloud_mesh.clone(),
+            material: cloud_material.clone(),
+            drawn: 0..0,
+        },
+        Mesh3d(cloud_mesh),
         MeshMaterial3d(cloud_material),
         Transform::default(),
+        // Its bounds change with every rebuild: never culled on stale bounds.
+        NoFrustumCulling,
     ));
 
     commands.spawn((
@@ -229,7 +238,8 @@ fn spawn_scene(
 }
 
 /// A horizontal rectangle at height `y`, from recording point `origin_mm` spanning
-/// `size_mm`, with uv (0,0) at the origin and v along +y (image row 0 = min y).
+/// `size_mm`, with uv (0,0) at the origin and v along +y (image row 0 = min y), facing up
+/// (counter-clockwise seen from above: back faces are culled).
 fn rect_mesh(frame: &SceneFrame, origin_mm: [f64; 2], size_mm: [f64; 2], y: f32) -> Mesh {
     let corners = [[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0]];
     let mut positions = Vec::new();
@@ -246,7 +256,7 @@ fn rect_mesh(frame: &SceneFrame, origin_mm: [f64; 2], size_mm: [f64; 2], y: f32)
     .with_inserted_attribute(Mesh::ATTRIBUTE_POSITION, positions)
     .with_inserted_attribute(Mesh::ATTRIBUTE_NORMAL, vec![[0.0f32, 1.0, 0.0]; 4])
     .with_inserted_attribute(Mesh::ATTRIBUTE_UV_0, uvs)
-    .with_inserted_indices(Indices::U32(vec![0, 2, 1, 0, 3, 2]))
+    .with_inserted_indices(Indices::U32(vec![0, 1, 2, 0, 2, 3]))
 }
 
 fn layout_layers(
@@ -293,19 +303,43 @@ fn move_pen(
     }
 }
 
+/// Keep the cloud's mesh at [`lod::drawn_range`] and set the shader's cursor and
+/// window-start times.
 fn update_points(
     cursor: Res<Cursor>,
     settings: Res<ViewSettings>,
-    cloud: Query<&PunctureCloud>,
+    data: Res<ReplayData>,
+    frame: Res<SceneFrame>,
+    mut clouds: Query<(&mut PunctureCloud, &mut Visibility)>,
+    mut meshes: ResMut<Assets<Mesh>>,
     mut materials: ResMut<Assets<PunctureMaterial>>,
 ) {
     if !cursor.is_changed() && !settings.is_changed() {
         return;
     }
-    for c in &cloud {
-        if let Some(mut m) = materials.get_mut(&c.0) {
+    let p = &data.0.punctures;
+    let window = lod::window(cursor.visible_punctures, lod::WINDOW_PUNCTURES);
+    let window_start_s = p.t_us.get(window.start).map_or(0.0, |&t| t_s_f32(t));
+    let frame = *frame;
+    for (mut cloud, mut vis) in &mut clouds {
+        vis.set_if_neq(if settings.show_punctures && !window.is_empty() {
+            Visibility::Inherited
+        } else {
+            Visibility::Hidden
+        });
+        let want = lod::drawn_range(cursor.visible_punctures, p.len());
+        if cloud.drawn != want {
+            let mesh = puncture_mesh(p, want.clone(), |x, y| {
+                frame.world_xz(f64::from(x), f64::from(y))
+            });
+            // The handle is the cloud's own: replacing its asset cannot fail.
+            let _ = meshes.insert(cloud.mesh.id(), mesh);
+            cloud.drawn = want;
+        }
+        if let Some(mut m) = materials.get_mut(&cloud.material) {
             m.params.x = t_s_f32(cursor.t_us);
             m.params.z = if settings.show_punctures { 1.0 } else { 0.0 };
+            m.params.w = window_start_s;
         }
     }
 }
@@ -316,7 +350,7 @@ fn upload_heat(
     settings: Res<ViewSettings>,
     mut quads: Query<(&HeatMapQuad, &mut Visibility)>,
     mut images: ResMut<Assets<Image>>,
-    mut materials: ResMut<Assets<StandardMaterial>>,
+    mut materials: ResMut<Assets<FlatMaterial>>,
 ) {
     let Some(mut heat) = heat else { return };
     for (quad, mut vis) in &mut quads {

@@ -2,9 +2,16 @@
 //! image, which is read back (`Screenshot::image`). Used by `--screenshot` and the frame-time
 //! bench; needs a Vulkan (or other wgpu) adapter, e.g. Mesa's lavapipe on a machine without
 //! a GPU.
+//!
+//! With [`Panels::Shown`] the egui panels (transport bar, scrub bar and plots, the right-hand
+//! panel with the legend, cross-section inset and verdicts) are drawn into the same image as
+//! the interactive window shows them: the off-screen camera carries the primary egui context
+//! (bevy_egui attaches it to the first camera, whatever its render target), so egui paints
+//! over the 3D view in the camera's own render pass and the capture holds both.
 
 use super::camera::{CameraPlugin, ViewPreset, camera_bundle};
 use super::scene::ScenePlugin;
+use super::ui::UiPlugin;
 use super::{LiveClock, ReplayPlugin};
 use crate::data::Replay;
 use bevy::camera::RenderTarget;
@@ -41,18 +48,29 @@ pub enum ShotError {
     },
 }
 
+/// Whether an off-screen frame shows the egui panels over the 3D view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Panels {
+    /// The 3D view and the panels, as in the window.
+    Shown,
+    /// The 3D view alone (`--no-panels`).
+    Hidden,
+}
+
 /// The image the off-screen camera renders into.
 #[derive(Resource, Debug, Clone)]
 pub struct OffscreenTarget(pub Handle<Image>);
 
-/// A headless app showing `replay` at `at_s` into a `size` image from `preset`, with
-/// pipelines compiled synchronously (lavapipe compiles slowly; asynchronous compilation
-/// gives black frames). `replay = None` gives an empty scene (camera only), for the bench.
+/// A headless app showing `replay` at `at_s` into a `size` image from `preset` (with the
+/// egui panels or not), with pipelines compiled synchronously (lavapipe compiles slowly;
+/// asynchronous compilation gives black frames). `replay = None` gives an empty scene
+/// (camera only, no panels), for the bench.
 pub fn headless_app(
     replay: Option<Arc<Replay>>,
     at_s: f64,
     size: UVec2,
     preset: ViewPreset,
+    panels: Panels,
 ) -> App {
     let mut app = App::new();
     app.add_plugins(
@@ -78,6 +96,9 @@ pub fn headless_app(
             preset,
             interactive: false,
         });
+        if panels == Panels::Shown {
+            app.add_plugins(UiPlugin);
+        }
     }
     app.insert_resource(LiveClock(false));
     let target = {
@@ -140,15 +161,17 @@ pub fn capture(app: &mut App) -> Result<(UVec2, Vec<u8>), ShotError> {
     Err(ShotError::NoFrame(MAX_FRAMES))
 }
 
-/// Render one frame of `replay` at `at_s` and write it to `path` (PNG).
+/// Render one frame of `replay` at `at_s` (with the panels or not) and write it to `path`
+/// (PNG).
 pub fn screenshot(
     replay: Arc<Replay>,
     at_s: f64,
     size: UVec2,
     preset: ViewPreset,
+    panels: Panels,
     path: &Path,
 ) -> Result<(), ShotError> {
-    let mut app = headless_app(Some(replay), at_s, size, preset);
+    let mut app = headless_app(Some(replay), at_s, size, preset, panels);
     let (size, rgba) = capture(&mut app)?;
     let write_err = |detail: String| ShotError::Write {
         path: path.display().to_string(),

@@ -79,15 +79,26 @@ fn render(at_s: &str, view: &str) -> Option<Frame> {
     render_dir(recording(), at_s, view)
 }
 
-/// Render the recording `rec`; `None` when there is no renderer (and `CI` is not set).
+/// Render the 3D view alone (`--no-panels`) of the recording `rec` at 480×320; `None` when
+/// there is no renderer (and `CI` is not set).
 fn render_dir(rec: &Path, at_s: &str, view: &str) -> Option<Frame> {
+    shoot(
+        rec,
+        &["--at", at_s, "--view", view, "--no-panels"],
+        (480, 320),
+    )
+}
+
+/// Run `needlebench-viewer REC --screenshot PNG --size WxH ARGS…` and decode the PNG.
+fn shoot(rec: &Path, args: &[&str], wanted: (u32, u32)) -> Option<Frame> {
     let tmp = tempfile::tempdir().unwrap();
     let png = tmp.path().join("shot.png");
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_needlebench-viewer"));
     cmd.arg(rec)
         .args(["--screenshot"])
         .arg(&png)
-        .args(["--at", at_s, "--size", "480x320", "--view", view]);
+        .args(["--size", &format!("{}x{}", wanted.0, wanted.1)])
+        .args(args);
     if std::env::var_os("WGPU_BACKEND").is_none() {
         cmd.env("WGPU_BACKEND", "vulkan");
     }
@@ -129,7 +140,7 @@ fn render_dir(rec: &Path, at_s: &str, view: &str) -> Option<Frame> {
     let size = image.size();
     let data = image.data.expect("pixels");
     assert_eq!(data.len(), (size.x * size.y * 4) as usize, "RGBA8 expected");
-    assert_eq!((size.x, size.y), (480, 320), "--size honoured");
+    assert_eq!((size.x, size.y), wanted, "--size honoured");
     Some(Frame {
         w: size.x as usize,
         h: size.y as usize,
@@ -291,5 +302,85 @@ fn violation_marker_appears_where_and_when_the_recording_has_one() {
     assert!(
         cx < after.w as f64 / 2.0 && cy > after.h as f64 / 2.0,
         "marker at ({cx}, {cy})"
+    );
+}
+
+/// egui's dark theme panel fill (`Visuals::dark().panel_fill`).
+const PANEL_FILL: [u8; 3] = [27, 27, 27];
+
+/// The 3D view's background (`ClearColor` of the scene, sRGB 0.12, 0.13, 0.15).
+const CLEAR: [u8; 3] = [31, 33, 38];
+
+fn count_in(
+    f: &Frame,
+    xs: std::ops::Range<usize>,
+    ys: std::ops::Range<usize>,
+    pred: impl Fn([u8; 3]) -> bool,
+) -> usize {
+    ys.flat_map(|y| xs.clone().map(move |x| (x, y)))
+        .filter(|&(x, y)| pred(f.px(x, y)))
+        .count()
+}
+
+#[test]
+fn screenshot_includes_the_panels_over_the_3d_view() {
+    let Some(f) = shoot(recording(), &["--at", END_S, "--view", "side"], (1280, 720)) else {
+        return;
+    };
+    // The right-hand panel (300 px wide by default): its fill; in it the cross-section
+    // inset (the layers the needle crosses, in their colours) and the legend's two viridis
+    // colour scales (depth, density).
+    let right = f.w - 280..f.w;
+    let all = 0..f.h;
+    let fill = count_in(&f, right.clone(), all.clone(), |p| near(p, PANEL_FILL, 2));
+    assert!(fill > 280 * f.h / 4, "right-hand panel fill: {fill} pixels");
+    for layer in [Layer::PapillaryDermis, Layer::ReticularDermis] {
+        let inset = count_in(&f, right.clone(), all.clone(), |p| {
+            near(p, srgb8(layer_srgb(layer)), 3)
+        });
+        assert!(
+            inset >= 500,
+            "cross-section inset, {}: {inset} pixels",
+            layer.name()
+        );
+    }
+    let scale = count_in(&f, right, all, is_viridis);
+    assert!(scale >= 200, "legend colour scales: {scale} viridis pixels");
+    // The bottom panel (scrub bar and plots) spans the width under the 3D view: its fill
+    // and the plots' dark backgrounds, none of the 3D view's background.
+    let (xs, ys) = (0..f.w - 320, f.h - 150..f.h - 20);
+    let n = xs.len() * ys.len();
+    let bottom = count_in(&f, xs.clone(), ys.clone(), |p| near(p, PANEL_FILL, 2));
+    assert!(bottom > n / 10, "bottom panel fill: {bottom} of {n} pixels");
+    let clear = count_in(&f, xs, ys, |p| near(p, CLEAR, 2));
+    assert!(
+        clear < n / 50,
+        "3D background under the bottom panel: {clear} pixels"
+    );
+    // And the 3D view is still there, between the panels: the block's layers.
+    let middle = count_in(&f, 0..f.w - 320, 60..f.h - 240, |p| {
+        near(p, srgb8(layer_srgb(Layer::Hypodermis)), 4)
+    });
+    assert!(middle > 1000, "3D view: {middle} pixels of fat");
+}
+
+#[test]
+fn no_panels_leaves_the_3d_view_alone() {
+    let Some(f) = shoot(
+        recording(),
+        &["--at", END_S, "--view", "side", "--no-panels"],
+        (1280, 720),
+    ) else {
+        return;
+    };
+    let right = count_in(&f, f.w - 280..f.w, 0..f.h, |p| near(p, PANEL_FILL, 2));
+    let clear = count_in(&f, f.w - 280..f.w, 0..f.h, |p| near(p, CLEAR, 2));
+    assert!(
+        clear > 280 * f.h / 4,
+        "3D background at the right: {clear} pixels"
+    );
+    assert!(
+        right < 280 * f.h / 20,
+        "panel fill without panels: {right} pixels"
     );
 }

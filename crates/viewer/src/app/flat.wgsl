@@ -1,0 +1,18 @@
+// Flat unlit colour, optionally times a texture: the tissue slabs, the heat map, the pen and
+// the markers. The smallest fragment shader that does the job: a software rasteriser
+// (lavapipe) pays per pixel for every instruction, and StandardMaterial's, even unlit, cost
+// several times the whole frame budget.
+#import bevy_pbr::forward_io::VertexOutput
+
+@group(#{MATERIAL_BIND_GROUP}) @binding(0) var<uniform> color: vec4<f32>;
+@group(#{MATERIAL_BIND_GROUP}) @binding(1) var color_texture: texture_2d<f32>;
+@group(#{MATERIAL_BIND_GROUP}) @binding(2) var color_sampler: sampler;
+
+@fragment
+fn fragment(in: VertexOutput) -> @location(0) vec4<f32> {
+#ifdef VERTEX_UVS_A
+    return color * textureSample(color_texture, color_sampler, in.uv);
+#else
+    return color;
+#endif
+}
