@@ -239,7 +239,19 @@ impl Checker {
     /// The zones of the recording's face map (before any event): adds the `zone.*`
     /// criteria ([`zones`]) unless `[expect] zone_checks = false`. Without this call they are
     /// N/A. Errors when a zone's grid cannot be built (see [`CheckError::InvalidExpect`]).
+    ///
+    /// With a plan, the face-wide `depth.max` is judged against the plan's deepest setting
+    /// (the recording's `setup.exposure_um` is only the first zone's): each zone's own
+    /// setting is `zone.depth`'s to judge.
     pub fn zones(&mut self, setup: zones::ZoneSetup) -> Result<(), CheckError> {
+        let deepest_planned_um = setup
+            .zones
+            .iter()
+            .flat_map(|z| z.exposures_mm.iter())
+            .fold(f64::NEG_INFINITY, |a, &b| a.max(b * 1000.0));
+        if setup.planned && deepest_planned_um > self.meta.setup.exposure_um {
+            self.depth = depth::DepthCheck::new(deepest_planned_um, &self.expect);
+        }
         if self.expect.zone_checks {
             self.zones = Some(zones::ZoneCheck::new(setup, &self.expect)?);
         }

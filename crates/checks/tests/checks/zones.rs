@@ -774,3 +774,35 @@ fn a_puncture_just_past_every_zone_is_border_spill_within_zone_border_mm() {
         "1 outside every zone, 0 in zones the plan does not treat; 0.05 % of 2001 punctures"
     );
 }
+
+#[test]
+fn depth_max_of_a_plan_is_judged_against_its_deepest_setting_not_the_first_zones() {
+    // The recording's setup names only the first zone's setting (0.25 mm here); the cheek
+    // is set to 1.0 mm later, and its 900 µm punctures are within that setting.
+    let mut meta = clean().meta;
+    meta.setup.exposure_um = 250.0;
+    let judge = |setup: Option<ZoneSetup>| {
+        let mut checker = Checker::new(
+            &meta,
+            &expect(),
+            ExpectationSource::File {
+                path: "test".to_owned(),
+            },
+        )
+        .expect("checker");
+        if let Some(setup) = setup {
+            checker.zones(setup).expect("zones");
+        }
+        let mut punctures = clean_plan();
+        punctures.sort_by_key(|p| p.t_us);
+        for p in &punctures {
+            checker.puncture(p);
+        }
+        checker.finish(Path::new("synthetic"))
+    };
+    let with_plan = judge(Some(face()));
+    assert_eq!(verdict(&with_plan, "depth.max").outcome, Outcome::Pass);
+    // Without the plan the first setting is all there is: 900 µm is far past 0.25 mm.
+    let without = judge(None);
+    assert_eq!(verdict(&without, "depth.max").outcome, Outcome::Fail);
+}
