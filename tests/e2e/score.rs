@@ -283,3 +283,32 @@ fn against_an_expert_compares_the_zones_both_planned() {
         "{glide}"
     );
 }
+
+/// The README's trainer walkthrough: the shipped flawed run, scored on its own, fails each
+/// of the four zones it was built to fail, and the feedback says why, with time and place.
+#[test]
+fn the_shipped_flawed_run_fails_its_four_zones_and_the_feedback_names_each_error() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let rec = tmp.path().join("flawed");
+    let scenario = format!(
+        "{}/../../scenarios/full-face-trainee-flawed.toml",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let o = needlebench(&["run", &scenario, "--out", s(&rec), "-q"]);
+    assert_eq!(o.status.code(), Some(1), "negative scenario: {}", text(&o));
+    let (code, out, err) = score(&[s(&rec)]);
+    assert_eq!(code, Some(1), "{out}{err}");
+    assert!(out.contains("0 of 4 planned zones passed"), "{out}");
+    for (zone, why) in [
+        ("forehead", "pressed too hard: 6 N (target 2.5)"),
+        ("nose", "exposure 1 mm (chart 0.25–0.5 mm)"),
+        ("right cheek", "off the plan's zones"),
+        ("left cheek", "glide slowed to 6.8 mm/s (target 20)"),
+    ] {
+        assert!(
+            out.lines()
+                .any(|l| l.contains(&format!(", {zone}: ")) && l.contains(why)),
+            "no feedback line for {zone} saying {why:?}:\n{out}"
+        );
+    }
+}

@@ -109,9 +109,11 @@ pub fn plan_of(scenario: &Scenario, pen: &Pen) -> Option<PlanSetup> {
                 ),
             },
             line_spacing_mm: z.line_spacing_mm,
-            glide_mm_s: z.glide_mm_s,
+            // The hand's own glide and force: a trainee's deviation from the plan's target
+            // when the scenario writes one (the target is what checks and scores judge).
+            glide_mm_s: z.hand_glide_mm_s(),
             passes: z.passes,
-            force_n: z.force_n,
+            force_n: z.hand_force_n(),
             tilt_deg: z.tilt_deg,
             offset_mm: z.offset_mm,
             overshoot_mm: z.overshoot_mm,

@@ -59,4 +59,25 @@ pub struct PlanZone {
     pub offset_mm: [f64; 2],
     /// A trainee's error: raster lines run this far past the zone's edge, mm (≥ 0).
     pub overshoot_mm: f64,
+    /// A trainee's error: the hand glides at this speed instead of `glide_mm_s`, mm/s
+    /// (`actual_glide_mm_s`). `glide_mm_s` stays the plan's target, which the checks and
+    /// `needlebench score` judge the run against; the runner moves the hand at
+    /// [`PlanZone::hand_glide_mm_s`].
+    pub actual_glide_mm_s: Option<f64>,
+    /// A trainee's error: the hand presses with this force instead of `force_n`, N
+    /// (`actual_force_n`); `force_n` stays the target ([`PlanZone::hand_force_n`]).
+    pub actual_force_n: Option<f64>,
+}
+
+impl PlanZone {
+    /// The glide speed the hand actually moves at, mm/s: `actual_glide_mm_s` when the
+    /// scenario writes a trainee's deviation, else the plan's `glide_mm_s`.
+    pub fn hand_glide_mm_s(&self) -> f64 {
+        self.actual_glide_mm_s.unwrap_or(self.glide_mm_s)
+    }
+
+    /// The force the hand actually presses with, N: `actual_force_n`, else `force_n`.
+    pub fn hand_force_n(&self) -> f64 {
+        self.actual_force_n.unwrap_or(self.force_n)
+    }
 }

@@ -178,6 +178,8 @@ pub(crate) struct RawPlanZone {
     pub tilt_deg: Option<f64>,
     pub offset_mm: Option<[f64; 2]>,
     pub overshoot_mm: Option<f64>,
+    pub actual_glide_mm_s: Option<f64>,
+    pub actual_force_n: Option<f64>,
 }
 
 /// The keys of a motion pattern, shared by `[hand]` and `[[plan.zone]]`.

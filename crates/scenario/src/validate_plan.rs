@@ -133,6 +133,21 @@ impl Validator<'_, '_> {
         let overshoot_mm = self.opt(&z("overshoot_mm"), raw.overshoot_mm, 0.0, |v, p, x| {
             v.range(p, x, 0.0, OFFSET_MAX_MM)
         })?;
+        // A trainee's deviations from the step's glide and force: the same ranges as theirs.
+        let actual_glide_mm_s = raw
+            .actual_glide_mm_s
+            .map(|x| {
+                let p = z("actual_glide_mm_s");
+                self.opt(&p, Some(x), x, |v, p, x| v.pos(p, x, 100.0))
+            })
+            .transpose()?;
+        let actual_force_n = raw
+            .actual_force_n
+            .map(|x| {
+                let p = z("actual_force_n");
+                self.opt(&p, Some(x), x, |v, p, x| v.range(p, x, 0.0, 50.0))
+            })
+            .transpose()?;
         Ok(PlanZone {
             zone,
             exposure_mm,
@@ -147,6 +162,8 @@ impl Validator<'_, '_> {
             tilt_deg,
             offset_mm,
             overshoot_mm,
+            actual_glide_mm_s,
+            actual_force_n,
         })
     }
 

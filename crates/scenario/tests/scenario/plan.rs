@@ -353,3 +353,32 @@ fn without_a_plan_hand_and_skin_stay_required() {
     let e = error(&crate::BASE.replace("exposure_mm = 0.5\n", ""));
     assert_eq!(e, "s/t.toml:4:2: missing key `exposure_mm` in [pen]");
 }
+
+#[test]
+fn a_trainees_actual_glide_and_force_move_the_hand_and_leave_the_targets() {
+    let cheek = |s: &Scenario| s.plan.as_ref().expect("plan").zones[1].clone();
+    let planned = cheek(&parse(PLAN).unwrap_or_else(|e| panic!("{e}")));
+    assert_eq!(
+        (planned.actual_glide_mm_s, planned.actual_force_n),
+        (None, None)
+    );
+    assert_eq!(planned.hand_glide_mm_s(), 20.0);
+    assert_eq!(planned.hand_force_n(), 2.5);
+    let text = PLAN.replace(
+        "overshoot_mm = 1.0\n",
+        "overshoot_mm = 1.0\nactual_glide_mm_s = 6.5\nactual_force_n = 6.0\n",
+    );
+    let trainee = cheek(&parse(&text).unwrap_or_else(|e| panic!("{e}")));
+    // The targets stay the plan's; the hand follows the deviations.
+    assert_eq!((trainee.glide_mm_s, trainee.force_n), (20.0, 2.5));
+    assert_eq!(trainee.hand_glide_mm_s(), 6.5);
+    assert_eq!(trainee.hand_force_n(), 6.0);
+    let e = error(&PLAN.replace(
+        "overshoot_mm = 1.0\n",
+        "overshoot_mm = 1.0\nactual_force_n = 70.0\n",
+    ));
+    assert_eq!(
+        e,
+        "s/t.toml:24:1: plan.zone[1].actual_force_n = 70.0 out of range 0.0–50.0"
+    );
+}
