@@ -185,6 +185,27 @@ fn regress_runs_each_variant_as_its_own_scenario() {
     assert_eq!(again["verdicts"], s["verdicts"]);
 }
 
+/// `verdicts` with the link criteria cut to their name and outcome: their figures count the
+/// frames on the line, which include the grants a loaded machine makes the bench re-send (wall
+/// clock, as `timing.toml` says), so two runs of one variant may differ there and nowhere else.
+fn wall_clock_free(verdicts: &Value) -> Vec<Value> {
+    verdicts
+        .as_array()
+        .expect("verdicts")
+        .iter()
+        .map(|v| {
+            if v["criterion"]
+                .as_str()
+                .is_some_and(|c| c.starts_with("link."))
+            {
+                serde_json::json!({ "criterion": v["criterion"], "outcome": v["outcome"] })
+            } else {
+                v.clone()
+            }
+        })
+        .collect()
+}
+
 #[test]
 fn shards_split_variants_and_merge_into_the_single_runs_report() {
     let tmp = tempfile::tempdir().expect("tmp");
@@ -226,7 +247,12 @@ fn shards_split_variants_and_merge_into_the_single_runs_report() {
         .iter()
         .zip(w["scenarios"].as_array().unwrap())
     {
-        assert_eq!(a["verdicts"], b["verdicts"], "{}", a["name"]);
+        assert_eq!(
+            wall_clock_free(&a["verdicts"]),
+            wall_clock_free(&b["verdicts"]),
+            "{}",
+            a["name"]
+        );
     }
     let xml = std::fs::read_to_string(merged.join("junit.xml")).expect("junit");
     assert_eq!(xml.matches("<testsuite ").count(), 4);
