@@ -3,7 +3,7 @@
 use needlebench_recording::{
     CreateOptions, EventKind, EventRow, EventSource, FaultCode, FirmwareState, Layer, LayersUm,
     Meta, PunctureRow, RecordingWriter, RunStatus, ScenarioCopy, ScenarioMeta, SetupMeta,
-    TelemetryRow, scenario_hash,
+    TelemetryRow, ZoneRef, scenario_hash,
 };
 use std::path::Path;
 
@@ -129,6 +129,7 @@ pub fn write_with(dir: &Path, options: &Options<'_>) {
     let create = CreateOptions {
         replace: false,
         scenario: options.scenario_copy.then_some(copy),
+        face_map: None,
     };
     let mut w = RecordingWriter::create_with(dir, meta, create).expect("create fixture");
     w.event(&EventRow {
@@ -182,6 +183,7 @@ pub fn write_with(dir: &Path, options: &Options<'_>) {
             peak_force_n: 0.05,
             tenting_um: 80.0,
             bleeding: false,
+            zone: ZoneRef::NOT_RECORDED,
         })
         .expect("puncture");
         t_us += PUNCTURE_EVERY_US;

@@ -15,3 +15,4 @@ mod replay;
 mod screenshot;
 mod systems;
 mod violations;
+mod zones;
