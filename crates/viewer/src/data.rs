@@ -129,6 +129,9 @@ pub struct Replay {
     /// The face map the recording was made on (its `face-map.toml` copy); `None` for a
     /// single-site recording.
     pub face_map: Option<FaceMap>,
+    /// The technique score shown in the score panel, once started
+    /// ([`crate::scorecard::score_in_background`]); `None`: no score panel.
+    pub score: Option<crate::scorecard::ScoreSlot>,
 }
 
 impl Replay {
@@ -233,6 +236,7 @@ impl Replay {
             expectations: report.expectations.clone(),
             expect,
             face_map: None,
+            score: None,
         }
     }
 

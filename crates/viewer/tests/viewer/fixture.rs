@@ -5,7 +5,7 @@ use needlebench_recording::{
     Meta, PunctureRow, RecordingWriter, RunStatus, ScenarioCopy, ScenarioMeta, SetupMeta,
     TelemetryRow, ZoneRef, scenario_hash,
 };
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Recording length, µs.
 pub const DURATION_US: u64 = 2_000_000;
@@ -94,6 +94,19 @@ pub fn pen_x_mm(t_us: u64) -> f32 {
 /// [`FAULT_T_US`]; with [`layers`] and [`SCENARIO`] as its scenario copy.
 pub fn write(dir: &Path) {
     write_with(dir, &Options::default());
+}
+
+/// The fixture without a scenario copy (a real pen's export), written to `parent/rec`.
+pub fn write_without_scenario(parent: &Path) -> PathBuf {
+    let dir = parent.join("rec");
+    write_with(
+        &dir,
+        &Options {
+            scenario_copy: false,
+            ..Options::default()
+        },
+    );
+    dir
 }
 
 /// [`write`] with `options`.

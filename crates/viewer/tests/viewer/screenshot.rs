@@ -407,7 +407,7 @@ glide_mm_s = 20.0
 force_n = 2.0
 "#;
 
-fn plan_recording() -> &'static Path {
+pub(crate) fn plan_recording() -> &'static Path {
     static REC: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
     let (_, dir) = REC.get_or_init(|| {
         let tmp = tempfile::tempdir().unwrap();
