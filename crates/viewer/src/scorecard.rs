@@ -5,7 +5,7 @@
 //! waits for it.
 
 use needlebench_recording::Recording;
-use needlebench_score::{Score, from_recording, score};
+use needlebench_score::{CRITICAL_FLOOR, MetricName, Score, from_recording, score};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
@@ -18,6 +18,9 @@ pub struct ScoreRow {
     pub score: Option<f64>,
     /// The zone passed (score at the pass mark and no critical metric below its floor).
     pub passed: bool,
+    /// The critical metrics that scored below [`CRITICAL_FLOOR`] (each fails the zone
+    /// whatever its score), with their sub-scores.
+    pub critical: Vec<(MetricName, f64)>,
 }
 
 /// What the score panel shows.
@@ -45,6 +48,14 @@ impl ScoreCard {
                     label: z.label.clone(),
                     score: z.score,
                     passed: z.passed,
+                    critical: z
+                        .metrics
+                        .iter()
+                        .filter(|m| m.name.is_critical())
+                        .filter_map(|m| {
+                            m.score.filter(|&s| s < CRITICAL_FLOOR).map(|s| (m.name, s))
+                        })
+                        .collect(),
                 })
                 .collect(),
             overall: score.overall.score,
@@ -74,6 +85,17 @@ pub fn score_in_background(dir: PathBuf) -> ScoreSlot {
         let _ = out.set(score_dir(&dir));
     });
     slot
+}
+
+impl ScoreRow {
+    /// Why a zone with a passing score failed, for the panel: `hot spots 12, force 30`.
+    pub fn critical_text(&self) -> String {
+        self.critical
+            .iter()
+            .map(|(name, s)| format!("{} {s:.0}", name.words()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
 }
 
 /// A score as the panel writes it: a whole number, or `–` when there is none.

@@ -125,15 +125,22 @@ fn score_panel(ui: &mut Ui, card: Option<&Result<ScoreCard, String>>) {
                 ));
                 ui.colored_label(color, text);
             });
-            egui::Grid::new("zone-scores").striped(true).show(ui, |ui| {
-                for row in &card.rows {
-                    let (text, color) = pass(row.passed);
-                    ui.label(&row.label);
-                    ui.label(format_score(row.score));
+            for row in &card.rows {
+                let (text, color) = pass(row.passed);
+                ui.horizontal(|ui| {
+                    ui.label(format!("{} {}", row.label, format_score(row.score)));
                     ui.colored_label(color, text);
-                    ui.end_row();
+                });
+                let why = row.critical_text();
+                if !why.is_empty() {
+                    ui.add(
+                        egui::Label::new(
+                            egui::RichText::new(format!("  critical: {why}")).color(color),
+                        )
+                        .wrap(),
+                    );
                 }
-            });
+            }
         }
     }
 }
