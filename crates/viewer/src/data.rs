@@ -7,6 +7,7 @@ use crate::colormap::ColorScale;
 use crate::error::ViewerError;
 use crate::violations::{Violation, Violations};
 use needlebench_checks::{CheckReport, EventKind, ExpectationSource, Expectations, Verdict};
+use needlebench_face::FaceMap;
 use needlebench_recording::{FaultCode, Layer, Meta, ReadOptions, Recording};
 use needlebench_scenario::Expect;
 use std::path::Path;
@@ -125,6 +126,12 @@ pub struct Replay {
     /// The expectations checked against; `None`: the recording holds no scenario and none
     /// was given.
     pub expect: Option<Expect>,
+    /// The face map the recording was made on (its `face-map.toml` copy); `None` for a
+    /// single-site recording.
+    pub face_map: Option<FaceMap>,
+    /// The technique score shown in the score panel, once started
+    /// ([`crate::scorecard::score_in_background`]); `None`: no score panel.
+    pub score: Option<crate::scorecard::ScoreSlot>,
 }
 
 impl Replay {
@@ -144,13 +151,16 @@ impl Replay {
         let meta = recording.meta().clone();
         let punctures = read_punctures(&recording)?;
         let telemetry = read_telemetry(&recording)?;
-        Ok(Replay::assemble(
-            meta,
-            punctures,
-            telemetry,
-            &report,
-            expectations.expect,
-        ))
+        let face_map = recording
+            .face_map()
+            .transpose()
+            .map_err(|source| ViewerError::FaceMap {
+                dir: dir.to_owned(),
+                source: Box::new(source),
+            })?;
+        let mut replay = Replay::assemble(meta, punctures, telemetry, &report, expectations.expect);
+        replay.face_map = face_map;
+        Ok(replay)
     }
 
     /// Put loaded parts together: violations from the report plus, when there are
@@ -225,6 +235,8 @@ impl Replay {
             duration_us,
             expectations: report.expectations.clone(),
             expect,
+            face_map: None,
+            score: None,
         }
     }
 

@@ -23,6 +23,15 @@ pub enum ViewerError {
         #[source]
         source: Box<needlebench_checks::CheckError>,
     },
+    /// The recording's face map copy (`face-map.toml`) could not be read.
+    #[error("recording {dir}: {source}")]
+    FaceMap {
+        /// The recording directory.
+        dir: PathBuf,
+        /// The face map's error (it names file, line and column; boxed: it is large).
+        #[source]
+        source: Box<needlebench_face::FaceMapError>,
+    },
     /// The scenario file could not be read.
     #[error("{0}")]
     Scenario(#[from] needlebench_scenario::ScenarioError),

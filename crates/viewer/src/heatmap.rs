@@ -147,9 +147,16 @@ impl HeatGrid {
     /// RGBA8 pixels, one per cell, row 0 at min y: cells in the treated area coloured by
     /// density with `scale`; cells outside it transparent.
     pub fn to_rgba8(&self, scale: &ColorScale) -> Vec<u8> {
+        self.to_rgba8_with(scale, false)
+    }
+
+    /// [`HeatGrid::to_rgba8`], with the cells no puncture reached transparent too when
+    /// `untouched_transparent`: on a face map, whose treated area is the whole face, the
+    /// zones under the heat map stay visible where nothing has been treated yet.
+    pub fn to_rgba8_with(&self, scale: &ColorScale, untouched_transparent: bool) -> Vec<u8> {
         let mut out = Vec::with_capacity(self.counts.len() * 4);
         for cell in 0..self.counts.len() {
-            if self.in_area[cell] {
+            if self.in_area[cell] && !(untouched_transparent && self.counts[cell] == 0) {
                 out.extend_from_slice(&scale.rgba8(self.per_cm2(cell)));
             } else {
                 out.extend_from_slice(&[0, 0, 0, 0]);

@@ -12,7 +12,7 @@ use bevy::math::UVec2;
 use clap::Parser;
 use needlebench_viewer::app::camera::ViewPreset;
 use needlebench_viewer::app::{run_window, shot};
-use needlebench_viewer::{Replay, scenario};
+use needlebench_viewer::{Replay, scenario, scorecard};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -124,7 +124,11 @@ fn load(args: &Args) -> Result<Replay, needlebench_viewer::ViewerError> {
     } else {
         args.input.clone()
     };
-    Replay::open(&dir, args.scenario.as_deref())
+    let mut replay = Replay::open(&dir, args.scenario.as_deref())?;
+    if replay.face_map.is_some() {
+        replay.score = Some(scorecard::score_in_background(dir));
+    }
+    Ok(replay)
 }
 
 fn is_scenario_file(path: &Path) -> bool {

@@ -9,8 +9,10 @@ use crate::column::{depth_bands, legend};
 use crate::data::Replay;
 use crate::palette::{MARKER_SRGB, layer_srgb, outcome_srgb};
 use crate::replay::format_time;
+use crate::scorecard::{ScoreCard, format_score};
 use bevy_egui::egui;
 use egui::{Align2, Color32, FontId, Pos2, Rect, Sense, Stroke, Ui, Vec2};
+use needlebench_checks::Outcome;
 
 /// Amber for warnings in the panel (incomplete recording, no expectations).
 const WARN: Color32 = Color32::from_rgb(255, 170, 40);
@@ -51,6 +53,10 @@ pub(super) fn info(ui: &mut Ui, clock: &mut Clock, replay: &Replay, cursor: &Cur
         cursor.visible_violations,
         replay.violations.len()
     ));
+    if let Some(slot) = &replay.score {
+        ui.separator();
+        score_panel(ui, slot.get());
+    }
     ui.separator();
     ui.strong("Cross-section at the cursor");
     cross_section(ui, replay, cursor.t_us);
@@ -90,6 +96,51 @@ pub(super) fn info(ui: &mut Ui, clock: &mut Clock, replay: &Replay, cursor: &Cur
         {
             clock.0.set_playing(false);
             clock.0.seek(t);
+        }
+    }
+}
+
+/// The per-zone score (`needlebench score`'s figures): overall, then one row per planned zone.
+fn score_panel(ui: &mut Ui, card: Option<&Result<ScoreCard, String>>) {
+    let pass = |passed: bool| {
+        let outcome = if passed { Outcome::Pass } else { Outcome::Fail };
+        (outcome.label(), c32(outcome_srgb(outcome)))
+    };
+    match card {
+        None => {
+            ui.strong("Score");
+            ui.label("scoring…");
+        }
+        Some(Err(why)) => {
+            ui.strong("Score");
+            ui.colored_label(WARN, format!("not scored: {why}"));
+        }
+        Some(Ok(card)) => {
+            let (text, color) = pass(card.passed);
+            ui.horizontal(|ui| {
+                ui.strong(format!(
+                    "Score {} / 100 (pass mark {:.0})",
+                    format_score(card.overall),
+                    card.pass_mark
+                ));
+                ui.colored_label(color, text);
+            });
+            for row in &card.rows {
+                let (text, color) = pass(row.passed);
+                ui.horizontal(|ui| {
+                    ui.label(format!("{} {}", row.label, format_score(row.score)));
+                    ui.colored_label(color, text);
+                });
+                let why = row.critical_text();
+                if !why.is_empty() {
+                    ui.add(
+                        egui::Label::new(
+                            egui::RichText::new(format!("  critical: {why}")).color(color),
+                        )
+                        .wrap(),
+                    );
+                }
+            }
         }
     }
 }

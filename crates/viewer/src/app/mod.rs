@@ -12,6 +12,7 @@ pub mod points;
 pub mod scene;
 pub mod shot;
 pub mod ui;
+pub mod zones;
 
 use crate::data::Replay;
 use crate::heatmap::HeatGrid;
@@ -62,6 +63,8 @@ pub struct ViewSettings {
     pub show_punctures: bool,
     /// Show the pen.
     pub show_pen: bool,
+    /// Show the zone overlay (fills, outlines, captions) of a face-map recording.
+    pub show_zones: bool,
 }
 
 impl Default for ViewSettings {
@@ -71,6 +74,7 @@ impl Default for ViewSettings {
             show_heat: true,
             show_punctures: true,
             show_pen: true,
+            show_zones: true,
         }
     }
 }
@@ -166,15 +170,20 @@ fn fallback_area(replay: &Replay) -> Vec<[f64; 2]> {
     ]
 }
 
-/// Space, arrows (Shift/Alt), PageUp/PageDown (violations), +/- (speed), Home/End.
+/// Space, arrows (Shift/Alt), PageUp/PageDown (violations), +/- (speed), Home/End, Z (zone
+/// overlay).
 pub fn keyboard(
     keys: Res<ButtonInput<KeyCode>>,
     block: Res<InputBlock>,
     data: Res<ReplayData>,
     mut clock: ResMut<Clock>,
+    mut settings: ResMut<ViewSettings>,
 ) {
     if block.keyboard {
         return;
+    }
+    if keys.just_pressed(KeyCode::KeyZ) {
+        settings.show_zones = !settings.show_zones;
     }
     let clock = &mut clock.0;
     if keys.just_pressed(KeyCode::Space) {

@@ -7,6 +7,7 @@
 
 use super::flat::{FlatMaterial, FlatPlugin};
 use super::points::{PointsPlugin, PunctureMaterial, puncture_mesh, t_s_f32};
+use super::zones::ZonesPlugin;
 use super::{Cursor, Heat, ReplayData, ReplaySet, ViewSettings};
 use crate::column::{block_slabs, present_layers};
 use crate::lod;
@@ -108,9 +109,12 @@ impl Plugin for ScenePlugin {
         let frame = app
             .world()
             .get_resource::<ReplayData>()
-            .map(|d| SceneFrame::new(&d.0.meta.setup.area))
+            .map(|d| match &d.0.face_map {
+                Some(map) => SceneFrame::new(&map.outline_mm),
+                None => SceneFrame::new(&d.0.meta.setup.area),
+            })
             .unwrap_or_else(|| SceneFrame::new(&[]));
-        app.add_plugins((PointsPlugin, FlatPlugin))
+        app.add_plugins((PointsPlugin, FlatPlugin, ZonesPlugin))
             .insert_resource(frame)
             .insert_resource(ClearColor(Color::srgb(0.12, 0.13, 0.15)))
             .add_systems(Startup, spawn_scene)
@@ -147,11 +151,11 @@ fn spawn_scene(
     mut images: ResMut<Assets<Image>>,
 ) {
     let replay = &data.0;
-    let cube = meshes.add(Cuboid::new(1.0, 1.0, 1.0));
+    let slab = meshes.add(slab_mesh(&frame, &slab_outline(replay, &frame)));
     for layer in present_layers(&replay.meta.setup.layers_um) {
         commands.spawn((
             LayerSlab(layer),
-            Mesh3d(cube.clone()),
+            Mesh3d(slab.clone()),
             MeshMaterial3d(materials.add(unlit(srgb(layer_srgb(layer))))),
             Transform::default(),
         ));
@@ -166,7 +170,7 @@ fn spawn_scene(
                 depth_or_array_layers: 1,
             },
             TextureDimension::D2,
-            g.to_rgba8(&replay.density_scale),
+            g.to_rgba8_with(&replay.density_scale, replay.face_map.is_some()),
             TextureFormat::Rgba8UnormSrgb,
             RenderAssetUsages::default(),
         );
@@ -259,10 +263,68 @@ fn rect_mesh(frame: &SceneFrame, origin_mm: [f64; 2], size_mm: [f64; 2], y: f32)
     .with_inserted_indices(Indices::U32(vec![0, 1, 2, 0, 2, 3]))
 }
 
+/// The slabs' outline in recording coordinates, mm: the face map's outline, else the
+/// frame's rectangle.
+fn slab_outline(replay: &crate::data::Replay, frame: &SceneFrame) -> Vec<[f64; 2]> {
+    if let Some(map) = &replay.face_map {
+        return map.outline_mm.clone();
+    }
+    let [cx, cy] = frame.centre_mm;
+    let [hx, hy] = frame.half_mm.map(f64::from);
+    vec![
+        [cx - hx, cy - hy],
+        [cx + hx, cy - hy],
+        [cx + hx, cy + hy],
+        [cx - hx, cy + hy],
+    ]
+}
+
+/// A slab of unit height (world y −0.5..0.5; [`layout_layers`] scales and places it) with
+/// the polygon `outline_mm` as its shape: the top ([`crate::polygon::triangulate`]) and the
+/// walls, drawn from both sides (they face the camera whatever the outline's winding); no
+/// bottom.
+fn slab_mesh(frame: &SceneFrame, outline_mm: &[[f64; 2]]) -> Mesh {
+    let ring = crate::zones::open_ring(outline_mm);
+    let world: Vec<(f32, f32)> = ring.iter().map(|p| frame.world_xz(p[0], p[1])).collect();
+    let mut positions: Vec<[f32; 3]> = world.iter().map(|&(x, z)| [x, 0.5, z]).collect();
+    let mut indices: Vec<u32> = crate::polygon::triangulate(ring)
+        .into_iter()
+        .flatten()
+        .collect();
+    let n = world.len();
+    for i in 0..n {
+        let ((ax, az), (bx, bz)) = (world[i], world[(i + 1) % n]);
+        let b = positions.len() as u32;
+        positions.extend([[ax, -0.5, az], [bx, -0.5, bz], [bx, 0.5, bz], [ax, 0.5, az]]);
+        indices.extend([
+            b,
+            b + 1,
+            b + 2,
+            b,
+            b + 2,
+            b + 3,
+            b,
+            b + 2,
+            b + 1,
+            b,
+            b + 3,
+            b + 2,
+        ]);
+    }
+    let count = positions.len();
+    Mesh::new(
+        PrimitiveTopology::TriangleList,
+        RenderAssetUsages::default(),
+    )
+    .with_inserted_attribute(Mesh::ATTRIBUTE_POSITION, positions)
+    .with_inserted_attribute(Mesh::ATTRIBUTE_NORMAL, vec![[0.0f32, 1.0, 0.0]; count])
+    .with_inserted_attribute(Mesh::ATTRIBUTE_UV_0, vec![[0.0f32, 0.0]; count])
+    .with_inserted_indices(Indices::U32(indices))
+}
+
 fn layout_layers(
     settings: Res<ViewSettings>,
     data: Res<ReplayData>,
-    frame: Res<SceneFrame>,
     mut slabs: Query<(&LayerSlab, &mut Transform)>,
     mut laid_out: Local<Option<f32>>,
 ) {
@@ -277,7 +339,7 @@ fn layout_layers(
         };
         let h = s.height.max(1e-4);
         t.translation = Vec3::new(0.0, s.top - h / 2.0, 0.0);
-        t.scale = Vec3::new(frame.half_mm[0] * 2.0, h, frame.half_mm[1] * 2.0);
+        t.scale = Vec3::new(1.0, h, 1.0);
     }
 }
 
@@ -364,7 +426,10 @@ fn upload_heat(
             continue;
         }
         if let Some(mut image) = images.get_mut(&quad.image) {
-            image.data = Some(heat.grid.to_rgba8(&data.0.density_scale));
+            image.data = Some(
+                heat.grid
+                    .to_rgba8_with(&data.0.density_scale, data.0.face_map.is_some()),
+            );
         }
         // Touch the material so its bind group picks up the new texture.
         if let Some(material) = materials.get_mut(&quad.material) {

@@ -171,6 +171,10 @@ pub fn screenshot(
     panels: Panels,
     path: &Path,
 ) -> Result<(), ShotError> {
+    if let Some(slot) = &replay.score {
+        // the score panel is part of the picture: wait for the score
+        slot.wait();
+    }
     let mut app = headless_app(Some(replay), at_s, size, preset, panels);
     let (size, rgba) = capture(&mut app)?;
     let write_err = |detail: String| ShotError::Write {

@@ -4,6 +4,8 @@
 //! the `info` module.
 
 use super::camera::{PresetRequest, ViewPreset};
+use super::scene::SceneFrame;
+use super::zones;
 use super::{Clock, Cursor, InputBlock, ReplayData, ReplaySet, ViewSettings};
 use crate::data::Replay;
 use crate::palette::{MARKER_SRGB, srgb8};
@@ -63,8 +65,11 @@ fn panels(
     mut settings: ResMut<ViewSettings>,
     mut preset: ResMut<PresetRequest>,
     mut state: ResMut<UiState>,
+    frame: Res<SceneFrame>,
+    cameras: zones::CameraQuery,
 ) -> Result {
     let ctx = contexts.ctx_mut()?.clone();
+    zones::paint_captions(&ctx, &data, &settings, &frame, cameras.iter().next());
     let replay = &*data.0;
     let mut root = Ui::new(
         ctx.clone(),

@@ -163,14 +163,7 @@ fn a_scenario_file_overrides_the_copy() {
 #[test]
 fn without_expectations_only_scenario_independent_violations_show() {
     let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("rec");
-    fixture::write_with(
-        &dir,
-        &fixture::Options {
-            scenario_copy: false,
-            ..fixture::Options::default()
-        },
-    );
+    let dir = fixture::write_without_scenario(tmp.path());
     let r = Replay::open(&dir, None).unwrap();
     assert!(!r.has_expectations());
     assert_eq!(r.expectations, ExpectationSource::None);

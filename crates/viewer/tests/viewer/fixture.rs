@@ -3,9 +3,9 @@
 use needlebench_recording::{
     CreateOptions, EventKind, EventRow, EventSource, FaultCode, FirmwareState, Layer, LayersUm,
     Meta, PunctureRow, RecordingWriter, RunStatus, ScenarioCopy, ScenarioMeta, SetupMeta,
-    TelemetryRow, scenario_hash,
+    TelemetryRow, ZoneRef, scenario_hash,
 };
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Recording length, µs.
 pub const DURATION_US: u64 = 2_000_000;
@@ -96,6 +96,19 @@ pub fn write(dir: &Path) {
     write_with(dir, &Options::default());
 }
 
+/// The fixture without a scenario copy (a real pen's export), written to `parent/rec`.
+pub fn write_without_scenario(parent: &Path) -> PathBuf {
+    let dir = parent.join("rec");
+    write_with(
+        &dir,
+        &Options {
+            scenario_copy: false,
+            ..Options::default()
+        },
+    );
+    dir
+}
+
 /// [`write`] with `options`.
 pub fn write_with(dir: &Path, options: &Options<'_>) {
     let scenario = options
@@ -129,6 +142,7 @@ pub fn write_with(dir: &Path, options: &Options<'_>) {
     let create = CreateOptions {
         replace: false,
         scenario: options.scenario_copy.then_some(copy),
+        face_map: None,
     };
     let mut w = RecordingWriter::create_with(dir, meta, create).expect("create fixture");
     w.event(&EventRow {
@@ -182,6 +196,7 @@ pub fn write_with(dir: &Path, options: &Options<'_>) {
             peak_force_n: 0.05,
             tenting_um: 80.0,
             bleeding: false,
+            zone: ZoneRef::NOT_RECORDED,
         })
         .expect("puncture");
         t_us += PUNCTURE_EVERY_US;

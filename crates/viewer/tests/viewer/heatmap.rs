@@ -53,6 +53,26 @@ fn pixels_are_transparent_outside_the_area() {
 }
 
 #[test]
+fn untouched_cells_can_be_transparent_for_face_maps() {
+    let mut g = HeatGrid::new(&SQUARE, 1.0).unwrap();
+    let (xs, ys) = ([1.5f32], [1.5f32]);
+    g.set_visible(&xs, &ys, 1);
+    let scale = ColorScale {
+        min: 0.0,
+        max: 100.0,
+        unit: "/cm²",
+    };
+    let hit = g.cell_of(1.5, 1.5).unwrap();
+    let empty = g.cell_of(3.5, 3.5).unwrap();
+    let plain = g.to_rgba8(&scale);
+    assert_eq!(plain[empty * 4 + 3], 255, "inside the area: opaque");
+    let face = g.to_rgba8_with(&scale, true);
+    assert_eq!(face[empty * 4 + 3], 0, "no puncture: transparent");
+    assert_eq!(face[hit * 4 + 3], 255);
+    assert_eq!(face[hit * 4..hit * 4 + 3], plain[hit * 4..hit * 4 + 3]);
+}
+
+#[test]
 fn bad_areas_are_errors_and_big_areas_are_capped() {
     assert!(
         HeatGrid::new(&SQUARE[..2], 1.0)

@@ -12,6 +12,8 @@ mod palette;
 mod plot;
 mod polygon;
 mod replay;
+mod scorecard;
 mod screenshot;
 mod systems;
 mod violations;
+mod zones;

@@ -384,3 +384,130 @@ fn no_panels_leaves_the_3d_view_alone() {
         "panel fill without panels: {right} pixels"
     );
 }
+
+/// A one-zone plan on the default face map (the glabella, 0.5 mm, one crosshatch).
+const PLAN: &str = r#"name = "viewer-glabella-plan"
+description = "One zone of the default face map, for the zone overlay's pixel tests."
+seed = 3
+
+[pen]
+cartridge = "12"
+speed_level = 6
+
+[plan]
+face_map = "adult-frontal"
+
+[[plan.zone]]
+zone = "glabella"
+exposure_mm = 0.5
+pattern = "crosshatch"
+angles_deg = [0.0, 90.0]
+line_spacing_mm = 4.0
+glide_mm_s = 20.0
+force_n = 2.0
+"#;
+
+pub(crate) fn plan_recording() -> &'static Path {
+    static REC: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    let (_, dir) = REC.get_or_init(|| {
+        let tmp = tempfile::tempdir().unwrap();
+        let scenario = tmp.path().join("plan.toml");
+        std::fs::write(&scenario, PLAN).unwrap();
+        let dir = tmp.path().join("rec");
+        needlebench_viewer::scenario::run_scenario(&scenario, &dir).expect("run the plan");
+        (tmp, dir)
+    });
+    dir
+}
+
+/// Where a face-map point lands in a top view: the linear map that takes the face's zones'
+/// bounding box onto the box of the pixels in any zone colour.
+fn face_to_px(f: &Frame, map: &needlebench_face::FaceMap) -> impl Fn([f64; 2]) -> (usize, usize) {
+    use needlebench_viewer::zones::zone_srgb;
+    let colours: Vec<[u8; 3]> = (0..map.zones.len()).map(|i| srgb8(zone_srgb(i))).collect();
+    let hits = f.matching(|p| colours.iter().any(|&c| near(p, c, 3)));
+    assert!(hits.len() > 1000, "zone pixels: {}", hits.len());
+    let (px0, px1) = (
+        hits.iter().map(|h| h.0).min().unwrap(),
+        hits.iter().map(|h| h.0).max().unwrap(),
+    );
+    let (py0, py1) = (
+        hits.iter().map(|h| h.1).min().unwrap(),
+        hits.iter().map(|h| h.1).max().unwrap(),
+    );
+    let (mut lo, mut hi) = ([f64::MAX; 2], [f64::MIN; 2]);
+    for p in map.zones.iter().flat_map(|z| z.outline_mm.iter()) {
+        for k in 0..2 {
+            lo[k] = lo[k].min(p[k]);
+            hi[k] = hi[k].max(p[k]);
+        }
+    }
+    move |[x, y]: [f64; 2]| {
+        let u = (x - lo[0]) / (hi[0] - lo[0]);
+        let v = (hi[1] - y) / (hi[1] - lo[1]); // y up in the top view
+        (
+            (px0 as f64 + u * (px1 - px0) as f64).round() as usize,
+            (py0 as f64 + v * (py1 - py0) as f64).round() as usize,
+        )
+    }
+}
+
+#[test]
+fn top_view_draws_each_zone_in_its_colour_and_leaves_the_eyes_bare() {
+    use needlebench_viewer::zones::zone_srgb;
+    let Some(f) = shoot(
+        plan_recording(),
+        &["--at", "0", "--view", "top", "--no-panels"],
+        (640, 720),
+    ) else {
+        return;
+    };
+    let map = needlebench_viewer::Replay::open(plan_recording(), None)
+        .expect("open")
+        .face_map
+        .expect("a plan recording holds its face map");
+    let to_px = face_to_px(&f, &map);
+    for id in ["left_cheek", "right_cheek", "forehead", "chin"] {
+        let i = map.zone_index(id).unwrap();
+        let (x, y) = to_px(map.zones[i].centroid_mm());
+        assert!(
+            near(f.px(x, y), srgb8(zone_srgb(i)), 3),
+            "{id} at ({x}, {y}): {:?}",
+            f.px(x, y)
+        );
+    }
+    // The patient's right eye (a gap between zones): skin, not any zone's colour.
+    let (x, y) = to_px([49.0, 170.0]);
+    let eye = f.px(x, y);
+    assert!(
+        near(eye, srgb8(layer_srgb(Layer::StratumCorneum)), 3),
+        "eye at ({x}, {y}): {eye:?}"
+    );
+}
+
+#[test]
+fn panel_screenshot_writes_the_zone_captions_over_the_3d_view() {
+    // The left cheek's caption is centred on the cheek, in the outline's dark shade: the
+    // middle of the cheek's fill holds text pixels, far from its outline.
+    use needlebench_viewer::zones::{zone_line_srgb, zone_srgb};
+    let Some(f) = shoot(
+        plan_recording(),
+        &["--at", "0", "--view", "top"],
+        (1280, 900),
+    ) else {
+        return;
+    };
+    let map = needlebench_viewer::Replay::open(plan_recording(), None)
+        .unwrap()
+        .face_map
+        .unwrap();
+    let i = map.zone_index("left_cheek").unwrap();
+    let fill = f.matching(|p| near(p, srgb8(zone_srgb(i)), 3));
+    assert!(fill.len() > 500, "left cheek fill: {} pixels", fill.len());
+    let cx = fill.iter().map(|h| h.0).sum::<usize>() / fill.len();
+    let cy = fill.iter().map(|h| h.1).sum::<usize>() / fill.len();
+    let text = count_in(&f, cx - 25..cx + 25, cy - 6..cy + 6, |p| {
+        near(p, srgb8(zone_line_srgb(i)), 40)
+    });
+    assert!(text >= 20, "caption pixels around ({cx}, {cy}): {text}");
+}
