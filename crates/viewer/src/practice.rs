@@ -11,6 +11,8 @@
 //!   at that force, released lifts it (force 0).
 //! - Time: the frame's delta (bevy's `Time`, never a wall clock read here) advances the
 //!   session; the hand begins when the pointer first lies on the skin plane.
+//! - Punctures: each frame takes the rows the session wrote since the last
+//!   (`LiveSession::drain_punctures`), for the window to draw as they happen.
 //! - The end: [`PracticeDriver::finish`] finishes the recording (with `hand-path.csv` and
 //!   `replay.toml`) and scores it with `needlebench-score`, as `needlebench score` would.
 
@@ -79,6 +81,17 @@ pub struct PracticeDriver {
     t_s: Option<f64>,
     /// The pen's path so far.
     path: Vec<PathPoint>,
+    /// Every puncture so far: position (mm) and depth (µm), taken from the session each frame.
+    punctures: Vec<LivePuncture>,
+}
+
+/// A puncture as practice mode draws it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LivePuncture {
+    /// Face position, mm.
+    pub pos_mm: [f32; 2],
+    /// Depth below the skin surface, µm.
+    pub depth_um: f32,
 }
 
 /// What a finished session gives.
@@ -124,6 +137,7 @@ impl PracticeDriver {
             force_n: FORCE_START_N,
             t_s: None,
             path: Vec::new(),
+            punctures: Vec::new(),
         })
     }
 
@@ -156,6 +170,11 @@ impl PracticeDriver {
         };
         self.session.step_to(t_s, input)?;
         self.path.push(PathPoint { pos_mm, pressed });
+        self.punctures
+            .extend(self.session.drain_punctures().iter().map(|p| LivePuncture {
+                pos_mm: [p.x_mm, p.y_mm],
+                depth_um: p.depth_um,
+            }));
         Ok(())
     }
 
@@ -190,9 +209,19 @@ impl PracticeDriver {
         &self.path
     }
 
+    /// Every puncture so far, in the order made.
+    pub fn live_punctures(&self) -> &[LivePuncture] {
+        &self.punctures
+    }
+
     /// The face map practised on.
     pub fn face_map(&self) -> &FaceMap {
         &self.face
+    }
+
+    /// The exposure practised at, mm.
+    pub fn exposure_mm(&self) -> f64 {
+        self.session.exposure_mm()
     }
 
     /// The zone practised (an index into the face map's zones).

@@ -1,13 +1,16 @@
 //! Practice mode's window: a top camera over the face map (face outline and zones drawn as
 //! lines, the practised zone in its colour), the pen's path (pressed strokes bright, hovering
 //! dim), and a panel with the help, the force, the time and the puncture count; when the
-//! session ends, the score panel. Every frame hands the pointer (ray-cast to the skin plane),
+//! session ends, the score panel. Punctures are drawn as they happen, the most recent
+//! [`crate::lod::WINDOW_PUNCTURES`] as short marks coloured by depth (viridis, 0 to the
+//! exposure). Every frame hands the pointer (ray-cast to the skin plane),
 //! the left button, ↑/↓ and the frame's delta to [`PracticeDriver::frame`]; Enter or Esc
 //! finishes and scores ([`PracticeDriver::finish`]), printing the report to stdout; Enter or
-//! Esc again closes the window. Punctures are not drawn one by one while practising: the
-//! panel counts them, and the recording opens in the viewer like any other.
+//! Esc again closes the window.
 
 use super::info::score_panel;
+use crate::colormap::viridis;
+use crate::lod::WINDOW_PUNCTURES;
 use crate::practice::{HELP, PracticeDriver, PracticeReport, skin_point_mm, world_of_mm};
 use crate::zones::{open_ring, zone_srgb};
 use bevy::prelude::*;
@@ -155,6 +158,13 @@ fn draw(mut gizmos: Gizmos, mut practice: ResMut<Practice>) {
             world_of_mm(pair[1].pos_mm),
             color,
         );
+    }
+    let deepest_um = (driver.exposure_mm() * 1000.0) as f32;
+    let live = driver.live_punctures();
+    for p in &live[live.len().saturating_sub(WINDOW_PUNCTURES)..] {
+        let [r, g, b] = viridis((p.depth_um / deepest_um).clamp(0.0, 1.0));
+        let c = world_of_mm([f64::from(p.pos_mm[0]), f64::from(p.pos_mm[1])]) + Vec3::Y * 0.1;
+        gizmos.line(c - Vec3::X * 0.3, c + Vec3::X * 0.3, Color::srgb(r, g, b));
     }
     if let Some(pen) = driver.path().last() {
         let c = world_of_mm(pen.pos_mm);

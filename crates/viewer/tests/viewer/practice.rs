@@ -79,6 +79,12 @@ fn a_session_driven_by_a_virtual_clock_records_punctures_and_scores() {
     }
     let pressed = driver.punctures();
     assert!(pressed > 1000, "{pressed} punctures in a 3 s stroke");
+    // every puncture is there to draw, under the stroke, no deeper than the exposure
+    assert_eq!(driver.live_punctures().len() as u64, pressed);
+    for p in driver.live_punctures() {
+        assert!((f64::from(p.pos_mm[1]) - y).abs() < 5.0, "{p:?}");
+        assert!(p.depth_um > 0.0 && f64::from(p.depth_um) <= driver.exposure_mm() * 1000.0);
+    }
     // released: the pen lifts, no more punctures
     driver.frame(0.5, None, false, 0).unwrap();
     let lifted = driver.punctures();
