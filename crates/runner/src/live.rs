@@ -38,7 +38,7 @@ use crate::{RunError, RunStatus, RunSummary};
 use needlebench_bridge::{ClockMode, InProcessTransport, Link, LinkOptions};
 use needlebench_face::FaceMap;
 use needlebench_firmware::Firmware;
-use needlebench_recording::RecordingWriter;
+use needlebench_recording::{PunctureRow, RecordingWriter};
 use needlebench_scenario::Scenario;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
@@ -151,13 +151,14 @@ impl LiveSession {
         let path = PlanPath::new(&plan.spec, &plan.face_map, t0_s);
         let step = plan.spec.steps[0].clone();
         let plan_run = PlanRun::without_events(path, plan.face_map.clone(), 0.0);
-        let ticker = Ticker::new(
+        let mut ticker = Ticker::new(
             &setup,
             &link,
             HandPath::from_segments(Vec::new()),
             Some(plan_run),
             operator,
         )?;
+        ticker.tap = Some(Vec::new());
         let meta = setup.recording_meta(&link, "in-process", ClockMode::Lockstep);
         let writer = create_recording(&scenario, out, meta, false)?;
         Ok(LiveSession {
@@ -271,6 +272,16 @@ impl LiveSession {
     /// Simulated time the session has run to, s (from the start of the recording).
     pub fn sim_time_s(&self) -> f64 {
         self.ticker.t_s_of(self.ticker.tick)
+    }
+
+    /// The puncture rows written since the last call (or since the session began), in the
+    /// order written — the rows `punctures.csv` holds, for drawing them as they happen.
+    pub fn drain_punctures(&mut self) -> Vec<PunctureRow> {
+        self.ticker
+            .tap
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
     }
 
     /// Punctures recorded so far.

@@ -118,6 +118,9 @@ pub(crate) struct Ticker {
     pub(crate) period_us: u64,
     /// Ticks per simulated second.
     pub(crate) ticks_per_s: u64,
+    /// A copy of every puncture row written, kept for a live session to take
+    /// ([`crate::live::LiveSession::drain_punctures`]); `None` (a plain run): none kept.
+    pub(crate) tap: Option<Vec<PunctureRow>>,
 }
 
 impl Ticker {
@@ -169,6 +172,7 @@ impl Ticker {
         };
         plant.set_exposure_um(world.exposure_um())?;
         Ok(Ticker {
+            tap: None,
             world,
             plant,
             duty_permille: 0,
@@ -232,7 +236,7 @@ impl Ticker {
                     .get(usize::from(p.needle_index));
                 let offset = offset.copied().unwrap_or([0.0, 0.0]);
                 let at_mm = [sample.pen_mm[0] + offset[0], sample.pen_mm[1] + offset[1]];
-                writer.puncture(&PunctureRow {
+                let row = PunctureRow {
                     t_us,
                     stroke: world.stroke,
                     needle: p.needle_index,
@@ -247,7 +251,11 @@ impl Ticker {
                         .plan
                         .as_ref()
                         .map_or(ZoneRef::NOT_RECORDED, |plan| plan.zone_of(at_mm)),
-                })?;
+                };
+                writer.puncture(&row)?;
+                if let Some(tap) = &mut self.tap {
+                    tap.push(row);
+                }
             }
             world.stroke += u64::from(!out.punctures.is_empty());
             (

@@ -11,7 +11,7 @@
 //! [`replay`] (the clock), [`data`] (the recording as compact time-sorted arrays),
 //! [`heatmap`] (the density grid), [`lod`] (which punctures are drawn one by one), [`violations`] (sorted violations, next/previous),
 //! [`colormap`] (viridis), [`column`] (the layers drawn and where), [`palette`] (layer,
-//! marker and outcome colours) and [`plot`] (decimation) [`zones`] (the zone overlay's colours and captions) and [`scorecard`] (the score panel's rows). [`app`] is the bevy side: the scene,
+//! marker and outcome colours) and [`plot`] (decimation) [`zones`] (the zone overlay's colours and captions), [`scorecard`] (the score panel's rows) and [`practice`] (practice mode's driver: pointer → face mm, force keys, the live session). [`app`] is the bevy side: the scene,
 //! the GPU puncture cloud (uploaded once; a `t_now` uniform hides later punctures), the egui
 //! panels, the camera, and off-screen screenshots ([`app::shot`]).
 
@@ -30,6 +30,7 @@ pub mod lod;
 pub mod palette;
 pub mod plot;
 pub mod polygon;
+pub mod practice;
 pub mod replay;
 pub mod scenario;
 pub mod scorecard;

@@ -4,14 +4,18 @@
 //! needlebench-viewer RECORDING [--at SECONDS] [--view top|side|section|perspective]
 //! needlebench-viewer SCENARIO.toml [--out DIR]
 //! needlebench-viewer RECORDING --screenshot FILE.png [--at SECONDS] [--size WxH] [--no-panels]
+//! needlebench-viewer --practice [SCENARIO.toml] [--out DIR]
 //! ```
 //!
 //! Exit codes: 0 success, 1 rendering failed (no adapter), 2 usage error, 3 bad input file.
 
 use bevy::math::UVec2;
 use clap::Parser;
+use needlebench_scenario::Scenario;
 use needlebench_viewer::app::camera::ViewPreset;
+use needlebench_viewer::app::practice::run_practice;
 use needlebench_viewer::app::{run_window, shot};
+use needlebench_viewer::practice::PracticeDriver;
 use needlebench_viewer::{Replay, scenario, scorecard};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -21,8 +25,14 @@ use std::sync::Arc;
 #[derive(Parser, Debug)]
 #[command(name = "needlebench-viewer", version)]
 struct Args {
-    /// Recording directory, or a scenario file (.toml) to run first.
-    input: PathBuf,
+    /// Recording directory, or a scenario file (.toml) to run first; with --practice, the
+    /// treatment-plan scenario to practise [default: the built-in left-cheek practice].
+    #[arg(required_unless_present = "practice")]
+    input: Option<PathBuf>,
+    /// Practise a zone: drive the pen over the face map with the mouse (left button presses,
+    /// ↑/↓ force, Enter/Esc finishes and scores); the session is recorded into --out.
+    #[arg(long, conflicts_with_all = ["screenshot", "at", "scenario"])]
+    practice: bool,
     /// Start (or screenshot) at this time, seconds.
     #[arg(long, value_name = "SECONDS")]
     at: Option<f64>,
@@ -43,7 +53,8 @@ struct Args {
     /// checked].
     #[arg(long, value_name = "FILE")]
     scenario: Option<PathBuf>,
-    /// Where a scenario given as INPUT is recorded [default: a directory under the temp dir].
+    /// Where a scenario given as INPUT, or a practice session, is recorded [default: a
+    /// directory under the temp dir].
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
 }
@@ -74,6 +85,9 @@ fn main() -> ExitCode {
     {
         eprintln!("error: --at {at}: expected a time ≥ 0 in seconds");
         return ExitCode::from(2);
+    }
+    if args.practice {
+        return practice(&args);
     }
     let replay = match load(&args) {
         Ok(r) => Arc::new(r),
@@ -108,21 +122,57 @@ fn main() -> ExitCode {
     }
 }
 
+/// The scenario practice mode runs without one given.
+const PRACTICE_SCENARIO: &str = include_str!("../../../scenarios/practice-left-cheek.toml");
+
+fn practice(args: &Args) -> ExitCode {
+    let scenario = match &args.input {
+        Some(path) => Scenario::from_path(path),
+        None => Scenario::from_str(PRACTICE_SCENARIO, Path::new("practice-left-cheek.toml")),
+    };
+    let scenario = match scenario {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(BAD_INPUT);
+        }
+    };
+    let out = args.out.clone().unwrap_or_else(|| {
+        // the default directory is the viewer's own: a new session replaces it
+        let dir = std::env::temp_dir().join("needlebench-practice");
+        let _ = std::fs::remove_dir_all(&dir);
+        dir
+    });
+    let driver = match PracticeDriver::start(&scenario, &out) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(BAD_INPUT);
+        }
+    };
+    eprintln!("practising into {} …", out.display());
+    if run_practice(driver).is_success() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(RENDER_FAILED)
+    }
+}
+
 fn load(args: &Args) -> Result<Replay, needlebench_viewer::ViewerError> {
-    let dir = if is_scenario_file(&args.input) {
+    let input = args.input.clone().unwrap_or_default();
+    let dir = if is_scenario_file(&input) {
         let out = args.out.clone().unwrap_or_else(|| {
-            let stem = args
-                .input
+            let stem = input
                 .file_stem()
                 .map_or("scenario".into(), |s| s.to_string_lossy());
             std::env::temp_dir().join(format!("needlebench-viewer-{stem}"))
         });
-        eprintln!("running {} into {} …", args.input.display(), out.display());
+        eprintln!("running {} into {} …", input.display(), out.display());
         // the default directory is the viewer's own: opening the scenario again replaces it
-        scenario::run_scenario_into(&args.input, &out, args.out.is_none())?;
+        scenario::run_scenario_into(&input, &out, args.out.is_none())?;
         out
     } else {
-        args.input.clone()
+        input
     };
     let mut replay = Replay::open(&dir, args.scenario.as_deref())?;
     if replay.face_map.is_some() {

@@ -207,3 +207,36 @@ fn a_session_can_move_to_another_thread() {
     fn send<T: Send>() {}
     send::<LiveSession>();
 }
+
+#[test]
+fn drained_punctures_are_the_rows_the_recording_holds_each_given_once() {
+    let dir = dir("drain");
+    let mut session = LiveSession::new(&scenario(&dir), &dir.join("rec")).unwrap();
+    assert!(session.drain_punctures().is_empty());
+    let mut drained = Vec::new();
+    for k in 0..=150u32 {
+        let t_s = f64::from(k) / 60.0;
+        session.step_to(t_s, hand_at(t_s)).unwrap();
+        let rows = session.drain_punctures();
+        assert_eq!(
+            drained.len() + rows.len(),
+            usize::try_from(session.punctures()).unwrap()
+        );
+        drained.extend(rows);
+    }
+    assert!(drained.len() > 1000, "{} punctures", drained.len());
+    session.finish().unwrap();
+    let written: Vec<_> = Recording::open(&dir.join("rec"))
+        .unwrap()
+        .punctures()
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    // the file rounds floats to their stated precision and names zones by id
+    assert_eq!(drained.len(), written.len());
+    for (d, w) in drained.iter().zip(&written) {
+        assert_eq!((d.t_us, d.stroke, d.needle), (w.t_us, w.stroke, w.needle));
+        assert!((d.x_mm - w.x_mm).abs() < 0.001 && (d.y_mm - w.y_mm).abs() < 0.001);
+        assert_eq!(d.layer, w.layer);
+    }
+}

@@ -252,8 +252,23 @@ fn pen(s: &Scenario) -> &needlebench_scenario::Pen {
         .unwrap_or_else(|| panic!("{} is not a pen scenario", s.name))
 }
 
-/// Rough length of a scenario's motion, s (no turns), capped by `duration_s`.
+/// Rough length of a scenario's motion, s (no turns), capped by `duration_s`; a plan's is
+/// the sum over its zones (each zone's area, line spacing, directions, passes and glide) and
+/// the pauses between them.
 fn nominal_length_s(s: &Scenario) -> f64 {
+    if let Some(plan) = &s.plan {
+        let zones: f64 = plan
+            .zones
+            .iter()
+            .map(|z| {
+                let area_mm2 = plan.face_map.zones[z.zone].area_mm2();
+                area_mm2 / z.line_spacing_mm / z.glide_mm_s
+                    * z.angles_deg.len().max(1) as f64
+                    * f64::from(z.passes)
+            })
+            .sum();
+        return zones + plan.pause_s * plan.zones.len().saturating_sub(1) as f64;
+    }
     let h = &s.hand;
     let area_mm2 = h.area.area_mm2();
     let one_pass = match &h.pattern {

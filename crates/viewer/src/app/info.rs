@@ -101,7 +101,7 @@ pub(super) fn info(ui: &mut Ui, clock: &mut Clock, replay: &Replay, cursor: &Cur
 }
 
 /// The per-zone score (`needlebench score`'s figures): overall, then one row per planned zone.
-fn score_panel(ui: &mut Ui, card: Option<&Result<ScoreCard, String>>) {
+pub(super) fn score_panel(ui: &mut Ui, card: Option<&Result<ScoreCard, String>>) {
     let pass = |passed: bool| {
         let outcome = if passed { Outcome::Pass } else { Outcome::Fail };
         (outcome.label(), c32(outcome_srgb(outcome)))

@@ -9,6 +9,7 @@ pub mod camera;
 pub mod flat;
 mod info;
 pub mod points;
+pub mod practice;
 pub mod scene;
 pub mod shot;
 pub mod ui;

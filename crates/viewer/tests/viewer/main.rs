@@ -11,6 +11,7 @@ mod lod;
 mod palette;
 mod plot;
 mod polygon;
+mod practice;
 mod replay;
 mod scorecard;
 mod screenshot;

@@ -1,0 +1,113 @@
+//! Practice mode's driver (no GPU): the pointer ray → face mm, the force keys, and a whole
+//! session driven by a virtual clock through the code the window's system calls.
+
+use bevy::math::Vec3;
+use needlebench_scenario::Scenario;
+use needlebench_viewer::practice::{
+    FORCE_MAX_N, FORCE_MIN_N, FORCE_START_N, PracticeDriver, skin_point_mm, step_force, world_of_mm,
+};
+use std::path::Path;
+
+const SCENARIO: &str = include_str!("../../../../scenarios/practice-left-cheek.toml");
+
+fn assert_close(got: f64, want: f64) {
+    assert!((got - want).abs() < 1e-9, "{got} ≠ {want}");
+}
+
+#[test]
+fn a_ray_straight_down_meets_the_skin_under_the_camera() {
+    // world x = face x, world z = −face y, the skin at y = 0
+    let p = skin_point_mm(Vec3::new(40.0, 300.0, -120.0), Vec3::NEG_Y).unwrap();
+    assert_close(p[0], 40.0);
+    assert_close(p[1], 120.0);
+}
+
+#[test]
+fn an_oblique_ray_meets_the_skin_where_the_plane_cuts_it() {
+    // from (0, 100, 0) along (1, −2, 0.5)/|…|: reaches y = 0 after 50 units of x-rate 1
+    let dir = Vec3::new(1.0, -2.0, 0.5).normalize();
+    let p = skin_point_mm(Vec3::new(0.0, 100.0, 0.0), dir).unwrap();
+    assert!(
+        (p[0] - 50.0).abs() < 1e-3 && (p[1] + 25.0).abs() < 1e-3,
+        "{p:?}"
+    );
+    assert_eq!(
+        skin_point_mm(world_of_mm([12.0, 34.0]) + Vec3::Y, Vec3::NEG_Y),
+        Some([12.0, 34.0])
+    );
+}
+
+#[test]
+fn a_ray_parallel_to_or_away_from_the_skin_meets_nothing() {
+    assert_eq!(skin_point_mm(Vec3::new(0.0, 10.0, 0.0), Vec3::X), None);
+    assert_eq!(skin_point_mm(Vec3::new(0.0, 10.0, 0.0), Vec3::Y), None);
+}
+
+#[test]
+fn force_keys_step_by_half_a_newton_within_half_to_six() {
+    assert_close(step_force(2.5, 1), 3.0);
+    assert_close(step_force(2.5, -1), 2.0);
+    assert_close(step_force(5.5, 3), FORCE_MAX_N);
+    assert_close(step_force(1.0, -5), FORCE_MIN_N);
+    assert_close(step_force(FORCE_MAX_N, 0), 6.0);
+    assert_close(step_force(FORCE_MIN_N, 0), 0.5);
+}
+
+#[test]
+fn a_session_driven_by_a_virtual_clock_records_punctures_and_scores() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = Scenario::from_str(SCENARIO, Path::new("practice-left-cheek.toml")).unwrap();
+    let out = tmp.path().join("rec");
+    let mut driver = PracticeDriver::start(&scenario, &out).unwrap();
+    assert_eq!(driver.face_map().zones[driver.zone()].id, "left_cheek");
+    let [[x0, y0], [x1, y1]] = driver.face_map().zones[driver.zone()].bbox_mm();
+    // no pointer yet: nothing happens
+    driver.frame(1.0 / 60.0, None, false, 0).unwrap();
+    assert!(driver.path().is_empty());
+    // hover in, then press and glide across the zone's middle at 60 frames a second
+    let y = (y0 + y1) / 2.0;
+    driver
+        .frame(1.0 / 60.0, Some([x0 + 5.0, y]), false, 0)
+        .unwrap();
+    assert_eq!(driver.punctures(), 0);
+    driver.frame(0.0, None, true, -1).unwrap();
+    assert_close(driver.force_n(), FORCE_START_N - 0.5);
+    let frames = 180;
+    for i in 0..=frames {
+        let x = x0 + 5.0 + (x1 - x0 - 10.0) * f64::from(i) / f64::from(frames);
+        driver.frame(1.0 / 60.0, Some([x, y]), true, 0).unwrap();
+    }
+    let pressed = driver.punctures();
+    assert!(pressed > 1000, "{pressed} punctures in a 3 s stroke");
+    // every puncture is there to draw, under the stroke, no deeper than the exposure
+    assert_eq!(driver.live_punctures().len() as u64, pressed);
+    for p in driver.live_punctures() {
+        assert!((f64::from(p.pos_mm[1]) - y).abs() < 5.0, "{p:?}");
+        assert!(p.depth_um > 0.0 && f64::from(p.depth_um) <= driver.exposure_mm() * 1000.0);
+    }
+    // released: the pen lifts, no more punctures
+    driver.frame(0.5, None, false, 0).unwrap();
+    let lifted = driver.punctures();
+    driver.frame(0.5, None, false, 0).unwrap();
+    assert_eq!(driver.punctures(), lifted);
+    let report = driver.finish().unwrap();
+    assert_eq!(report.dir, out);
+    assert!(report.punctures >= pressed);
+    let card = report.card.as_ref().unwrap();
+    assert_eq!(card.rows.len(), 1);
+    assert_eq!(card.rows[0].label, "left cheek");
+    assert!(card.overall.is_some());
+    let path = std::fs::read_to_string(out.join("hand-path.csv")).unwrap();
+    assert!(
+        path.lines().count() > frames as usize,
+        "{} rows",
+        path.lines().count()
+    );
+    assert!(out.join("replay.toml").is_file());
+    let text = report.text();
+    assert!(text.contains(&format!(
+        "needlebench run {}",
+        out.join("replay.toml").display()
+    )));
+    assert!(text.contains("score: "), "{text}");
+}
