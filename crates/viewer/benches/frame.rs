@@ -1,6 +1,7 @@
-//! Frame time of the off-screen viewer with a big recording loaded, playing and scrubbing,
-//! against an empty scene in the same run. Prints the load time, mean and p99 per case, the
-//! adapter, and each case's mean over the empty scene's (the level of detail,
+//! Frame time of the off-screen viewer with a big recording loaded, playing, paused and
+//! scrubbing, against an empty scene in the same run (measured first and last; the ratio is
+//! over the mean of the two). Prints the load time, mean and p99 per case, the adapter, and
+//! each case's mean over the empty scene's (the level of detail,
 //! `needlebench_viewer::lod`, keeps playing at 20× within [`MAX_RATIO`] whatever the number
 //! of punctures).
 //!
@@ -25,7 +26,7 @@ const SIZE: UVec2 = UVec2::new(1280, 720);
 const MAX_RATIO: f64 = 2.0;
 /// The case held to [`MAX_RATIO`].
 const BOUNDED: &str = "full recording, playing 20×";
-/// The shipped 10-minute full-face scenarios, newest first (the first that exists is run).
+/// Frames each case runs before it is timed.
 const WARM_UP: usize = 10;
 
 fn main() {
@@ -71,7 +72,10 @@ fn main() {
         t.elapsed().as_secs_f64()
     );
 
-    let empty = measure(None, Panels::Hidden, frames, |_, _| {});
+    // Each case in its own app, one at a time (apps alive side by side slow one another).
+    // The empty scene is measured first and last: its mean over both is the reference, and
+    // the two say how much the machine's load moved during the run.
+    let empty_before = measure(None, Panels::Hidden, frames, |_, _| {});
     let duration = replay.duration_us;
     let play = |app: &mut App, _| {
         let mut c = app.world_mut().resource_mut::<Clock>();
@@ -81,6 +85,9 @@ fn main() {
         }
     };
     let playing = measure(Some(replay.clone()), Panels::Hidden, frames, play);
+    let paused = measure(Some(replay.clone()), Panels::Hidden, frames, |app, _| {
+        app.world_mut().resource_mut::<Clock>().0.seek(duration);
+    });
     let panels = measure(Some(replay.clone()), Panels::Shown, frames, play);
     let mut state = 0x2545_f491_4f6c_dd1du64;
     let scrubbing = measure(Some(replay), Panels::Hidden, frames, move |app, _| {
@@ -93,21 +100,30 @@ fn main() {
             .0
             .seek(state % duration.max(1));
     });
+    let empty_after = measure(None, Panels::Hidden, frames, |_, _| {});
     println!(
-        "{:<40} {:>10} {:>10} {:>9}",
-        "case (3D view; panels: egui on top)", "mean ms", "p99 ms", "× empty"
+        "{:<40} {:>10} {:>10} {:>9} {:>8}",
+        "case (3D view; panels: egui on top)", "mean ms", "p99 ms", "× empty", "CPU ms"
     );
-    let empty_ms = mean_ms(&empty.1);
+    let empty_ms = (mean_ms(&empty_before.times) + mean_ms(&empty_after.times)) / 2.0;
     let mut bounded = None;
-    for (name, (adapter, times)) in [
-        ("empty scene", empty),
+    for (name, m) in [
+        ("empty scene (first)", empty_before),
         (BOUNDED, playing),
+        ("full recording, paused at the end", paused),
         ("full recording, scrubbing", scrubbing),
         ("full recording, playing 20×, panels", panels),
+        ("empty scene (last)", empty_after),
     ] {
+        let Measured {
+            adapter,
+            times,
+            cpu_ms,
+        } = m;
         let ratio = mean_ms(&times) / empty_ms;
+        let cpu = cpu_ms.map_or_else(|| "-".to_owned(), |c| format!("{c:.1}"));
         println!(
-            "{name:<40} {:>10.2} {:>10.2} {ratio:>9.2}   [{adapter}]",
+            "{name:<40} {:>10.2} {:>10.2} {ratio:>9.2} {cpu:>8}   [{adapter}]",
             mean_ms(&times),
             p99_ms(&times)
         );
@@ -131,7 +147,7 @@ fn measure(
     panels: Panels,
     frames: usize,
     mut each: impl FnMut(&mut App, usize),
-) -> (String, Vec<Duration>) {
+) -> Measured {
     let mut app = headless_app(replay.clone(), 0.0, SIZE, ViewPreset::Perspective, panels);
     app.insert_resource(TimeUpdateStrategy::ManualDuration(Duration::from_millis(
         16,
@@ -141,7 +157,11 @@ fn measure(
     }
     start(&mut app);
     let mut times = Vec::with_capacity(frames);
+    let mut cpu_start = None;
     for i in 0..WARM_UP + frames {
+        if i == WARM_UP {
+            cpu_start = process_cpu_s();
+        }
         if replay.is_some() {
             each(&mut app, i);
         }
@@ -151,11 +171,37 @@ fn measure(
             times.push(t.elapsed());
         }
     }
+    let cpu_ms = match (cpu_start, process_cpu_s()) {
+        (Some(a), Some(b)) => Some((b - a) * 1e3 / frames.max(1) as f64),
+        _ => None,
+    };
     let adapter = app.world().get_resource::<RenderAdapterInfo>().map_or_else(
         || "unknown adapter".to_owned(),
         |a| format!("{} ({:?})", a.name, a.backend),
     );
-    (adapter, times)
+    Measured {
+        adapter,
+        times,
+        cpu_ms,
+    }
+}
+
+/// One case's frame times, its CPU time per frame (all threads: on a software adapter the
+/// rasteriser's threads count), and the adapter it ran on.
+struct Measured {
+    adapter: String,
+    times: Vec<Duration>,
+    cpu_ms: Option<f64>,
+}
+
+/// CPU time of this process (all threads, user + system), seconds, from /proc (Linux; the
+/// kernel's clock tick is 1/100 s there), `None` elsewhere.
+fn process_cpu_s() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    let after = stat.rsplit_once(')')?.1;
+    let f: Vec<&str> = after.split_whitespace().collect();
+    let ticks: f64 = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
 }
 
 fn mean_ms(t: &[Duration]) -> f64 {

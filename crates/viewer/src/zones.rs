@@ -1,8 +1,8 @@
 //! The zone overlay of a face-map recording, as plain data: a colour per zone and each
-//! zone's caption (label and recommended depth). The polygons are filled by
-//! [`crate::polygon::triangulate`].
+//! zone's caption (label and recommended depth), and the zones rasterised into the tint
+//! texture the skin surface samples ([`ZoneTint`]).
 
-use needlebench_face::Zone;
+use needlebench_face::{FaceMap, Zone};
 
 /// Zone fill colours (sRGB), cycled by zone index (the default face map's zones each get
 /// their own): light tints, clear of the layer colours, of the marker red and of one another.
@@ -63,5 +63,84 @@ pub fn open_ring(outline_mm: &[[f64; 2]]) -> &[[f64; 2]] {
             &outline_mm[..outline_mm.len() - 1]
         }
         _ => outline_mm,
+    }
+}
+
+/// Finest texel of the zone tint, mm: finer than a needle's spacing, so a zone's edge is
+/// placed within a quarter millimetre (its outline is drawn as a line on top).
+pub const TINT_TEXEL_MM: f64 = 0.25;
+
+/// Most texels along either side of the zone tint (the texel grows for bigger maps).
+pub const TINT_MAX_TEXELS: usize = 2048;
+
+/// The zones of a face map rasterised for the skin surface's shader: one texel per
+/// `texel_mm` square over the map's bounding box, row 0 at min y; a texel whose centre is in
+/// zone `i` is [`zone_srgb`]`(i)` opaque, any other is transparent (the layer colour shows).
+/// Drawn once when a recording opens: the surface is one draw whatever the number of zones.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ZoneTint {
+    /// Lower-left corner of texel (0, 0), mm.
+    pub origin_mm: [f64; 2],
+    /// Texel side, mm.
+    pub texel_mm: f64,
+    /// Texels along x.
+    pub cols: usize,
+    /// Texels along y.
+    pub rows: usize,
+    /// sRGB RGBA8, row-major, row 0 at min y.
+    pub rgba8: Vec<u8>,
+}
+
+impl ZoneTint {
+    /// Rasterise `map` ([`TINT_TEXEL_MM`] texels, coarser if a side would pass
+    /// [`TINT_MAX_TEXELS`]).
+    pub fn new(map: &FaceMap) -> ZoneTint {
+        let [lo, hi] = map.bbox_mm();
+        let extent = (hi[0] - lo[0]).max(hi[1] - lo[1]).max(0.0);
+        let texel_mm = TINT_TEXEL_MM.max(extent / TINT_MAX_TEXELS as f64);
+        let side =
+            |k: usize| (((hi[k] - lo[k]) / texel_mm).ceil() as usize).clamp(1, TINT_MAX_TEXELS);
+        let (cols, rows) = (side(0), side(1));
+        let colours: Vec<[u8; 4]> = (0..map.zones.len())
+            .map(|i| {
+                let [r, g, b] = crate::palette::srgb8(zone_srgb(i));
+                [r, g, b, 255]
+            })
+            .collect();
+        let mut rgba8 = Vec::with_capacity(cols * rows * 4);
+        for r in 0..rows {
+            let y = lo[1] + (r as f64 + 0.5) * texel_mm;
+            for c in 0..cols {
+                let x = lo[0] + (c as f64 + 0.5) * texel_mm;
+                let texel = map.zone_at([x, y]).map_or([0; 4], |i| colours[i]);
+                rgba8.extend_from_slice(&texel);
+            }
+        }
+        ZoneTint {
+            origin_mm: lo,
+            texel_mm,
+            cols,
+            rows,
+            rgba8,
+        }
+    }
+
+    /// Texture coordinates of a point, mm (0..1 across the texture, v along +y).
+    pub fn uv(&self, p_mm: [f64; 2]) -> [f32; 2] {
+        [
+            ((p_mm[0] - self.origin_mm[0]) / (self.cols as f64 * self.texel_mm)) as f32,
+            ((p_mm[1] - self.origin_mm[1]) / (self.rows as f64 * self.texel_mm)) as f32,
+        ]
+    }
+
+    /// The texel at a point, mm (`None` outside the texture).
+    pub fn texel_at(&self, p_mm: [f64; 2]) -> Option<[u8; 4]> {
+        let c = ((p_mm[0] - self.origin_mm[0]) / self.texel_mm).floor();
+        let r = ((p_mm[1] - self.origin_mm[1]) / self.texel_mm).floor();
+        if c < 0.0 || r < 0.0 || c >= self.cols as f64 || r >= self.rows as f64 {
+            return None;
+        }
+        let i = (r as usize * self.cols + c as usize) * 4;
+        self.rgba8.get(i..i + 4).map(|t| [t[0], t[1], t[2], t[3]])
     }
 }

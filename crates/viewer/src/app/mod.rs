@@ -5,6 +5,7 @@
 //! [`scene::ScenePlugin`] draws; [`camera::CameraPlugin`] orbits; [`ui::UiPlugin`] is the egui
 //! side (its right-hand panel in `info`); [`shot`] renders one frame off-screen.
 
+pub mod block;
 pub mod camera;
 pub mod flat;
 mod info;
@@ -12,6 +13,7 @@ pub mod points;
 pub mod practice;
 pub mod scene;
 pub mod shot;
+pub mod skin;
 pub mod ui;
 pub mod zones;
 

@@ -1,9 +1,11 @@
 //! The puncture cloud: each puncture of the recent window ([`crate::lod`]) is one vertex of a
 //! point-list mesh (`RenderAssetUsages::RENDER_WORLD`, so the CPU copy is dropped), with
-//! `uv_0 = (t_s, depth_um)`. [`PunctureMaterial`]'s `params.x` is the cursor time and
+//! `uv_0 = (t_s, depth_um)` and its colour, viridis of depth ([`crate::colormap::viridis`]),
+//! as the vertex colour. [`PunctureMaterial`]'s `params.x` is the cursor time and
 //! `params.w` the start of the window: the vertex shader hides punctures outside `[w, x]`,
 //! so playing changes two uniforms and the mesh is rebuilt only when the window leaves it.
-//! Colour is viridis of depth, computed in the shader.
+//! The colour is computed once per puncture when the mesh is built, not per vertex per frame
+//! (on a software rasteriser the vertex shader's cost counts).
 
 use crate::data::Punctures;
 use bevy::asset::{RenderAssetUsages, uuid_handle};
@@ -25,7 +27,7 @@ pub const POINT_LIFT_MM: f32 = 0.05;
 /// Material of the puncture cloud.
 #[derive(Asset, TypePath, AsBindGroup, Debug, Clone)]
 pub struct PunctureMaterial {
-    /// (t_now_s, depth_max_um, visible 0/1, window_start_s).
+    /// (t_now_s, unused, visible 0/1, window_start_s).
     #[uniform(0)]
     pub params: Vec4,
 }
@@ -53,13 +55,32 @@ impl Material for PunctureMaterial {
         layout: &MeshVertexBufferLayoutRef,
         _key: MaterialPipelineKey<Self>,
     ) -> Result<(), SpecializedMeshPipelineError> {
-        let vertex_layout = layout.0.get_layout(&[
-            Mesh::ATTRIBUTE_POSITION.at_shader_location(0),
-            Mesh::ATTRIBUTE_UV_0.at_shader_location(1),
-        ])?;
-        descriptor.vertex.buffers = vec![vertex_layout];
-        Ok(())
+        vertex_attributes(
+            descriptor,
+            layout,
+            &[
+                Mesh::ATTRIBUTE_POSITION,
+                Mesh::ATTRIBUTE_UV_0,
+                Mesh::ATTRIBUTE_COLOR,
+            ],
+        )
     }
+}
+
+/// Give a pipeline's vertex stage exactly `attributes` of the mesh, at shader locations
+/// 0, 1, … in that order (a custom vertex shader's inputs).
+pub(super) fn vertex_attributes(
+    descriptor: &mut RenderPipelineDescriptor,
+    layout: &MeshVertexBufferLayoutRef,
+    attributes: &[bevy::mesh::MeshVertexAttribute],
+) -> Result<(), SpecializedMeshPipelineError> {
+    let wanted: Vec<_> = attributes
+        .iter()
+        .enumerate()
+        .map(|(location, a)| a.at_shader_location(location as u32))
+        .collect();
+    descriptor.vertex.buffers = vec![layout.0.get_layout(&wanted)?];
+    Ok(())
 }
 
 /// Registers the material and its shader.
@@ -79,20 +100,31 @@ impl Plugin for PointsPlugin {
     }
 }
 
-/// The point-list mesh of the punctures `range` ([`crate::lod::drawn_range`]); `to_world`
-/// maps (x_mm, y_mm) to world x, z.
+/// The point-list mesh of the punctures `range` ([`crate::lod::drawn_range`]), coloured by
+/// [`point_colour`] against `depth_max_um`; `to_world` maps (x_mm, y_mm) to world x, z. An
+/// empty range gives one hidden vertex at [`HIDDEN_T_S`].
 pub fn puncture_mesh(
     p: &Punctures,
     range: Range<usize>,
+    depth_max_um: f32,
     to_world: impl Fn(f32, f32) -> (f32, f32),
 ) -> Mesh {
     let range = range.start.min(p.len())..range.end.min(p.len());
     let mut positions = Vec::with_capacity(range.len());
     let mut uvs = Vec::with_capacity(range.len());
+    let mut colours = Vec::with_capacity(range.len());
     for i in range {
         let (x, z) = to_world(p.x_mm[i], p.y_mm[i]);
         positions.push([x, POINT_LIFT_MM, z]);
         uvs.push([t_s_f32(p.t_us[i]), p.depth_um[i]]);
+        colours.push(point_colour(p.depth_um[i], depth_max_um));
+    }
+    if positions.is_empty() {
+        // bevy's mesh allocator logs a use-after-free for a mesh without vertices: one vertex
+        // before every window instead, which the shader hides.
+        positions.push([0.0, POINT_LIFT_MM, 0.0]);
+        uvs.push([HIDDEN_T_S, 0.0]);
+        colours.push([0.0; 4]);
     }
     Mesh::new(
         PrimitiveTopology::PointList,
@@ -100,7 +132,18 @@ pub fn puncture_mesh(
     )
     .with_inserted_attribute(Mesh::ATTRIBUTE_POSITION, positions)
     .with_inserted_attribute(Mesh::ATTRIBUTE_UV_0, uvs)
+    .with_inserted_attribute(Mesh::ATTRIBUTE_COLOR, colours)
 }
+
+/// A puncture's colour, linear RGBA: viridis of `depth_um / depth_max_um` (a maximum under
+/// 1 µm counts as 1), the scale the legend shows.
+pub fn point_colour(depth_um: f32, depth_max_um: f32) -> [f32; 4] {
+    let [r, g, b] = crate::colormap::viridis(depth_um / depth_max_um.max(1.0));
+    Color::srgb(r, g, b).to_linear().to_f32_array()
+}
+
+/// The time of the placeholder vertex of an empty range: earlier than any window's start.
+pub const HIDDEN_T_S: f32 = -1.0e30;
 
 /// Time as the shader compares it: seconds as `f32` (the cursor goes through the same
 /// conversion, so a puncture at exactly the cursor time is shown).

@@ -1,24 +1,28 @@
-//! The 3D scene: the tissue block (one slab per layer present at the site, thickness ×
-//! exaggeration, the front face showing the strata, and under them the floor as a slab of a
-//! fixed thickness, see [`crate::column`]), the heat-map texture on the surface over the
-//! treated area, the puncture cloud (recent punctures one by one, older ones through the heat
-//! map: [`crate::lod`]), the pen and the violation markers. All materials are unlit
-//! ([`super::flat::FlatMaterial`]) so colours on screen are the colours of the legend.
+//! The 3D scene: the tissue block, the puncture cloud (recent punctures one by one, older
+//! ones through the heat map: [`crate::lod`]), the pen and the violation markers. All
+//! materials are unlit so colours on screen are the colours of the legend.
+//!
+//! The block is two draws, whatever the number of layers and zones: its walls, one band per
+//! layer present at the site (thickness × exaggeration, and under them the floor as a band of
+//! a fixed thickness, see [`crate::column`]) coloured per vertex, and its top, the skin's
+//! surface ([`super::skin::SkinMaterial`]: the top layer's colour under the zone tint under
+//! the heat map). Its outline is the face map's outline, else the treated area's box.
 
+use super::block::{Block, block_mesh};
 use super::flat::{FlatMaterial, FlatPlugin};
 use super::points::{PointsPlugin, PunctureMaterial, puncture_mesh, t_s_f32};
+use super::skin::{SkinMaterial, SkinPlugin};
 use super::zones::ZonesPlugin;
 use super::{Cursor, Heat, ReplayData, ReplaySet, ViewSettings};
-use crate::column::{block_slabs, present_layers};
+use crate::column::block_slabs;
 use crate::lod;
-use crate::palette::{MARKER_SRGB, layer_srgb};
+use crate::palette::MARKER_SRGB;
+use crate::zones::ZoneTint;
 use bevy::asset::RenderAssetUsages;
 use bevy::camera::visibility::NoFrustumCulling;
 use bevy::image::ImageSampler;
-use bevy::mesh::{Indices, PrimitiveTopology};
 use bevy::prelude::*;
 use bevy::render::render_resource::{Extent3d, TextureDimension, TextureFormat};
-use needlebench_recording::Layer;
 
 /// Margin of skin around the treated area's bounding box, mm.
 pub const BLOCK_MARGIN_MM: f32 = 6.0;
@@ -70,20 +74,9 @@ impl SceneFrame {
     }
 }
 
-/// One layer's slab (the floor's too).
-#[derive(Component, Debug, Clone, Copy)]
-pub struct LayerSlab(pub Layer);
-
 /// The pen.
 #[derive(Component, Debug)]
 pub struct Pen;
-
-/// The heat-map quad; holds its image and material.
-#[derive(Component, Debug)]
-pub struct HeatMapQuad {
-    image: Handle<Image>,
-    material: Handle<FlatMaterial>,
-}
 
 /// The puncture cloud ([`crate::lod`]): one point mesh of the punctures `drawn` (indices
 /// into the time-sorted arrays), rebuilt when the recent window leaves it.
@@ -114,17 +107,17 @@ impl Plugin for ScenePlugin {
                 None => SceneFrame::new(&d.0.meta.setup.area),
             })
             .unwrap_or_else(|| SceneFrame::new(&[]));
-        app.add_plugins((PointsPlugin, FlatPlugin, ZonesPlugin))
+        app.add_plugins((PointsPlugin, FlatPlugin, SkinPlugin, ZonesPlugin))
             .insert_resource(frame)
             .insert_resource(ClearColor(Color::srgb(0.12, 0.13, 0.15)))
             .add_systems(Startup, spawn_scene)
             .add_systems(
                 Update,
                 (
-                    layout_layers,
+                    rebuild_block,
                     move_pen,
                     update_points,
-                    upload_heat,
+                    update_surface,
                     show_markers,
                 )
                     .in_set(ReplaySet::Apply),
@@ -140,65 +133,68 @@ fn srgb(c: [f32; 3]) -> Color {
     Color::srgb(c[0], c[1], c[2])
 }
 
+#[allow(clippy::too_many_arguments)] // a startup system: one parameter per asset store
 fn spawn_scene(
     mut commands: Commands,
     data: Res<ReplayData>,
     frame: Res<SceneFrame>,
+    settings: Res<ViewSettings>,
     heat: Option<Res<Heat>>,
     mut meshes: ResMut<Assets<Mesh>>,
     mut materials: ResMut<Assets<FlatMaterial>>,
+    mut skin_materials: ResMut<Assets<SkinMaterial>>,
     mut point_materials: ResMut<Assets<PunctureMaterial>>,
     mut images: ResMut<Assets<Image>>,
 ) {
     let replay = &data.0;
-    let slab = meshes.add(slab_mesh(&frame, &slab_outline(replay, &frame)));
-    for layer in present_layers(&replay.meta.setup.layers_um) {
-        commands.spawn((
-            LayerSlab(layer),
-            Mesh3d(slab.clone()),
-            MeshMaterial3d(materials.add(unlit(srgb(layer_srgb(layer))))),
-            Transform::default(),
-        ));
-    }
-
-    if let Some(heat) = heat {
-        let g = &heat.grid;
-        let mut image = Image::new(
-            Extent3d {
-                width: g.cols as u32,
-                height: g.rows as u32,
-                depth_or_array_layers: 1,
-            },
-            TextureDimension::D2,
-            g.to_rgba8_with(&replay.density_scale, replay.face_map.is_some()),
-            TextureFormat::Rgba8UnormSrgb,
-            RenderAssetUsages::default(),
-        );
-        image.sampler = ImageSampler::nearest();
-        let image = images.add(image);
-        let material = materials.add(FlatMaterial {
-            color: LinearRgba::WHITE,
-            texture: Some(image.clone()),
-            blend: true,
-        });
-        let w = g.cols as f64 * g.cell_mm;
-        let h = g.rows as f64 * g.cell_mm;
-        let quad = rect_mesh(&frame, g.origin_mm, [w, h], 0.02);
-        commands.spawn((
-            HeatMapQuad {
-                image,
-                material: material.clone(),
-            },
-            Mesh3d(meshes.add(quad)),
-            MeshMaterial3d(material),
-            Transform::default(),
-        ));
-    }
+    let outline = slab_outline(replay, &frame);
+    let heat_image = match &heat {
+        Some(heat) => {
+            let g = &heat.grid;
+            texture(
+                [g.cols, g.rows],
+                g.to_rgba8_with(&replay.density_scale, replay.face_map.is_some()),
+            )
+        }
+        None => texture([1, 1], vec![0; 4]),
+    };
+    let tint = replay.face_map.as_ref().map(ZoneTint::new);
+    let zone_image = match &tint {
+        Some(t) => texture([t.cols, t.rows], t.rgba8.clone()),
+        None => texture([1, 1], vec![0; 4]),
+    };
+    let heat_image = images.add(heat_image);
+    let mut material = SkinMaterial {
+        show: Vec4::ZERO,
+        heat: heat_image.clone(),
+        zones: images.add(zone_image),
+    };
+    material.set_shown(true, true);
+    let material = skin_materials.add(material);
+    let exaggeration = settings.exaggeration;
+    let slabs = block_slabs(&replay.meta.setup.layers_um, exaggeration);
+    let mesh = block_mesh(
+        &frame,
+        &outline,
+        &slabs,
+        heat.as_ref().map(|h| &h.grid),
+        tint.as_ref(),
+    );
+    commands.spawn((
+        Block {
+            heat: heat_image,
+            material: material.clone(),
+            exaggeration,
+        },
+        Mesh3d(meshes.add(mesh)),
+        MeshMaterial3d(material),
+        Transform::default(),
+    ));
 
     let cloud_material = point_materials.add(PunctureMaterial {
         params: Vec4::new(-1.0, replay.depth_scale.max as f32, 1.0, 0.0),
     });
-    let cloud_mesh = meshes.add(puncture_mesh(&replay.punctures, 0..0, |x, y| (x, y)));
+    let cloud_mesh = meshes.add(puncture_mesh(&replay.punctures, 0..0, 1.0, |x, y| (x, y)));
     commands.spawn((
         PunctureCloud {
             mesh: cloud_mesh.clone(),
@@ -241,26 +237,21 @@ fn spawn_scene(
     }
 }
 
-/// A horizontal rectangle at height `y`, from recording point `origin_mm` spanning
-/// `size_mm`, with uv (0,0) at the origin and v along +y (image row 0 = min y), facing up
-/// (counter-clockwise seen from above: back faces are culled).
-fn rect_mesh(frame: &SceneFrame, origin_mm: [f64; 2], size_mm: [f64; 2], y: f32) -> Mesh {
-    let corners = [[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0]];
-    let mut positions = Vec::new();
-    let mut uvs = Vec::new();
-    for [u, v] in corners {
-        let (x, z) = frame.world_xz(origin_mm[0] + u * size_mm[0], origin_mm[1] + v * size_mm[1]);
-        positions.push([x, y, z]);
-        uvs.push([u as f32, v as f32]);
-    }
-    Mesh::new(
-        PrimitiveTopology::TriangleList,
+/// An sRGB RGBA8 texture of `size` texels (row 0 at min y), sampled nearest.
+fn texture(size: [usize; 2], rgba8: Vec<u8>) -> Image {
+    let mut image = Image::new(
+        Extent3d {
+            width: size[0] as u32,
+            height: size[1] as u32,
+            depth_or_array_layers: 1,
+        },
+        TextureDimension::D2,
+        rgba8,
+        TextureFormat::Rgba8UnormSrgb,
         RenderAssetUsages::default(),
-    )
-    .with_inserted_attribute(Mesh::ATTRIBUTE_POSITION, positions)
-    .with_inserted_attribute(Mesh::ATTRIBUTE_NORMAL, vec![[0.0f32, 1.0, 0.0]; 4])
-    .with_inserted_attribute(Mesh::ATTRIBUTE_UV_0, uvs)
-    .with_inserted_indices(Indices::U32(vec![0, 1, 2, 0, 2, 3]))
+    );
+    image.sampler = ImageSampler::nearest();
+    image
 }
 
 /// The slabs' outline in recording coordinates, mm: the face map's outline, else the
@@ -279,67 +270,31 @@ fn slab_outline(replay: &crate::data::Replay, frame: &SceneFrame) -> Vec<[f64; 2
     ]
 }
 
-/// A slab of unit height (world y −0.5..0.5; [`layout_layers`] scales and places it) with
-/// the polygon `outline_mm` as its shape: the top ([`crate::polygon::triangulate`]) and the
-/// walls, drawn from both sides (they face the camera whatever the outline's winding); no
-/// bottom.
-fn slab_mesh(frame: &SceneFrame, outline_mm: &[[f64; 2]]) -> Mesh {
-    let ring = crate::zones::open_ring(outline_mm);
-    let world: Vec<(f32, f32)> = ring.iter().map(|p| frame.world_xz(p[0], p[1])).collect();
-    let mut positions: Vec<[f32; 3]> = world.iter().map(|&(x, z)| [x, 0.5, z]).collect();
-    let mut indices: Vec<u32> = crate::polygon::triangulate(ring)
-        .into_iter()
-        .flatten()
-        .collect();
-    let n = world.len();
-    for i in 0..n {
-        let ((ax, az), (bx, bz)) = (world[i], world[(i + 1) % n]);
-        let b = positions.len() as u32;
-        positions.extend([[ax, -0.5, az], [bx, -0.5, bz], [bx, 0.5, bz], [ax, 0.5, az]]);
-        indices.extend([
-            b,
-            b + 1,
-            b + 2,
-            b,
-            b + 2,
-            b + 3,
-            b,
-            b + 2,
-            b + 1,
-            b,
-            b + 3,
-            b + 2,
-        ]);
-    }
-    let count = positions.len();
-    Mesh::new(
-        PrimitiveTopology::TriangleList,
-        RenderAssetUsages::default(),
-    )
-    .with_inserted_attribute(Mesh::ATTRIBUTE_POSITION, positions)
-    .with_inserted_attribute(Mesh::ATTRIBUTE_NORMAL, vec![[0.0f32, 1.0, 0.0]; count])
-    .with_inserted_attribute(Mesh::ATTRIBUTE_UV_0, vec![[0.0f32, 0.0]; count])
-    .with_inserted_indices(Indices::U32(indices))
-}
-
-fn layout_layers(
+/// Rebuild the block's mesh when the exaggeration changes (a new asset, not one replaced in
+/// place: the old one is freed when its handle drops).
+fn rebuild_block(
     settings: Res<ViewSettings>,
     data: Res<ReplayData>,
-    mut slabs: Query<(&LayerSlab, &mut Transform)>,
-    mut laid_out: Local<Option<f32>>,
+    frame: Res<SceneFrame>,
+    heat: Option<Res<Heat>>,
+    mut blocks: Query<(&mut Block, &mut Mesh3d)>,
+    mut meshes: ResMut<Assets<Mesh>>,
 ) {
-    if *laid_out == Some(settings.exaggeration) {
-        return;
-    }
-    *laid_out = Some(settings.exaggeration);
-    let stack = block_slabs(&data.0.meta.setup.layers_um, settings.exaggeration);
-    for (slab, mut t) in &mut slabs {
-        let Some(s) = stack.iter().find(|s| s.layer == slab.0) else {
+    for (mut block, mut mesh3d) in &mut blocks {
+        if block.exaggeration.to_bits() == settings.exaggeration.to_bits() {
             continue;
-        };
-        let h = s.height.max(1e-4);
-        t.translation = Vec3::new(0.0, s.top - h / 2.0, 0.0);
-        t.scale = Vec3::new(1.0, h, 1.0);
+        }
+        block.exaggeration = settings.exaggeration;
+        let replay = &data.0;
+        let slabs = block_slabs(&replay.meta.setup.layers_um, settings.exaggeration);
+        let tint = replay.face_map.as_ref().map(ZoneTint::new);
+        mesh3d.0 = meshes.add(block_mesh(
+            &frame,
+            &slab_outline(replay, &frame),
+            &slabs,
+            heat.as_ref().map(|h| &h.grid),
+            tint.as_ref(),
+        ));
     }
 }
 
@@ -372,7 +327,7 @@ fn update_points(
     settings: Res<ViewSettings>,
     data: Res<ReplayData>,
     frame: Res<SceneFrame>,
-    mut clouds: Query<(&mut PunctureCloud, &mut Visibility)>,
+    mut clouds: Query<(&mut PunctureCloud, &mut Mesh3d, &mut Visibility)>,
     mut meshes: ResMut<Assets<Mesh>>,
     mut materials: ResMut<Assets<PunctureMaterial>>,
 ) {
@@ -382,8 +337,9 @@ fn update_points(
     let p = &data.0.punctures;
     let window = lod::window(cursor.visible_punctures, lod::WINDOW_PUNCTURES);
     let window_start_s = p.t_us.get(window.start).map_or(0.0, |&t| t_s_f32(t));
+    let depth_max_um = data.0.depth_scale.max as f32;
     let frame = *frame;
-    for (mut cloud, mut vis) in &mut clouds {
+    for (mut cloud, mut mesh3d, mut vis) in &mut clouds {
         vis.set_if_neq(if settings.show_punctures && !window.is_empty() {
             Visibility::Inherited
         } else {
@@ -391,11 +347,14 @@ fn update_points(
         });
         let want = lod::drawn_range(cursor.visible_punctures, p.len());
         if cloud.drawn != want {
-            let mesh = puncture_mesh(p, want.clone(), |x, y| {
+            let mesh = puncture_mesh(p, want.clone(), depth_max_um, |x, y| {
                 frame.world_xz(f64::from(x), f64::from(y))
             });
-            // The handle is the cloud's own: replacing its asset cannot fail.
-            let _ = meshes.insert(cloud.mesh.id(), mesh);
+            // A new asset, not one replaced in place (bevy's mesh allocator logged a
+            // use-after-free for a render-world-only mesh replaced under the same id); the
+            // old one is freed when its handle drops.
+            cloud.mesh = meshes.add(mesh);
+            mesh3d.0 = cloud.mesh.clone();
             cloud.drawn = want;
         }
         if let Some(mut m) = materials.get_mut(&cloud.material) {
@@ -406,37 +365,37 @@ fn update_points(
     }
 }
 
-fn upload_heat(
+/// Keep the surface's heat texture at the heat grid, and what it shows at the settings.
+fn update_surface(
     heat: Option<ResMut<Heat>>,
     data: Res<ReplayData>,
     settings: Res<ViewSettings>,
-    mut quads: Query<(&HeatMapQuad, &mut Visibility)>,
+    blocks: Query<&Block>,
     mut images: ResMut<Assets<Image>>,
-    mut materials: ResMut<Assets<FlatMaterial>>,
+    mut materials: ResMut<Assets<SkinMaterial>>,
 ) {
-    let Some(mut heat) = heat else { return };
-    for (quad, mut vis) in &mut quads {
-        let want = if settings.show_heat {
-            Visibility::Inherited
-        } else {
-            Visibility::Hidden
-        };
-        vis.set_if_neq(want);
-        if !heat.dirty {
-            continue;
-        }
-        if let Some(mut image) = images.get_mut(&quad.image) {
+    let mut heat = heat;
+    let dirty = heat.as_ref().is_some_and(|h| h.dirty);
+    for block in &blocks {
+        if let (true, Some(heat)) = (dirty, heat.as_ref())
+            && let Some(mut image) = images.get_mut(&block.heat)
+        {
             image.data = Some(
                 heat.grid
                     .to_rgba8_with(&data.0.density_scale, data.0.face_map.is_some()),
             );
         }
-        // Touch the material so its bind group picks up the new texture.
-        if let Some(material) = materials.get_mut(&quad.material) {
-            material.into_inner();
+        let zones = settings.show_zones && data.0.face_map.is_some();
+        if dirty || settings.is_changed() {
+            // Touching the material also makes its bind group pick up the new texture.
+            if let Some(mut m) = materials.get_mut(&block.material) {
+                m.set_shown(settings.show_heat, zones);
+            }
         }
     }
-    heat.dirty = false;
+    if let Some(h) = heat.as_mut().filter(|h| h.dirty) {
+        h.dirty = false;
+    }
 }
 
 fn show_markers(cursor: Res<Cursor>, mut markers: Query<(&ViolationMarker, &mut Visibility)>) {

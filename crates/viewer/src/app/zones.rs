@@ -1,28 +1,25 @@
-//! The zone overlay of a recording made on a face map: each zone filled with its colour
-//! ([`crate::zones::zone_srgb`]) just above the skin, its outline in a darker shade, and its
-//! caption (label and recommended depth) written by egui at the zone's centroid projected
-//! through the camera. Z hides and shows it ([`super::ViewSettings::show_zones`]). Without a
-//! face map nothing is spawned.
+//! The zone overlay of a recording made on a face map: each zone's outline in a darker shade
+//! of its colour just above the skin, and its caption (label and recommended depth) written by
+//! egui at the zone's centroid projected through the camera. The fills are the skin surface's
+//! zone tint ([`crate::zones::ZoneTint`], drawn by [`super::skin::SkinMaterial`]). Z hides and
+//! shows them all ([`super::ViewSettings::show_zones`]). Without a face map nothing is spawned.
 
 use super::camera::ViewerCamera;
 use super::flat::FlatMaterial;
 use super::scene::SceneFrame;
 use super::{ReplayData, ReplaySet, ViewSettings};
-use crate::polygon::triangulate;
-use crate::zones::{open_ring, zone_caption, zone_line_srgb, zone_srgb};
+use crate::zones::{open_ring, zone_caption, zone_line_srgb};
 use bevy::asset::RenderAssetUsages;
 use bevy::mesh::{Indices, PrimitiveTopology};
 use bevy::prelude::*;
 use bevy_egui::egui;
 
-/// Height of the zone fills above the skin surface (under the heat map at 0.02), world units.
-const FILL_Y: f32 = 0.01;
-/// Height of the zone outlines (over the heat map).
+/// Height of the zone outlines above the skin surface, world units (mm).
 const LINE_Y: f32 = 0.04;
 
-/// A zone's fill or outline: the index of its zone in the face map.
+/// The zone outlines: one line-list mesh, each zone's ring in its own shade (per vertex).
 #[derive(Component, Debug, Clone, Copy)]
-pub struct ZoneOverlay(pub usize);
+pub struct ZoneOutlines;
 
 /// Spawns the overlay and keeps its visibility at the setting.
 pub struct ZonesPlugin;
@@ -42,67 +39,45 @@ fn spawn_zones(
     mut materials: ResMut<Assets<FlatMaterial>>,
 ) {
     let Some(map) = &data.0.face_map else { return };
-    for (i, zone) in map.zones.iter().enumerate() {
-        let [r, g, b] = zone_srgb(i);
-        commands.spawn((
-            ZoneOverlay(i),
-            Mesh3d(meshes.add(fill_mesh(&frame, &zone.outline_mm))),
-            MeshMaterial3d(materials.add(FlatMaterial::opaque(Color::srgb(r, g, b)))),
-            Transform::default(),
-        ));
+    let rings: Vec<&[[f64; 2]]> = map.zones.iter().map(|z| z.outline_mm.as_slice()).collect();
+    commands.spawn((
+        ZoneOutlines,
+        Mesh3d(meshes.add(outlines_mesh(&frame, &rings))),
+        MeshMaterial3d(materials.add(FlatMaterial::opaque(Color::WHITE))),
+        Transform::default(),
+    ));
+}
+
+/// Every zone's outline as closed rings of one line list at [`LINE_Y`], ring `i` in
+/// [`zone_line_srgb`]`(i)` (linear, per vertex).
+fn outlines_mesh(frame: &SceneFrame, rings: &[&[[f64; 2]]]) -> Mesh {
+    let mut positions: Vec<[f32; 3]> = Vec::new();
+    let mut colours: Vec<[f32; 4]> = Vec::new();
+    let mut indices: Vec<u32> = Vec::new();
+    for (i, ring) in rings.iter().enumerate() {
         let [r, g, b] = zone_line_srgb(i);
-        commands.spawn((
-            ZoneOverlay(i),
-            Mesh3d(meshes.add(line_mesh(&frame, &zone.outline_mm))),
-            MeshMaterial3d(materials.add(FlatMaterial::opaque(Color::srgb(r, g, b)))),
-            Transform::default(),
-        ));
+        let colour = Color::srgb(r, g, b).to_linear().to_f32_array();
+        let ring = open_ring(ring);
+        let first = positions.len() as u32;
+        let n = ring.len() as u32;
+        for p in ring {
+            let (wx, wz) = frame.world_xz(p[0], p[1]);
+            positions.push([wx, LINE_Y, wz]);
+            colours.push(colour);
+        }
+        indices.extend((0..n).flat_map(|k| [first + k, first + (k + 1) % n]));
     }
-}
-
-/// The zone's polygon as one mesh at [`FILL_Y`], facing up.
-fn fill_mesh(frame: &SceneFrame, outline_mm: &[[f64; 2]]) -> Mesh {
-    let ring = open_ring(outline_mm);
-    let positions: Vec<[f32; 3]> = ring
-        .iter()
-        .map(|p| {
-            let (wx, wz) = frame.world_xz(p[0], p[1]);
-            [wx, FILL_Y, wz]
-        })
-        .collect();
-    let indices = triangulate(ring).into_iter().flatten().collect();
     let n = positions.len();
-    Mesh::new(
-        PrimitiveTopology::TriangleList,
-        RenderAssetUsages::default(),
-    )
-    .with_inserted_attribute(Mesh::ATTRIBUTE_POSITION, positions)
-    .with_inserted_attribute(Mesh::ATTRIBUTE_NORMAL, vec![[0.0f32, 1.0, 0.0]; n])
-    .with_inserted_attribute(Mesh::ATTRIBUTE_UV_0, vec![[0.0f32, 0.0]; n])
-    .with_inserted_indices(Indices::U32(indices))
-}
-
-/// The zone's outline as a closed line list at [`LINE_Y`].
-fn line_mesh(frame: &SceneFrame, outline_mm: &[[f64; 2]]) -> Mesh {
-    let positions: Vec<[f32; 3]> = open_ring(outline_mm)
-        .iter()
-        .map(|p| {
-            let (wx, wz) = frame.world_xz(p[0], p[1]);
-            [wx, LINE_Y, wz]
-        })
-        .collect();
-    let n = positions.len() as u32;
-    let indices = (0..n).flat_map(|i| [i, (i + 1) % n]).collect();
     Mesh::new(PrimitiveTopology::LineList, RenderAssetUsages::default())
-        .with_inserted_attribute(Mesh::ATTRIBUTE_NORMAL, vec![[0.0f32, 1.0, 0.0]; n as usize])
-        .with_inserted_attribute(Mesh::ATTRIBUTE_UV_0, vec![[0.0f32, 0.0]; n as usize])
         .with_inserted_attribute(Mesh::ATTRIBUTE_POSITION, positions)
+        .with_inserted_attribute(Mesh::ATTRIBUTE_NORMAL, vec![[0.0f32, 1.0, 0.0]; n])
+        .with_inserted_attribute(Mesh::ATTRIBUTE_COLOR, colours)
         .with_inserted_indices(Indices::U32(indices))
 }
 
 fn show_zones(
     settings: Res<ViewSettings>,
-    mut overlays: Query<&mut Visibility, With<ZoneOverlay>>,
+    mut overlays: Query<&mut Visibility, With<ZoneOutlines>>,
 ) {
     if !settings.is_changed() {
         return;

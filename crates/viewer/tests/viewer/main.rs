@@ -2,12 +2,17 @@
 //! under `MinimalPlugins`, and screenshots of real frames (skipped without a renderer unless
 //! `CI` is set).
 
+// Mesh attributes and texture coordinates are compared exactly with the same computation
+// on the same inputs.
+#![allow(clippy::float_cmp)]
+
 mod colormap;
 mod column;
 mod data;
 mod fixture;
 mod heatmap;
 mod lod;
+mod meshes;
 mod palette;
 mod plot;
 mod polygon;

@@ -1,8 +1,11 @@
 //! The zone overlay's plain data: captions, colours, rings.
 
 use needlebench_face::FaceMap;
+use needlebench_viewer::palette::srgb8;
 use needlebench_viewer::palette::{LAYER_SRGB, MARKER_SRGB};
-use needlebench_viewer::zones::{ZONE_SRGB, open_ring, zone_caption, zone_line_srgb, zone_srgb};
+use needlebench_viewer::zones::{
+    TINT_TEXEL_MM, ZONE_SRGB, ZoneTint, open_ring, zone_caption, zone_line_srgb, zone_srgb,
+};
 
 fn adult() -> FaceMap {
     FaceMap::builtin("adult-frontal").expect("the default face map is built in")
@@ -54,4 +57,45 @@ fn open_ring_drops_only_a_repeated_closing_point() {
     let closed = [[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 0.0]];
     assert_eq!(open_ring(&closed).len(), 3);
     assert_eq!(open_ring(&closed[..3]).len(), 3);
+}
+
+#[test]
+fn zone_tint_paints_each_zone_in_its_colour_and_leaves_gaps_transparent() {
+    let map = adult();
+    let tint = ZoneTint::new(&map);
+    assert_eq!(
+        tint.texel_mm, TINT_TEXEL_MM,
+        "the default face is small enough"
+    );
+    assert_eq!(tint.rgba8.len(), tint.cols * tint.rows * 4);
+    for (i, zone) in map.zones.iter().enumerate() {
+        // A point surely inside: the zone's lookup at its centroid, else its first vertex
+        // nudged towards the centroid.
+        let c = zone.centroid_mm();
+        let p = if map.zone_at(c) == Some(i) {
+            c
+        } else {
+            let v = zone.outline_mm[0];
+            [v[0] + (c[0] - v[0]) * 0.05, v[1] + (c[1] - v[1]) * 0.05]
+        };
+        let [r, g, b] = srgb8(zone_srgb(i));
+        assert_eq!(tint.texel_at(p), Some([r, g, b, 255]), "zone {}", zone.id);
+    }
+    // Texels whose centre is in no zone (the eyes, the mouth) are transparent, and there are
+    // many of them; a point off the texture has no texel.
+    let bare = tint.rgba8.chunks(4).filter(|t| t[3] == 0).count();
+    assert!(bare > tint.cols * tint.rows / 20, "{bare} bare texels");
+    assert!(tint.rgba8.chunks(4).all(|t| t[3] == 0 || t[3] == 255));
+    assert_eq!(
+        tint.texel_at([tint.origin_mm[0] - 1.0, tint.origin_mm[1]]),
+        None
+    );
+    // uv runs 0..1 over the texture, v along +y.
+    let far = [
+        tint.origin_mm[0] + tint.cols as f64 * tint.texel_mm,
+        tint.origin_mm[1] + tint.rows as f64 * tint.texel_mm,
+    ];
+    assert_eq!(tint.uv(tint.origin_mm), [0.0, 0.0]);
+    let [u, v] = tint.uv(far);
+    assert!((u - 1.0).abs() < 1e-6 && (v - 1.0).abs() < 1e-6);
 }
