@@ -9,11 +9,14 @@
 //!
 //! The parts that decide *what* is shown are plain Rust, tested without a GPU:
 //! [`replay`] (the clock), [`data`] (the recording as compact time-sorted arrays),
-//! [`heatmap`] (the density grid), [`lod`] (which punctures are drawn one by one), [`violations`] (sorted violations, next/previous),
-//! [`colormap`] (viridis), [`column`] (the layers drawn and where), [`palette`] (layer,
-//! marker and outcome colours) and [`plot`] (decimation) [`zones`] (the zone overlay's colours and captions), [`scorecard`] (the score panel's rows) and [`practice`] (practice mode's driver: pointer → face mm, force keys, the live session). [`app`] is the bevy side: the scene,
-//! the GPU puncture cloud (uploaded once; a `t_now` uniform hides later punctures), the egui
-//! panels, the camera, and off-screen screenshots ([`app::shot`]).
+//! [`heatmap`] (the density grid), [`lod`] (which punctures are drawn one by one),
+//! [`violations`] (sorted violations, next/previous), [`colormap`] (viridis), [`column`] (the
+//! layers drawn and where), [`palette`] (layer, marker and outcome colours), [`plot`]
+//! (decimation), [`zones`] (the zone overlay's colours, captions and tint texture),
+//! [`scorecard`] (the score panel's rows) and [`practice`] (practice mode's driver: pointer,
+//! keys or tablet → the live session). [`app`] is the bevy side: the scene (the block in one
+//! draw, [`app::block`]; the recent punctures as one point mesh, [`app::points`]), the egui
+//! panels, the camera, the practice window, and off-screen screenshots ([`app::shot`]).
 
 #![allow(
     elided_lifetimes_in_paths,

@@ -7,7 +7,8 @@
 //! needlebench-viewer --practice [SCENARIO.toml] [--out DIR]
 //! ```
 //!
-//! Exit codes: 0 success, 1 rendering failed (no adapter), 2 usage error, 3 bad input file.
+//! Exit codes: 0 success, 1 rendering failed (no adapter, or no display for a window: the
+//! message says which), 2 usage error, 3 bad input file.
 
 use bevy::math::UVec2;
 use clap::Parser;
@@ -89,6 +90,13 @@ fn main() -> ExitCode {
     if args.practice {
         return practice(&args);
     }
+    // Before loading (a scenario given as input would be run first): no window, no work.
+    if args.screenshot.is_none()
+        && let Some(why) = no_window()
+    {
+        eprintln!("error: {why}");
+        return ExitCode::from(RENDER_FAILED);
+    }
     let replay = match load(&args) {
         Ok(r) => Arc::new(r),
         Err(e) => {
@@ -125,7 +133,17 @@ fn main() -> ExitCode {
 /// The scenario practice mode runs without one given.
 const PRACTICE_SCENARIO: &str = include_str!("../../../scenarios/practice-left-cheek.toml");
 
+/// Why the window cannot open here, if it cannot.
+fn no_window() -> Option<String> {
+    needlebench_viewer::app::window_unavailable(|name| std::env::var_os(name))
+}
+
 fn practice(args: &Args) -> ExitCode {
+    // Before anything is recorded: a session that cannot be shown is not started.
+    if let Some(why) = no_window() {
+        eprintln!("error: {why}");
+        return ExitCode::from(RENDER_FAILED);
+    }
     let scenario = match &args.input {
         Some(path) => Scenario::from_path(path),
         None => Scenario::from_str(PRACTICE_SCENARIO, Path::new("practice-left-cheek.toml")),

@@ -9,6 +9,14 @@
 //! - Pressing force: [`step_force`], ↑/↓ in steps of [`FORCE_STEP_N`] within
 //!   [`FORCE_MIN_N`]–[`FORCE_MAX_N`]; the left mouse button held presses the pen on the skin
 //!   at that force, released lifts it (force 0).
+//! - A pen tablet or touch screen ([`PenInput::pressure`]): where the platform reports the
+//!   touch's pressure (winit: Windows pen and touch, iOS; not X11, where a tablet is a mouse),
+//!   the pressure sets the force ([`pressure_force_n`]: full pressure is [`FORCE_MAX_N`], a
+//!   touch lighter than [`PRESSURE_CONTACT`] is lifted) and a stylus's altitude its tilt
+//!   ([`tilt_of_altitude_deg`]). A touch without pressure presses at the keys' force.
+//! - The panels: while the pointer is over one (help, score), it drives nothing
+//!   ([`PenInput::over_panel`]): the pen waits where it was, lifted, so a click on a panel
+//!   never presses the skin.
 //! - Time: the frame's delta (bevy's `Time`, never a wall clock read here) advances the
 //!   session; the hand begins when the pointer first lies on the skin plane.
 //! - Punctures: each frame takes the rows the session wrote since the last
@@ -34,7 +42,48 @@ pub const FORCE_START_N: f64 = 2.5;
 
 /// The help practice mode always shows.
 pub const HELP: &str = "Move the mouse over the face; hold the left button to press the pen on the skin; \
-     ↑/↓ force; Enter/Esc to finish and score";
+     ↑/↓ force; a pen tablet's pressure sets the force where the system reports it; \
+     Enter/Esc to finish and score";
+
+/// A touch lighter than this (normalised pressure, 0..=1) leaves the pen lifted.
+pub const PRESSURE_CONTACT: f64 = 0.02;
+
+/// The force a normalised pen pressure (0..=1) presses with, N: proportional, full pressure
+/// [`FORCE_MAX_N`], at least [`FORCE_MIN_N`]; `None` (lifted) under [`PRESSURE_CONTACT`] or
+/// for a pressure that is not a number.
+pub fn pressure_force_n(pressure: f64) -> Option<f64> {
+    if pressure.is_nan() || pressure < PRESSURE_CONTACT {
+        return None;
+    }
+    Some((pressure.min(1.0) * FORCE_MAX_N).clamp(FORCE_MIN_N, FORCE_MAX_N))
+}
+
+/// A stylus's tilt from the vertical, degrees, from its altitude above the screen (radians,
+/// π/2 upright), within what a hand path allows (0–`TILT_MAX_DEG` of the runner).
+pub fn tilt_of_altitude_deg(altitude_rad: f64) -> f64 {
+    if !altitude_rad.is_finite() {
+        return 0.0;
+    }
+    (90.0 - altitude_rad.to_degrees()).clamp(0.0, needlebench_runner::live::TILT_MAX_DEG)
+}
+
+/// What the trainee's hand does in one frame.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct PenInput {
+    /// Where the pointer meets the skin plane, face mm (`None`: off the face or no pointer).
+    pub pointer_mm: Option<[f64; 2]>,
+    /// The left button (or a touch) is held.
+    pub pressed: bool,
+    /// ↑ presses minus ↓ presses this frame.
+    pub force_steps: i32,
+    /// A pen tablet's or touch screen's normalised pressure, 0..=1, when the platform
+    /// reports one (it then sets the force and whether the pen touches).
+    pub pressure: Option<f64>,
+    /// A stylus's tilt from the vertical, degrees, when it reports its altitude.
+    pub tilt_deg: Option<f64>,
+    /// The pointer is over a panel: the pen does not follow it and stays lifted.
+    pub over_panel: bool,
+}
 
 /// `force_n` moved by `steps` key presses (+ up, − down), kept within
 /// [`FORCE_MIN_N`]–[`FORCE_MAX_N`] and on the [`FORCE_STEP_N`] grid.
@@ -151,7 +200,36 @@ impl PracticeDriver {
         pressed: bool,
         force_steps: i32,
     ) -> Result<(), LiveError> {
-        self.force_n = step_force(self.force_n, force_steps);
+        self.frame_input(
+            dt_s,
+            PenInput {
+                pointer_mm,
+                pressed,
+                force_steps,
+                ..PenInput::default()
+            },
+        )
+    }
+
+    /// One frame of `dt_s` seconds with the hand's `input` (see the module docs: a pressure
+    /// sets the force, a pointer over a panel drives nothing).
+    pub fn frame_input(&mut self, dt_s: f64, input: PenInput) -> Result<(), LiveError> {
+        self.force_n = step_force(self.force_n, input.force_steps);
+        let (pointer_mm, mut pressed) = if input.over_panel {
+            (None, false)
+        } else {
+            (input.pointer_mm, input.pressed)
+        };
+        let mut force_n = self.force_n;
+        if let (Some(p), false) = (input.pressure, input.over_panel) {
+            match pressure_force_n(p) {
+                Some(f) => {
+                    force_n = f;
+                    self.force_n = f;
+                }
+                None => pressed = false,
+            }
+        }
         let pos_mm = match (pointer_mm, self.path.last()) {
             (Some(p), _) => p,
             (None, Some(last)) => last.pos_mm,
@@ -163,12 +241,12 @@ impl PracticeDriver {
             Some(t) => t + dt_s.max(0.0),
         };
         self.t_s = Some(t_s);
-        let input = HandInput {
+        let hand = HandInput {
             pos_mm,
-            force_n: if pressed { self.force_n } else { 0.0 },
-            tilt_deg: 0.0,
+            force_n: if pressed { force_n } else { 0.0 },
+            tilt_deg: input.tilt_deg.unwrap_or(0.0),
         };
-        self.session.step_to(t_s, input)?;
+        self.session.step_to(t_s, hand)?;
         self.path.push(PathPoint { pos_mm, pressed });
         self.punctures
             .extend(self.session.drain_punctures().iter().map(|p| LivePuncture {

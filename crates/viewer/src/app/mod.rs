@@ -266,6 +266,31 @@ pub fn update_heat(cursor: Res<Cursor>, data: Res<ReplayData>, heat: Option<ResM
     }
 }
 
+/// Why a window cannot open here, from the environment `var` reads (`None`: it may). On
+/// Linux and the BSDs a window needs an X11 or Wayland display: with neither `DISPLAY` nor
+/// `WAYLAND_DISPLAY` set, winit would panic; this says so and what to do instead.
+pub fn window_unavailable(var: impl Fn(&str) -> Option<std::ffi::OsString>) -> Option<String> {
+    if !cfg!(any(
+        target_os = "linux",
+        target_os = "freebsd",
+        target_os = "openbsd",
+        target_os = "netbsd",
+        target_os = "dragonfly"
+    )) {
+        return None;
+    }
+    let set = |name: &str| var(name).is_some_and(|v| !v.is_empty());
+    if set("DISPLAY") || set("WAYLAND_DISPLAY") {
+        return None;
+    }
+    Some(
+        "no display to open a window on (neither DISPLAY nor WAYLAND_DISPLAY is set): run it \
+         in a desktop session or under `xvfb-run`, or render a frame off-screen with \
+         `--screenshot FILE.png` (no display needed)"
+            .to_owned(),
+    )
+}
+
 /// Open the interactive viewer window on `replay` at `at_s` and run until it is closed.
 pub fn run_window(replay: Arc<Replay>, at_s: Option<f64>, preset: camera::ViewPreset) -> AppExit {
     let title = format!("needlebench viewer — {}", replay.meta.scenario.name);

@@ -3,16 +3,22 @@
 //! dim), and a panel with the help, the force, the time and the puncture count; when the
 //! session ends, the score panel. Punctures are drawn as they happen, the most recent
 //! [`crate::lod::WINDOW_PUNCTURES`] as short marks coloured by depth (viridis, 0 to the
-//! exposure). Every frame hands the pointer (ray-cast to the skin plane),
-//! the left button, ↑/↓ and the frame's delta to [`PracticeDriver::frame`]; Enter or Esc
-//! finishes and scores ([`PracticeDriver::finish`]), printing the report to stdout; Enter or
-//! Esc again closes the window.
+//! exposure). Every frame hands the pointer (ray-cast to the skin plane), the left button,
+//! ↑/↓, a touch's pressure and a stylus's altitude (bevy's `TouchInput`, where the platform
+//! reports them), whether the pointer is over the panel, and the frame's delta to
+//! [`PracticeDriver::frame_input`]; Enter or Esc finishes and scores
+//! ([`PracticeDriver::finish`]), printing the report to stdout; Enter or Esc again closes the
+//! window.
 
 use super::info::score_panel;
 use crate::colormap::viridis;
 use crate::lod::WINDOW_PUNCTURES;
-use crate::practice::{HELP, PracticeDriver, PracticeReport, skin_point_mm, world_of_mm};
+use crate::practice::{
+    HELP, PenInput, PracticeDriver, PracticeReport, skin_point_mm, tilt_of_altitude_deg,
+    world_of_mm,
+};
 use crate::zones::{open_ring, zone_srgb};
+use bevy::input::touch::{ForceTouch, TouchInput, TouchPhase};
 use bevy::prelude::*;
 use bevy::window::PrimaryWindow;
 use bevy_egui::{EguiContexts, EguiPlugin, EguiPrimaryContextPass, egui};
@@ -28,6 +34,22 @@ struct Practice {
     report: Option<PracticeReport>,
     error: Option<String>,
 }
+
+/// The latest touch (a pen on a tablet, a finger on a screen): where, its pressure and
+/// altitude when the platform reports them; `None` when nothing touches.
+#[derive(Resource, Debug, Default, Clone, Copy)]
+struct Touch(Option<TouchNow>);
+
+#[derive(Debug, Clone, Copy)]
+struct TouchNow {
+    position: Vec2,
+    pressure: Option<f64>,
+    altitude_rad: Option<f64>,
+}
+
+/// Set by the panel each frame: the pointer is over it (or egui is using it).
+#[derive(Resource, Debug, Default, Clone, Copy)]
+struct OverPanel(bool);
 
 /// Open the practice window on `driver` and run until it is closed.
 pub fn run_practice(driver: PracticeDriver) -> AppExit {
@@ -51,8 +73,10 @@ pub fn run_practice(driver: PracticeDriver) -> AppExit {
             report: None,
             error: None,
         })
+        .init_resource::<Touch>()
+        .init_resource::<OverPanel>()
         .add_systems(Startup, spawn_camera)
-        .add_systems(Update, (drive, draw))
+        .add_systems(Update, ((read_touches, drive).chain(), draw))
         .add_systems(EguiPrimaryContextPass, panel)
         .run()
 }
@@ -77,11 +101,41 @@ fn spawn_camera(mut commands: Commands, practice: Res<Practice>) {
     ));
 }
 
+/// Keep [`Touch`] at the latest touch message.
+fn read_touches(mut touches: MessageReader<TouchInput>, mut touch: ResMut<Touch>) {
+    for t in touches.read() {
+        touch.0 = match t.phase {
+            TouchPhase::Started | TouchPhase::Moved => {
+                let (pressure, altitude_rad) = match t.force {
+                    Some(ForceTouch::Normalized(f)) => (Some(f), None),
+                    Some(ForceTouch::Calibrated {
+                        force,
+                        max_possible_force,
+                        altitude_angle,
+                    }) if max_possible_force > 0.0 => {
+                        (Some(force / max_possible_force), altitude_angle)
+                    }
+                    _ => (None, None),
+                };
+                Some(TouchNow {
+                    position: t.position,
+                    pressure,
+                    altitude_rad,
+                })
+            }
+            TouchPhase::Ended | TouchPhase::Canceled => None,
+        };
+    }
+}
+
+#[allow(clippy::too_many_arguments)] // a system: one parameter per input it reads
 fn drive(
     mut practice: ResMut<Practice>,
     time: Res<Time>,
     keys: Res<ButtonInput<KeyCode>>,
     buttons: Res<ButtonInput<MouseButton>>,
+    touch: Res<Touch>,
+    over_panel: Res<OverPanel>,
     windows: Query<&Window, With<PrimaryWindow>>,
     cameras: Query<(&Camera, &GlobalTransform)>,
     mut exit: MessageWriter<AppExit>,
@@ -93,20 +147,31 @@ fn drive(
         }
         return;
     }
-    let pointer = windows
-        .iter()
-        .next()
-        .and_then(Window::cursor_position)
+    // A touch, when there is one, is the pointer; else the mouse cursor.
+    let at = touch
+        .0
+        .map(|t| t.position)
+        .or_else(|| windows.iter().next().and_then(Window::cursor_position));
+    let pointer_mm = at
         .zip(cameras.iter().next())
         .and_then(|(at, (camera, place))| camera.viewport_to_world(place, at).ok())
         .and_then(|ray| skin_point_mm(ray.origin, *ray.direction));
-    let steps = i32::from(keys.just_pressed(KeyCode::ArrowUp))
-        - i32::from(keys.just_pressed(KeyCode::ArrowDown));
-    let pressed = buttons.pressed(MouseButton::Left);
+    let input = PenInput {
+        pointer_mm,
+        pressed: touch.0.is_some() || buttons.pressed(MouseButton::Left),
+        force_steps: i32::from(keys.just_pressed(KeyCode::ArrowUp))
+            - i32::from(keys.just_pressed(KeyCode::ArrowDown)),
+        pressure: touch.0.and_then(|t| t.pressure),
+        tilt_deg: touch
+            .0
+            .and_then(|t| t.altitude_rad)
+            .map(tilt_of_altitude_deg),
+        over_panel: over_panel.0,
+    };
     let slot = practice.driver.get_mut().unwrap_or_else(|e| e.into_inner());
     let result = match slot.as_mut() {
         Some(driver) if !done => driver
-            .frame(time.delta_secs_f64(), pointer, pressed, steps)
+            .frame_input(time.delta_secs_f64(), input)
             .map(|()| None),
         Some(_) => slot.take().map_or(Ok(None), |d| d.finish().map(Some)),
         None => Ok(None),
@@ -175,8 +240,14 @@ fn draw(mut gizmos: Gizmos, mut practice: ResMut<Practice>) {
     }
 }
 
-fn panel(mut contexts: EguiContexts, mut practice: ResMut<Practice>) -> Result {
+fn panel(
+    mut contexts: EguiContexts,
+    mut practice: ResMut<Practice>,
+    mut over_panel: ResMut<OverPanel>,
+) -> Result {
     let ctx = contexts.ctx_mut()?.clone();
+    // From the previous pass's layout: where the panel was when the pointer got there.
+    over_panel.0 = ctx.is_pointer_over_egui() || ctx.egui_wants_pointer_input();
     let label = practice.face.zones[practice.zone].label.clone();
     let report = practice.report.clone();
     let error = practice.error.clone();

@@ -22,4 +22,5 @@ mod scorecard;
 mod screenshot;
 mod systems;
 mod violations;
+mod window;
 mod zones;

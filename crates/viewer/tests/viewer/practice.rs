@@ -4,7 +4,8 @@
 use bevy::math::Vec3;
 use needlebench_scenario::Scenario;
 use needlebench_viewer::practice::{
-    FORCE_MAX_N, FORCE_MIN_N, FORCE_START_N, PracticeDriver, skin_point_mm, step_force, world_of_mm,
+    FORCE_MAX_N, FORCE_MIN_N, FORCE_START_N, PRESSURE_CONTACT, PenInput, PracticeDriver,
+    pressure_force_n, skin_point_mm, step_force, tilt_of_altitude_deg, world_of_mm,
 };
 use std::path::Path;
 
@@ -110,4 +111,109 @@ fn a_session_driven_by_a_virtual_clock_records_punctures_and_scores() {
         out.join("replay.toml").display()
     )));
     assert!(text.contains("score: "), "{text}");
+}
+
+#[test]
+fn tablet_pressure_sets_the_force_and_a_feather_touch_stays_lifted() {
+    assert_eq!(pressure_force_n(PRESSURE_CONTACT / 2.0), None);
+    assert_eq!(pressure_force_n(f64::NAN), None);
+    assert_close(pressure_force_n(0.5).unwrap(), FORCE_MAX_N / 2.0);
+    assert_close(pressure_force_n(1.0).unwrap(), FORCE_MAX_N);
+    assert_close(pressure_force_n(3.0).unwrap(), FORCE_MAX_N);
+    // just over the contact threshold: the lightest force the keys allow
+    assert_close(pressure_force_n(PRESSURE_CONTACT).unwrap(), FORCE_MIN_N);
+}
+
+#[test]
+fn stylus_altitude_gives_tilt_from_vertical_within_the_path_limit() {
+    assert_close(tilt_of_altitude_deg(std::f64::consts::FRAC_PI_2), 0.0);
+    assert_close(tilt_of_altitude_deg(std::f64::consts::FRAC_PI_3), 30.0);
+    let max = needlebench_runner::live::TILT_MAX_DEG;
+    assert_close(tilt_of_altitude_deg(0.0), max);
+    assert_close(tilt_of_altitude_deg(f64::NAN), 0.0);
+}
+
+#[test]
+fn a_pen_over_the_panel_never_presses_and_tablet_pressure_is_recorded_as_force() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = Scenario::from_str(SCENARIO, Path::new("practice-left-cheek.toml")).unwrap();
+    let out = tmp.path().join("rec");
+    let mut driver = PracticeDriver::start(&scenario, &out).unwrap();
+    let [[x0, y0], [x1, y1]] = driver.face_map().zones[driver.zone()].bbox_mm();
+    let y = (y0 + y1) / 2.0;
+    let at = |i: u32| Some([x0 + 5.0 + (x1 - x0 - 10.0) * f64::from(i) / 120.0, y]);
+    // Clicking on the panel while the cursor's ray lies on the face: nothing starts.
+    let on_panel = PenInput {
+        pointer_mm: at(0),
+        pressed: true,
+        over_panel: true,
+        ..PenInput::default()
+    };
+    for _ in 0..30 {
+        driver.frame_input(1.0 / 60.0, on_panel).unwrap();
+    }
+    assert!(
+        driver.path().is_empty(),
+        "the pen followed a pointer on the panel"
+    );
+    // A touch too light to count: the pen moves, lifted.
+    for i in 0..30 {
+        let feather = PenInput {
+            pointer_mm: at(i),
+            pressed: true,
+            pressure: Some(PRESSURE_CONTACT / 4.0),
+            ..PenInput::default()
+        };
+        driver.frame_input(1.0 / 60.0, feather).unwrap();
+    }
+    assert_eq!(driver.punctures(), 0);
+    assert!(driver.path().iter().all(|p| !p.pressed));
+    // Half pressure with the stylus 30° from vertical: punctures, at half the top force.
+    for i in 30..=120 {
+        let pen = PenInput {
+            pointer_mm: at(i),
+            pressed: true,
+            pressure: Some(0.5),
+            tilt_deg: Some(tilt_of_altitude_deg(std::f64::consts::FRAC_PI_3)),
+            ..PenInput::default()
+        };
+        driver.frame_input(1.0 / 60.0, pen).unwrap();
+    }
+    assert!(driver.punctures() > 100, "{} punctures", driver.punctures());
+    assert_close(driver.force_n(), FORCE_MAX_N / 2.0);
+    // Back on the panel mid-stroke: the pen lifts where it was.
+    let last = driver.path().last().unwrap().pos_mm;
+    driver
+        .frame_input(
+            1.0 / 60.0,
+            PenInput {
+                pointer_mm: Some([x0, y0]),
+                pressed: true,
+                pressure: Some(1.0),
+                over_panel: true,
+                ..PenInput::default()
+            },
+        )
+        .unwrap();
+    let p = *driver.path().last().unwrap();
+    assert_eq!(p.pos_mm, last);
+    assert!(!p.pressed);
+    driver.finish().unwrap();
+    // The hand path carries the pressure's force and the stylus's tilt.
+    let path = std::fs::read_to_string(out.join("hand-path.csv")).unwrap();
+    let pressed_rows: Vec<&str> = path
+        .lines()
+        .skip(1)
+        .filter(|l| {
+            l.split(',')
+                .nth(3)
+                .is_some_and(|f| f.parse::<f64>().unwrap() > 0.0)
+        })
+        .collect();
+    assert!(!pressed_rows.is_empty(), "{path}");
+    for row in pressed_rows {
+        let f: Vec<f64> = row.split(',').map(|v| v.parse().unwrap()).collect();
+        assert_close(f[3], FORCE_MAX_N / 2.0);
+        assert!((f[4] - 30.0).abs() < 1e-6, "{row}");
+    }
 }

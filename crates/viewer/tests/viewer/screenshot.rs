@@ -511,3 +511,77 @@ fn panel_screenshot_writes_the_zone_captions_over_the_3d_view() {
     });
     assert!(text >= 20, "caption pixels around ({cx}, {cy}): {text}");
 }
+
+/// Rows of text in one colour within `xs`: the y ranges (top, bottom) of pixel rows holding
+/// at least 3 pixels near `colour`, rows less than 3 px apart merged.
+fn text_lines(f: &Frame, xs: std::ops::Range<usize>, colour: [u8; 3]) -> Vec<(usize, usize)> {
+    let mut lines: Vec<(usize, usize)> = Vec::new();
+    for y in 0..f.h {
+        if count_in(f, xs.clone(), y..y + 1, |p| near(p, colour, 12)) < 3 {
+            continue;
+        }
+        match lines.last_mut() {
+            Some(last) if y <= last.1 + 3 => last.1 = y,
+            _ => lines.push((y, y)),
+        }
+    }
+    lines
+}
+
+#[test]
+fn score_panel_shows_the_overall_score_and_a_row_per_zone_in_pass_and_fail_colours() {
+    use needlebench_checks::Outcome;
+    use needlebench_viewer::palette::outcome_srgb;
+    let card = needlebench_viewer::scorecard::score_dir(plan_recording()).expect("scored");
+    assert!(!card.rows.is_empty());
+    let Some(f) = shoot(
+        plan_recording(),
+        &["--at", "0", "--view", "top"],
+        (1280, 900),
+    ) else {
+        return;
+    };
+    // The right-hand panel: its score block is the first run of outcome-coloured lines,
+    // each line under the previous one (the verdicts further down come after the
+    // cross-section and the legend, a long way below).
+    let xs = f.w * 3 / 4..f.w;
+    let pass = srgb8(outcome_srgb(Outcome::Pass));
+    let fail = srgb8(outcome_srgb(Outcome::Fail));
+    let mut lines: Vec<(usize, bool)> = text_lines(&f, xs.clone(), pass)
+        .into_iter()
+        .map(|l| (l.0, true))
+        .chain(text_lines(&f, xs, fail).into_iter().map(|l| (l.0, false)))
+        .collect();
+    lines.sort_unstable();
+    let block_end = lines
+        .windows(2)
+        .position(|w| w[1].0 - w[0].0 > 40)
+        .map_or(lines.len(), |i| i + 1);
+    let block: Vec<bool> = lines[..block_end].iter().map(|l| l.1).collect();
+    // Expected, top to bottom: the overall outcome, then each row's, and for a row with a
+    // critical metric its critical line (one or two lines: it may wrap) in the same colour.
+    let criticals = card
+        .rows
+        .iter()
+        .filter(|r| !r.critical_text().is_empty())
+        .count();
+    let rows = 1 + card.rows.len();
+    assert!(
+        (rows..=rows + 2 * criticals).contains(&block.len()),
+        "{} outcome-coloured lines in the score block, card has {rows} rows and {criticals} critical lines: {lines:?}",
+        block.len()
+    );
+    let mut expected = vec![card.passed];
+    expected.extend(card.rows.iter().map(|r| r.passed));
+    let compress = |v: &[bool]| {
+        let mut c = v.to_vec();
+        c.dedup();
+        c
+    };
+    assert_eq!(
+        compress(&block),
+        compress(&expected),
+        "colours top to bottom"
+    );
+    assert_eq!(block[0], card.passed, "the overall line's colour");
+}
