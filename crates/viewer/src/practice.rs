@@ -17,6 +17,10 @@
 //! - The panels: while the pointer is over one (help, score), it drives nothing
 //!   ([`PenInput::over_panel`]): the pen waits where it was, lifted, so a click on a panel
 //!   never presses the skin.
+//! - Putting the pen down: a frame that presses where the pen was lifted, somewhere else,
+//!   first moves it there lifted; it presses from the next frame. Without this, a pointer that
+//!   jumped (off a panel, off the window, a touch somewhere new) would drag the pressed pen in
+//!   a straight line across the face from where it was.
 //! - Time: the frame's delta (bevy's `Time`, never a wall clock read here) advances the
 //!   session; the hand begins when the pointer first lies on the skin plane.
 //! - Punctures: each frame takes the rows the session wrote since the last
@@ -40,10 +44,15 @@ pub const FORCE_STEP_N: f64 = 0.5;
 /// The force a session starts at, N.
 pub const FORCE_START_N: f64 = 2.5;
 
-/// The help practice mode always shows.
+/// The help practice mode always shows (plain words for the keys: egui's default fonts have
+/// no arrow glyphs).
 pub const HELP: &str = "Move the mouse over the face; hold the left button to press the pen on the skin; \
-     ↑/↓ force; a pen tablet's pressure sets the force where the system reports it; \
-     Enter/Esc to finish and score";
+     the Up and Down arrow keys set the force; a pen tablet's pressure sets it where the system \
+     reports it; Enter or Esc finishes and scores";
+
+/// Most live punctures practice mode draws (the latest), as marks: a whole practice pass
+/// of a zone, which the replay viewer's recent window ([`crate::lod`]) is not meant to be.
+pub const LIVE_PUNCTURES_DRAWN: usize = 40_000;
 
 /// A touch lighter than this (normalised pressure, 0..=1) leaves the pen lifted.
 pub const PRESSURE_CONTACT: f64 = 0.02;
@@ -132,6 +141,8 @@ pub struct PracticeDriver {
     path: Vec<PathPoint>,
     /// Every puncture so far: position (mm) and depth (µm), taken from the session each frame.
     punctures: Vec<LivePuncture>,
+    /// The previous frame wanted the pen down (see "Putting the pen down").
+    wanted_down: bool,
 }
 
 /// A puncture as practice mode draws it.
@@ -187,6 +198,7 @@ impl PracticeDriver {
             t_s: None,
             path: Vec::new(),
             punctures: Vec::new(),
+            wanted_down: false,
         })
     }
 
@@ -236,6 +248,17 @@ impl PracticeDriver {
             // the hand has not begun: nothing to simulate yet
             (None, None) => return Ok(()),
         };
+        // Put down where the pen is, not dragged there: the first frame that wants it down,
+        // if it moved, only brings it there lifted.
+        let wants_down = pressed;
+        let moved = self
+            .path
+            .last()
+            .is_none_or(|l| l.pos_mm.map(f64::to_bits) != pos_mm.map(f64::to_bits));
+        if pressed && !self.wanted_down && moved {
+            pressed = false;
+        }
+        self.wanted_down = wants_down;
         let t_s = match self.t_s {
             None => 0.0,
             Some(t) => t + dt_s.max(0.0),
@@ -254,6 +277,12 @@ impl PracticeDriver {
                 depth_um: p.depth_um,
             }));
         Ok(())
+    }
+
+    /// The pen's path and the punctures so far, to keep showing once the session is
+    /// finished ([`PracticeDriver::finish`] consumes the driver).
+    pub fn marks(&self) -> (Vec<PathPoint>, Vec<LivePuncture>) {
+        (self.path.clone(), self.punctures.clone())
     }
 
     /// Finish the recording and score it.

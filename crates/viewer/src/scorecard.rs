@@ -98,7 +98,8 @@ impl ScoreRow {
     }
 }
 
-/// A score as the panel writes it: a whole number, or `–` when there is none.
+/// A score as the score crate writes it ([`needlebench_score::render::score_text`]: whole,
+/// rounded down, `–` when none).
 pub fn format_score(score: Option<f64>) -> String {
-    score.map_or_else(|| "–".to_owned(), |s| format!("{s:.0}"))
+    needlebench_score::render::score_text(score)
 }

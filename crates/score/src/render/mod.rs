@@ -142,7 +142,9 @@ pub fn band_text(lo: f64, hi: f64, unit: Unit) -> String {
     }
 }
 
-/// A score for people: a whole number, `–` when none.
+/// A score for people: a whole number, rounded down (so a score shown at the pass mark has
+/// reached it: 69.7 against a mark of 70 shows 69, never a failing "70"), `–` when none.
 pub fn score_text(s: Option<f64>) -> String {
-    s.map_or_else(|| "–".to_owned(), |s| format!("{s:.0}"))
+    s.filter(|s| s.is_finite())
+        .map_or_else(|| "–".to_owned(), |s| format!("{:.0}", s.floor()))
 }

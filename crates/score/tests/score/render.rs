@@ -1,7 +1,7 @@
 //! The JSON document, the terminal table and the HTML page.
 
 use crate::support::{input, puncture, sample, square, target};
-use needlebench_score::render::{Report, SCHEMA, Source, html, json, table};
+use needlebench_score::render::{Report, SCHEMA, Source, html, json, score_text, table};
 use needlebench_score::{compare, score};
 
 fn report_of(s: &needlebench_score::Score) -> Report<'_> {
@@ -103,4 +103,14 @@ fn the_html_page_is_self_contained_escaped_and_draws_the_zone_map() {
     );
     assert!(page.contains("Against"));
     assert!(!page.contains("NaN") && !page.contains("Some("));
+}
+
+#[test]
+fn scores_are_shown_rounded_down_so_a_shown_pass_mark_has_been_reached() {
+    assert_eq!(score_text(Some(69.7)), "69");
+    assert_eq!(score_text(Some(70.0)), "70");
+    assert_eq!(score_text(Some(100.0)), "100");
+    assert_eq!(score_text(Some(0.4)), "0");
+    assert_eq!(score_text(None), "–");
+    assert_eq!(score_text(Some(f64::NAN)), "–");
 }

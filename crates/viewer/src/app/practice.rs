@@ -2,7 +2,7 @@
 //! lines, the practised zone in its colour), the pen's path (pressed strokes bright, hovering
 //! dim), and a panel with the help, the force, the time and the puncture count; when the
 //! session ends, the score panel. Punctures are drawn as they happen, the most recent
-//! [`crate::lod::WINDOW_PUNCTURES`] as short marks coloured by depth (viridis, 0 to the
+//! [`LIVE_PUNCTURES_DRAWN`] as short marks coloured by depth (viridis, 0 to the
 //! exposure). Every frame hands the pointer (ray-cast to the skin plane), the left button,
 //! ↑/↓, a touch's pressure and a stylus's altitude (bevy's `TouchInput`, where the platform
 //! reports them), whether the pointer is over the panel, and the frame's delta to
@@ -12,10 +12,9 @@
 
 use super::info::score_panel;
 use crate::colormap::viridis;
-use crate::lod::WINDOW_PUNCTURES;
 use crate::practice::{
-    HELP, PenInput, PracticeDriver, PracticeReport, skin_point_mm, tilt_of_altitude_deg,
-    world_of_mm,
+    HELP, LIVE_PUNCTURES_DRAWN, LivePuncture, PathPoint, PenInput, PracticeDriver, PracticeReport,
+    skin_point_mm, tilt_of_altitude_deg, world_of_mm,
 };
 use crate::zones::{open_ring, zone_srgb};
 use bevy::input::touch::{ForceTouch, TouchInput, TouchPhase};
@@ -33,6 +32,10 @@ struct Practice {
     zone: usize,
     report: Option<PracticeReport>,
     error: Option<String>,
+    /// The finished session's path and punctures, still drawn beside its score.
+    finished: Option<(Vec<PathPoint>, Vec<LivePuncture>)>,
+    /// The plan's exposure, mm (the top of the depth colours).
+    exposure_mm: f64,
 }
 
 /// The latest touch (a pen on a tablet, a finger on a screen): where, its pressure and
@@ -47,14 +50,30 @@ struct TouchNow {
     altitude_rad: Option<f64>,
 }
 
-/// Set by the panel each frame: the pointer is over it (or egui is using it).
+/// Where the panel was drawn last (logical pixels, as the cursor's), and whether egui is
+/// using the pointer (dragging the panel). The pen tests the cursor of this frame against
+/// the rectangle: egui's own hover state is a frame late, and one frame is enough for a
+/// pointer that jumped onto the panel to move the pen.
 #[derive(Resource, Debug, Default, Clone, Copy)]
-struct OverPanel(bool);
+struct PanelArea {
+    rect: Option<egui::Rect>,
+    in_use: bool,
+}
+
+impl PanelArea {
+    fn covers(&self, at: Option<Vec2>) -> bool {
+        self.in_use
+            || at
+                .zip(self.rect)
+                .is_some_and(|(p, r)| r.expand(2.0).contains(egui::pos2(p.x, p.y)))
+    }
+}
 
 /// Open the practice window on `driver` and run until it is closed.
 pub fn run_practice(driver: PracticeDriver) -> AppExit {
     let face = driver.face_map().clone();
     let zone = driver.zone();
+    let exposure_mm = driver.exposure_mm();
     App::new()
         .add_plugins(DefaultPlugins.set(WindowPlugin {
             primary_window: Some(Window {
@@ -72,9 +91,11 @@ pub fn run_practice(driver: PracticeDriver) -> AppExit {
             zone,
             report: None,
             error: None,
+            finished: None,
+            exposure_mm,
         })
         .init_resource::<Touch>()
-        .init_resource::<OverPanel>()
+        .init_resource::<PanelArea>()
         .add_systems(Startup, spawn_camera)
         .add_systems(Update, ((read_touches, drive).chain(), draw))
         .add_systems(EguiPrimaryContextPass, panel)
@@ -135,7 +156,7 @@ fn drive(
     keys: Res<ButtonInput<KeyCode>>,
     buttons: Res<ButtonInput<MouseButton>>,
     touch: Res<Touch>,
-    over_panel: Res<OverPanel>,
+    panel_area: Res<PanelArea>,
     windows: Query<&Window, With<PrimaryWindow>>,
     cameras: Query<(&Camera, &GlobalTransform)>,
     mut exit: MessageWriter<AppExit>,
@@ -166,20 +187,24 @@ fn drive(
             .0
             .and_then(|t| t.altitude_rad)
             .map(tilt_of_altitude_deg),
-        over_panel: over_panel.0,
+        over_panel: panel_area.covers(at),
     };
     let slot = practice.driver.get_mut().unwrap_or_else(|e| e.into_inner());
     let result = match slot.as_mut() {
         Some(driver) if !done => driver
             .frame_input(time.delta_secs_f64(), input)
             .map(|()| None),
-        Some(_) => slot.take().map_or(Ok(None), |d| d.finish().map(Some)),
+        Some(_) => slot.take().map_or(Ok(None), |d| {
+            let marks = d.marks();
+            d.finish().map(|r| Some((r, marks)))
+        }),
         None => Ok(None),
     };
     match result {
-        Ok(Some(report)) => {
+        Ok(Some((report, marks))) => {
             print!("{}", report.text());
             practice.report = Some(report);
+            practice.finished = Some(marks);
         }
         Ok(None) => {}
         Err(e) => {
@@ -208,11 +233,15 @@ fn draw(mut gizmos: Gizmos, mut practice: ResMut<Practice>) {
         gizmos.linestrip(strip(&zone.outline_mm), color);
     }
     let zone = practice.zone;
+    let deepest_um = (practice.exposure_mm * 1000.0) as f32;
+    let practice = &mut *practice;
     let slot = practice.driver.get_mut().unwrap_or_else(|e| e.into_inner());
-    let Some(driver) = slot.as_ref() else {
-        return;
+    let (path, live) = match (slot.as_ref(), &practice.finished) {
+        (Some(driver), _) => (driver.path(), driver.live_punctures()),
+        (None, Some((path, live))) => (path.as_slice(), live.as_slice()),
+        (None, None) => return,
     };
-    for pair in driver.path().windows(2) {
+    for pair in path.windows(2) {
         let color = if pair[1].pressed {
             Color::srgb(1.0, 0.25, 0.2)
         } else {
@@ -224,14 +253,12 @@ fn draw(mut gizmos: Gizmos, mut practice: ResMut<Practice>) {
             color,
         );
     }
-    let deepest_um = (driver.exposure_mm() * 1000.0) as f32;
-    let live = driver.live_punctures();
-    for p in &live[live.len().saturating_sub(WINDOW_PUNCTURES)..] {
+    for p in &live[live.len().saturating_sub(LIVE_PUNCTURES_DRAWN)..] {
         let [r, g, b] = viridis((p.depth_um / deepest_um).clamp(0.0, 1.0));
         let c = world_of_mm([f64::from(p.pos_mm[0]), f64::from(p.pos_mm[1])]) + Vec3::Y * 0.1;
         gizmos.line(c - Vec3::X * 0.3, c + Vec3::X * 0.3, Color::srgb(r, g, b));
     }
-    if let Some(pen) = driver.path().last() {
+    if let Some(pen) = path.last() {
         let c = world_of_mm(pen.pos_mm);
         let [r, g, b] = zone_srgb(zone);
         let color = Color::srgb(r, g, b);
@@ -243,16 +270,15 @@ fn draw(mut gizmos: Gizmos, mut practice: ResMut<Practice>) {
 fn panel(
     mut contexts: EguiContexts,
     mut practice: ResMut<Practice>,
-    mut over_panel: ResMut<OverPanel>,
+    mut panel_area: ResMut<PanelArea>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?.clone();
-    // From the previous pass's layout: where the panel was when the pointer got there.
-    over_panel.0 = ctx.is_pointer_over_egui() || ctx.egui_wants_pointer_input();
+    panel_area.in_use = ctx.egui_wants_pointer_input();
     let label = practice.face.zones[practice.zone].label.clone();
     let report = practice.report.clone();
     let error = practice.error.clone();
     let slot = practice.driver.get_mut().unwrap_or_else(|e| e.into_inner());
-    egui::Window::new("Practice")
+    let shown = egui::Window::new("Practice")
         .default_pos([12.0, 12.0])
         .show(&ctx, |ui| {
             ui.label(HELP);
@@ -274,5 +300,6 @@ fn panel(
                 ui.label("Enter/Esc closes the window");
             }
         });
+    panel_area.rect = shown.map(|r| r.response.rect);
     Ok(())
 }

@@ -217,3 +217,36 @@ fn a_pen_over_the_panel_never_presses_and_tablet_pressure_is_recorded_as_force()
         assert!((f[4] - 30.0).abs() < 1e-6, "{row}");
     }
 }
+
+#[test]
+fn a_pointer_that_jumps_and_presses_puts_the_pen_down_where_it_lands_not_dragged_there() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = Scenario::from_str(SCENARIO, Path::new("practice-left-cheek.toml")).unwrap();
+    let mut driver = PracticeDriver::start(&scenario, &tmp.path().join("rec")).unwrap();
+    let [[x0, y0], [x1, y1]] = driver.face_map().zones[driver.zone()].bbox_mm();
+    let y = (y0 + y1) / 2.0;
+    // Hovering far off the cheek (over the other side of the face), then the button goes
+    // down with the pointer on the cheek: one frame lands the pen there, lifted.
+    driver
+        .frame(1.0 / 60.0, Some([x0 - 60.0, y]), false, 0)
+        .unwrap();
+    let cheek = [x0 + 5.0, y];
+    driver.frame(0.5, Some(cheek), true, 0).unwrap();
+    let landed = *driver.path().last().unwrap();
+    assert_eq!(landed.pos_mm, cheek);
+    assert!(!landed.pressed, "pressed while jumping across the face");
+    assert_eq!(driver.punctures(), 0, "punctures on the way");
+    // Held: it presses from the next frame, and every puncture is on the cheek's stroke.
+    for i in 1..=60 {
+        let x = x0 + 5.0 + (x1 - x0 - 10.0) * f64::from(i) / 60.0;
+        driver.frame(1.0 / 60.0, Some([x, y]), true, 0).unwrap();
+    }
+    assert!(driver.path().last().unwrap().pressed);
+    assert!(driver.punctures() > 100, "{} punctures", driver.punctures());
+    for p in driver.live_punctures() {
+        assert!(
+            f64::from(p.pos_mm[0]) > x0 - 5.0,
+            "a puncture off the stroke: {p:?}"
+        );
+    }
+}

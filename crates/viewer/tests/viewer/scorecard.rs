@@ -58,8 +58,10 @@ fn critical_metrics_are_named_in_words_with_their_sub_scores() {
 }
 
 #[test]
-fn scores_are_whole_numbers_or_a_dash() {
-    assert_eq!(format_score(Some(86.6)), "87");
+fn scores_are_whole_numbers_rounded_down_or_a_dash() {
+    // As `needlebench score` writes them: 69.7 against a pass mark of 70 must not read "70".
+    assert_eq!(format_score(Some(86.6)), "86");
+    assert_eq!(format_score(Some(69.7)), "69");
     assert_eq!(format_score(Some(100.0)), "100");
     assert_eq!(format_score(None), "–");
 }
