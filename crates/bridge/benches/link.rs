@@ -8,12 +8,11 @@
 //! The ratio lockstep_tick / bare_echo is the bridge's overhead (target ≤ 1.5×).
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use needlebench_bridge::echo::{EchoPty, lockstep_tick_bytes};
 use needlebench_bridge::emulate::{EmulatorPort, serve};
-use needlebench_bridge::{InProcessTransport, Link, LinkOptions, SerialTransport, Transport};
+use needlebench_bridge::{InProcessTransport, Link, LinkOptions, SerialTransport};
 use needlebench_firmware::{Firmware, FirmwareConfig};
-use needlebench_protocol::{CartridgeInfo, Encoder, Grant, MAX_FRAME_LEN, Message, SensorFrame};
-use serialport::SerialPort;
-use std::io::{Read, Write};
+use needlebench_protocol::{CartridgeInfo, SensorFrame};
 use std::time::Duration;
 
 fn firmware() -> Firmware {
@@ -80,46 +79,16 @@ fn bench_pty(c: &mut Criterion) {
     });
 
     // The floor: the same tick's bytes echoed by a bare pty.
-    let mut tick_bytes = Vec::new();
-    let mut enc = Encoder::new();
-    let mut buf = [0u8; MAX_FRAME_LEN];
-    for msg in [
-        Message::Sensors(s),
-        Message::Grant(Grant {
-            until_tick: 0,
-            with_sensors: true,
-        }),
-    ] {
-        let n = enc.encode(&msg, &mut buf).expect("encode");
-        tick_bytes.extend_from_slice(&buf[..n]);
-    }
-    let (mut master, slave) = serialport::TTYPort::pair().expect("pty pair");
-    let echo_path = slave.name().expect("name");
-    master
-        .set_timeout(Duration::from_secs(3600))
-        .expect("timeout");
-    std::thread::spawn(move || {
-        let mut b = [0u8; 4096];
-        while let Ok(n) = master.read(&mut b) {
-            if n == 0 || master.write_all(&b[..n]).is_err() {
-                return;
-            }
-        }
-    });
-    let mut echo = SerialTransport::open(&echo_path, 115_200).expect("open echo pty");
+    let tick_bytes = lockstep_tick_bytes(&s);
+    let mut echo = EchoPty::open().expect("echo pty");
     let mut rx_buf = Vec::with_capacity(4096);
     group.bench_function("bare_echo", |b| {
         b.iter(|| {
-            echo.send(&tick_bytes).expect("send");
-            rx_buf.clear();
-            while rx_buf.len() < tick_bytes.len() {
-                echo.recv(&mut rx_buf, Duration::from_secs(1))
-                    .expect("recv");
-            }
+            echo.round_trip(&tick_bytes, &mut rx_buf, Duration::from_secs(1))
+                .expect("echo");
             std::hint::black_box(&rx_buf);
         });
     });
-    drop(slave);
     group.finish();
 }
 

@@ -14,11 +14,13 @@
 //! answers, exact over a lossy line thanks to re-sends) or real time (paced to the wall
 //! clock, with lag measured and bounded). [`LinkStats`] reports its health; [`Capture`]
 //! keeps the exact bytes each way. [`emulate::serve`] is the other end: the reference
-//! firmware behind a pty or device, as `needlebench emulate` runs it.
+//! firmware behind a pty or device, as `needlebench emulate` runs it. [`echo::EchoPty`] is
+//! a pty that echoes what it is sent: the floor the link benchmarks measure against.
 //!
 //! Failures are [`LinkError`]s, never panics or hangs: every wait has a bound.
 
 mod capture;
+pub mod echo;
 pub mod emulate;
 mod error;
 mod link;

@@ -12,15 +12,13 @@
 //! into the target directory first (`sdk/c/build.sh`); a missing toolchain skips its figure.
 
 use criterion::{Criterion, Throughput, criterion_group};
+use needlebench_bridge::echo::{EchoPty, lockstep_tick_bytes};
 use needlebench_bridge::emulate::{EmulatorPort, serve};
-use needlebench_bridge::{
-    Link, LinkOptions, PenCommandTransport, PenOutput, SerialTransport, Transport,
-};
+use needlebench_bridge::{Link, LinkOptions, PenCommandTransport, PenOutput};
 use needlebench_firmware::{Firmware, FirmwareConfig};
-use needlebench_protocol::{CartridgeInfo, Encoder, Grant, MAX_FRAME_LEN, Message, SensorFrame};
+use needlebench_protocol::{CartridgeInfo, SensorFrame};
 use needlebench_sdk_c::{Artifact, build, qemu_pen_command, tool_available};
-use serialport::SerialPort;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -68,48 +66,19 @@ fn bench_link(c: &mut Criterion, name: &str, link: &mut Link) {
 }
 
 fn bench_bare_echo(c: &mut Criterion) {
-    let mut tick_bytes = Vec::new();
-    let mut enc = Encoder::new();
-    let mut buf = [0u8; MAX_FRAME_LEN];
-    for msg in [
-        Message::Sensors(sensors()),
-        Message::Grant(Grant {
-            until_tick: 0,
-            with_sensors: true,
-        }),
-    ] {
-        let n = enc.encode(&msg, &mut buf).expect("encode");
-        tick_bytes.extend_from_slice(&buf[..n]);
-    }
-    let (mut master, slave) = serialport::TTYPort::pair().expect("pty pair");
-    let echo_path = slave.name().expect("name");
-    master
-        .set_timeout(Duration::from_secs(3600))
-        .expect("timeout");
-    std::thread::spawn(move || {
-        let mut b = [0u8; 4096];
-        while let Ok(n) = master.read(&mut b) {
-            if n == 0 || master.write_all(&b[..n]).is_err() {
-                return;
-            }
-        }
-    });
-    let mut echo = SerialTransport::open(&echo_path, 115_200).expect("open echo pty");
+    let tick_bytes = lockstep_tick_bytes(&sensors());
+    let mut echo = EchoPty::open().expect("echo pty");
     let mut rx = Vec::with_capacity(4096);
     let mut group = c.benchmark_group("pty");
     group.throughput(Throughput::Elements(1));
     group.bench_function("bare_echo", |b| {
         b.iter(|| {
-            echo.send(&tick_bytes).expect("send");
-            rx.clear();
-            while rx.len() < tick_bytes.len() {
-                echo.recv(&mut rx, Duration::from_secs(1)).expect("recv");
-            }
+            echo.round_trip(&tick_bytes, &mut rx, Duration::from_secs(1))
+                .expect("echo");
             std::hint::black_box(&rx);
         });
     });
     group.finish();
-    drop(slave);
 }
 
 /// With this variable set the benchmark binary is the Rust pen: it serves the reference

@@ -138,3 +138,39 @@ fn pen_vanishing_mid_run_is_a_clear_error_and_keeps_what_arrived() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn echo_pty_returns_a_lockstep_ticks_bytes_which_decode_to_sensors_then_grant() {
+    use needlebench_bridge::echo::{EchoPty, lockstep_tick_bytes};
+    use needlebench_protocol::{Decoded, Decoder, Message};
+    let sensors = sensors_for(42);
+    let bytes = lockstep_tick_bytes(&sensors);
+    // What the benchmarks' floor sends is one real tick: Sensors, then the Grant for it.
+    let mut decoder = Decoder::new();
+    let mut input = bytes.as_slice();
+    let mut msgs = Vec::new();
+    while !input.is_empty() {
+        match decoder.feed(&mut input) {
+            Some(Decoded::Frame {
+                msg: Message::Sensors(s),
+                ..
+            }) => msgs.push(format!("sensors {}", s == sensors)),
+            Some(Decoded::Frame {
+                msg: Message::Grant(g),
+                ..
+            }) => msgs.push(format!("grant {}", g.with_sensors)),
+            Some(Decoded::Frame { .. }) => msgs.push("other".to_owned()),
+            Some(Decoded::Error(e)) => panic!("{e}"),
+            None => break,
+        }
+    }
+    assert_eq!(msgs, ["sensors true", "grant true"]);
+    // The far side echoes them back, byte for byte, as many times as asked.
+    let mut echo = EchoPty::open().expect("echo pty");
+    let mut rx = Vec::new();
+    for _ in 0..3 {
+        echo.round_trip(&bytes, &mut rx, Duration::from_secs(2))
+            .expect("echoed");
+        assert_eq!(rx, bytes);
+    }
+}
