@@ -61,7 +61,16 @@ fn link_test_against_emulator_process_in_lockstep() {
     );
     let v = json(&out);
     assert_eq!(v["ticks"], 2000);
-    assert_eq!(v["frames_to_pen"], 1 + 2 * 2000);
+    // The hello, then Sensors + Grant per tick, and again per re-send: on a loaded machine a
+    // slow answer is re-sent (the link's rule), which must be counted, never lost. A few
+    // frames of slack for a repeated hello during the handshake.
+    let resent = v["retransmits"].as_u64().unwrap();
+    let to_pen = v["frames_to_pen"].as_u64().unwrap();
+    let expected = 1 + 2 * (2000 + resent);
+    assert!(
+        (expected..=expected + 4).contains(&to_pen),
+        "{to_pen} frames to the pen for 2000 ticks and {resent} re-sends"
+    );
     // The hello, then per tick at least the actuator frame and the `Reached`.
     let (hello, per_tick) = (1, 2);
     assert!(v["frames_from_pen"].as_u64().unwrap() >= hello + per_tick * 2000);

@@ -137,9 +137,16 @@ fn a_pen_command_that_does_not_start_fails_with_exit_4() {
 fn a_pen_command_that_exits_mid_run_fails_with_exit_4_and_keeps_the_run_so_far() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("dies");
-    // The pen serves for a moment, then dies; the script says so and lingers.
+    // The pen serves for a moment after it announced its pty, then dies; the script says so
+    // and lingers. The moment counts from the announcement (the script passes the path on
+    // once the pen has written it), not from the start: on a loaded machine the pen can take
+    // longer than the moment to start, and would die before serving a tick.
+    let announced = tmp.path().join("pty-path");
+    let announced = announced.display();
     let command = format!(
-        "'{BIN}' emulate --pty & pen=$!; sleep 0.3; kill -9 $pen; echo 'pen crashed' >&2; sleep 30"
+        "'{BIN}' emulate --pty > '{announced}' & pen=$!; \
+         while [ ! -s '{announced}' ]; do sleep 0.02; done; cat '{announced}'; \
+         sleep 0.3; kill -9 $pen; echo 'pen crashed' >&2; sleep 30"
     );
     let begin = Instant::now();
     let o = run_with(&command, &out, &[]);
