@@ -3,11 +3,11 @@
 //! the same bytes, and messages encoded in C are the bytes Rust encodes (and decodes back).
 //! The C side is `sdk/c/tests/crosscheck.c`, driven over stdin/stdout.
 
+use crate::arb::arb_message;
 use crate::support::built;
 use needlebench_protocol::{
-    ActuatorFrame, BenchHello, Capabilities, CartridgeInfo, ClockMode, Decoded, Decoder,
-    DepthControl, Event, FaultCode, FirmwareState, Grant, Indicator, LogLevel, MAX_FRAME_LEN,
-    MAX_LOG_LEN, MAX_NAME_LEN, Message, PenHello, Reached, SensorFrame, encode_frame,
+    ClockMode, Decoded, Decoder, Event, FaultCode, FirmwareState, LogLevel, MAX_FRAME_LEN, Message,
+    encode_frame,
 };
 use needlebench_sdk_c::{Artifact, require};
 use proptest::prelude::*;
@@ -15,170 +15,6 @@ use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::process::{Command, Stdio};
-
-/// A message with owned texts (a `Message` borrows them).
-#[derive(Debug, Clone)]
-enum Owned {
-    Plain(Message<'static>),
-    PenHello(u16, String, String, Capabilities),
-    Log(u32, LogLevel, String),
-}
-
-impl Owned {
-    fn message(&self) -> Message<'_> {
-        match self {
-            Owned::Plain(m) => *m,
-            Owned::PenHello(v, name, version, capabilities) => Message::PenHello(PenHello {
-                protocol_version: *v,
-                firmware_name: name,
-                firmware_version: version,
-                capabilities: *capabilities,
-            }),
-            Owned::Log(tick, level, text) => Message::Event(Event::Log {
-                tick: *tick,
-                level: *level,
-                text,
-            }),
-        }
-    }
-}
-
-/// Any text of at most `max` bytes of UTF-8 (any chars, so multi-byte ones too).
-fn text(max: usize) -> impl Strategy<Value = String> {
-    proptest::collection::vec(any::<char>(), 0..=max).prop_map(move |chars| {
-        let mut s = String::new();
-        for c in chars {
-            if s.len() + c.len_utf8() > max {
-                break;
-            }
-            s.push(c);
-        }
-        s
-    })
-}
-
-fn state() -> impl Strategy<Value = FirmwareState> {
-    proptest::sample::select(FirmwareState::ALL.to_vec())
-}
-
-fn fault() -> impl Strategy<Value = FaultCode> {
-    proptest::sample::select(FaultCode::ALL.to_vec())
-}
-
-fn message() -> impl Strategy<Value = Owned> {
-    let clock = proptest::sample::select(ClockMode::ALL.to_vec());
-    let level = proptest::sample::select(LogLevel::ALL.to_vec());
-    let indicator = proptest::sample::select(vec![
-        Indicator::Off,
-        Indicator::Green,
-        Indicator::Amber,
-        Indicator::Red,
-    ]);
-    let depth = proptest::sample::select(vec![DepthControl::ManualDial, DepthControl::Motorized]);
-    prop_oneof![
-        (any::<u16>(), clock).prop_map(|(protocol_version, clock)| Owned::Plain(
-            Message::BenchHello(BenchHello {
-                protocol_version,
-                clock
-            })
-        )),
-        (
-            any::<u16>(),
-            text(MAX_NAME_LEN),
-            text(MAX_NAME_LEN),
-            any::<bool>(),
-            any::<u32>(),
-            depth
-        )
-            .prop_map(
-                |(v, name, version, lockstep, tick_rate_hz, depth_control)| {
-                    Owned::PenHello(
-                        v,
-                        name,
-                        version,
-                        Capabilities {
-                            lockstep,
-                            tick_rate_hz,
-                            depth_control,
-                        },
-                    )
-                }
-            ),
-        (
-            (
-                any::<u32>(),
-                any::<u16>(),
-                any::<u32>(),
-                any::<u16>(),
-                any::<u16>()
-            ),
-            (
-                any::<u8>(),
-                any::<bool>(),
-                any::<u32>(),
-                any::<u8>(),
-                any::<bool>()
-            )
-        )
-            .prop_map(
-                |((tick, ma, hall, mv, um), (buttons, present, id, needles, skin))| {
-                    Owned::Plain(Message::Sensors(SensorFrame {
-                        tick,
-                        motor_current_ma: ma,
-                        hall_period_us: hall,
-                        battery_mv: mv,
-                        depth_um: um,
-                        buttons,
-                        cartridge: CartridgeInfo {
-                            present,
-                            id,
-                            needle_count: needles,
-                        },
-                        skin_contact: skin,
-                    }))
-                }
-            ),
-        (
-            any::<u32>(),
-            any::<u16>(),
-            any::<u16>(),
-            any::<u8>(),
-            indicator,
-            state(),
-            fault()
-        )
-            .prop_map(|(tick, duty, um, level, indicator, state, fault)| {
-                Owned::Plain(Message::Actuators(ActuatorFrame {
-                    tick,
-                    motor_duty_permille: duty,
-                    depth_setpoint_um: um,
-                    speed_level: level,
-                    indicator,
-                    state,
-                    fault,
-                }))
-            }),
-        (any::<u32>(), any::<bool>()).prop_map(|(until_tick, with_sensors)| Owned::Plain(
-            Message::Grant(Grant {
-                until_tick,
-                with_sensors
-            })
-        )),
-        (any::<u32>(), any::<u16>())
-            .prop_map(|(tick, frames)| Owned::Plain(Message::Reached(Reached { tick, frames }))),
-        (any::<u32>(), state(), state()).prop_map(|(tick, from, to)| Owned::Plain(Message::Event(
-            Event::StateChanged { tick, from, to }
-        ))),
-        (any::<u32>(), fault(), any::<bool>()).prop_map(|(tick, code, raised)| Owned::Plain(
-            Message::Event(if raised {
-                Event::FaultRaised { tick, code }
-            } else {
-                Event::FaultCleared { tick, code }
-            })
-        )),
-        (any::<u32>(), level, text(MAX_LOG_LEN)).prop_map(|(t, l, s)| Owned::Log(t, l, s)),
-    ]
-}
 
 fn hex(bytes: &[u8]) -> String {
     if bytes.is_empty() {
@@ -290,13 +126,13 @@ fn random_messages_cross_rust_and_c_both_ways_with_identical_fields_and_bytes() 
     // A fixed seed: the same 8 × 400 messages on every run and machine.
     let rng = TestRng::from_seed(RngAlgorithm::ChaCha, &[0x5d; 32]);
     let mut runner = TestRunner::new_with_rng(config, rng);
-    let batch = proptest::collection::vec((any::<u16>(), message()), 400);
+    let batch = proptest::collection::vec((any::<u16>(), arb_message()), 400);
     runner
         .run(&batch, |messages| {
             let mut requests = String::new();
             let mut expected = Vec::new();
             for (seq, owned) in &messages {
-                let msg = owned.message();
+                let msg = owned.as_message();
                 let frame = encode(*seq, &msg);
                 let f = fields(*seq, &msg);
                 // Rust → C: decode, fields, re-encode.
@@ -313,7 +149,7 @@ fn random_messages_cross_rust_and_c_both_ways_with_identical_fields_and_bytes() 
                 .zip(&expected)
                 .zip(messages.iter().flat_map(|m| [m, m]))
             {
-                prop_assert_eq!(answer, want, "message {:?} seq {}", owned.message(), seq);
+                prop_assert_eq!(answer, want, "message {:?} seq {}", owned.as_message(), seq);
             }
             // And Rust decodes what C encoded back to the message.
             for (answer, (seq, owned)) in answers.iter().skip(1).step_by(2).zip(&messages) {
@@ -326,7 +162,7 @@ fn random_messages_cross_rust_and_c_both_ways_with_identical_fields_and_bytes() 
                 match decoder.feed(&mut input) {
                     Some(Decoded::Frame { seq: s, msg }) => {
                         prop_assert_eq!(s, *seq);
-                        prop_assert_eq!(msg, owned.message());
+                        prop_assert_eq!(msg, owned.as_message());
                     }
                     other => prop_assert!(false, "C's frame did not decode: {:?}", other),
                 }

@@ -4,6 +4,8 @@
 //! as the Rust reference does. Each test needs its toolchain (`gcc`, `arm-none-eabi-gcc`,
 //! `qemu-system-arm`); without one it is skipped with a note, and with `CI` set it fails.
 
+#[path = "../../../protocol/tests/common/arb.rs"]
+mod arb;
 mod c_unit;
 mod crosscheck;
 mod pens;
