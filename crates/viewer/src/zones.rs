@@ -1,6 +1,6 @@
 //! The zone overlay of a face-map recording, as plain data: a colour per zone and each
 //! zone's caption (label and recommended depth), and the zones rasterised into the tint
-//! texture the skin surface samples ([`ZoneTint`]).
+//! texture the skin surface samples ([`ZoneTint`], on its [`TintGrid`]).
 
 use needlebench_face::{FaceMap, Zone};
 
@@ -73,12 +73,10 @@ pub const TINT_TEXEL_MM: f64 = 0.25;
 /// Most texels along either side of the zone tint (the texel grows for bigger maps).
 pub const TINT_MAX_TEXELS: usize = 2048;
 
-/// The zones of a face map rasterised for the skin surface's shader: one texel per
-/// `texel_mm` square over the map's bounding box, row 0 at min y; a texel whose centre is in
-/// zone `i` is [`zone_srgb`]`(i)` opaque, any other is transparent (the layer colour shows).
-/// Drawn once when a recording opens: the surface is one draw whatever the number of zones.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ZoneTint {
+/// Where the zone tint's texels lie: texel (0, 0)'s lower-left corner, the texel's side, and
+/// the texture's size. All the block's mesh needs of the tint (its texture coordinates).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TintGrid {
     /// Lower-left corner of texel (0, 0), mm.
     pub origin_mm: [f64; 2],
     /// Texel side, mm.
@@ -87,41 +85,22 @@ pub struct ZoneTint {
     pub cols: usize,
     /// Texels along y.
     pub rows: usize,
-    /// sRGB RGBA8, row-major, row 0 at min y.
-    pub rgba8: Vec<u8>,
 }
 
-impl ZoneTint {
-    /// Rasterise `map` ([`TINT_TEXEL_MM`] texels, coarser if a side would pass
-    /// [`TINT_MAX_TEXELS`]).
-    pub fn new(map: &FaceMap) -> ZoneTint {
+impl TintGrid {
+    /// The grid over `map`'s bounding box: [`TINT_TEXEL_MM`] texels, coarser if a side would
+    /// pass [`TINT_MAX_TEXELS`].
+    pub fn new(map: &FaceMap) -> TintGrid {
         let [lo, hi] = map.bbox_mm();
         let extent = (hi[0] - lo[0]).max(hi[1] - lo[1]).max(0.0);
         let texel_mm = TINT_TEXEL_MM.max(extent / TINT_MAX_TEXELS as f64);
         let side =
             |k: usize| (((hi[k] - lo[k]) / texel_mm).ceil() as usize).clamp(1, TINT_MAX_TEXELS);
-        let (cols, rows) = (side(0), side(1));
-        let colours: Vec<[u8; 4]> = (0..map.zones.len())
-            .map(|i| {
-                let [r, g, b] = crate::palette::srgb8(zone_srgb(i));
-                [r, g, b, 255]
-            })
-            .collect();
-        let mut rgba8 = Vec::with_capacity(cols * rows * 4);
-        for r in 0..rows {
-            let y = lo[1] + (r as f64 + 0.5) * texel_mm;
-            for c in 0..cols {
-                let x = lo[0] + (c as f64 + 0.5) * texel_mm;
-                let texel = map.zone_at([x, y]).map_or([0; 4], |i| colours[i]);
-                rgba8.extend_from_slice(&texel);
-            }
-        }
-        ZoneTint {
+        TintGrid {
             origin_mm: lo,
             texel_mm,
-            cols,
-            rows,
-            rgba8,
+            cols: side(0),
+            rows: side(1),
         }
     }
 
@@ -133,14 +112,55 @@ impl ZoneTint {
         ]
     }
 
-    /// The texel at a point, mm (`None` outside the texture).
-    pub fn texel_at(&self, p_mm: [f64; 2]) -> Option<[u8; 4]> {
+    /// The texel holding a point, mm, as (column, row) (`None` outside the texture).
+    pub fn texel_of(&self, p_mm: [f64; 2]) -> Option<(usize, usize)> {
         let c = ((p_mm[0] - self.origin_mm[0]) / self.texel_mm).floor();
         let r = ((p_mm[1] - self.origin_mm[1]) / self.texel_mm).floor();
         if c < 0.0 || r < 0.0 || c >= self.cols as f64 || r >= self.rows as f64 {
             return None;
         }
-        let i = (r as usize * self.cols + c as usize) * 4;
+        Some((c as usize, r as usize))
+    }
+}
+
+/// The zones of a face map rasterised for the skin surface's shader: one texel per
+/// [`TintGrid`] cell over the map's bounding box, row 0 at min y; a texel whose centre is in
+/// zone `i` is [`zone_srgb`]`(i)` opaque, any other is transparent (the layer colour shows).
+/// Drawn once when a recording opens: the surface is one draw whatever the number of zones.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ZoneTint {
+    /// Where the texels lie.
+    pub grid: TintGrid,
+    /// sRGB RGBA8, row-major, row 0 at min y.
+    pub rgba8: Vec<u8>,
+}
+
+impl ZoneTint {
+    /// Rasterise `map` on its [`TintGrid`].
+    pub fn new(map: &FaceMap) -> ZoneTint {
+        let grid = TintGrid::new(map);
+        let colours: Vec<[u8; 4]> = (0..map.zones.len())
+            .map(|i| {
+                let [r, g, b] = crate::palette::srgb8(zone_srgb(i));
+                [r, g, b, 255]
+            })
+            .collect();
+        let mut rgba8 = Vec::with_capacity(grid.cols * grid.rows * 4);
+        for r in 0..grid.rows {
+            let y = grid.origin_mm[1] + (r as f64 + 0.5) * grid.texel_mm;
+            for c in 0..grid.cols {
+                let x = grid.origin_mm[0] + (c as f64 + 0.5) * grid.texel_mm;
+                let texel = map.zone_at([x, y]).map_or([0; 4], |i| colours[i]);
+                rgba8.extend_from_slice(&texel);
+            }
+        }
+        ZoneTint { grid, rgba8 }
+    }
+
+    /// The texel at a point, mm (`None` outside the texture).
+    pub fn texel_at(&self, p_mm: [f64; 2]) -> Option<[u8; 4]> {
+        let (c, r) = self.grid.texel_of(p_mm)?;
+        let i = (r * self.grid.cols + c) * 4;
         self.rgba8.get(i..i + 4).map(|t| [t[0], t[1], t[2], t[3]])
     }
 }

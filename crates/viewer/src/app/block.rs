@@ -14,7 +14,7 @@ use super::skin::SkinMaterial;
 use crate::column::Slab;
 use crate::heatmap::HeatGrid;
 use crate::palette::layer_srgb;
-use crate::zones::{ZoneTint, open_ring};
+use crate::zones::{TintGrid, open_ring};
 use bevy::asset::RenderAssetUsages;
 use bevy::mesh::{Indices, PrimitiveTopology};
 use bevy::prelude::*;
@@ -28,6 +28,8 @@ pub struct Block {
     pub material: Handle<SkinMaterial>,
     /// The exaggeration the mesh was built for.
     pub exaggeration: f32,
+    /// Where the zone tint's texels lie (a face map's recording), for rebuilding the mesh.
+    pub tint: Option<TintGrid>,
 }
 
 /// Texture coordinates that fall outside every texture: the walls sample none.
@@ -43,7 +45,7 @@ pub fn block_mesh(
     outline_mm: &[[f64; 2]],
     slabs: &[Slab],
     heat: Option<&HeatGrid>,
-    tint: Option<&ZoneTint>,
+    tint: Option<&TintGrid>,
 ) -> Mesh {
     let ring = open_ring(outline_mm);
     let colour = |s: &Slab| {

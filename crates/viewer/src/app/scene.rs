@@ -158,10 +158,9 @@ fn spawn_scene(
         }
         None => texture([1, 1], vec![0; 4]),
     };
-    let tint = replay.face_map.as_ref().map(ZoneTint::new);
-    let zone_image = match &tint {
-        Some(t) => texture([t.cols, t.rows], t.rgba8.clone()),
-        None => texture([1, 1], vec![0; 4]),
+    let (tint, zone_image) = match replay.face_map.as_ref().map(ZoneTint::new) {
+        Some(t) => (Some(t.grid), texture([t.grid.cols, t.grid.rows], t.rgba8)),
+        None => (None, texture([1, 1], vec![0; 4])),
     };
     let heat_image = images.add(heat_image);
     let mut material = SkinMaterial {
@@ -185,6 +184,7 @@ fn spawn_scene(
             heat: heat_image,
             material: material.clone(),
             exaggeration,
+            tint,
         },
         Mesh3d(meshes.add(mesh)),
         MeshMaterial3d(material),
@@ -287,13 +287,12 @@ fn rebuild_block(
         block.exaggeration = settings.exaggeration;
         let replay = &data.0;
         let slabs = block_slabs(&replay.meta.setup.layers_um, settings.exaggeration);
-        let tint = replay.face_map.as_ref().map(ZoneTint::new);
         mesh3d.0 = meshes.add(block_mesh(
             &frame,
             &slab_outline(replay, &frame),
             &slabs,
             heat.as_ref().map(|h| &h.grid),
-            tint.as_ref(),
+            block.tint.as_ref(),
         ));
     }
 }
@@ -367,34 +366,31 @@ fn update_points(
 
 /// Keep the surface's heat texture at the heat grid, and what it shows at the settings.
 fn update_surface(
-    heat: Option<ResMut<Heat>>,
+    mut heat: Option<ResMut<Heat>>,
     data: Res<ReplayData>,
     settings: Res<ViewSettings>,
     blocks: Query<&Block>,
     mut images: ResMut<Assets<Image>>,
     mut materials: ResMut<Assets<SkinMaterial>>,
 ) {
-    let mut heat = heat;
-    let dirty = heat.as_ref().is_some_and(|h| h.dirty);
-    for block in &blocks {
-        if let (true, Some(heat)) = (dirty, heat.as_ref())
-            && let Some(mut image) = images.get_mut(&block.heat)
-        {
-            image.data = Some(
-                heat.grid
-                    .to_rgba8_with(&data.0.density_scale, data.0.face_map.is_some()),
-            );
-        }
-        let zones = settings.show_zones && data.0.face_map.is_some();
-        if dirty || settings.is_changed() {
-            // Touching the material also makes its bind group pick up the new texture.
-            if let Some(mut m) = materials.get_mut(&block.material) {
-                m.set_shown(settings.show_heat, zones);
-            }
-        }
-    }
-    if let Some(h) = heat.as_mut().filter(|h| h.dirty) {
+    // The heat grid's new pixels, when they changed (then the flag is cleared).
+    let pixels = heat.as_mut().filter(|h| h.dirty).map(|h| {
         h.dirty = false;
+        h.grid
+            .to_rgba8_with(&data.0.density_scale, data.0.face_map.is_some())
+    });
+    if pixels.is_none() && !settings.is_changed() {
+        return;
+    }
+    let zones = settings.show_zones && data.0.face_map.is_some();
+    for block in &blocks {
+        if let (Some(pixels), Some(mut image)) = (&pixels, images.get_mut(&block.heat)) {
+            image.data = Some(pixels.clone());
+        }
+        // Touching the material also makes its bind group pick up the new texture.
+        if let Some(mut m) = materials.get_mut(&block.material) {
+            m.set_shown(settings.show_heat, zones);
+        }
     }
 }
 

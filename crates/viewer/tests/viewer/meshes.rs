@@ -13,6 +13,7 @@ use needlebench_viewer::column::block_slabs;
 use needlebench_viewer::data::Punctures;
 use needlebench_viewer::heatmap::HeatGrid;
 use needlebench_viewer::palette::layer_srgb;
+use needlebench_viewer::zones::TintGrid;
 
 fn floats2(mesh: &Mesh, attr: bevy::mesh::MeshVertexAttribute) -> Vec<[f32; 2]> {
     match mesh.attribute(attr) {
@@ -110,6 +111,28 @@ fn block_is_one_mesh_with_the_surface_on_top_and_a_band_per_layer() {
     }
     // Walls are drawn from both sides: 12 indices per edge and slab.
     assert_eq!(idx.len(), 6 + slabs.len() * 4 * 12);
+
+    // With a face map's tint, the surface's uv_1 places each corner on the tint's grid.
+    let grid = TintGrid {
+        origin_mm: [-10.0, -5.0],
+        texel_mm: 0.5,
+        cols: 80,
+        rows: 40,
+    };
+    let tinted = block_mesh(&frame, &square, &slabs, Some(&heat), Some(&grid));
+    let tint_uv = floats2(&tinted, Mesh::ATTRIBUTE_UV_1);
+    for (i, corner) in square[..4].iter().enumerate() {
+        assert_eq!(tint_uv[i], grid.uv(*corner), "corner {i}");
+    }
+    assert_eq!(
+        tint_uv[2],
+        [0.75, 0.75],
+        "(20, 10) mm on a 40 × 20 mm grid from (−10, −5)"
+    );
+    assert!(
+        tint_uv[4..].iter().all(|&uv| uv == [-1.0, -1.0]),
+        "walls sample no tint"
+    );
 }
 
 #[test]

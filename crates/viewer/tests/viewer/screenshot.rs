@@ -485,16 +485,26 @@ fn top_view_draws_each_zone_in_its_colour_and_leaves_the_eyes_bare() {
     );
 }
 
+/// The plan recording from the top at 0 s with the panels, 1280×900: rendered once for the
+/// tests that read it (`None` without a renderer).
+fn plan_panel_shot() -> Option<&'static Frame> {
+    static SHOT: OnceLock<Option<Frame>> = OnceLock::new();
+    SHOT.get_or_init(|| {
+        shoot(
+            plan_recording(),
+            &["--at", "0", "--view", "top"],
+            (1280, 900),
+        )
+    })
+    .as_ref()
+}
+
 #[test]
 fn panel_screenshot_writes_the_zone_captions_over_the_3d_view() {
     // The left cheek's caption is centred on the cheek, in the outline's dark shade: the
     // middle of the cheek's fill holds text pixels, far from its outline.
     use needlebench_viewer::zones::{zone_line_srgb, zone_srgb};
-    let Some(f) = shoot(
-        plan_recording(),
-        &["--at", "0", "--view", "top"],
-        (1280, 900),
-    ) else {
+    let Some(f) = plan_panel_shot() else {
         return;
     };
     let map = needlebench_viewer::Replay::open(plan_recording(), None)
@@ -506,7 +516,7 @@ fn panel_screenshot_writes_the_zone_captions_over_the_3d_view() {
     assert!(fill.len() > 500, "left cheek fill: {} pixels", fill.len());
     let cx = fill.iter().map(|h| h.0).sum::<usize>() / fill.len();
     let cy = fill.iter().map(|h| h.1).sum::<usize>() / fill.len();
-    let text = count_in(&f, cx - 25..cx + 25, cy - 6..cy + 6, |p| {
+    let text = count_in(f, cx - 25..cx + 25, cy - 6..cy + 6, |p| {
         near(p, srgb8(zone_line_srgb(i)), 40)
     });
     assert!(text >= 20, "caption pixels around ({cx}, {cy}): {text}");
@@ -534,11 +544,7 @@ fn score_panel_shows_the_overall_score_and_a_row_per_zone_in_pass_and_fail_colou
     use needlebench_viewer::palette::outcome_srgb;
     let card = needlebench_viewer::scorecard::score_dir(plan_recording()).expect("scored");
     assert!(!card.rows.is_empty());
-    let Some(f) = shoot(
-        plan_recording(),
-        &["--at", "0", "--view", "top"],
-        (1280, 900),
-    ) else {
+    let Some(f) = plan_panel_shot() else {
         return;
     };
     // The right-hand panel: its score block is the first run of outcome-coloured lines,
@@ -547,10 +553,10 @@ fn score_panel_shows_the_overall_score_and_a_row_per_zone_in_pass_and_fail_colou
     let xs = f.w * 3 / 4..f.w;
     let pass = srgb8(outcome_srgb(Outcome::Pass));
     let fail = srgb8(outcome_srgb(Outcome::Fail));
-    let mut lines: Vec<(usize, bool)> = text_lines(&f, xs.clone(), pass)
+    let mut lines: Vec<(usize, bool)> = text_lines(f, xs.clone(), pass)
         .into_iter()
         .map(|l| (l.0, true))
-        .chain(text_lines(&f, xs, fail).into_iter().map(|l| (l.0, false)))
+        .chain(text_lines(f, xs, fail).into_iter().map(|l| (l.0, false)))
         .collect();
     lines.sort_unstable();
     let block_end = lines

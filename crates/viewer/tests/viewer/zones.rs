@@ -64,10 +64,10 @@ fn zone_tint_paints_each_zone_in_its_colour_and_leaves_gaps_transparent() {
     let map = adult();
     let tint = ZoneTint::new(&map);
     assert_eq!(
-        tint.texel_mm, TINT_TEXEL_MM,
+        tint.grid.texel_mm, TINT_TEXEL_MM,
         "the default face is small enough"
     );
-    assert_eq!(tint.rgba8.len(), tint.cols * tint.rows * 4);
+    assert_eq!(tint.rgba8.len(), tint.grid.cols * tint.grid.rows * 4);
     for (i, zone) in map.zones.iter().enumerate() {
         // A point surely inside: the zone's lookup at its centroid, else its first vertex
         // nudged towards the centroid.
@@ -84,18 +84,21 @@ fn zone_tint_paints_each_zone_in_its_colour_and_leaves_gaps_transparent() {
     // Texels whose centre is in no zone (the eyes, the mouth) are transparent, and there are
     // many of them; a point off the texture has no texel.
     let bare = tint.rgba8.chunks(4).filter(|t| t[3] == 0).count();
-    assert!(bare > tint.cols * tint.rows / 20, "{bare} bare texels");
+    assert!(
+        bare > tint.grid.cols * tint.grid.rows / 20,
+        "{bare} bare texels"
+    );
     assert!(tint.rgba8.chunks(4).all(|t| t[3] == 0 || t[3] == 255));
     assert_eq!(
-        tint.texel_at([tint.origin_mm[0] - 1.0, tint.origin_mm[1]]),
+        tint.texel_at([tint.grid.origin_mm[0] - 1.0, tint.grid.origin_mm[1]]),
         None
     );
     // uv runs 0..1 over the texture, v along +y.
     let far = [
-        tint.origin_mm[0] + tint.cols as f64 * tint.texel_mm,
-        tint.origin_mm[1] + tint.rows as f64 * tint.texel_mm,
+        tint.grid.origin_mm[0] + tint.grid.cols as f64 * tint.grid.texel_mm,
+        tint.grid.origin_mm[1] + tint.grid.rows as f64 * tint.grid.texel_mm,
     ];
-    assert_eq!(tint.uv(tint.origin_mm), [0.0, 0.0]);
-    let [u, v] = tint.uv(far);
+    assert_eq!(tint.grid.uv(tint.grid.origin_mm), [0.0, 0.0]);
+    let [u, v] = tint.grid.uv(far);
     assert!((u - 1.0).abs() < 1e-6 && (v - 1.0).abs() < 1e-6);
 }
